@@ -1,0 +1,11 @@
+// Test runner configuration: every *.test.ts under src/ and test/ runs; nothing is skipped silently.
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+    pool: "forks",
+  },
+});
