@@ -31,14 +31,30 @@ export interface Classification {
   tpp: number;
   /** The precision that gave the maximum, or null when no figure was given. */
   tppPrecision: Precision | null;
+  /** Dense TOPS × bit length for every precision given (rounded to 1e-6), the candidates for TPP. */
+  tppByPrecision: Partial<Record<Precision, number>>;
   /** TPP / logic die area in mm², or null when the area is unknown. */
   performanceDensity: number | null;
   eccn: Eccn | null;
   /** True when Note 2 took the part out of 3A090 (not for data centres and TPP < 4,800). */
   note2Applied: boolean;
-  bisBox: { eligible: boolean; tppMax: number; dramBandwidthMaxGBs: number; reason: string };
+  /**
+   * True when `eccn` is null only because PD is unknown while 1,600 ≤ TPP < 4,800: the PD-dependent
+   * branches of 3A090 could not be established. Callers that must fail closed should treat it as 3A090.
+   */
+  eccnIndeterminate: boolean;
+  bisBox: {
+    eligible: boolean;
+    tppMax: number;
+    dramBandwidthMaxGBs: number;
+    /** The limits the chip does not meet (empty when eligible). */
+    failedLimits: ("tppMax" | "dramBandwidthMaxGBs")[];
+    reason: string;
+  };
   section232Band: Section232Band | null;
   safeChipsActAdvanced: boolean;
+  /** True when `safeChipsActAdvanced` is false but a missing die area or interconnect figure could change it. */
+  safeChipsActIndeterminate: boolean;
   /** One sentence per conclusion above, in order, saying why. */
   reasons: string[];
 }
