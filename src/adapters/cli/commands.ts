@@ -1,6 +1,7 @@
 // The list of CLI command modules. Each module registers its commands on the program.
 import type { Command } from "commander";
+import { register as registerClassify } from "./commands/classify.ts";
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [];
+export const commandModules: RegisterCommands[] = [registerClassify];
