@@ -1,7 +1,8 @@
 // The list of CLI command modules. Each module registers its commands on the program.
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
+import { register as registerEvaluate } from "./commands/evaluate.ts";
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerClassify];
+export const commandModules: RegisterCommands[] = [registerClassify, registerEvaluate];

@@ -50,12 +50,13 @@ export function describeError(error: unknown): { line: string; exitCode: number 
 
 /** Wraps a command action: runs it, sets the exit code it returns, reports errors in one line. */
 export function action<A extends unknown[]>(
-  run: (...args: A) => Promise<number | undefined> | number | undefined,
+  run: (...args: A) => unknown,
 ): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
+      // A command returns its exit code, or nothing for success.
       const code = await run(...args);
-      process.exitCode = code ?? exitCodes.ok;
+      process.exitCode = typeof code === "number" ? code : exitCodes.ok;
     } catch (error) {
       const { line, exitCode } = describeError(error);
       process.stderr.write(`${line}\n`);

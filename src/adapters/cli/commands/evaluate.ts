@@ -1,0 +1,198 @@
+// CLI: `sluice evaluate`, `sluice rulebooks`, `sluice rules explain|list`. Decisions exit with
+// 0 approve, 10 hold, 11 deny; bad input exits 2 (src/core/errors.ts).
+import type { Command } from "commander";
+import { loadCatalog } from "../../../app/catalog.ts";
+import { Evaluator } from "../../../app/evaluate.ts";
+import { loadRulebooks } from "../../../app/rulebooks.ts";
+import { parseDossier } from "../../../core/dossier/schema.ts";
+import { badInput, exitCodes, quote } from "../../../core/errors.ts";
+import type { Decision, Finding } from "../../../core/evaluation/types.ts";
+import { inForceOn, selectRules } from "../../../core/rulebook/load.ts";
+import type { Rule, Rulebook } from "../../../core/rulebook/schema.ts";
+import { isIsoDate } from "../../../core/shared.ts";
+import { action, printJson, readJsonInput } from "../io.ts";
+
+export const exitCodeByDecision = {
+  approve: exitCodes.ok,
+  hold: exitCodes.decisionHold,
+  deny: exitCodes.decisionDeny,
+} as const;
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+const today = (): string => new Date().toISOString().slice(0, 10);
+
+function checkDate(value: string | undefined, option: string): string | undefined {
+  if (value !== undefined && !isIsoDate(value))
+    throw badInput(`${option} ${quote(value)}`, "expected a date written YYYY-MM-DD");
+  return value;
+}
+
+const statusMark: Record<Finding["status"], string> = {
+  fail: "✗",
+  pending: "…",
+  pass: "✓",
+  not_applicable: "·",
+};
+
+export function formatDecision(decision: Decision, verbose = false): string {
+  const lines = [
+    `${decision.decision.toUpperCase()}  ${decision.dossierId} on ${decision.at}  (${decision.product.name}, TPP ${decision.product.tpp})`,
+  ];
+  for (const finding of decision.findings) {
+    if (finding.status === "not_applicable" && !verbose) continue;
+    const status = `[${finding.citation.status}]`;
+    lines.push(`  ${statusMark[finding.status]} ${finding.ruleId} ${status}: ${finding.message}`);
+    if (finding.measured !== undefined && finding.required !== undefined && finding.status !== "pass") {
+      lines.push(`      measured ${finding.measured}; required ${finding.required}`);
+    }
+    if (finding.remedy) lines.push(`      remedy: ${finding.remedy.summary}`);
+  }
+  const books = decision.rulebooks.map((book) => `${book.id}@${book.version}`).join(", ");
+  lines.push(`  rulebooks: ${books || "none"}`, `  input hash: ${decision.inputHash}`);
+  return lines.join("\n");
+}
+
+function registerEvaluate(program: Command): void {
+  program
+    .command("evaluate")
+    .description("decide a shipment application (dossier) under the rulebooks in force on a day")
+    .argument("<dossier>", "dossier JSON file, or - for stdin")
+    .option("--at <date>", "evaluate as of this day (default: the dossier's submittedOn, else today)")
+    .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
+    .option("--verbose", "also list rules that do not apply")
+    .option("--json", "print the decision as JSON")
+    .action(
+      action(
+        (file: string, options: { at?: string; scenario: string[]; verbose?: boolean; json?: boolean }) => {
+          const at = checkDate(options.at, "--at");
+          const dossier = parseDossier(readJsonInput(file), file);
+          const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
+          const decision = evaluator.evaluate(
+            dossier,
+            at ?? dossier.submittedOn ?? today(),
+            options.scenario,
+          );
+          if (options.json) printJson(decision);
+          else console.log(formatDecision(decision, options.verbose));
+          return exitCodeByDecision[decision.decision];
+        },
+      ),
+    );
+}
+
+const bookSummary = (book: Rulebook) => ({
+  id: book.id,
+  version: book.version,
+  title: book.title,
+  jurisdiction: book.jurisdiction,
+  scenario: book.scenario,
+  effective: book.effective,
+  citation: book.citation,
+  rules: book.rules.map((rule) => rule.id),
+  file: book.fileName,
+  contentHash: book.contentHash,
+});
+
+function registerRulebooks(program: Command): void {
+  program
+    .command("rulebooks")
+    .description("list the rulebooks in force on a day, and the scenarios that can be added")
+    .option("--at <date>", "day to look at (default today)")
+    .option("--all", "list every rulebook, in force or not")
+    .option("--json", "print JSON")
+    .action(
+      action((options: { at?: string; all?: boolean; json?: boolean }) => {
+        const at = checkDate(options.at, "--at") ?? today();
+        const library = loadRulebooks();
+        const shown = options.all ? library : library.filter((book) => book.scenario || inForceOn(book, at));
+        if (options.json) {
+          printJson({ at, rulebooks: shown.map(bookSummary) });
+          return;
+        }
+        console.log(`rulebooks in force on ${at}${options.all ? " (and all others)" : ""}:`);
+        for (const book of shown.filter((b) => !b.scenario)) {
+          const until = book.effective.to ?? "open";
+          console.log(
+            `  ${book.id}@${book.version}  ${book.jurisdiction}  ${book.effective.from} → ${until}  ${book.title}`,
+          );
+        }
+        console.log("scenarios (add with --scenario <id>):");
+        for (const book of shown.filter((b) => b.scenario)) console.log(`  ${book.id}  ${book.title}`);
+      }),
+    );
+}
+
+function findRule(ruleId: string): { rule: Rule; book: Rulebook } {
+  for (const book of loadRulebooks()) {
+    const rule = book.rules.find((candidate) => candidate.id === ruleId);
+    if (rule) return { rule, book };
+  }
+  throw badInput(`rule ${quote(ruleId)}`, "unknown rule (see `sluice rules list --all`)");
+}
+
+function registerRules(program: Command): void {
+  const rules = program.command("rules").description("inspect rules");
+  rules
+    .command("explain")
+    .description("show a rule: what it checks, its parameters and their status, its citation and remedy")
+    .argument("<ruleId>")
+    .option("--json", "print JSON")
+    .action(
+      action((ruleId: string, options: { json?: boolean }) => {
+        const { rule, book } = findRule(ruleId);
+        const scenariosTouching = loadRulebooks()
+          .filter((b) => b.overrides.some((o) => o.rule === ruleId) || b.disables.includes(ruleId))
+          .map((b) => b.id);
+        if (options.json) {
+          printJson({ ...rule, book: bookSummary(book), scenariosTouching });
+          return;
+        }
+        console.log(`${rule.id} (${rule.kind}) in ${book.id}@${book.version}, ${book.jurisdiction}`);
+        console.log(`  ${rule.summary}`);
+        console.log(
+          `  effective ${book.effective.from} → ${book.effective.to ?? "open"}${book.scenario ? " (scenario)" : ""}`,
+        );
+        console.log(
+          `  citation [${rule.citation.status}]: ${rule.citation.source}${rule.citation.url ? ` <${rule.citation.url}>` : ""}`,
+        );
+        if (rule.when) console.log(`  applies when: ${JSON.stringify(rule.when)}`);
+        for (const [name, value] of Object.entries(rule.params)) {
+          const note = rule.annotations?.[name];
+          console.log(
+            `  param ${name} = ${JSON.stringify(value)}${note ? `  [${note.status}] ${note.note}` : ""}`,
+          );
+        }
+        if (rule.remedy) console.log(`  remedy: ${rule.remedy}`);
+        if (scenariosTouching.length > 0)
+          console.log(`  changed by scenarios: ${scenariosTouching.join(", ")}`);
+      }),
+    );
+  rules
+    .command("list")
+    .description("list the rules in force on a day")
+    .option("--at <date>", "day to look at (default today)")
+    .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
+    .option("--json", "print JSON")
+    .action(
+      action((options: { at?: string; scenario: string[]; json?: boolean }) => {
+        const at = checkDate(options.at, "--at") ?? today();
+        const selection = selectRules(loadRulebooks(), at, options.scenario);
+        const rows = selection.rules.map(({ rule, book, overriddenBy }) => ({
+          id: rule.id,
+          kind: rule.kind,
+          book: book.id,
+          status: rule.citation.status,
+          summary: rule.summary,
+          ...(overriddenBy ? { overriddenBy: overriddenBy.bookId } : {}),
+        }));
+        if (options.json) printJson({ at, rules: rows });
+        else for (const row of rows) console.log(`${row.id} [${row.status}] ${row.kind}: ${row.summary}`);
+      }),
+    );
+}
+
+export function register(program: Command): void {
+  registerEvaluate(program);
+  registerRulebooks(program);
+  registerRules(program);
+}

@@ -1,0 +1,60 @@
+// The evaluate use case: resolve the dossier's product (catalog id or inline spec), classify it,
+// select the rulebooks in force on the day (plus scenarios) and run the core evaluation.
+import { classify } from "../core/classification/classify.ts";
+import type { Dossier } from "../core/dossier/schema.ts";
+import { evaluate } from "../core/evaluation/evaluate.ts";
+import type { Decision, ResolvedProduct } from "../core/evaluation/types.ts";
+import { type RuleSet, selectRules } from "../core/rulebook/load.ts";
+import type { Rulebook } from "../core/rulebook/schema.ts";
+import type { IsoDate } from "../core/shared.ts";
+import type { Catalog } from "./catalog.ts";
+
+export function resolveProduct(dossier: Dossier, catalog: Catalog): ResolvedProduct {
+  const ref = dossier.product;
+  if ("spec" in ref) {
+    const spec = ref.spec;
+    return { id: ref.id ?? null, name: spec.name, family: null, spec, classification: classify(spec) };
+  }
+  const product = catalog.require(ref.id);
+  return {
+    id: product.id,
+    name: product.name,
+    family: product.family,
+    spec: product.spec,
+    classification: classify(product.spec),
+  };
+}
+
+/** Evaluation with a reusable selection cache: one rule selection per (date, scenarios). */
+export class Evaluator {
+  private readonly selections = new Map<string, RuleSet>();
+  private readonly products = new Map<string, ResolvedProduct>();
+
+  constructor(
+    private readonly library: readonly Rulebook[],
+    private readonly catalog: Catalog,
+  ) {}
+
+  rulesFor(at: IsoDate, scenarios: readonly string[] = []): RuleSet {
+    const key = `${at}|${scenarios.join(",")}`;
+    let selection = this.selections.get(key);
+    if (!selection) {
+      selection = selectRules(this.library, at, scenarios);
+      this.selections.set(key, selection);
+    }
+    return selection;
+  }
+
+  evaluate(dossier: Dossier, at: IsoDate, scenarios: readonly string[] = []): Decision {
+    return evaluate({ dossier, product: this.product(dossier), at }, this.rulesFor(at, scenarios));
+  }
+
+  private product(dossier: Dossier): ResolvedProduct {
+    if ("spec" in dossier.product) return resolveProduct(dossier, this.catalog);
+    const cached = this.products.get(dossier.product.id);
+    if (cached) return cached;
+    const resolved = resolveProduct(dossier, this.catalog);
+    this.products.set(dossier.product.id, resolved);
+    return resolved;
+  }
+}

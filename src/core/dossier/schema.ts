@@ -1,0 +1,234 @@
+// The shipment application ("dossier"): everything a decision looks at, as one JSON document.
+// The schema is the contract: it validates input, types the core, and is published as JSON Schema
+// in docs/dossier.schema.json. Vocabularies (sectors, purposes, certifications, evidence items)
+// are closed lists so that a rulebook can only name things a dossier can say.
+import { z } from "zod";
+import { chipSpecSchema } from "../classification/spec.ts";
+import { badInput, quote } from "../errors.ts";
+import {
+  centsSchema,
+  countrySchema,
+  countSchema,
+  formatPath,
+  isoDateSchema,
+  unitsSchema,
+} from "../shared.ts";
+
+export const partyRoles = ["exporter", "consignee", "endUser"] as const;
+export type PartyRole = (typeof partyRoles)[number];
+
+export const sectors = [
+  "semiconductor-vendor",
+  "commercial",
+  "cloud-provider",
+  "university",
+  "research-institute",
+  "reseller",
+  "state-owned-enterprise",
+  "sensitive-government",
+  "critical-infrastructure",
+  "military",
+] as const;
+
+export const purposes = [
+  "commercial-cloud",
+  "ai-training",
+  "ai-inference",
+  "university-research",
+  "scientific-research",
+  "government",
+  "military",
+] as const;
+
+/** Certifications a party can give; each names the regime condition it answers (REGIME.md). */
+export const certificationKinds = [
+  "us-commercial-availability", // C1
+  "technical-box", // C3
+  "us-supply-sufficient", // C4
+  "no-foundry-diversion", // C5
+  "no-military-use", // C7
+  "kyc-procedures", // C8
+  "security-procedures", // C8
+  "no-unauthorized-remote-access", // C8, C10
+  "no-weights-transfer", // C11
+  "no-us-backlog", // GAIN AI Act scenario
+  "no-better-foreign-terms", // GAIN AI Act scenario
+] as const;
+export type CertificationKind = (typeof certificationKinds)[number];
+
+const certificationSchema = z.strictObject({
+  kind: z.enum(certificationKinds),
+  signedOn: isoDateSchema,
+  reference: z.string().min(1).optional(),
+});
+
+const partySchema = z.strictObject({
+  id: z.string().min(1).optional(),
+  name: z.string().min(1),
+  country: countrySchema,
+  /** Where the party (or its ultimate parent, below) is headquartered; defaults to `country`. */
+  headquartersCountry: countrySchema.optional(),
+  parentHeadquartersCountry: countrySchema.optional(),
+  sector: z.enum(sectors).optional(),
+  militaryEndUser: z.boolean().optional(),
+  certifications: z.array(certificationSchema).default([]),
+});
+
+const denseTopsSchema = chipSpecSchema.shape.denseTops;
+
+const labCertificateSchema = z.strictObject({
+  id: z.string().min(1),
+  lab: z.strictObject({
+    id: z.string().min(1),
+    name: z.string().min(1).optional(),
+    headquartersCountry: countrySchema,
+    qualifiedFrom: isoDateSchema,
+    qualifiedTo: isoDateSchema.optional(),
+    revokedOn: isoDateSchema.optional(),
+  }),
+  shipmentId: z.string().min(1).optional(),
+  testCountry: countrySchema,
+  testedOn: isoDateSchema,
+  sampledSerials: z.array(z.string().min(1)).default([]),
+  measured: z.strictObject({ denseTops: denseTopsSchema, dramBandwidthGBs: z.number().nonnegative() }),
+  /** Set by the evidence module after checking the Ed25519 signature; absent means unchecked. */
+  signatureVerified: z.boolean().optional(),
+});
+
+const section232Exemptions = [
+  "us-data-center",
+  "us-repair",
+  "us-research-and-development",
+  "us-startup",
+  "us-public-sector",
+] as const;
+
+const dutyEntrySchema = z.strictObject({
+  id: z.string().min(1),
+  enteredOn: isoDateSchema,
+  htsCode: z.string().min(4),
+  enteredValueCents: centsSchema,
+  dutyPaidCents: centsSchema,
+  exemption: z
+    .strictObject({ kind: z.enum(section232Exemptions), certificateRef: z.string().min(1) })
+    .optional(),
+});
+
+const paymentSchema = z.strictObject({
+  invoicedCents: centsSchema,
+  paidCents: centsSchema,
+  collateralCents: centsSchema.default(0n),
+});
+
+const importApprovalSchema = z.strictObject({
+  id: z.string().min(1),
+  authority: z.string().min(1),
+  importer: z.string().min(1),
+  approvedOn: isoDateSchema,
+  validFrom: isoDateSchema,
+  validTo: isoDateSchema,
+  approvedUnits: unitsSchema,
+  usedUnits: countSchema.default(0),
+  purpose: z.enum(purposes),
+  conditions: z.array(z.string().min(1)).default([]),
+});
+
+const evidenceSchema = z.strictObject({
+  labCertificate: labCertificateSchema.optional(),
+  dutyEntry: dutyEntrySchema.optional(),
+  payment: paymentSchema.optional(),
+  cnImportApproval: importApprovalSchema.optional(),
+  /** The importer's purchases of domestic (Chinese) accelerators, for a domestic-chip ratio. */
+  domesticPurchases: z.strictObject({ units: countSchema, reference: z.string().optional() }).optional(),
+  /** Notice to US buyers (GAIN AI Act scenario: right of first refusal). */
+  usBuyerNotice: z.strictObject({ noticeOn: isoDateSchema, reference: z.string().optional() }).optional(),
+  /** Payment of a revenue share to the US government (H20-style scenario). */
+  revenueShare: z.strictObject({ paidCents: centsSchema }).optional(),
+});
+
+const ledgerFiguresSchema = z.strictObject({
+  usPosted: centsSchema,
+  cnPending: centsSchema,
+  cnPosted: centsSchema,
+});
+
+/** The volume-cap ledger as seen for this shipment's window, in one or both measures. */
+const ledgerViewSchema = z.strictObject({
+  window: z.string().min(1),
+  units: ledgerFiguresSchema.optional(),
+  tpp: ledgerFiguresSchema.optional(),
+});
+
+export const screeningDispositions = ["false-positive", "true-match"] as const;
+
+const screeningSchema = z.strictObject({
+  screenedOn: isoDateSchema,
+  listVersions: z.array(z.strictObject({ listId: z.string().min(1), version: z.string().min(1) })).min(1),
+  hits: z
+    .array(
+      z.strictObject({
+        party: z.enum(partyRoles),
+        listId: z.string().min(1),
+        entryId: z.string().min(1),
+        name: z.string().min(1),
+        score: z.number().min(0).max(1),
+        disposition: z.enum(screeningDispositions).optional(),
+      }),
+    )
+    .default([]),
+});
+
+const productRefSchema = z.union([
+  z.strictObject({ id: z.string().min(1) }),
+  z.strictObject({ id: z.string().min(1).optional(), spec: chipSpecSchema }),
+]);
+
+export const dossierSchema = z.strictObject({
+  id: z.string().min(1),
+  submittedOn: isoDateSchema.optional(),
+  product: productRefSchema,
+  quantityUnits: unitsSchema,
+  valueCents: centsSchema,
+  route: z.strictObject({
+    /** Where the chips were made or last shipped from before entering the export country. */
+    origin: countrySchema,
+    /** The country the export to the destination leaves from. */
+    exportFrom: countrySchema,
+    destination: countrySchema,
+  }),
+  endUse: z.strictObject({ purpose: z.enum(purposes), description: z.string().optional() }),
+  parties: z.strictObject({ exporter: partySchema, consignee: partySchema, endUser: partySchema }),
+  exporterStatements: z
+    .strictObject({ usShippedUnits: countSchema.optional(), shipmentId: z.string().min(1).optional() })
+    .default({}),
+  evidence: evidenceSchema.default({}),
+  ledger: ledgerViewSchema.optional(),
+  screening: screeningSchema.optional(),
+});
+
+export type Dossier = z.output<typeof dossierSchema>;
+export type DossierInput = z.input<typeof dossierSchema>;
+export type Party = z.output<typeof partySchema>;
+export type LedgerFigures = z.output<typeof ledgerFiguresSchema>;
+
+/** Validates a dossier; the error names the source, the first bad path and why. */
+export function parseDossier(input: unknown, source: string): Dossier {
+  const result = dossierSchema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue ? formatPath(issue.path) : "(root)";
+  const why = issue ? describeIssue(issue) : "invalid dossier";
+  throw badInput(`dossier ${quote(source)} at ${quote(where)}`, why);
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === "invalid_type" && issue.input === undefined) return "missing";
+  if (issue.code === "unrecognized_keys") return `unknown field ${issue.keys.map(quote).join(", ")}`;
+  if (issue.code === "invalid_union") return "neither a catalog product `{id}` nor a `{spec}`";
+  return issue.message.toLowerCase().replace(/\.$/, "");
+}
+
+/** The JSON Schema published in docs/ (input side: money as digits or integers). */
+export function dossierJsonSchema(): unknown {
+  return z.toJSONSchema(dossierSchema, { io: "input", target: "draft-2020-12" });
+}

@@ -1,0 +1,199 @@
+// evaluate(subject, ruleSet) → Decision. Runs every rule in force, turns each outcome into a
+// finding with its citation and remedy, and combines them by the truth table below. Pure: the
+// date comes in with the subject, nothing is read from a clock.
+import { createHash } from "node:crypto";
+import canonicalize from "canonicalize";
+import type { RuleInForce, RuleSet } from "../rulebook/load.ts";
+import type { Applicability } from "../rulebook/schema.ts";
+import { predicates } from "./kinds.ts";
+import type { Decision, DecisionValue, Finding, Outcome, Subject } from "./types.ts";
+
+/**
+ * Combination, first matching row wins (a rule that threw is recorded as `fail`, so errors deny):
+ *
+ * | any fail | any pending | any pass | decision | why                                            |
+ * |----------|-------------|----------|----------|------------------------------------------------|
+ * | yes      | –           | –        | deny     | one failed condition is enough to refuse        |
+ * | no       | yes         | –        | hold     | nothing failed, but something is still missing  |
+ * | no       | no          | yes      | approve  | every applicable rule passed                    |
+ * | no       | no          | no       | hold     | no rule in force covers it: deny-by-default's    |
+ * |          |             |          |          | softer twin, a person must look (finding below) |
+ */
+export function combine(findings: readonly Finding[]): {
+  decision: DecisionValue;
+  decidingRuleIds: string[];
+} {
+  const ids = (status: Finding["status"]) => findings.filter((f) => f.status === status).map((f) => f.ruleId);
+  const fails = ids("fail");
+  if (fails.length > 0) return { decision: "deny", decidingRuleIds: fails };
+  const pendings = ids("pending");
+  if (pendings.length > 0) return { decision: "hold", decidingRuleIds: pendings };
+  return { decision: "approve", decidingRuleIds: [] };
+}
+
+/** The finding added when no rule in force applies to the shipment at all. */
+export const noCoverageRuleId = "sluice.no-rule-applies";
+
+export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
+  const findings = ruleSet.rules.map((entry) => runRule(entry, subject));
+  if (!findings.some((finding) => finding.status !== "not_applicable"))
+    findings.push(noCoverageFinding(subject));
+  const { decision, decidingRuleIds } = combine(findings);
+  const rulebooks = ruleSet.books.map((book) => ({
+    id: book.id,
+    version: book.version,
+    jurisdiction: book.jurisdiction,
+    scenario: book.scenario,
+    contentHash: book.contentHash,
+  }));
+  const scenarios = ruleSet.books.filter((book) => book.scenario).map((book) => book.id);
+  const { classification } = subject.product;
+  return {
+    dossierId: subject.dossier.id,
+    at: subject.at,
+    decision,
+    decidingRuleIds,
+    findings,
+    product: {
+      id: subject.product.id,
+      name: subject.product.name,
+      tpp: classification.tpp,
+      eccn: classification.eccn,
+      section232Band: classification.section232Band,
+    },
+    rulebooks,
+    scenarios,
+    listVersions: subject.dossier.screening?.listVersions ?? [],
+    inputHash: inputHash(subject, rulebooks),
+  };
+}
+
+function runRule({ rule, book, overriddenBy }: RuleInForce, subject: Subject): Finding {
+  const base = {
+    ruleId: rule.id,
+    bookId: book.id,
+    jurisdiction: book.jurisdiction,
+    kind: rule.kind,
+    citation: rule.citation,
+    ...(rule.annotations ? { annotations: rule.annotations } : {}),
+    ...(overriddenBy ? { overriddenBy } : {}),
+  };
+  const reason = inapplicability(rule.when, subject);
+  if (reason !== null) return { ...base, status: "not_applicable", message: reason };
+  let outcome: Outcome;
+  try {
+    // The union of kinds is correlated with its params by the schema; TypeScript cannot see it.
+    outcome = (predicates[rule.kind] as (params: unknown, subject: Subject) => Outcome)(rule.params, subject);
+  } catch (error) {
+    const detail = error instanceof Error ? error.message : String(error);
+    return {
+      ...base,
+      status: "fail",
+      error: true,
+      message: `rule could not be evaluated (${detail}); failing closed`,
+    };
+  }
+  return toFinding(base, outcome, rule.remedy);
+}
+
+function toFinding(
+  base: Omit<Finding, "status" | "message">,
+  outcome: Outcome,
+  template: string | undefined,
+): Finding {
+  const finding: Finding = { ...base, status: outcome.status, message: outcome.message };
+  if (outcome.measured !== undefined) finding.measured = outcome.measured;
+  if (outcome.required !== undefined) finding.required = outcome.required;
+  if (outcome.unit !== undefined) finding.unit = outcome.unit;
+  if (outcome.status === "fail" || outcome.status === "pending") {
+    // The rule's remedy template speaks for outcomes that feed it values (`vars`): the failure
+    // mode the author wrote it for. Other outcomes carry their own, more specific remedy.
+    const useTemplate = template !== undefined && outcome.vars !== undefined;
+    const summary = useTemplate ? renderTemplate(template, outcome.vars ?? {}) : outcome.remedy?.summary;
+    const details = outcome.remedy?.details;
+    if (summary) finding.remedy = details ? { summary, details } : { summary };
+  }
+  return finding;
+}
+
+/** Replaces `{name}` with the outcome's values; an unknown name stays visible rather than vanishing. */
+export function renderTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
+}
+
+/** Why a rule does not apply, or null when it does. */
+export function inapplicability(
+  when: Applicability | undefined,
+  { dossier, product }: Subject,
+): string | null {
+  if (!when) return null;
+  const { route } = dossier;
+  const { classification } = product;
+  const eccn = classification.eccn ?? "none";
+  // An ECCN that could not be established (die area unknown) is read as 3A090: fail closed.
+  const eccnCovered = (list: readonly string[]) =>
+    list.includes(eccn) || (classification.eccnIndeterminate && list.some((value) => value !== "none"));
+  if (when.destinations && !when.destinations.includes(route.destination))
+    return `destination ${route.destination} not covered`;
+  if (when.notDestinations?.includes(route.destination)) return `destination ${route.destination} excluded`;
+  if (when.exportFrom && !when.exportFrom.includes(route.exportFrom))
+    return `export from ${route.exportFrom} not covered`;
+  if (when.eccn && !eccnCovered(when.eccn)) return `ECCN ${eccn} not covered`;
+  const band = classification.section232Band;
+  if (when.section232Band && (band === null || !when.section232Band.includes(band)))
+    return "no Section 232 band";
+  const usImport = route.origin !== "US" && route.exportFrom === "US";
+  if (when.usImport !== undefined && when.usImport !== usImport)
+    return usImport ? "lot enters the US" : "lot does not enter the US";
+  if (
+    when.safeChipsActAdvanced !== undefined &&
+    when.safeChipsActAdvanced !== classification.safeChipsActAdvanced
+  ) {
+    return "SAFE Chips Act test not met";
+  }
+  if (when.productIds && !(product.id && when.productIds.includes(product.id)))
+    return `product ${product.id ?? product.name} not covered`;
+  if (when.productFamilies && !(product.family && when.productFamilies.includes(product.family))) {
+    return `product family ${product.family ?? "unknown"} not covered`;
+  }
+  const sector = dossier.parties.endUser.sector;
+  if (when.endUserSectors && !(sector && when.endUserSectors.includes(sector)))
+    return `end user sector ${sector ?? "unstated"} not covered`;
+  return null;
+}
+
+function noCoverageFinding({ dossier }: Subject): Finding {
+  return {
+    ruleId: noCoverageRuleId,
+    bookId: "sluice",
+    jurisdiction: "exporter-terms",
+    kind: "policy",
+    status: "pending",
+    message: `no rule in force applies to this shipment (${dossier.route.exportFrom} → ${dossier.route.destination}); review it by hand`,
+    citation: { source: "Sluice: deny by default, so an uncovered shipment is held for review", status: "P" },
+    remedy: { summary: "have a compliance officer classify the case, or add a rulebook that covers it" },
+  };
+}
+
+/** sha256 over the canonical JSON (RFC 8785) of everything the decision depended on. */
+function inputHash(subject: Subject, rulebooks: Decision["rulebooks"]): string {
+  const payload = {
+    dossier: jsonable(subject.dossier),
+    product: { id: subject.product.id, spec: subject.product.spec },
+    at: subject.at,
+    rulebooks: rulebooks.map((book) => [book.id, book.version, book.contentHash]),
+  };
+  return createHash("sha256")
+    .update(canonicalize(payload) ?? "")
+    .digest("hex");
+}
+
+/** Bigints become decimal strings so the input can be canonicalized. */
+function jsonable(value: unknown): unknown {
+  if (typeof value === "bigint") return value.toString();
+  if (Array.isArray(value)) return value.map(jsonable);
+  if (value !== null && typeof value === "object") {
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, jsonable(inner)]));
+  }
+  return value;
+}

@@ -1,0 +1,96 @@
+// Types of an evaluation: what a predicate sees (the subject), what it returns (an outcome), and
+// the decision with its findings. Status lists are closed and ordered by precedence, first wins.
+import type { ChipSpec, Classification } from "../classification/types.ts";
+import type { Dossier } from "../dossier/schema.ts";
+import type { Citation, FactStatus, Jurisdiction, RuleKind } from "../rulebook/schema.ts";
+import type { IsoDate } from "../shared.ts";
+
+/** Finding statuses, most severe first. */
+export const findingStatuses = ["fail", "pending", "pass", "not_applicable"] as const;
+export type FindingStatus = (typeof findingStatuses)[number];
+
+/** Decisions, most severe first. */
+export const decisionValues = ["deny", "hold", "approve"] as const;
+export type DecisionValue = (typeof decisionValues)[number];
+
+/** The product a dossier names, resolved against the catalog (or given as a spec) and classified. */
+export interface ResolvedProduct {
+  id: string | null;
+  name: string;
+  family: string | null;
+  spec: ChipSpec;
+  classification: Classification;
+}
+
+export interface Subject {
+  dossier: Dossier;
+  product: ResolvedProduct;
+  at: IsoDate;
+}
+
+export interface Remedy {
+  /** What would make this rule pass, in one sentence. */
+  summary: string;
+  /** Figures that size the remedy, e.g. the cap shortfall and the US volume that would free it. */
+  details?: Record<string, string>;
+}
+
+/** What a predicate returns. Figures are strings so bigints and decimals print exactly. */
+export interface Outcome {
+  status: FindingStatus;
+  message: string;
+  measured?: string;
+  required?: string;
+  unit?: string;
+  /** Values for the rule's remedy template, e.g. `{shortfall}`; present when the template applies. */
+  vars?: Record<string, string>;
+  remedy?: Remedy;
+}
+
+export interface Finding {
+  ruleId: string;
+  bookId: string;
+  jurisdiction: Jurisdiction;
+  kind: RuleKind;
+  status: FindingStatus;
+  message: string;
+  citation: Citation;
+  measured?: string;
+  required?: string;
+  unit?: string;
+  remedy?: Remedy;
+  /** Parameters resting on unverified or disputed facts, with their status. */
+  annotations?: Record<string, { status: FactStatus; note: string }>;
+  overriddenBy?: { bookId: string; note: string };
+  /** True when the rule itself failed to run; the finding fails closed. */
+  error?: true;
+}
+
+export interface RulebookRef {
+  id: string;
+  version: number;
+  jurisdiction: Jurisdiction;
+  scenario: boolean;
+  contentHash: string;
+}
+
+export interface Decision {
+  dossierId: string;
+  at: IsoDate;
+  decision: DecisionValue;
+  /** The findings that decided: the fails of a deny, the pendings of a hold, none for an approve. */
+  decidingRuleIds: string[];
+  findings: Finding[];
+  product: {
+    id: string | null;
+    name: string;
+    tpp: number;
+    eccn: string | null;
+    section232Band: number | null;
+  };
+  rulebooks: RulebookRef[];
+  scenarios: string[];
+  listVersions: { listId: string; version: string }[];
+  /** sha256 over the canonical JSON (RFC 8785) of the dossier, product, date and rulebooks used. */
+  inputHash: string;
+}
