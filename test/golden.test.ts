@@ -28,7 +28,11 @@ describe("golden scenarios", () => {
 
   for (const golden of cases) {
     it(golden.name, () => {
-      const decision = evaluator.evaluate(loadExample(golden.dossier), String(golden.at), golden.scenarios ?? []);
+      const decision = evaluator.evaluate(
+        loadExample(golden.dossier),
+        String(golden.at),
+        golden.scenarios ?? [],
+      );
       expect({ decision: decision.decision, deciding: [...decision.decidingRuleIds].sort() }).toEqual({
         decision: golden.decision,
         deciding: [...golden.deciding].sort(),
@@ -39,7 +43,8 @@ describe("golden scenarios", () => {
       }
       for (const finding of decision.findings) {
         expect(finding.citation.source.length).toBeGreaterThan(0);
-        if (finding.status === "fail" || finding.status === "pending") expect(finding.remedy?.summary).toBeTruthy();
+        if (finding.status === "fail" || finding.status === "pending")
+          expect(finding.remedy?.summary).toBeTruthy();
       }
     });
   }

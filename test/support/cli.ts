@@ -11,7 +11,10 @@ export interface CliResult {
   stderr: string;
 }
 
-export function runCli(args: readonly string[], options: { stdin?: string; env?: Record<string, string> } = {}): CliResult {
+export function runCli(
+  args: readonly string[],
+  options: { stdin?: string; env?: Record<string, string> } = {},
+): CliResult {
   const result = spawnSync(process.execPath, ["--import", "tsx", mainFile, ...args], {
     cwd: repoRoot,
     input: options.stdin ?? "",

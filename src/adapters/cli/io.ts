@@ -49,9 +49,7 @@ export function describeError(error: unknown): { line: string; exitCode: number 
 }
 
 /** Wraps a command action: runs it, sets the exit code it returns, reports errors in one line. */
-export function action<A extends unknown[]>(
-  run: (...args: A) => unknown,
-): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(run: (...args: A) => unknown): (...args: A) => Promise<void> {
   return async (...args: A) => {
     try {
       // A command returns its exit code, or nothing for success.
