@@ -33,28 +33,34 @@ export const bisBoxDramBandwidthMaxGBs = 6500;
 // --- Section 232 duty bands, proclamation of 14 Jan 2026 (REGIME §2, [S]: EY, White & Case, CBP) ---
 // Every bound is exclusive (strict inequalities on both sides).
 
-/** Band 1 (H200 SXM): 14,000 < TPP < 17,500. §2 [S] */
+/** Band 1 (H200 SXM): TPP > 14,000 (exclusive). §2 [S] */
 export const section232Band1TppMin = 14000;
+/** Band 1: TPP < 17,500 (exclusive). §2 [S] */
 export const section232Band1TppMax = 17500;
-/** Band 1: 4,500 < DRAM bandwidth < 5,000 GB/s. §2 [S] */
+/** Band 1: DRAM bandwidth > 4,500 GB/s (exclusive). §2 [S] */
 export const section232Band1DramBandwidthMinGBs = 4500;
+/** Band 1: DRAM bandwidth < 5,000 GB/s (exclusive). §2 [S] */
 export const section232Band1DramBandwidthMaxGBs = 5000;
-/** Band 2 (MI325X): 20,800 < TPP < 21,100. §2 [S] */
+/** Band 2 (MI325X): TPP > 20,800 (exclusive). §2 [S] */
 export const section232Band2TppMin = 20800;
+/** Band 2: TPP < 21,100 (exclusive). §2 [S] */
 export const section232Band2TppMax = 21100;
-/** Band 2: 5,800 < DRAM bandwidth < 6,200 GB/s. §2 [S] */
+/** Band 2: DRAM bandwidth > 5,800 GB/s (exclusive). §2 [S] */
 export const section232Band2DramBandwidthMinGBs = 5800;
+/** Band 2: DRAM bandwidth < 6,200 GB/s (exclusive). §2 [S] */
 export const section232Band2DramBandwidthMaxGBs = 6200;
 
 // --- SAFE Chips Act, S.3374 of 4 Dec 2025, "advanced IC" (REGIME §5, [P]: bill text; not law) ---
 
 /** Advanced IC: TPP ≥ 4,800. §5 [P] */
 export const safeTppMin = 4800;
-/** Advanced IC: TPP ≥ 2,400 with PD ≥ 1.6. §5 [P] */
+/** Advanced IC: TPP ≥ 2,400 (with PD ≥ 1.6). §5 [P] */
 export const safeMidTppMin = 2400;
+/** Advanced IC: PD ≥ 1.6 (with TPP ≥ 2,400). §5 [P] */
 export const safeMidPdMin = 1.6;
-/** Advanced IC: TPP ≥ 1,600 with PD ≥ 3.2. §5 [P] */
+/** Advanced IC: TPP ≥ 1,600 (with PD ≥ 3.2). §5 [P] */
 export const safeDenseTppMin = 1600;
+/** Advanced IC: PD ≥ 3.2 (with TPP ≥ 1,600). §5 [P] */
 export const safeDensePdMin = 3.2;
 /** Advanced IC: DRAM bandwidth ≥ 4,100 GB/s. §5 [P] */
 export const safeDramBandwidthMinGBs = 4100;
