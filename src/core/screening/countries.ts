@@ -66,7 +66,8 @@ function buildCountryMap(): Map<string, string> {
       } catch {
         name = undefined;
       }
-      if (name !== undefined && name !== code) map.set(key(name), code);
+      // CLDR also names placeholder codes (ZZ Unknown Region, XA Pseudo-Accents): not countries.
+      if (name !== undefined && name !== code && !/^(unknown|pseudo)/i.test(name)) map.set(key(name), code);
     }
   }
   for (const [name, code] of Object.entries(extraNames)) map.set(key(name), code);

@@ -127,6 +127,12 @@ function scratchOf(index: ScreeningIndex): Scratch {
   return scratch;
 }
 
+/**
+ * Words at least this frequent are not looked up fuzzily: their misspellings add little evidence,
+ * and names containing them are still found through the query's other words.
+ */
+export const fuzzyLookupDocumentFrequencyMax = 50;
+
 /** Trigram lists longer than this (" co", "ing") are skipped when looking for near words. */
 export const gramPostingsScannedMax = 3000;
 
@@ -158,7 +164,11 @@ function fuzzyVocab(index: ScreeningIndex, key: string, scratch: Scratch, out: n
       word.length >= 4 && key.length >= 4 && shared * 2 >= Math.min(grams.length, word.length + 2);
     const nearCandidate = allowance > 0 && shared >= nearMin;
     if (!gluedCandidate && !nearCandidate) continue;
-    const near = nearCandidate && word !== key && editDistance(key, word, allowance) <= allowance;
+    const near =
+      nearCandidate &&
+      word !== key &&
+      Math.abs(word.length - key.length) <= allowance &&
+      editDistance(key, word, allowance) <= allowance;
     const glued = gluedCandidate && word !== key && (key.includes(word) || word.includes(key));
     if (near || glued) out.push(v);
   }
@@ -182,7 +192,8 @@ function candidateNames(index: ScreeningIndex, side: Side, queryInitials: readon
     const w = side.weights[i] ?? 0;
     for (const key of token.keys) {
       add(index.postings.get(key), w);
-      if (token.numeral) continue;
+      if (token.numeral || (index.documentFrequency.get(key) ?? 0) >= fuzzyLookupDocumentFrequencyMax)
+        continue;
       near.length = 0;
       fuzzyVocab(index, key, scratch, near);
       for (const v of near) add(index.postings.get(index.vocab[v] ?? ""), w * 0.8);
