@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { SluiceError } from "../errors.ts";
 import { chipSpecSchema, parseChipSpec } from "./spec.ts";
 
@@ -81,6 +82,11 @@ describe("parseChipSpec", () => {
       "spec `chip.json`: field `logicDieAreaMm2` must be > 0 (got 0)",
     ],
     [
+      "microscopic die area",
+      { ...valid, logicDieAreaMm2: 1e-9 },
+      "spec `chip.json`: field `logicDieAreaMm2` must be ≥ 0.001 (got 1e-9)",
+    ],
+    [
       "null interconnect",
       { ...valid, interconnectGBs: null },
       "spec `chip.json`: field `interconnectGBs` must be a number (got null)",
@@ -103,6 +109,12 @@ describe("parseChipSpec", () => {
 
   it("names stdin as such", () => {
     expect(errorOf(42, "-")).toBe("spec stdin: the document must be an object (got 42)");
+  });
+
+  it("exports a JSON Schema for the HTTP API and docs", () => {
+    const schema = z.toJSONSchema(chipSpecSchema) as { required: string[]; additionalProperties: boolean };
+    expect(schema.required).toEqual(["name", "datacenter", "denseTops", "dramBandwidthGBs"]);
+    expect(schema.additionalProperties).toBe(false);
   });
 
   it("rejects non-finite numbers that arrive from code", () => {

@@ -24,7 +24,7 @@ export const chipSpecSchema = z.strictObject({
     }),
   dramBandwidthGBs: z.number().nonnegative().max(t.bandwidthMaxGBs),
   interconnectGBs: z.number().positive().max(t.bandwidthMaxGBs).exactOptional(),
-  logicDieAreaMm2: z.number().positive().max(t.logicDieAreaMaxMm2).exactOptional(),
+  logicDieAreaMm2: z.number().positive().min(t.logicDieAreaMinMm2).max(t.logicDieAreaMaxMm2).exactOptional(),
 });
 
 // Compile-time check that the schema produces exactly a ChipSpec.

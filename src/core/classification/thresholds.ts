@@ -75,6 +75,8 @@ export const safeCombinedBandwidthMinGBs = 5000;
 export const denseTopsMax = 1e9;
 /** Largest accepted DRAM or interconnect bandwidth, in GB/s. */
 export const bandwidthMaxGBs = 1e9;
+/** Smallest accepted logic die area, in mm² (keeps PD finite; real accelerator dies are ≥ 100 mm²). */
+export const logicDieAreaMinMm2 = 0.001;
 /** Largest accepted logic die area, in mm² (a full 300 mm wafer is ~70,000 mm²). */
 export const logicDieAreaMaxMm2 = 1e6;
 /** Longest accepted chip name, in characters. */

@@ -1,11 +1,13 @@
 // `sluice classify` and `sluice products`: formatting in process, and a few spawned runs of the real
 // CLI for exit codes, stdin and JSON (each spawn costs about half a second, so they are few).
 import { execFile } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadCatalog } from "../../../app/catalog.ts";
 import { classify } from "../../../core/classification/classify.ts";
+import { parseChipSpec } from "../../../core/classification/spec.ts";
 import { formatClassification, formatTable } from "./classify.ts";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -82,6 +84,27 @@ describe("text output", () => {
         [1],
       ),
     ).toBe("id      TPP\na         1\nbbb  20,000");
+  });
+});
+
+describe("example specs in examples/specs", () => {
+  const load = (file: string) =>
+    parseChipSpec(JSON.parse(readFileSync(`${repo}examples/specs/${file}`, "utf8")), file);
+
+  it("mi325x.json matches the catalog's MI325X", () => {
+    const spec = load("mi325x.json");
+    expect(classify(spec)).toEqual(classify(loadCatalog().require("amd-mi325x").spec));
+  });
+
+  it("workstation-card.json: out of 3A090 by Note 2, still SAFE-advanced (as docs/classification.md says)", () => {
+    expect(classify(load("workstation-card.json"))).toMatchObject({
+      tpp: 3200,
+      eccn: null,
+      note2Applied: true,
+      bisBox: { eligible: true },
+      section232Band: null,
+      safeChipsActAdvanced: true,
+    });
   });
 });
 
