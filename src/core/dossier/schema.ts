@@ -5,14 +5,8 @@
 import { z } from "zod";
 import { chipSpecSchema } from "../classification/spec.ts";
 import { badInput, quote } from "../errors.ts";
-import {
-  centsSchema,
-  countrySchema,
-  countSchema,
-  formatPath,
-  isoDateSchema,
-  unitsSchema,
-} from "../shared.ts";
+import { centsSchema, countrySchema, countSchema, isoDateSchema, unitsSchema } from "../shared.ts";
+import { reportIssues } from "../validation.ts";
 
 export const partyRoles = ["exporter", "consignee", "endUser"] as const;
 export type PartyRole = (typeof partyRoles)[number];
@@ -117,7 +111,7 @@ const dutyEntrySchema = z.strictObject({
 const paymentSchema = z.strictObject({
   invoicedCents: centsSchema,
   paidCents: centsSchema,
-  collateralCents: centsSchema.default(0n),
+  collateralCents: centsSchema.optional(),
 });
 
 const importApprovalSchema = z.strictObject({
@@ -215,17 +209,8 @@ export type LedgerFigures = z.output<typeof ledgerFiguresSchema>;
 export function parseDossier(input: unknown, source: string): Dossier {
   const result = dossierSchema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0];
-  const where = issue ? formatPath(issue.path) : "(root)";
-  const why = issue ? describeIssue(issue) : "invalid dossier";
-  throw badInput(`dossier ${quote(source)} at ${quote(where)}`, why);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "missing";
-  if (issue.code === "unrecognized_keys") return `unknown field ${issue.keys.map(quote).join(", ")}`;
-  if (issue.code === "invalid_union") return "neither a catalog product `{id}` nor a `{spec}`";
-  return issue.message.toLowerCase().replace(/\.$/, "");
+  const report = reportIssues(result.error.issues, () => "neither a catalog product `{id}` nor a `{spec}`");
+  throw badInput(`dossier ${quote(source)} at ${quote(report.where)}`, report.why);
 }
 
 /** The JSON Schema published in docs/ (input side: money as digits or integers). */

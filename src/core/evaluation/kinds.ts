@@ -330,9 +330,9 @@ function prepayment(params: ParamsOf<"prepayment">, { dossier }: Subject): Outco
   const required = `${formatCents(owed)} (${params.requiredPercent} % of ${formatCents(dossier.valueCents)})`;
   if (!payment)
     return pending("no payment on file", `collect ${formatCents(owed)} before release`, { required });
-  const covered = payment.paidCents + (params.collateralAccepted ? payment.collateralCents : 0n);
+  const covered = payment.paidCents + (params.collateralAccepted ? (payment.collateralCents ?? 0n) : 0n);
   const measured = params.collateralAccepted
-    ? `${formatCents(payment.paidCents)} paid + ${formatCents(payment.collateralCents)} collateral`
+    ? `${formatCents(payment.paidCents)} paid + ${formatCents(payment.collateralCents ?? 0n)} collateral`
     : formatCents(payment.paidCents);
   const figures = { measured, required, unit: "USD" };
   if (covered >= owed) return pass(`prepaid ${measured}`, figures);

@@ -7,6 +7,7 @@ import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
 import { badInput, quote } from "../errors.ts";
 import { formatPath, type IsoDate } from "../shared.ts";
+import { reportIssues } from "../validation.ts";
 import { paramsByKind, type Rule, type Rulebook, rulebookSchema } from "./schema.ts";
 
 /** Parses and validates one rulebook file's text. Throws bad_input naming file, path and line. */
@@ -15,7 +16,7 @@ export function parseRulebook(text: string, fileName: string): Rulebook {
   const document = parseDocument(text, { lineCounter, prettyErrors: false });
   const syntaxError = document.errors[0];
   if (syntaxError) {
-    const line = syntaxError.linePos?.[0]?.line;
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
     throw badInput(
       `rulebook ${quote(fileName)}${line ? ` line ${line}` : ""}`,
       syntaxError.message.split("\n")[0] ?? "",
@@ -23,12 +24,13 @@ export function parseRulebook(text: string, fileName: string): Rulebook {
   }
   const result = rulebookSchema.safeParse(document.toJS());
   if (!result.success) {
-    const issue = result.error.issues[0];
-    const path = issue?.path ?? [];
-    const node = document.getIn(path as unknown[], true) as { range?: [number, number] } | undefined;
+    const report = reportIssues(result.error.issues, unknownKind);
+    const node = document.getIn(report.path as unknown[], true) as { range?: [number, number] } | undefined;
     const line = node?.range ? lineCounter.linePos(node.range[0]).line : undefined;
-    const where = `rulebook ${quote(fileName)} at ${quote(formatPath(path))}${line ? ` (line ${line})` : ""}`;
-    throw badInput(where, issue ? describeIssue(issue) : "invalid rulebook");
+    throw badInput(
+      `rulebook ${quote(fileName)} at ${quote(report.where)}${line ? ` (line ${line})` : ""}`,
+      report.why,
+    );
   }
   const book = result.data;
   checkBook(book, fileName);
@@ -36,14 +38,10 @@ export function parseRulebook(text: string, fileName: string): Rulebook {
   return { ...book, rules: book.rules as Rule[], contentHash, fileName };
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === "invalid_type" && issue.input === undefined) return "missing";
-  if (issue.code === "unrecognized_keys") return `unknown field ${issue.keys.map(quote).join(", ")}`;
-  if (issue.code === "invalid_union" && "discriminator" in issue) {
-    return `unknown rule kind; expected one of ${Object.keys(paramsByKind).join(", ")}`;
-  }
-  return issue.message.toLowerCase().replace(/\.$/, "");
-}
+const unknownKind = (issue: z.core.$ZodIssue): string | null =>
+  "discriminator" in issue
+    ? `unknown rule kind; expected one of ${Object.keys(paramsByKind).join(", ")}`
+    : null;
 
 function checkBook(book: z.output<typeof rulebookSchema>, fileName: string): void {
   const where = `rulebook ${quote(fileName)}`;

@@ -7,7 +7,7 @@ import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { parseDossier } from "../../../core/dossier/schema.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import type { Decision, Finding } from "../../../core/evaluation/types.ts";
-import { inForceOn, selectRules } from "../../../core/rulebook/load.ts";
+import { inForceOn, type RuleInForce, selectRules } from "../../../core/rulebook/load.ts";
 import type { Rule, Rulebook } from "../../../core/rulebook/schema.ts";
 import { isIsoDate } from "../../../core/shared.ts";
 import { action, printJson, readJsonInput } from "../io.ts";
@@ -172,12 +172,16 @@ function registerRules(program: Command): void {
     .description("list the rules in force on a day")
     .option("--at <date>", "day to look at (default today)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
+    .option("--all", "list the rules of every rulebook, in force or not")
     .option("--json", "print JSON")
     .action(
-      action((options: { at?: string; scenario: string[]; json?: boolean }) => {
+      action((options: { at?: string; scenario: string[]; all?: boolean; json?: boolean }) => {
         const at = checkDate(options.at, "--at") ?? today();
-        const selection = selectRules(loadRulebooks(), at, options.scenario);
-        const rows = selection.rules.map(({ rule, book, overriddenBy }) => ({
+        const library = loadRulebooks();
+        const entries: RuleInForce[] = options.all
+          ? library.flatMap((book) => book.rules.map((rule) => ({ rule, book })))
+          : selectRules(library, at, options.scenario).rules;
+        const rows = entries.map(({ rule, book, overriddenBy }) => ({
           id: rule.id,
           kind: rule.kind,
           book: book.id,
@@ -185,7 +189,7 @@ function registerRules(program: Command): void {
           summary: rule.summary,
           ...(overriddenBy ? { overriddenBy: overriddenBy.bookId } : {}),
         }));
-        if (options.json) printJson({ at, rules: rows });
+        if (options.json) printJson(options.all ? { rules: rows } : { at, rules: rows });
         else for (const row of rows) console.log(`${row.id} [${row.status}] ${row.kind}: ${row.summary}`);
       }),
     );
