@@ -2,7 +2,14 @@
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
+import { register as registerSchema } from "./commands/schema.ts";
+import { register as registerScreening } from "./commands/screening.ts";
 
 export type RegisterCommands = (program: Command) => void;
 
-export const commandModules: RegisterCommands[] = [registerClassify, registerEvaluate];
+export const commandModules: RegisterCommands[] = [
+  registerClassify,
+  registerEvaluate,
+  registerSchema,
+  registerScreening,
+];
