@@ -191,6 +191,8 @@ describe("Section 232 bands (all bounds exclusive)", () => {
   });
 
   it("explains which bound missed", () => {
+    expect(classifySection232(14000, 4800).reason).toContain("TPP 14,000 is inside neither band's TPP range");
+    expect(classifySection232(21100, 6000).reason).toContain("TPP 21,100 is inside neither band's TPP range");
     expect(classifySection232(15832, 3350).reason).toBe(
       "No Section 232 band (bounds exclusive): TPP 15,832 is inside band 1's TPP range but DRAM bandwidth " +
         "3,350 GB/s is outside 4,500–5,000 GB/s",
@@ -251,6 +253,9 @@ describe("SAFE Chips Act advanced IC", () => {
     const noInterconnect = classify(chip(1000));
     expect(noInterconnect).toMatchObject({ safeChipsActAdvanced: false, safeChipsActIndeterminate: true });
     expect(noInterconnect.reasons[5]).toContain("interconnect unknown");
+    // PD matters for SAFE from TPP 1,600 up: below that a missing area cannot change the answer.
+    expect(classify(chip(1600, { interconnectGBs: 100 })).safeChipsActIndeterminate).toBe(true);
+    expect(classify(chip(1599.99, { interconnectGBs: 100 })).safeChipsActIndeterminate).toBe(false);
     expect(classify(chip(1000, { dramBandwidthGBs: 4100 }))).toMatchObject({
       safeChipsActAdvanced: true,
       safeChipsActIndeterminate: false,
