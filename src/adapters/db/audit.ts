@@ -1,0 +1,100 @@
+// The audit log in the database: `appendAudit` adds an entry to the hash chain inside the caller's
+// transaction (the single-row chain head is read and updated there, so concurrent appends
+// serialize), and `verifyAudit` reads the log in seq order and verifies it (src/core/audit).
+import {
+  type AuditEntry,
+  type Json,
+  nextEntry,
+  type VerifyResult,
+  verifyChain,
+} from "../../core/audit/chain.ts";
+import type { Store, Tx } from "./store.ts";
+
+/** JSON-safe copy: bigints become decimal strings, Dates ISO strings, undefined fields dropped. */
+export function toAuditJson(value: unknown): Json {
+  return JSON.parse(
+    JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v)) ?? "null",
+  ) as Json;
+}
+
+/** Appends one entry in `tx` and returns it. `at` comes from the caller's clock. */
+export async function appendAudit(tx: Tx, kind: string, payload: unknown, at: Date): Promise<AuditEntry> {
+  const head = await tx.query<{ seq: bigint; hash: string }>(
+    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+  );
+  const row = head.rows[0];
+  if (!row) throw new Error("audit_head row missing: database not migrated");
+  const entry = nextEntry(
+    { seq: Number(row.seq), hash: row.hash },
+    at.toISOString(),
+    kind,
+    toAuditJson(payload),
+  );
+  await tx.query(
+    "INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6)",
+    [entry.seq, entry.at, entry.kind, JSON.stringify(entry.payload), entry.prevHash, entry.hash],
+  );
+  await tx.query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [entry.seq, entry.hash]);
+  return entry;
+}
+
+interface AuditRow {
+  seq: bigint;
+  at: string;
+  kind: string;
+  payload: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+const pageRowsMax = 5000;
+
+/** All entries in seq order, read page by page. */
+export async function readAudit(store: Store | Tx): Promise<AuditEntry[]> {
+  const entries: AuditEntry[] = [];
+  let after = -1n;
+  for (;;) {
+    const { rows } = await store.query<AuditRow>(
+      "SELECT seq, at, kind, payload, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+      [after, pageRowsMax],
+    );
+    for (const row of rows) {
+      entries.push({
+        seq: Number(row.seq),
+        at: row.at,
+        kind: row.kind,
+        payload: row.payload,
+        prevHash: row.prev_hash,
+        hash: row.hash,
+      });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < pageRowsMax) return entries;
+    after = last.seq;
+  }
+}
+
+export async function auditHead(store: Store | Tx): Promise<{ seq: number; hash: string }> {
+  const { rows } = await store.query<{ seq: bigint; hash: string }>(
+    "SELECT seq, hash FROM audit_head WHERE id = 1",
+  );
+  const row = rows[0];
+  return row ? { seq: Number(row.seq), hash: row.hash } : { seq: 0, hash: "" };
+}
+
+/**
+ * Verifies the stored chain. The head row is the anchor kept beside the log: entries cut off the
+ * end (or appended around the chain) show as a head mismatch unless the head was forged as well;
+ * `expectHead` compares with a head published elsewhere.
+ */
+export async function verifyAudit(
+  store: Store,
+  expectHead?: { seq: number; hash: string },
+): Promise<VerifyResult> {
+  // One snapshot for the log and its head, so concurrent appends cannot look like tampering.
+  const { entries, head } = await store.transaction(
+    async (tx) => ({ entries: await readAudit(tx), head: await auditHead(tx) }),
+    { isolation: "repeatable read" },
+  );
+  return verifyChain(entries, expectHead ?? head);
+}

@@ -1,0 +1,508 @@
+// The volume-cap ledger over the store. Each operation is one SERIALIZABLE transaction (retried on
+// 40001/40P01 by the store): read the rows it needs, decide with the pure core (first guard),
+// apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
+// constraint (third guard), and append the operation to the audit chain in the same transaction.
+// Refusals change nothing and are not audited. The clock is a port.
+import {
+  type Account,
+  afterUsReverse,
+  decideReserve,
+  decideSettle,
+  decideUsPost,
+  decideUsReverse,
+  deriveReserve,
+  deriveUsPost,
+  type Reservation,
+  type ReservationState,
+  type ReserveStatus,
+  type SettleStatus,
+  type UsPosting,
+  type UsPostStatus,
+  type UsReversal,
+  type UsReverseStatus,
+} from "../../core/ledger/ledger.ts";
+import type { CapPolicy } from "../../core/ledger/policy.ts";
+import { appendAudit } from "./audit.ts";
+import type { Store, TransactionOptions, Tx } from "./store.ts";
+
+export type Clock = () => Date;
+
+export interface SqlLedgerOptions {
+  /** Queue writers on the audit chain lock instead of letting them abort each other (default on). */
+  lockAuditChain?: boolean;
+  attemptsMax?: number;
+}
+
+/** Reservations expired per call of `expire`; call again while it returns a full batch. */
+export const expireBatchMax = 500;
+
+interface AccountRow {
+  id: string;
+  ratio_percent: number;
+  us_posted: bigint;
+  cn_pending: bigint;
+  cn_posted: bigint;
+  blocked: boolean;
+  blocked_cn_max: bigint | null;
+  enforced: boolean;
+}
+
+const accountFromRow = (row: AccountRow): Account => ({
+  id: row.id,
+  ratioPercent: row.ratio_percent,
+  usPosted: row.us_posted,
+  cnPending: row.cn_pending,
+  cnPosted: row.cn_posted,
+  blocked: row.blocked,
+  blockedCnMax: row.blocked_cn_max,
+  enforced: row.enforced,
+});
+
+async function loadAccounts(tx: Tx, ids: readonly string[]): Promise<Map<string, Account>> {
+  const { rows } = await tx.query<AccountRow>("SELECT * FROM ledger_accounts WHERE id = ANY($1::text[])", [
+    ids,
+  ]);
+  return new Map(rows.map((row) => [row.id, accountFromRow(row)]));
+}
+
+interface ReservationRow {
+  id: string;
+  product_id: string;
+  units: bigint;
+  amount: bigint;
+  account_ids: string[];
+  state: ReservationState;
+  reserved_at: Date;
+  expires_at: Date;
+}
+
+const reservationFromRow = (row: ReservationRow): Reservation => ({
+  id: row.id,
+  productId: row.product_id,
+  units: row.units,
+  amount: row.amount,
+  accountIds: row.account_ids,
+  state: row.state,
+  reservedAt: row.reserved_at,
+  expiresAt: row.expires_at,
+});
+
+async function loadReservation(tx: Tx, id: string): Promise<Reservation | undefined> {
+  const { rows } = await tx.query<ReservationRow>("SELECT * FROM ledger_reservations WHERE id = $1", [id]);
+  return rows[0] ? reservationFromRow(rows[0]) : undefined;
+}
+
+/** True iff the cap holds for new totals; the same expression the CHECK constraint uses. */
+const withinSql = (us: string, cn: string) => `100 * (${cn})::numeric <= a.ratio_percent::numeric * (${us})`;
+
+/**
+ * Adds deltas to accounts, sets `blocked` from the new balances (blocking freezes China's total,
+ * headroom unblocks; only enforced accounts block) and records one movement per account. With
+ * `guardAccountId`, that account becomes enforced and is only updated if it is not blocked and stays
+ * within the cap: the caller compares the count and aborts otherwise.
+ */
+async function applyDeltas(
+  tx: Tx,
+  move: {
+    accountIds: readonly string[];
+    dUs: bigint;
+    dPending: bigint;
+    dPosted: bigint;
+    guardAccountId: string | null;
+    op: string;
+    refId: string;
+    at: Date;
+  },
+): Promise<number> {
+  const us = "a.us_posted + $2::bigint";
+  const cn = "a.cn_pending + $3::bigint + a.cn_posted + $4::bigint";
+  const enforced = "(a.enforced OR a.id IS NOT DISTINCT FROM $5::text)";
+  const { rowCount } = await tx.query(
+    `WITH upd AS (
+       UPDATE ledger_accounts a SET
+         us_posted = ${us}, cn_pending = a.cn_pending + $3::bigint, cn_posted = a.cn_posted + $4::bigint,
+         enforced = ${enforced},
+         blocked = ${enforced} AND NOT (${withinSql(us, cn)}),
+         blocked_cn_max = CASE WHEN NOT ${enforced} OR ${withinSql(us, cn)} THEN NULL
+                               WHEN a.blocked THEN LEAST(a.blocked_cn_max, ${cn}) ELSE ${cn} END
+       WHERE a.id = ANY($1::text[]) AND (a.id IS DISTINCT FROM $5::text OR (NOT a.blocked AND ${withinSql(us, cn)}))
+       RETURNING a.id)
+     INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
+     SELECT $6 || ':' || $7 || ':' || upd.id, upd.id, $6, $7, $2::bigint, $3::bigint, $4::bigint, $8 FROM upd`,
+    [
+      move.accountIds,
+      move.dUs,
+      move.dPending,
+      move.dPosted,
+      move.guardAccountId,
+      move.op,
+      move.refId,
+      move.at,
+    ],
+  );
+  return rowCount;
+}
+
+/** Creates missing accounts; rolling-window accounts start unenforced. */
+async function ensureAccounts(tx: Tx, accountIds: readonly string[], policy: CapPolicy): Promise<void> {
+  await tx.query(
+    `INSERT INTO ledger_accounts (id, ratio_percent, enforced) SELECT unnest($1::text[]), $2, $3
+     ON CONFLICT (id) DO NOTHING`,
+    [accountIds, policy.ratioPercent, policy.window.kind !== "rolling"],
+  );
+}
+
+/** A guard below the pure core disagreed with it: a bug, never a user error. */
+const guardDisagreement = (op: string, id: string) =>
+  new Error(`ledger guard disagreement on ${op} ${id}: the conditional update refused what the core allowed`);
+
+export interface ReserveInput {
+  id: string;
+  productId: string;
+  units: bigint;
+  tppPerUnit?: number | undefined;
+  /** How long the reservation holds before it expires. */
+  holdMs: number;
+  reference?: unknown;
+}
+
+export interface UsPostInput {
+  id: string;
+  productId: string;
+  units: bigint;
+  tppPerUnit?: number | undefined;
+  shippedOn: string;
+  customer?: string | undefined;
+}
+
+export interface UsReverseInput {
+  id: string;
+  postingId: string;
+  units: bigint;
+  reason?: string | undefined;
+}
+
+export interface LedgerAlert {
+  id: string;
+  accountId: string;
+  kind: "cap_breached_by_us_reversal";
+  details: Record<string, string | number>;
+}
+
+export class SqlLedger {
+  readonly #store: Store;
+  readonly #clock: Clock;
+  readonly #txOptions: TransactionOptions;
+
+  constructor(store: Store, clock: Clock, options: SqlLedgerOptions = {}) {
+    this.#store = store;
+    this.#clock = clock;
+    this.#txOptions = {
+      isolation: "serializable",
+      lockAuditChain: options.lockAuditChain ?? true,
+      ...(options.attemptsMax === undefined ? {} : { attemptsMax: options.attemptsMax }),
+    };
+  }
+
+  get store(): Store {
+    return this.#store;
+  }
+
+  reserve(policy: CapPolicy, input: ReserveInput): Promise<{ status: ReserveStatus; amount?: bigint }> {
+    return this.#store.transaction(async (tx) => {
+      const now = this.#clock();
+      const request = { ...input, reservedAt: now, expiresAt: new Date(now.getTime() + input.holdMs) };
+      const derived = deriveReserve(policy, request);
+      if (!derived.amount || !derived.accountIds) return { status: derived.status };
+      const shaped = { amount: derived.amount, accountIds: derived.accountIds };
+      const existing = await loadReservation(tx, input.id);
+      const accounts = existing ? new Map() : await loadAccounts(tx, shaped.accountIds);
+      const status = decideReserve(policy.ratioPercent, request, shaped, existing, accounts);
+      if (status !== "ok") return { status };
+      await tx.query(
+        `INSERT INTO ledger_reservations
+           (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
+         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
+        [
+          input.id,
+          input.productId,
+          input.units,
+          shaped.amount,
+          shaped.accountIds,
+          now,
+          request.expiresAt,
+          input.reference === undefined ? null : JSON.stringify(input.reference),
+        ],
+      );
+      if (shaped.accountIds.length > accounts.size) await ensureAccounts(tx, shaped.accountIds, policy);
+      const moved = await applyDeltas(tx, {
+        ...shaped,
+        dUs: 0n,
+        dPending: shaped.amount,
+        dPosted: 0n,
+        guardAccountId: shaped.accountIds[0] ?? null,
+        op: "reserve",
+        refId: input.id,
+        at: now,
+      });
+      if (moved !== shaped.accountIds.length) throw guardDisagreement("reserve", input.id);
+      await appendAudit(
+        tx,
+        "ledger.reserve",
+        {
+          id: input.id,
+          productId: input.productId,
+          units: input.units,
+          amount: shaped.amount,
+          accountIds: shaped.accountIds,
+          expiresAt: request.expiresAt.toISOString(),
+        },
+        now,
+      );
+      return { status, amount: shaped.amount };
+    }, this.#txOptions);
+  }
+
+  /** Ships against a pending reservation: its amount moves from pending to posted. */
+  post(id: string): Promise<{ status: SettleStatus }> {
+    return this.#settle("post", id);
+  }
+
+  /** Releases a pending reservation (order cancelled). */
+  void(id: string): Promise<{ status: SettleStatus }> {
+    return this.#settle("void", id);
+  }
+
+  #settle(kind: "post" | "void", id: string): Promise<{ status: SettleStatus }> {
+    return this.#store.transaction(async (tx) => {
+      const now = this.#clock();
+      const reservation = await loadReservation(tx, id);
+      const status = decideSettle(kind, reservation, now);
+      if (status !== "ok" || !reservation) return { status };
+      await this.#finish(tx, reservation, kind === "post" ? "posted" : "voided", now);
+      return { status };
+    }, this.#txOptions);
+  }
+
+  async #finish(tx: Tx, reservation: Reservation, state: ReservationState, now: Date): Promise<void> {
+    await tx.query("UPDATE ledger_reservations SET state = $2, settled_at = $3 WHERE id = $1", [
+      reservation.id,
+      state,
+      now,
+    ]);
+    const op = state === "posted" ? "post" : state === "voided" ? "void" : "expire";
+    const dPosted = state === "posted" ? reservation.amount : 0n;
+    const moved = await applyDeltas(tx, {
+      accountIds: reservation.accountIds,
+      dUs: 0n,
+      dPending: -reservation.amount,
+      dPosted,
+      guardAccountId: null,
+      op,
+      refId: reservation.id,
+      at: now,
+    });
+    if (moved !== reservation.accountIds.length) throw guardDisagreement(op, reservation.id);
+    await appendAudit(tx, `ledger.${op}`, { id: reservation.id, amount: reservation.amount }, now);
+  }
+
+  /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
+  expire(): Promise<{ expired: string[] }> {
+    return this.#store.transaction(async (tx) => {
+      const now = this.#clock();
+      const { rows } = await tx.query<ReservationRow>(
+        `SELECT * FROM ledger_reservations WHERE state = 'pending' AND expires_at <= $1
+         ORDER BY expires_at, id COLLATE "C" LIMIT $2`,
+        [now, expireBatchMax],
+      );
+      for (const row of rows) await this.#finish(tx, reservationFromRow(row), "expired", now);
+      return { expired: rows.map((row) => row.id) };
+    }, this.#txOptions);
+  }
+
+  usPost(policy: CapPolicy, input: UsPostInput): Promise<{ status: UsPostStatus; amount?: bigint }> {
+    return this.#store.transaction(async (tx) => {
+      const now = this.#clock();
+      const derived = deriveUsPost(policy, input);
+      if (!derived.amount || !derived.accountIds) return { status: derived.status };
+      const { amount, accountIds } = derived;
+      const existing = await loadUsPosting(tx, input.id);
+      const accounts = existing ? new Map() : await loadAccounts(tx, accountIds);
+      const status = decideUsPost(policy.ratioPercent, input, amount, existing, accounts);
+      if (status !== "ok") return { status };
+      await insertUsPostings(tx, [{ ...input, amount, accountIds }], policy, now);
+      const moved = await applyDeltas(tx, {
+        accountIds,
+        dUs: amount,
+        dPending: 0n,
+        dPosted: 0n,
+        guardAccountId: null,
+        op: "us_post",
+        refId: input.id,
+        at: now,
+      });
+      if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
+      await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
+      return { status, amount };
+    }, this.#txOptions);
+  }
+
+  /**
+   * Reverses units of a US posting. Recorded even when it breaks the cap: the affected accounts
+   * become blocked (China frozen, new reservations refused) and an alert is raised for each.
+   */
+  usReverse(
+    input: UsReverseInput,
+  ): Promise<{ status: UsReverseStatus; amount?: bigint; alerts: LedgerAlert[] }> {
+    return this.#store.transaction(async (tx) => {
+      const now = this.#clock();
+      const { rows } = await tx.query<{ id: string; posting_id: string; units: bigint; amount: bigint }>(
+        "SELECT id, posting_id, units, amount FROM ledger_us_reversals WHERE id = $1",
+        [input.id],
+      );
+      const existing: UsReversal | undefined = rows[0] && {
+        id: rows[0].id,
+        postingId: rows[0].posting_id,
+        units: rows[0].units,
+        amount: rows[0].amount,
+      };
+      const posting = existing ? undefined : await loadUsPosting(tx, input.postingId);
+      const decided = decideUsReverse(input, existing, posting);
+      if (decided.status !== "ok" || !posting || decided.amount === undefined)
+        return { status: decided.status, alerts: [] };
+      const amount = decided.amount;
+      const before = await loadAccounts(tx, posting.accountIds);
+      await tx.query(
+        "INSERT INTO ledger_us_reversals (id, posting_id, units, amount, reversed_at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+        [input.id, input.postingId, input.units, amount, now, input.reason ?? null],
+      );
+      await tx.query("UPDATE ledger_us_postings SET reversed_units = reversed_units + $2 WHERE id = $1", [
+        posting.id,
+        input.units,
+      ]);
+      const moved = await applyDeltas(tx, {
+        accountIds: posting.accountIds,
+        dUs: -amount,
+        dPending: 0n,
+        dPosted: 0n,
+        guardAccountId: null,
+        op: "us_reverse",
+        refId: input.id,
+        at: now,
+      });
+      if (moved !== posting.accountIds.length) throw guardDisagreement("us_reverse", input.id);
+      const alerts = newlyBlocked(before, amount).map((account) => breachAlert(input.id, account));
+      for (const alert of alerts) {
+        await tx.query(
+          "INSERT INTO ledger_alerts (id, account_id, kind, raised_at, details) VALUES ($1, $2, $3, $4, $5)",
+          [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
+        );
+      }
+      await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
+      return { status: decided.status, amount, alerts };
+    }, this.#txOptions);
+  }
+
+  async accounts(prefix = ""): Promise<Account[]> {
+    const { rows } = await this.#store.query<AccountRow>(
+      'SELECT * FROM ledger_accounts WHERE starts_with(id, $1) ORDER BY id COLLATE "C"',
+      [prefix],
+    );
+    return rows.map(accountFromRow);
+  }
+
+  async alerts(): Promise<(LedgerAlert & { raisedAt: Date })[]> {
+    const { rows } = await this.#store.query<{
+      id: string;
+      account_id: string;
+      kind: LedgerAlert["kind"];
+      raised_at: Date;
+      details: LedgerAlert["details"];
+    }>(`SELECT * FROM ledger_alerts ORDER BY raised_at, id COLLATE "C"`);
+    return rows.map((row) => ({
+      id: row.id,
+      accountId: row.account_id,
+      kind: row.kind,
+      raisedAt: row.raised_at,
+      details: row.details,
+    }));
+  }
+}
+
+function newlyBlocked(before: Map<string, Account>, amount: bigint): Account[] {
+  return [...before.values()]
+    .filter((account) => !account.blocked)
+    .map((account) => afterUsReverse(account, amount))
+    .filter((account) => account.blocked);
+}
+
+function breachAlert(reversalId: string, account: Account): LedgerAlert {
+  return {
+    id: `${reversalId}:${account.id}`,
+    accountId: account.id,
+    kind: "cap_breached_by_us_reversal",
+    details: {
+      reversalId,
+      usPosted: account.usPosted.toString(),
+      cnPending: account.cnPending.toString(),
+      cnPosted: account.cnPosted.toString(),
+      ratioPercent: account.ratioPercent,
+    },
+  };
+}
+
+interface UsPostingRow {
+  id: string;
+  product_id: string;
+  units: bigint;
+  amount: bigint;
+  shipped_on: string;
+  account_ids: string[];
+  reversed_units: bigint;
+}
+
+export async function loadUsPosting(tx: Tx, id: string): Promise<UsPosting | undefined> {
+  const { rows } = await tx.query<UsPostingRow>(
+    `SELECT id, product_id, units, amount, to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on, account_ids,
+            reversed_units FROM ledger_us_postings WHERE id = $1`,
+    [id],
+  );
+  const row = rows[0];
+  return (
+    row && {
+      id: row.id,
+      productId: row.product_id,
+      units: row.units,
+      amount: row.amount,
+      shippedOn: row.shipped_on,
+      accountIds: row.account_ids,
+      reversedUnits: row.reversed_units,
+    }
+  );
+}
+
+/** Inserts postings (many rows in one statement) and creates their accounts if missing. */
+export async function insertUsPostings(
+  tx: Tx,
+  postings: readonly (UsPostInput & { amount: bigint; accountIds: string[] })[],
+  policy: CapPolicy,
+  now: Date,
+): Promise<void> {
+  await ensureAccounts(tx, [...new Set(postings.flatMap((posting) => posting.accountIds))], policy);
+  await tx.query(
+    `INSERT INTO ledger_us_postings (id, product_id, units, amount, shipped_on, account_ids, customer, posted_at)
+     SELECT p.id, p.product_id, p.units, p.amount, p.shipped_on, string_to_array(p.account_ids, '|'), p.customer, $8
+     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::date[], $6::text[], $7::text[])
+       AS p (id, product_id, units, amount, shipped_on, account_ids, customer)`,
+    [
+      postings.map((p) => p.id),
+      postings.map((p) => p.productId),
+      postings.map((p) => p.units),
+      postings.map((p) => p.amount),
+      postings.map((p) => p.shippedOn),
+      postings.map((p) => p.accountIds.join("|")),
+      postings.map((p) => p.customer ?? null),
+      now,
+    ],
+  );
+}
