@@ -4,6 +4,8 @@
 // cheap estimate are scored token by token (score.ts), then the country qualifier applies.
 import { badInput } from "../errors.ts";
 import {
+  deletionKeyLengthMax,
+  deletionVariants,
   type IndexedName,
   initialsOf,
   type ListVersionRef,
@@ -33,7 +35,9 @@ export const reportFloor = 0.5;
 export const queryLengthMax = 300;
 export const hitsMax = 50;
 /** Names fully scored per query, chosen by a cheap estimate. */
-export const candidatesScoredMax = 40;
+export const candidatesScoredMax = 20;
+/** Candidates whose estimate is below this share of the best estimate are not scored. */
+export const candidateEstimateShareMin = 0.3;
 /** Keys more frequent than this are not used to find candidates (their names come via rarer keys). */
 export const blockingDocumentFrequencyMax = 2500;
 export const countryMatchBonus = 0.03;
@@ -106,6 +110,8 @@ function querySide(index: ScreeningIndex, norm: NormalizedName): Side {
 
 /** Per-index scratch arrays, reused across queries (screening is synchronous, so never shared). */
 interface Scratch {
+  /** Fuzzy vocabulary lookups by key, kept across queries (party names share words); bounded. */
+  readonly nearByKey: Map<string, Int32Array>;
   readonly gramCounts: Int32Array;
   readonly gramTouched: Int32Array;
   readonly estimate: Float64Array;
@@ -117,6 +123,7 @@ function scratchOf(index: ScreeningIndex): Scratch {
   let scratch = scratchByIndex.get(index);
   if (scratch === undefined) {
     scratch = {
+      nearByKey: new Map(),
       gramCounts: new Int32Array(index.vocab.length),
       gramTouched: new Int32Array(index.vocab.length),
       estimate: new Float64Array(index.names.length),
@@ -174,6 +181,35 @@ function fuzzyVocab(index: ScreeningIndex, key: string, scratch: Scratch, out: n
   }
 }
 
+/** Remembered fuzzy lookups per index, at most this many keys (then the memory starts over). */
+export const nearCacheKeysMax = 100_000;
+
+/** Short keys (one typo allowed): words sharing a one-deletion variant, then checked. */
+function deletionVocab(index: ScreeningIndex, key: string, out: number[]): void {
+  const seen = new Set<number>();
+  for (const variant of deletionVariants(key)) {
+    for (const v of index.deletions.get(variant) ?? []) {
+      if (seen.has(v)) continue;
+      seen.add(v);
+      const word = index.vocab[v] ?? "";
+      if (word !== key && editDistance(key, word, 1) <= 1) out.push(v);
+    }
+  }
+}
+
+function nearVocab(index: ScreeningIndex, key: string, scratch: Scratch, buffer: number[]): Int32Array {
+  const known = scratch.nearByKey.get(key);
+  if (known !== undefined) return known;
+  buffer.length = 0;
+  // Short words: typos through the deletion index. Long words (which may also be glued): trigrams.
+  if (key.length <= deletionKeyLengthMax) deletionVocab(index, key, buffer);
+  else fuzzyVocab(index, key, scratch, buffer);
+  const found = Int32Array.from(buffer);
+  if (scratch.nearByKey.size >= nearCacheKeysMax) scratch.nearByKey.clear();
+  scratch.nearByKey.set(key, found);
+  return found;
+}
+
 /** Names worth scoring, best estimate first. */
 function candidateNames(index: ScreeningIndex, side: Side, queryInitials: readonly string[]): number[] {
   const scratch = scratchOf(index);
@@ -194,9 +230,8 @@ function candidateNames(index: ScreeningIndex, side: Side, queryInitials: readon
       add(index.postings.get(key), w);
       if (token.numeral || (index.documentFrequency.get(key) ?? 0) >= fuzzyLookupDocumentFrequencyMax)
         continue;
-      near.length = 0;
-      fuzzyVocab(index, key, scratch, near);
-      for (const v of near) add(index.postings.get(index.vocab[v] ?? ""), w * 0.8);
+      for (const v of nearVocab(index, key, scratch, near))
+        add(index.postings.get(index.vocab[v] ?? ""), w * 0.8);
     }
     const next = side.tokens[i + 1];
     if (next !== undefined) add(index.postings.get((token.keys[0] ?? "") + (next.keys[0] ?? "")), w * 2);
@@ -217,7 +252,12 @@ function candidateNames(index: ScreeningIndex, side: Side, queryInitials: readon
     ranked.push({ id, est: (2 * acc) / (totalQuery + (index.names[id]?.totalWeight ?? 0)) });
   }
   ranked.sort((a, b) => b.est - a.est);
-  return ranked.slice(0, candidatesScoredMax).map((r) => r.id);
+  const best = ranked[0]?.est ?? 0;
+  // The estimate ignores one-to-one pairing and glue, so it is only a guide: keep a wide margin.
+  return ranked
+    .slice(0, candidatesScoredMax)
+    .filter((r) => r.est >= best * candidateEstimateShareMin)
+    .map((r) => r.id);
 }
 
 function countryQualifier(country: string | undefined, listed: readonly string[]): CountryQualifier {

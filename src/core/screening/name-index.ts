@@ -36,6 +36,8 @@ export interface ScreeningIndex {
   readonly vocab: readonly string[];
   readonly gramPostings: ReadonlyMap<string, Int32Array>;
   readonly acronyms: ReadonlyMap<string, Int32Array>;
+  /** One-deletion variants of short keys → vocabulary ids (finds one-typo words without scanning). */
+  readonly deletions: ReadonlyMap<string, Int32Array>;
   readonly documentFrequency: ReadonlyMap<string, number>;
 }
 
@@ -64,6 +66,16 @@ export function trigrams(key: string): string[] {
   const grams: string[] = [];
   for (let i = 0; i + 3 <= padded.length; i++) grams.push(padded.slice(i, i + 3));
   return grams;
+}
+
+/** Keys up to this length are matched for typos through one-deletion variants (SymSpell-style). */
+export const deletionKeyLengthMax = 7;
+
+/** The key and each one-character deletion of it. */
+export function deletionVariants(key: string): string[] {
+  const variants = [key];
+  for (let i = 0; i < key.length; i++) variants.push(key.slice(0, i) + key.slice(i + 1));
+  return variants;
 }
 
 /** Initials of a name's tokens (all, and without legal forms), for acronym matching. */
@@ -121,8 +133,12 @@ export function buildScreeningIndex(versions: readonly ListVersion[], lexicon: L
   });
   const vocab = [...postingLists.keys()];
   const gramLists = new Map<string, number[]>();
+  const deletionLists = new Map<string, number[]>();
   vocab.forEach((key, v) => {
     if (key.length >= 3) for (const gram of trigrams(key)) push(gramLists, gram, v);
+    if (key.length >= 3 && key.length <= deletionKeyLengthMax + 1) {
+      for (const variant of deletionVariants(key)) push(deletionLists, variant, v);
+    }
   });
   return {
     lexicon,
@@ -133,6 +149,7 @@ export function buildScreeningIndex(versions: readonly ListVersion[], lexicon: L
     vocab,
     gramPostings: toInt32(gramLists),
     acronyms: toInt32(acronymLists),
+    deletions: toInt32(deletionLists),
     documentFrequency,
   };
 }
