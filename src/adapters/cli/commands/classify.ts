@@ -16,7 +16,7 @@ interface ClassifyOptions {
 }
 
 /** What `classify` reads: a catalog product, or a spec file; exactly one of the two. */
-function resolveSpec(
+export function resolveSpec(
   productId: string | undefined,
   options: ClassifyOptions,
   catalog: () => Catalog,
