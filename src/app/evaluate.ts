@@ -1,6 +1,7 @@
 // The evaluate use case: resolve the dossier's product (catalog id or inline spec), classify it,
 // select the rulebooks in force on the day (plus scenarios) and run the core evaluation.
 import { classify } from "../core/classification/classify.ts";
+import { canonicalDigest } from "../core/digest.ts";
 import type { Dossier } from "../core/dossier/schema.ts";
 import { evaluate } from "../core/evaluation/evaluate.ts";
 import type { Decision, ResolvedProduct } from "../core/evaluation/types.ts";
@@ -13,7 +14,15 @@ export function resolveProduct(dossier: Dossier, catalog: Catalog): ResolvedProd
   const ref = dossier.product;
   if ("spec" in ref) {
     const spec = ref.spec;
-    return { id: ref.id ?? null, name: spec.name, family: null, spec, classification: classify(spec) };
+    const id = ref.id ?? null;
+    return {
+      id,
+      name: spec.name,
+      family: null,
+      spec,
+      classification: classify(spec),
+      digest: canonicalDigest({ id, spec }),
+    };
   }
   const product = catalog.require(ref.id);
   return {
@@ -22,6 +31,7 @@ export function resolveProduct(dossier: Dossier, catalog: Catalog): ResolvedProd
     family: product.family,
     spec: product.spec,
     classification: classify(product.spec),
+    digest: canonicalDigest({ id: product.id, spec: product.spec }),
   };
 }
 
@@ -45,8 +55,23 @@ export class Evaluator {
     return selection;
   }
 
-  evaluate(dossier: Dossier, at: IsoDate, scenarios: readonly string[] = []): Decision {
-    return evaluate({ dossier, product: this.product(dossier), at }, this.rulesFor(at, scenarios));
+  /**
+   * Decides one dossier. `dossierDigest` may be passed when the caller computed it on reading the
+   * dossier (the store does); otherwise it is computed here.
+   */
+  evaluate(
+    dossier: Dossier,
+    at: IsoDate,
+    scenarios: readonly string[] = [],
+    dossierDigest?: string,
+  ): Decision {
+    const subject = {
+      dossier,
+      dossierDigest: dossierDigest ?? canonicalDigest(dossier),
+      product: this.product(dossier),
+      at,
+    };
+    return evaluate(subject, this.rulesFor(at, scenarios));
   }
 
   private product(dossier: Dossier): ResolvedProduct {

@@ -53,7 +53,12 @@ describe("evaluate", () => {
       contentHash: "x",
       rules: [broken],
     } as unknown as Rulebook;
-    const ruleSet: RuleSet = { at, books: [book], rules: [{ rule: broken as unknown as Rule, book }] };
+    const ruleSet: RuleSet = {
+      at,
+      books: [book],
+      rules: [{ rule: broken as unknown as Rule, book }],
+      digest: "d",
+    };
     const product = {
       id: "p",
       name: "p",
@@ -61,7 +66,10 @@ describe("evaluate", () => {
       spec: { name: "p", datacenter: true, denseTops: { fp8: 1 }, dramBandwidthGBs: 1 },
       classification: { tpp: 8 },
     };
-    const decision = evaluate({ dossier: approvable(), product: product as never, at }, ruleSet);
+    const decision = evaluate(
+      { dossier: approvable(), dossierDigest: "d", product: product as never, at },
+      ruleSet,
+    );
     expect(decision.decision).toBe("deny");
     expect(decision.findings[0]).toMatchObject({ ruleId: "broken.rule", status: "fail", error: true });
     expect(decision.findings[0]?.message).toMatch(/could not be evaluated .*failing closed/);

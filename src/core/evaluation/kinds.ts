@@ -39,7 +39,8 @@ const anotherParty = "none for this party: the transaction needs another consign
 export const formatCents = (cents: bigint): string => {
   const sign = cents < 0n ? "-" : "";
   const abs = cents < 0n ? -cents : cents;
-  return `${sign}US$${(abs / 100n).toLocaleString("en-US")}.${String(abs % 100n).padStart(2, "0")}`;
+  const dollars = (abs / 100n).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return `${sign}US$${dollars}.${String(abs % 100n).padStart(2, "0")}`;
 };
 
 /** Round half up to the cent: the documented rounding of every percentage of money in Sluice. */

@@ -20,10 +20,14 @@ export interface ResolvedProduct {
   family: string | null;
   spec: ChipSpec;
   classification: Classification;
+  /** canonicalDigest of `{id, spec}`. */
+  digest: string;
 }
 
 export interface Subject {
   dossier: Dossier;
+  /** canonicalDigest of the dossier, computed once when it was read (see src/core/digest.ts). */
+  dossierDigest: string;
   product: ResolvedProduct;
   at: IsoDate;
 }

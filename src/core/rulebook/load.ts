@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { LineCounter, parseDocument } from "yaml";
 import type { z } from "zod";
+import { canonicalDigest } from "../digest.ts";
 import { badInput, quote } from "../errors.ts";
 import { formatPath, type IsoDate } from "../shared.ts";
 import { reportIssues } from "../validation.ts";
@@ -119,6 +120,8 @@ export interface RuleSet {
   at: IsoDate;
   books: Rulebook[];
   rules: RuleInForce[];
+  /** canonicalDigest of the books used (id, version, content hash) and the scenarios, in order. */
+  digest: string;
 }
 
 export const inForceOn = (book: Rulebook, at: IsoDate): boolean =>
@@ -152,5 +155,9 @@ export function selectRules(
       return { rule, book: entry.book, overriddenBy: { bookId: scenario.id, note: override.note } };
     });
   }
-  return { at, books, rules };
+  const digest = canonicalDigest({
+    books: books.map((b) => [b.id, b.version, b.contentHash]),
+    scenarios: scenarioIds,
+  });
+  return { at, books, rules, digest };
 }
