@@ -105,6 +105,8 @@ function gluedPairings(one: readonly Token[], runs: readonly Token[], flip: bool
         if (len === 1) continue;
         for (const key of token.keys) {
           if (key.length < glued.length - 3 || key.length > glued.length + 3) continue;
+          // Glued words must start alike; this skips most pairs before any edit distance.
+          if (key.charCodeAt(0) !== glued.charCodeAt(0)) continue;
           const s = key === glued ? 1 : fuzzySimilarity(key, glued);
           if (s <= 0) continue;
           const span = range(j, len);
