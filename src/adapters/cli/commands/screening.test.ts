@@ -26,7 +26,7 @@ describe("text output", () => {
   it("shows each hit with its token pairs, list citation and the versions screened", () => {
     const text = formatScreen(screen("Wuxi Jiangnan Institute of Computing Technology"));
     const lines = text.split("\n");
-    expect(lines[0]).toBe('1 hit(s) for "Wuxi Jiangnan Institute of Computing Technology" at threshold 0.8');
+    expect(lines[0]).toBe('1 hit(s) for "Wuxi Jiangnan Institute of Computing Technology" at threshold 0.78');
     expect(lines[1]).toBe(
       "1.00  Wuxi Jiangnan Institute of Computing Technology  [bis-entity-list-extract el-wuxi-jiangnan]  ALERT",
     );
