@@ -62,6 +62,7 @@ describe("screening quality at the alert threshold", () => {
   it("explains a Chinese-script hit token by token, with translations and the list version", () => {
     const hit = screenName(index, "华为技术有限公司").hits[0];
     expect(hit?.score).toBe(1);
+    expect(hit?.entryFingerprint).toMatch(/^[0-9a-f]{64}$/);
     const e = hit?.explanation;
     expect(e?.pairs.map((p) => [p.query, p.how])).toEqual([
       ["华为", "pinyin"],

@@ -24,6 +24,7 @@ import {
 } from "./score.ts";
 import { editDistance, typoAllowance } from "./similarity.ts";
 import type { EntryType, ListName, SourceCitation } from "./types.ts";
+import { entryFingerprint } from "./versions.ts";
 
 /**
  * Alert threshold: a hit at or above it puts the party on hold. Tuned on test/screening/queries.json
@@ -76,6 +77,8 @@ export interface HitExplanation {
 export interface Hit {
   readonly listId: string;
   readonly entryId: string;
+  /** Fingerprint of the listed entry (versions.ts): a disposition reopens when it changes. */
+  readonly entryFingerprint: string;
   /** The entry's primary name. */
   readonly name: string;
   readonly type: EntryType;
@@ -306,6 +309,7 @@ function hitOf(index: ScreeningIndex, q: Side, qNorm: NormalizedName, s: Scored,
   return {
     listId: entry.listId,
     entryId: entry.entryId,
+    entryFingerprint: entryFingerprint(entry),
     name: entry.names[0]?.text ?? "",
     type: entry.type,
     countries: entry.countries,
