@@ -58,3 +58,17 @@ describe("golden scenarios", () => {
     expect(new Set(outcomes).size).toBe(3);
   });
 });
+
+describe("stages", () => {
+  it("the same application, evaluated as an export release, waits for the release-stage evidence", () => {
+    const dossier = { ...loadExample("h200-licence-application.json"), stage: "release" as const };
+    const decision = evaluator.evaluate(dossier, "2026-02-01");
+    expect(decision.decision).toBe("hold");
+    expect([...decision.decidingRuleIds].sort()).toEqual([
+      "cn-import-2026-01-28.import-approval",
+      "exporter-terms-2026.prepayment",
+      "us-bis-2026.c9-lab-test",
+      "us-cbp-2026.section-232-duty",
+    ]);
+  });
+});

@@ -74,6 +74,11 @@ export class Evaluator {
     return evaluate(subject, this.rulesFor(at, scenarios));
   }
 
+  /** A catalog product, resolved and classified once. */
+  productById(id: string): ResolvedProduct {
+    return this.product({ product: { id } } as Dossier);
+  }
+
   private product(dossier: Dossier): ResolvedProduct {
     if ("spec" in dossier.product) return resolveProduct(dossier, this.catalog);
     const cached = this.products.get(dossier.product.id);

@@ -1,7 +1,7 @@
 // Turning zod's validation issues into Sluice's one-line errors: pick the most useful issue and
 // say where (a path like `rules[0].params`) and why, in lower case.
 import type { z } from "zod";
-import { quote } from "./errors.ts";
+import { badInput, quote } from "./errors.ts";
 import { formatPath } from "./shared.ts";
 
 export interface IssueReport {
@@ -48,4 +48,12 @@ function describe(
     if (special) return special;
   }
   return issue.message.toLowerCase().replace(/\.$/, "");
+}
+
+/** Validates `input` with `schema`; a failure is one bad_input error naming `what`, the path and why. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const report = reportIssues(result.error.issues);
+  throw badInput(`${what} at ${quote(report.where)}`, report.why);
 }

@@ -56,7 +56,7 @@ const certificationSchema = z.strictObject({
   reference: z.string().min(1).optional(),
 });
 
-const partySchema = z.strictObject({
+export const partySchema = z.strictObject({
   id: z.string().min(1).optional(),
   name: z.string().min(1),
   country: countrySchema,
@@ -127,7 +127,7 @@ const importApprovalSchema = z.strictObject({
   conditions: z.array(z.string().min(1)).default([]),
 });
 
-const evidenceSchema = z.strictObject({
+export const evidenceSchema = z.strictObject({
   labCertificate: labCertificateSchema.optional(),
   dutyEntry: dutyEntrySchema.optional(),
   payment: paymentSchema.optional(),
@@ -177,8 +177,13 @@ const productRefSchema = z.union([
   z.strictObject({ id: z.string().min(1).optional(), spec: chipSpecSchema }),
 ]);
 
+/** Licence application (before any shipment) or export release of one shipment (a lot). */
+export const dossierStages = ["application", "release"] as const;
+
 export const dossierSchema = z.strictObject({
   id: z.string().min(1),
+  /** Which gate is being passed; rules for later gates (lab test, duty, payment) wait for release. */
+  stage: z.enum(dossierStages).default("release"),
   submittedOn: isoDateSchema.optional(),
   product: productRefSchema,
   quantityUnits: unitsSchema,

@@ -180,6 +180,8 @@ export function inapplicability(
   if (when.productFamilies && !(product.family && when.productFamilies.includes(product.family))) {
     return `product family ${product.family ?? "unknown"} not covered`;
   }
+  if (when.stages && !when.stages.includes(dossier.stage))
+    return `checked at ${when.stages.join(", ")}, not at ${dossier.stage}`;
   const sector = dossier.parties.endUser.sector;
   if (when.endUserSectors && !(sector && when.endUserSectors.includes(sector)))
     return `end user sector ${sector ?? "unstated"} not covered`;

@@ -3,7 +3,7 @@
 // a one-line summary and a remedy template. Facts the regime leaves unverified [U] or disputed [D]
 // are parameters with an annotation carrying that status, never silent constants.
 import { z } from "zod";
-import { certificationKinds, partyRoles, purposes, sectors } from "../dossier/schema.ts";
+import { certificationKinds, dossierStages, partyRoles, purposes, sectors } from "../dossier/schema.ts";
 import { countrySchema, isoDateSchema } from "../shared.ts";
 
 export const jurisdictions = ["us-bis", "us-cbp", "cn-import", "exporter-terms", "scenario"] as const;
@@ -40,6 +40,8 @@ export const applicabilitySchema = z.strictObject({
   productIds: z.array(z.string().min(1)).min(1).optional(),
   productFamilies: z.array(z.string().min(1)).min(1).optional(),
   endUserSectors: z.array(z.enum(sectors)).min(1).optional(),
+  /** Gates at which the rule is checked (default: every gate). */
+  stages: z.array(z.enum(dossierStages)).min(1).optional(),
 });
 export type Applicability = z.output<typeof applicabilitySchema>;
 
