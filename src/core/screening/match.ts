@@ -23,7 +23,7 @@ import {
   type TokenScore,
 } from "./score.ts";
 import { editDistance, typoAllowance } from "./similarity.ts";
-import type { EntryType, ListName, SourceCitation } from "./types.ts";
+import type { EntryType, ListEntry, ListName, SourceCitation } from "./types.ts";
 import { entryFingerprint } from "./versions.ts";
 
 /**
@@ -247,20 +247,26 @@ function candidateNames(index: ScreeningIndex, side: Side, queryInitials: readon
     if (initials.length >= acronymLengthMin) add(index.postings.get(initials), 5);
   }
   const totalQuery = side.weights.reduce((a, b) => a + b, 0);
-  const ranked: { id: number; est: number }[] = [];
+  // Keep the best few by estimate (insertion into a short sorted list; no sort of every candidate).
+  const topIds: number[] = [];
+  const topEst: number[] = [];
   for (let t = 0; t < touched; t++) {
     const id = estimateTouched[t] ?? 0;
-    const acc = estimate[id] ?? 0;
+    const est = (2 * (estimate[id] ?? 0)) / (totalQuery + (index.names[id]?.totalWeight ?? 0));
     estimate[id] = 0;
-    ranked.push({ id, est: (2 * acc) / (totalQuery + (index.names[id]?.totalWeight ?? 0)) });
+    if (topIds.length === candidatesScoredMax && est <= (topEst[topEst.length - 1] ?? 0)) continue;
+    let at = topEst.length;
+    while (at > 0 && (topEst[at - 1] ?? 0) < est) at--;
+    topIds.splice(at, 0, id);
+    topEst.splice(at, 0, est);
+    if (topIds.length > candidatesScoredMax) {
+      topIds.pop();
+      topEst.pop();
+    }
   }
-  ranked.sort((a, b) => b.est - a.est);
-  const best = ranked[0]?.est ?? 0;
   // The estimate ignores one-to-one pairing and glue, so it is only a guide: keep a wide margin.
-  return ranked
-    .slice(0, candidatesScoredMax)
-    .filter((r) => r.est >= best * candidateEstimateShareMin)
-    .map((r) => r.id);
+  const best = topEst[0] ?? 0;
+  return topIds.filter((_, k) => (topEst[k] ?? 0) >= best * candidateEstimateShareMin);
 }
 
 function countryQualifier(country: string | undefined, listed: readonly string[]): CountryQualifier {
@@ -301,6 +307,18 @@ interface Scored {
   readonly country: CountryQualifier;
 }
 
+const fingerprints = new WeakMap<ListEntry, string>();
+
+/** Entry fingerprints, computed once per entry (a sha256 of canonical JSON is not free). */
+function fingerprintOf(entry: ListEntry): string {
+  let fingerprint = fingerprints.get(entry);
+  if (fingerprint === undefined) {
+    fingerprint = entryFingerprint(entry);
+    fingerprints.set(entry, fingerprint);
+  }
+  return fingerprint;
+}
+
 function hitOf(index: ScreeningIndex, q: Side, qNorm: NormalizedName, s: Scored, threshold: number): Hit {
   const entry = index.entries[s.name.entry];
   if (entry === undefined) throw new Error("index entry out of range");
@@ -309,7 +327,7 @@ function hitOf(index: ScreeningIndex, q: Side, qNorm: NormalizedName, s: Scored,
   return {
     listId: entry.listId,
     entryId: entry.entryId,
-    entryFingerprint: entryFingerprint(entry),
+    entryFingerprint: fingerprintOf(entry),
     name: entry.names[0]?.text ?? "",
     type: entry.type,
     countries: entry.countries,
