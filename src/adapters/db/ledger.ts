@@ -182,6 +182,8 @@ export interface UsReverseInput {
   reason?: string | undefined;
 }
 
+export type UsReverseResult = { status: UsReverseStatus; amount?: bigint; alerts: LedgerAlert[] };
+
 export interface LedgerAlert {
   id: string;
   accountId: string;
@@ -209,63 +211,78 @@ export class SqlLedger {
   }
 
   reserve(policy: CapPolicy, input: ReserveInput): Promise<{ status: ReserveStatus; amount?: bigint }> {
-    return this.#store.transaction(async (tx) => {
-      const now = this.#clock();
-      const request = { ...input, reservedAt: now, expiresAt: new Date(now.getTime() + input.holdMs) };
-      const derived = deriveReserve(policy, request);
-      if (!derived.amount || !derived.accountIds) return { status: derived.status };
-      const shaped = { amount: derived.amount, accountIds: derived.accountIds };
-      const existing = await loadReservation(tx, input.id);
-      const accounts = existing ? new Map() : await loadAccounts(tx, shaped.accountIds);
-      const status = decideReserve(policy.ratioPercent, request, shaped, existing, accounts);
-      if (status !== "ok") return { status };
-      await tx.query(
-        `INSERT INTO ledger_reservations
-           (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
-         VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
-        [
-          input.id,
-          input.productId,
-          input.units,
-          shaped.amount,
-          shaped.accountIds,
-          now,
-          request.expiresAt,
-          input.reference === undefined ? null : JSON.stringify(input.reference),
-        ],
-      );
-      if (shaped.accountIds.length > accounts.size) await ensureAccounts(tx, shaped.accountIds, policy);
-      const moved = await applyDeltas(tx, {
-        ...shaped,
-        dUs: 0n,
-        dPending: shaped.amount,
-        dPosted: 0n,
-        guardAccountId: shaped.accountIds[0] ?? null,
-        op: "reserve",
-        refId: input.id,
-        at: now,
-      });
-      if (moved !== shaped.accountIds.length) throw guardDisagreement("reserve", input.id);
-      await appendAudit(
-        tx,
-        "ledger.reserve",
-        {
-          id: input.id,
-          productId: input.productId,
-          units: input.units,
-          amount: shaped.amount,
-          accountIds: shaped.accountIds,
-          expiresAt: request.expiresAt.toISOString(),
-        },
+    return this.#store.transaction((tx) => this.reserveTx(tx, policy, input), this.#txOptions);
+  }
+
+  /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
+  async reserveTx(
+    tx: Tx,
+    policy: CapPolicy,
+    input: ReserveInput,
+  ): Promise<{ status: ReserveStatus; amount?: bigint }> {
+    const now = this.#clock();
+    const request = { ...input, reservedAt: now, expiresAt: new Date(now.getTime() + input.holdMs) };
+    const derived = deriveReserve(policy, request);
+    if (!derived.amount || !derived.accountIds) return { status: derived.status };
+    const shaped = { amount: derived.amount, accountIds: derived.accountIds };
+    const existing = await loadReservation(tx, input.id);
+    const accounts = existing ? new Map() : await loadAccounts(tx, shaped.accountIds);
+    const status = decideReserve(policy.ratioPercent, request, shaped, existing, accounts);
+    if (status !== "ok") return { status };
+    await tx.query(
+      `INSERT INTO ledger_reservations
+         (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
+       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
+      [
+        input.id,
+        input.productId,
+        input.units,
+        shaped.amount,
+        shaped.accountIds,
         now,
-      );
-      return { status, amount: shaped.amount };
-    }, this.#txOptions);
+        request.expiresAt,
+        input.reference === undefined ? null : JSON.stringify(input.reference),
+      ],
+    );
+    if (shaped.accountIds.length > accounts.size) await ensureAccounts(tx, shaped.accountIds, policy);
+    const moved = await applyDeltas(tx, {
+      ...shaped,
+      dUs: 0n,
+      dPending: shaped.amount,
+      dPosted: 0n,
+      guardAccountId: shaped.accountIds[0] ?? null,
+      op: "reserve",
+      refId: input.id,
+      at: now,
+    });
+    if (moved !== shaped.accountIds.length) throw guardDisagreement("reserve", input.id);
+    await appendAudit(
+      tx,
+      "ledger.reserve",
+      {
+        id: input.id,
+        productId: input.productId,
+        units: input.units,
+        amount: shaped.amount,
+        accountIds: shaped.accountIds,
+        expiresAt: request.expiresAt.toISOString(),
+      },
+      now,
+    );
+    return { status, amount: shaped.amount };
   }
 
   /** Ships against a pending reservation: its amount moves from pending to posted. */
   post(id: string): Promise<{ status: SettleStatus }> {
     return this.#settle("post", id);
+  }
+
+  postTx(tx: Tx, id: string): Promise<{ status: SettleStatus }> {
+    return this.settleTx(tx, "post", id);
+  }
+
+  voidTx(tx: Tx, id: string): Promise<{ status: SettleStatus }> {
+    return this.settleTx(tx, "void", id);
   }
 
   /** Releases a pending reservation (order cancelled). */
@@ -274,14 +291,17 @@ export class SqlLedger {
   }
 
   #settle(kind: "post" | "void", id: string): Promise<{ status: SettleStatus }> {
-    return this.#store.transaction(async (tx) => {
-      const now = this.#clock();
-      const reservation = await loadReservation(tx, id);
-      const status = decideSettle(kind, reservation, now);
-      if (status !== "ok" || !reservation) return { status };
-      await this.#finish(tx, reservation, kind === "post" ? "posted" : "voided", now);
-      return { status };
-    }, this.#txOptions);
+    return this.#store.transaction((tx) => this.settleTx(tx, kind, id), this.#txOptions);
+  }
+
+  /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
+  async settleTx(tx: Tx, kind: "post" | "void", id: string): Promise<{ status: SettleStatus }> {
+    const now = this.#clock();
+    const reservation = await loadReservation(tx, id);
+    const status = decideSettle(kind, reservation, now);
+    if (status !== "ok" || !reservation) return { status };
+    await this.#finish(tx, reservation, kind === "post" ? "posted" : "voided", now);
+    return { status };
   }
 
   async #finish(tx: Tx, reservation: Reservation, state: ReservationState, now: Date): Promise<void> {
@@ -308,98 +328,144 @@ export class SqlLedger {
 
   /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
   expire(): Promise<{ expired: string[] }> {
-    return this.#store.transaction(async (tx) => {
-      const now = this.#clock();
-      const { rows } = await tx.query<ReservationRow>(
-        `SELECT * FROM ledger_reservations WHERE state = 'pending' AND expires_at <= $1
-         ORDER BY expires_at, id COLLATE "C" LIMIT $2`,
-        [now, expireBatchMax],
-      );
-      for (const row of rows) await this.#finish(tx, reservationFromRow(row), "expired", now);
-      return { expired: rows.map((row) => row.id) };
-    }, this.#txOptions);
+    return this.#store.transaction((tx) => this.expireTx(tx), this.#txOptions);
+  }
+
+  /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
+  async expireTx(tx: Tx): Promise<{ expired: string[] }> {
+    const now = this.#clock();
+    const { rows } = await tx.query<ReservationRow>(
+      `SELECT * FROM ledger_reservations WHERE state = 'pending' AND expires_at <= $1
+       ORDER BY expires_at, id COLLATE "C" LIMIT $2`,
+      [now, expireBatchMax],
+    );
+    for (const row of rows) await this.#finish(tx, reservationFromRow(row), "expired", now);
+    return { expired: rows.map((row) => row.id) };
   }
 
   usPost(policy: CapPolicy, input: UsPostInput): Promise<{ status: UsPostStatus; amount?: bigint }> {
-    return this.#store.transaction(async (tx) => {
-      const now = this.#clock();
-      const derived = deriveUsPost(policy, input);
-      if (!derived.amount || !derived.accountIds) return { status: derived.status };
-      const { amount, accountIds } = derived;
-      const existing = await loadUsPosting(tx, input.id);
-      const accounts = existing ? new Map() : await loadAccounts(tx, accountIds);
-      const status = decideUsPost(policy.ratioPercent, input, amount, existing, accounts);
-      if (status !== "ok") return { status };
-      await insertUsPostings(tx, [{ ...input, amount, accountIds }], policy, now);
-      const moved = await applyDeltas(tx, {
-        accountIds,
-        dUs: amount,
-        dPending: 0n,
-        dPosted: 0n,
-        guardAccountId: null,
-        op: "us_post",
-        refId: input.id,
-        at: now,
-      });
-      if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
-      await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
-      return { status, amount };
-    }, this.#txOptions);
+    return this.#store.transaction((tx) => this.usPostTx(tx, policy, input), this.#txOptions);
+  }
+
+  /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
+  async usPostTx(
+    tx: Tx,
+    policy: CapPolicy,
+    input: UsPostInput,
+  ): Promise<{ status: UsPostStatus; amount?: bigint }> {
+    const now = this.#clock();
+    const derived = deriveUsPost(policy, input);
+    if (!derived.amount || !derived.accountIds) return { status: derived.status };
+    const { amount, accountIds } = derived;
+    const existing = await loadUsPosting(tx, input.id);
+    const accounts = existing ? new Map() : await loadAccounts(tx, accountIds);
+    const status = decideUsPost(policy.ratioPercent, input, amount, existing, accounts);
+    if (status !== "ok") return { status };
+    await insertUsPostings(tx, [{ ...input, amount, accountIds }], policy, now);
+    const moved = await applyDeltas(tx, {
+      accountIds,
+      dUs: amount,
+      dPending: 0n,
+      dPosted: 0n,
+      guardAccountId: null,
+      op: "us_post",
+      refId: input.id,
+      at: now,
+    });
+    if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
+    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
+    return { status, amount };
   }
 
   /**
    * Reverses units of a US posting. Recorded even when it breaks the cap: the affected accounts
    * become blocked (China frozen, new reservations refused) and an alert is raised for each.
    */
-  usReverse(
-    input: UsReverseInput,
-  ): Promise<{ status: UsReverseStatus; amount?: bigint; alerts: LedgerAlert[] }> {
+  usReverse(input: UsReverseInput): Promise<UsReverseResult> {
+    return this.#store.transaction((tx) => this.usReverseTx(tx, input), this.#txOptions);
+  }
+
+  /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
+  async usReverseTx(tx: Tx, input: UsReverseInput): Promise<UsReverseResult> {
+    const now = this.#clock();
+    const { rows } = await tx.query<{ id: string; posting_id: string; units: bigint; amount: bigint }>(
+      "SELECT id, posting_id, units, amount FROM ledger_us_reversals WHERE id = $1",
+      [input.id],
+    );
+    const existing: UsReversal | undefined = rows[0] && {
+      id: rows[0].id,
+      postingId: rows[0].posting_id,
+      units: rows[0].units,
+      amount: rows[0].amount,
+    };
+    const posting = existing ? undefined : await loadUsPosting(tx, input.postingId);
+    const decided = decideUsReverse(input, existing, posting);
+    if (decided.status !== "ok" || !posting || decided.amount === undefined)
+      return { status: decided.status, alerts: [] };
+    const amount = decided.amount;
+    const before = await loadAccounts(tx, posting.accountIds);
+    await tx.query(
+      "INSERT INTO ledger_us_reversals (id, posting_id, units, amount, reversed_at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
+      [input.id, input.postingId, input.units, amount, now, input.reason ?? null],
+    );
+    await tx.query("UPDATE ledger_us_postings SET reversed_units = reversed_units + $2 WHERE id = $1", [
+      posting.id,
+      input.units,
+    ]);
+    const moved = await applyDeltas(tx, {
+      accountIds: posting.accountIds,
+      dUs: -amount,
+      dPending: 0n,
+      dPosted: 0n,
+      guardAccountId: null,
+      op: "us_reverse",
+      refId: input.id,
+      at: now,
+    });
+    if (moved !== posting.accountIds.length) throw guardDisagreement("us_reverse", input.id);
+    const alerts = newlyBlocked(before, amount).map((account) => breachAlert(input.id, account));
+    for (const alert of alerts) {
+      await tx.query(
+        "INSERT INTO ledger_alerts (id, account_id, kind, raised_at, details) VALUES ($1, $2, $3, $4, $5)",
+        [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
+      );
+    }
+    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
+    return { status: decided.status, amount, alerts };
+  }
+
+  /**
+   * Posts many US shipments in one transaction (bulk import): ids already stored are skipped (the
+   * caller checked beforehand that they are identical, see usPostingConflicts), accounts get one
+   * update each, and the batch is one audit entry listing every posting.
+   */
+  usPostBatch(
+    policy: CapPolicy,
+    rows: readonly (UsPostInput & { amount: bigint; accountIds: string[] })[],
+    batchId: string,
+  ): Promise<{ posted: number; existing: number }> {
     return this.#store.transaction(async (tx) => {
       const now = this.#clock();
-      const { rows } = await tx.query<{ id: string; posting_id: string; units: bigint; amount: bigint }>(
-        "SELECT id, posting_id, units, amount FROM ledger_us_reversals WHERE id = $1",
-        [input.id],
-      );
-      const existing: UsReversal | undefined = rows[0] && {
-        id: rows[0].id,
-        postingId: rows[0].posting_id,
-        units: rows[0].units,
-        amount: rows[0].amount,
-      };
-      const posting = existing ? undefined : await loadUsPosting(tx, input.postingId);
-      const decided = decideUsReverse(input, existing, posting);
-      if (decided.status !== "ok" || !posting || decided.amount === undefined)
-        return { status: decided.status, alerts: [] };
-      const amount = decided.amount;
-      const before = await loadAccounts(tx, posting.accountIds);
-      await tx.query(
-        "INSERT INTO ledger_us_reversals (id, posting_id, units, amount, reversed_at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-        [input.id, input.postingId, input.units, amount, now, input.reason ?? null],
-      );
-      await tx.query("UPDATE ledger_us_postings SET reversed_units = reversed_units + $2 WHERE id = $1", [
-        posting.id,
-        input.units,
-      ]);
-      const moved = await applyDeltas(tx, {
-        accountIds: posting.accountIds,
-        dUs: -amount,
-        dPending: 0n,
-        dPosted: 0n,
-        guardAccountId: null,
-        op: "us_reverse",
-        refId: input.id,
-        at: now,
-      });
-      if (moved !== posting.accountIds.length) throw guardDisagreement("us_reverse", input.id);
-      const alerts = newlyBlocked(before, amount).map((account) => breachAlert(input.id, account));
-      for (const alert of alerts) {
-        await tx.query(
-          "INSERT INTO ledger_alerts (id, account_id, kind, raised_at, details) VALUES ($1, $2, $3, $4, $5)",
-          [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
-        );
+      const inserted = await insertUsPostings(tx, rows, policy, now);
+      const fresh = rows.filter((row) => inserted.has(row.id));
+      const byAccount = new Map<string, bigint>();
+      for (const row of fresh) {
+        for (const id of row.accountIds) byAccount.set(id, (byAccount.get(id) ?? 0n) + row.amount);
       }
-      await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
-      return { status: decided.status, amount, alerts };
+      if (byAccount.size > 0) {
+        const moved = await addUsAmounts(tx, byAccount, batchId, now);
+        if (moved !== byAccount.size) throw guardDisagreement("us_post_batch", batchId);
+        const postings = fresh.map(({ id, productId, units, shippedOn, customer, amount }) => ({
+          id,
+          productId,
+          units,
+          shippedOn,
+          customer,
+          amount,
+        }));
+        await appendAudit(tx, "ledger.us_post_batch", { batchId, postings }, now);
+      }
+      return { posted: fresh.length, existing: rows.length - fresh.length };
     }, this.#txOptions);
   }
 
@@ -487,13 +553,14 @@ export async function insertUsPostings(
   postings: readonly (UsPostInput & { amount: bigint; accountIds: string[] })[],
   policy: CapPolicy,
   now: Date,
-): Promise<void> {
+): Promise<Set<string>> {
   await ensureAccounts(tx, [...new Set(postings.flatMap((posting) => posting.accountIds))], policy);
-  await tx.query(
+  const { rows } = await tx.query<{ id: string }>(
     `INSERT INTO ledger_us_postings (id, product_id, units, amount, shipped_on, account_ids, customer, posted_at)
      SELECT p.id, p.product_id, p.units, p.amount, p.shipped_on, string_to_array(p.account_ids, '|'), p.customer, $8
      FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::date[], $6::text[], $7::text[])
-       AS p (id, product_id, units, amount, shipped_on, account_ids, customer)`,
+       AS p (id, product_id, units, amount, shipped_on, account_ids, customer)
+     ON CONFLICT (id) DO NOTHING RETURNING id`,
     [
       postings.map((p) => p.id),
       postings.map((p) => p.productId),
@@ -505,4 +572,64 @@ export async function insertUsPostings(
       now,
     ],
   );
+  return new Set(rows.map((row) => row.id));
+}
+
+/** Adds per-account US amounts in one statement (unblocking where headroom returns). */
+async function addUsAmounts(
+  tx: Tx,
+  byAccount: Map<string, bigint>,
+  refId: string,
+  at: Date,
+): Promise<number> {
+  const us = "a.us_posted + d.amount";
+  const cn = "a.cn_pending + a.cn_posted";
+  const { rowCount } = await tx.query(
+    `WITH upd AS (
+       UPDATE ledger_accounts a SET
+         us_posted = ${us},
+         blocked = a.enforced AND NOT (${withinSql(us, cn)}),
+         blocked_cn_max = CASE WHEN NOT a.enforced OR ${withinSql(us, cn)} THEN NULL ELSE LEAST(a.blocked_cn_max, ${cn}) END
+       FROM unnest($1::text[], $2::bigint[]) AS d (id, amount)
+       WHERE a.id = d.id
+       RETURNING a.id, d.amount)
+     INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
+     SELECT 'us_post_batch:' || $3 || ':' || upd.id, upd.id, 'us_post_batch', $3, upd.amount, 0, 0, $4 FROM upd`,
+    [[...byAccount.keys()], [...byAccount.values()], refId, at],
+  );
+  return rowCount;
+}
+
+/** Ids of stored postings that differ from the given rows, with the first differing field. */
+export async function usPostingConflicts(
+  store: Store,
+  rows: readonly (UsPostInput & { amount: bigint })[],
+): Promise<{ id: string; field: string }[]> {
+  const conflicts: { id: string; field: string }[] = [];
+  const chunkRowsMax = 10_000;
+  for (let start = 0; start < rows.length; start += chunkRowsMax) {
+    const chunk = rows.slice(start, start + chunkRowsMax);
+    const byId = new Map(chunk.map((row) => [row.id, row]));
+    const { rows: stored } = await store.query<UsPostingRow>(
+      `SELECT id, product_id, units, amount, to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on
+       FROM ledger_us_postings WHERE id = ANY($1::text[])`,
+      [[...byId.keys()]],
+    );
+    for (const old of stored) {
+      const row = byId.get(old.id);
+      if (!row) continue;
+      const field =
+        old.product_id !== row.productId
+          ? "product"
+          : old.units !== row.units
+            ? "units"
+            : old.shipped_on !== row.shippedOn
+              ? "shipped_on"
+              : old.amount !== row.amount
+                ? "amount"
+                : undefined;
+      if (field) conflicts.push({ id: old.id, field });
+    }
+  }
+  return conflicts;
 }

@@ -118,6 +118,9 @@ export function verifyChain(
     if (shift !== undefined && shift < 0) {
       return fail("inserted", `entry was at seq ${entry.seq + shift}`, Math.max(1, position + shift));
     }
+    if (entries[index + 1]?.prevHash === previous.hash) {
+      return fail("inserted", "the next entry links past it to the previous one");
+    }
     return fail("changed", "content does not match its hash");
   }
   if (expectHead && (previous.seq !== expectHead.seq || previous.hash !== expectHead.hash)) {

@@ -1,0 +1,436 @@
+// CLI over the store, the volume-cap ledger and the audit chain: `sluice db migrate|status`,
+// `sluice us-ship`, `sluice quota`, `sluice import us-shipments <csv>`, `sluice audit verify`, and
+// the low-level `sluice ledger reserve|post|void|expire|us-reverse`. Every command has --json.
+// The store is chosen by DATABASE_URL, else PGlite in SLUICE_DATA_DIR or ./.sluice.
+import type { Command } from "commander";
+import { v7 as uuidv7 } from "uuid";
+import { type BadLine, badLinesError, parseUsShipmentsCsv } from "../../../app/us-shipments-import.ts";
+import { badInput, quote, SluiceError } from "../../../core/errors.ts";
+import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/policy.ts";
+import { auditHead, verifyAudit } from "../../db/audit.ts";
+import { type SqlLedger, usPostingConflicts } from "../../db/ledger.ts";
+import { migrate, migrationStatus } from "../../db/migrate.ts";
+import { action, printJson, readInput } from "../io.ts";
+import {
+  catalogProducts,
+  cliClock,
+  loadPolicy,
+  reportOutcome,
+  requireProduct,
+  withLedger,
+  withStore,
+} from "../ledger-context.ts";
+import { type Progress, progressReporter } from "../progress.ts";
+
+interface JsonOption {
+  json?: boolean;
+}
+interface PolicyOption extends JsonOption {
+  policy?: string;
+}
+
+const dayMs = 86_400_000;
+export const holdDaysDefault = 30;
+export const importBatchRowsDefault = 5000;
+
+function positiveInteger(text: string, what: string): bigint {
+  if (!/^-?\d+$/.test(text)) throw badInput(`${what} ${quote(text)}`, "not an integer");
+  return BigInt(text);
+}
+
+function registerDb(program: Command): void {
+  const db = program.command("db").description("the database: migrations and status");
+  db.command("migrate")
+    .description("apply pending migrations (also done on every open)")
+    .option("--json", "print JSON")
+    .action(
+      action(async (options: JsonOption) =>
+        withStore(async (store) => {
+          const applied = await migrate(store);
+          if (options.json) printJson({ driver: store.driver, location: store.location, applied });
+          else
+            process.stdout.write(
+              `${store.location}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "up to date"}\n`,
+            );
+          return 0;
+        }),
+      ),
+    );
+  db.command("status")
+    .description("driver, location, migrations, audit head and row counts")
+    .option("--json", "print JSON")
+    .action(action(async (options: JsonOption) => withStore(async (store) => printStatus(store, options))));
+}
+
+async function printStatus(store: Parameters<Parameters<typeof withStore>[0]>[0], options: JsonOption) {
+  const status = await migrationStatus(store);
+  const head = await auditHead(store);
+  const { rows } = await store.query<{ accounts: bigint; reservations: bigint; postings: bigint }>(
+    `SELECT (SELECT count(*) FROM ledger_accounts) AS accounts, (SELECT count(*) FROM ledger_reservations) AS reservations,
+            (SELECT count(*) FROM ledger_us_postings) AS postings`,
+  );
+  const report = {
+    driver: store.driver,
+    location: store.location,
+    ...status,
+    auditHead: head,
+    counts: rows[0],
+  };
+  if (options.json) printJson(report);
+  else {
+    process.stdout.write(
+      [
+        `driver     ${store.driver}`,
+        `location   ${store.location}`,
+        `migrations ${status.applied.map((m) => m.version).join(", ") || "none"} applied, ${status.pending.length} pending`,
+        `audit head seq ${head.seq} ${head.hash}`,
+        `rows       ${rows[0]?.accounts} accounts, ${rows[0]?.reservations} reservations, ${rows[0]?.postings} US postings`,
+      ].join("\n") + "\n",
+    );
+  }
+  return 0;
+}
+
+function registerUsShip(program: Command): void {
+  program
+    .command("us-ship <id>")
+    .description("record a US end-use shipment (credits the cap's US side)")
+    .requiredOption("--product <id>", "catalog product id")
+    .requiredOption("--units <n>", "units shipped")
+    .requiredOption("--shipped-on <date>", "YYYY-MM-DD")
+    .option("--customer <name>", "US customer")
+    .option("--policy <file>", "cap policy JSON (default: 50 %, units, per product, since 2026-01-15)")
+    .option("--json", "print JSON")
+    .action(
+      action(
+        async (
+          id: string,
+          o: PolicyOption & { product: string; units: string; shippedOn: string; customer?: string },
+        ) => {
+          const policy = loadPolicy(o.policy);
+          const { tppPerUnit } = requireProduct(o.product);
+          const units = positiveInteger(o.units, "--units");
+          return withLedger(async (ledger) => {
+            const input = {
+              id,
+              productId: o.product,
+              units,
+              tppPerUnit,
+              shippedOn: o.shippedOn,
+              customer: o.customer,
+            };
+            return reportOutcome(`us shipment ${quote(id)}`, await ledger.usPost(policy, input), o.json);
+          });
+        },
+      ),
+    );
+}
+
+function registerLedger(program: Command): void {
+  const ledger = program.command("ledger").description("low-level volume-cap ledger operations");
+  ledger
+    .command("reserve <id>")
+    .description("reserve China quota for a shipment (held until posted, voided or expired)")
+    .requiredOption("--product <id>", "catalog product id")
+    .requiredOption("--units <n>", "units")
+    .option("--hold-days <n>", "days before the reservation expires", String(holdDaysDefault))
+    .option("--policy <file>", "cap policy JSON")
+    .option("--json", "print JSON")
+    .action(
+      action(async (id: string, o: PolicyOption & { product: string; units: string; holdDays: string }) => {
+        const policy = loadPolicy(o.policy);
+        const { tppPerUnit } = requireProduct(o.product);
+        const units = positiveInteger(o.units, "--units");
+        const holdDays = Number(o.holdDays);
+        if (!Number.isInteger(holdDays) || holdDays < 1)
+          throw badInput(`--hold-days ${quote(o.holdDays)}`, "not a positive integer");
+        return withLedger(async (l) =>
+          reportOutcome(
+            `reservation ${quote(id)}`,
+            await l.reserve(policy, {
+              id,
+              productId: o.product,
+              units,
+              tppPerUnit,
+              holdMs: holdDays * dayMs,
+            }),
+            o.json,
+          ),
+        );
+      }),
+    );
+  for (const [name, description] of [
+    ["post", "ship against a reservation: pending becomes posted"],
+    ["void", "release a reservation (order cancelled)"],
+  ] as const) {
+    ledger
+      .command(`${name} <reservation-id>`)
+      .description(description)
+      .option("--json", "print JSON")
+      .action(
+        action(async (id: string, o: JsonOption) =>
+          withLedger(async (l) =>
+            reportOutcome(
+              `reservation ${quote(id)}`,
+              await (name === "post" ? l.post(id) : l.void(id)),
+              o.json,
+            ),
+          ),
+        ),
+      );
+  }
+  ledger
+    .command("expire")
+    .description("expire reservations whose hold has passed")
+    .option("--json", "print JSON")
+    .action(action(async (o: JsonOption) => withLedger(async (l) => expireAll(l, o))));
+  ledger
+    .command("us-reverse <id>")
+    .description("reverse units of a US shipment (may block reservations and raise an alert)")
+    .requiredOption("--posting <id>", "the US shipment to reverse")
+    .requiredOption("--units <n>", "units reversed")
+    .option("--reason <text>", "why")
+    .option("--json", "print JSON")
+    .action(
+      action(async (id: string, o: JsonOption & { posting: string; units: string; reason?: string }) => {
+        const units = positiveInteger(o.units, "--units");
+        return withLedger(async (l) =>
+          reportOutcome(
+            `us reversal ${quote(id)}`,
+            await l.usReverse({ id, postingId: o.posting, units, reason: o.reason }),
+            o.json,
+          ),
+        );
+      }),
+    );
+}
+
+async function expireAll(ledger: SqlLedger, options: JsonOption): Promise<number> {
+  const expired: string[] = [];
+  for (;;) {
+    const batch = await ledger.expire();
+    expired.push(...batch.expired);
+    if (batch.expired.length === 0) break;
+  }
+  const result = { status: "ok", expired };
+  return reportOutcome("reservations", result, options.json);
+}
+
+interface QuotaRow {
+  account: string;
+  ratioPercent: number;
+  usPosted: bigint;
+  cnPending: bigint;
+  cnPosted: bigint;
+  headroom: bigint;
+  blocked: boolean;
+}
+
+/** The window part of the account for `day` (e.g. `quarter:2026-Q1`). */
+function windowKeyFor(policy: CapPolicy, day: string): string | undefined {
+  const first = accountIdsFor(policy, "x", day)?.[0];
+  return first?.slice(first.lastIndexOf("/") + 1);
+}
+
+function registerQuota(program: Command): void {
+  program
+    .command("quota")
+    .description("US volume, China pending and posted, headroom and ratio per account")
+    .option("--product <id>", "one product (scope per product)")
+    .option("--window <key>", "a window, e.g. `quarter:2026-Q1` (default: the current one)")
+    .option("--policy <file>", "cap policy JSON")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: PolicyOption & { product?: string; window?: string }) => {
+        const policy = loadPolicy(o.policy);
+        const window = o.window ?? windowKeyFor(policy, dayOf(cliClock()()));
+        if (!window) throw badInput("quota", "today is before the cap's window");
+        const scope = policy.scope === "all" ? "all" : o.product ? `product:${o.product}` : "product:";
+        return withLedger(async (ledger) => {
+          const accounts = (await ledger.accounts(`${policy.measure}/${scope}`)).filter((a) =>
+            a.id.endsWith(`/${window}`),
+          );
+          const rows: QuotaRow[] = accounts.map((a) => {
+            const cap = (BigInt(a.ratioPercent) * a.usPosted) / 100n;
+            const used = a.cnPending + a.cnPosted;
+            return {
+              account: a.id,
+              ratioPercent: a.ratioPercent,
+              usPosted: a.usPosted,
+              cnPending: a.cnPending,
+              cnPosted: a.cnPosted,
+              headroom: a.blocked || cap < used ? 0n : cap - used,
+              blocked: a.blocked,
+            };
+          });
+          if (o.json) printJson({ policy, window, accounts: rows });
+          else process.stdout.write(formatQuota(policy, window, rows));
+          return 0;
+        });
+      }),
+    );
+}
+
+function formatQuota(policy: CapPolicy, window: string, rows: QuotaRow[]): string {
+  const head = `cap ${policy.ratioPercent} % of US end use, measure ${policy.measure}, scope ${policy.scope}, window ${window}`;
+  if (rows.length === 0) return `${head}\nno accounts yet (no US end-use shipments recorded)\n`;
+  const header = ["account", "us_posted", "cn_pending", "cn_posted", "headroom", "state"];
+  const lines = rows.map((r) => [
+    r.account,
+    String(r.usPosted),
+    String(r.cnPending),
+    String(r.cnPosted),
+    String(r.headroom),
+    r.blocked ? "BLOCKED" : "open",
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
+  return [head, format(header), ...lines.map(format)].join("\n") + "\n";
+}
+
+function registerImport(program: Command): void {
+  const existing = program.commands.find((command) => command.name() === "import");
+  const parent = existing ?? program.command("import").description("bulk imports from CSV");
+  parent
+    .command("us-shipments <csv>")
+    .description(
+      "import US end-use shipments: id,product_id,quantity_units,shipped_on[,customer][,tpp_per_unit]",
+    )
+    .option("--skip-bad-lines", "import the good lines and report the bad ones")
+    .option("--batch-size <n>", "rows per transaction", String(importBatchRowsDefault))
+    .option("--policy <file>", "cap policy JSON")
+    .option("--json", "print JSON")
+    .action(
+      action(async (csv: string, o: PolicyOption & { skipBadLines?: boolean; batchSize: string }) =>
+        importUsShipments(csv, o),
+      ),
+    );
+}
+
+export interface ImportSummary {
+  status: "ok";
+  rows: number;
+  posted: number;
+  existing: number;
+  skipped: BadLine[];
+}
+
+/**
+ * Validates the whole file (including ids already stored with other fields), then posts it in
+ * batches of `batchRows`, one transaction each; `onBatch` hears the rows done after each commit.
+ */
+export async function importUsShipmentsText(
+  ledger: SqlLedger,
+  policy: CapPolicy,
+  text: string,
+  source: string,
+  options: {
+    skipBadLines?: boolean | undefined;
+    batchRows: number;
+    onBatch?: (done: number, total: number) => void;
+  },
+): Promise<ImportSummary> {
+  const { rows, bad } = parseUsShipmentsCsv(text, source, policy, catalogProducts());
+  const conflicts = await usPostingConflicts(ledger.store, rows);
+  const lineOf = new Map(rows.map((row) => [row.id, row.line]));
+  for (const c of conflicts) {
+    bad.push({ line: lineOf.get(c.id) ?? 0, message: `id ${quote(c.id)} exists with different ${c.field}` });
+  }
+  bad.sort((a, b) => a.line - b.line);
+  if (bad.length > 0 && !options.skipBadLines) throw badLinesError(source, bad);
+  const conflicted = new Set(conflicts.map((c) => c.id));
+  const good = rows.filter((row) => !conflicted.has(row.id));
+  let posted = 0;
+  let existing = 0;
+  for (let start = 0; start < good.length; start += options.batchRows) {
+    const batch = good.slice(start, start + options.batchRows);
+    const result = await ledger.usPostBatch(policy, batch, uuidv7());
+    posted += result.posted;
+    existing += result.existing;
+    options.onBatch?.(start + batch.length, good.length);
+  }
+  return { status: "ok", rows: good.length, posted, existing, skipped: bad };
+}
+
+async function importUsShipments(
+  csv: string,
+  o: PolicyOption & { skipBadLines?: boolean; batchSize: string },
+) {
+  const policy = loadPolicy(o.policy);
+  const batchRows = Number(o.batchSize);
+  if (!Number.isInteger(batchRows) || batchRows < 1 || batchRows > 50_000) {
+    throw badInput(`--batch-size ${quote(o.batchSize)}`, "not an integer from 1 to 50000");
+  }
+  const text = readInput(csv);
+  return withLedger(async (ledger) => {
+    let progress: Progress | undefined;
+    const summary = await importUsShipmentsText(ledger, policy, text, csv, {
+      skipBadLines: o.skipBadLines,
+      batchRows,
+      onBatch: (done, total) => {
+        progress ??= progressReporter("importing", total);
+        progress.update(done);
+      },
+    });
+    progress?.stop();
+    if (o.json) printJson(summary);
+    else {
+      const { posted, existing, skipped } = summary;
+      process.stdout.write(
+        `${csv}: ${posted} posted, ${existing} already there, ${skipped.length} bad lines skipped\n`,
+      );
+      for (const b of skipped.slice(0, 20)) process.stderr.write(`line ${b.line}: ${b.message}\n`);
+    }
+    return 0;
+  });
+}
+
+function registerAudit(program: Command): void {
+  const existing = program.commands.find((command) => command.name() === "audit");
+  const audit = existing ?? program.command("audit").description("the tamper-evident audit log");
+  audit
+    .command("verify")
+    .description("verify the hash chain; names the first bad entry")
+    .option("--expect-head <seq:hash>", "the head published earlier, to detect a cut-off end")
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: JsonOption & { expectHead?: string }) =>
+        withStore(async (store) => {
+          const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
+          const result = await verifyAudit(store, expect);
+          if (o.json) printJson(result);
+          if (result.ok) {
+            if (!o.json)
+              process.stdout.write(
+                `audit log ok: ${result.count} entries, head seq ${result.head.seq} ${result.head.hash}\n`,
+              );
+            return 0;
+          }
+          const error = new SluiceError(
+            "conflict",
+            "audit log",
+            `entry at position ${result.position} (seq ${result.seq ?? "none"}) ${result.reason.replaceAll("_", " ")}: ${result.detail}`,
+            result.reason,
+          );
+          if (o.json) return 3;
+          throw error;
+        }),
+      ),
+    );
+}
+
+function parseHead(text: string): { seq: number; hash: string } {
+  const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
+  if (!match) throw badInput(`--expect-head ${quote(text)}`, "expected <seq>:<64 hex digits>");
+  return { seq: Number(match[1]), hash: match[2] as string };
+}
+
+export function register(program: Command): void {
+  registerDb(program);
+  registerUsShip(program);
+  registerLedger(program);
+  registerQuota(program);
+  registerImport(program);
+  registerAudit(program);
+}

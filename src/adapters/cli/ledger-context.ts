@@ -1,0 +1,113 @@
+// What the store and ledger commands share: opening the store from the environment (always closed
+// afterwards), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
+// (--policy <file>, else the default reading of REGIME C6), products from the catalog, and the
+// mapping of ledger statuses to one-line errors and exit codes.
+import { loadCatalog } from "../../app/catalog.ts";
+import { computeTpp } from "../../core/classification/classify.ts";
+import { badInput, type ErrorKind, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
+import { type CapPolicy, capPolicyDefault, capPolicySchema } from "../../core/ledger/policy.ts";
+import { type Clock, SqlLedger } from "../db/ledger.ts";
+import { openStore } from "../db/open.ts";
+import type { Store } from "../db/store.ts";
+import { printJson, readJsonInput } from "./io.ts";
+
+export function cliClock(env: NodeJS.ProcessEnv = process.env): Clock {
+  const pinned = env.SLUICE_NOW;
+  if (!pinned) return () => new Date();
+  const instant = new Date(pinned);
+  if (Number.isNaN(instant.getTime()))
+    throw badInput(`SLUICE_NOW ${quote(pinned)}`, "not an ISO 8601 instant");
+  return () => instant;
+}
+
+export function loadPolicy(file: string | undefined): CapPolicy {
+  if (!file) return capPolicyDefault;
+  const parsed = capPolicySchema.safeParse(readJsonInput(file));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badInput(
+      `policy ${quote(file)}`,
+      `${issue?.path.join(".") || "policy"}: ${issue?.message ?? "invalid"}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Catalog products and their TPP per unit (for the TPP measure). */
+export function catalogProducts(): (productId: string) => { tppPerUnit: number } | undefined {
+  const catalog = loadCatalog();
+  return (productId) => {
+    const product = catalog.get(productId);
+    return product && { tppPerUnit: computeTpp(product.spec.denseTops).tpp };
+  };
+}
+
+export function requireProduct(productId: string): { tppPerUnit: number } {
+  const product = catalogProducts()(productId);
+  if (!product) throw new SluiceError("not_found", `product ${quote(productId)}`, "unknown product");
+  return product;
+}
+
+export async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openStore();
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+export async function withLedger<T>(run: (ledger: SqlLedger) => Promise<T>): Promise<T> {
+  const clock = cliClock();
+  return withStore((store) => run(new SqlLedger(store, clock)));
+}
+
+const kindByStatus: Record<string, ErrorKind> = {
+  reservation_not_found: "not_found",
+  posting_not_found: "not_found",
+  account_not_found: "forbidden",
+  exceeds_cap: "forbidden",
+  reservations_blocked: "forbidden",
+  policy_ratio_differs: "conflict",
+  exceeds_posting: "conflict",
+  reservation_expired: "conflict",
+};
+
+/** ErrorKind for a refusal: input errors are bad input, replays and states conflicts, cap refusals forbidden. */
+export function kindOfStatus(status: string): ErrorKind {
+  const kind = kindByStatus[status];
+  if (kind) return kind;
+  if (status.startsWith("exists_with_different_") || status.startsWith("already_")) return "conflict";
+  return "bad_input";
+}
+
+/**
+ * Prints a ledger outcome. `ok` and `exists` succeed; other statuses are printed as JSON with
+ * --json (with the exit code of their kind) or raised as a one-line error.
+ */
+export function reportOutcome(
+  what: string,
+  result: { status: string } & object,
+  json: boolean | undefined,
+): number {
+  const success = result.status === "ok" || result.status === "exists";
+  if (json) {
+    printJson(result);
+    return success ? 0 : exitCodeByKind[kindOfStatus(result.status)];
+  }
+  if (!success)
+    throw new SluiceError(
+      kindOfStatus(result.status),
+      what,
+      result.status.replaceAll("_", " "),
+      result.status,
+    );
+  const details = Object.entries(result)
+    .filter(
+      ([key, value]) =>
+        key !== "status" && value !== undefined && !(Array.isArray(value) && value.length === 0),
+    )
+    .map(([key, value]) => `${key} ${Array.isArray(value) ? value.length : String(value)}`);
+  process.stdout.write(`${what}: ${result.status}${details.length > 0 ? ` (${details.join(", ")})` : ""}\n`);
+  return 0;
+}

@@ -1,0 +1,142 @@
+// Import of US end-use shipments (the ledger's US side) from CSV: the whole file is parsed and
+// validated first, every bad line reported with its line number; only then are rows posted, in
+// batches, each batch one transaction, idempotent by id (a re-run after a crash completes it).
+// Format (docs/ledger.md): id,product_id,quantity_units,shipped_on[,customer][,tpp_per_unit].
+import { parse } from "csv-parse/sync";
+import { badInput, quote } from "../core/errors.ts";
+import { productIdPattern, unitsMax } from "../core/ledger/ledger.ts";
+import { accountIdsFor, type CapPolicy, capAmount, isValidDay } from "../core/ledger/policy.ts";
+
+export const usShipmentColumnsRequired = ["id", "product_id", "quantity_units", "shipped_on"] as const;
+export const usShipmentColumnsOptional = ["customer", "tpp_per_unit"] as const;
+/** Bad lines listed in full before the rest are summarised. */
+export const badLinesShownMax = 20;
+
+export interface UsShipmentRow {
+  line: number;
+  id: string;
+  productId: string;
+  units: bigint;
+  shippedOn: string;
+  customer?: string | undefined;
+  tppPerUnit?: number | undefined;
+  amount: bigint;
+  accountIds: string[];
+}
+
+export interface BadLine {
+  line: number;
+  message: string;
+}
+
+/** What the import needs to know about products: whether they exist and their TPP per unit. */
+export type ProductLookup = (productId: string) => { tppPerUnit: number } | undefined;
+
+interface CsvRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+function parseRecords(text: string, source: string): { header: string[]; records: CsvRecord[] } {
+  try {
+    const records = parse(text, {
+      info: true,
+      skip_empty_lines: true,
+      trim: true,
+      relax_column_count: true,
+    }) as unknown as CsvRecord[];
+    const header = records.shift()?.record.map((name) => name.toLowerCase()) ?? [];
+    return { header, records };
+  } catch (error) {
+    throw badInput(
+      `file ${quote(source)}`,
+      `malformed csv (${error instanceof Error ? error.message.toLowerCase() : error})`,
+    );
+  }
+}
+
+function checkHeader(header: string[], source: string): void {
+  const missing = usShipmentColumnsRequired.filter((name) => !header.includes(name));
+  if (missing.length > 0) {
+    throw badInput(`file ${quote(source)}`, `missing column ${missing.map(quote).join(", ")} in the header`);
+  }
+  const known = new Set<string>([...usShipmentColumnsRequired, ...usShipmentColumnsOptional]);
+  const unknown = header.filter((name) => !known.has(name));
+  if (unknown.length > 0)
+    throw badInput(`file ${quote(source)}`, `unknown column ${unknown.map(quote).join(", ")}`);
+}
+
+function parseRow(
+  cells: Map<string, string>,
+  line: number,
+  policy: CapPolicy,
+  products: ProductLookup,
+): UsShipmentRow | string {
+  const id = cells.get("id") ?? "";
+  const productId = cells.get("product_id") ?? "";
+  const unitsText = cells.get("quantity_units") ?? "";
+  const shippedOn = cells.get("shipped_on") ?? "";
+  if (id === "") return "id is empty";
+  if (!productIdPattern.test(productId)) return `product_id ${quote(productId)} is not a valid id`;
+  const product = products(productId);
+  if (!product) return `unknown product ${quote(productId)}`;
+  if (!/^-?\d+$/.test(unitsText)) return `quantity_units ${quote(unitsText)} is not an integer`;
+  const units = BigInt(unitsText);
+  if (units <= 0n) return `quantity_units ${quote(unitsText)} must be positive`;
+  if (units > unitsMax) return `quantity_units ${quote(unitsText)} exceeds ${unitsMax}`;
+  if (!isValidDay(shippedOn)) return `shipped_on ${quote(shippedOn)} is not a date (YYYY-MM-DD)`;
+  const tppText = cells.get("tpp_per_unit") ?? "";
+  const tppPerUnit = tppText === "" ? product.tppPerUnit : Number(tppText);
+  if (!Number.isFinite(tppPerUnit) || tppPerUnit <= 0)
+    return `tpp_per_unit ${quote(tppText)} is not a positive number`;
+  const amount = capAmount(policy.measure, "us", units, tppPerUnit) as bigint;
+  const accountIds = accountIdsFor(policy, productId, shippedOn);
+  if (!accountIds) return `shipped_on ${quote(shippedOn)} is before the cap's window`;
+  const customer = cells.get("customer") || undefined;
+  return { line, id, productId, units, shippedOn, customer, tppPerUnit, amount, accountIds };
+}
+
+/** Parses and validates every line; duplicate ids within the file are bad lines too. */
+export function parseUsShipmentsCsv(
+  text: string,
+  source: string,
+  policy: CapPolicy,
+  products: ProductLookup,
+): { rows: UsShipmentRow[]; bad: BadLine[] } {
+  const { header, records } = parseRecords(text, source);
+  checkHeader(header, source);
+  const rows: UsShipmentRow[] = [];
+  const bad: BadLine[] = [];
+  const seen = new Map<string, number>();
+  for (const { record, info } of records) {
+    const line = info.lines;
+    if (record.length !== header.length) {
+      bad.push({ line, message: `expected ${header.length} fields, found ${record.length}` });
+      continue;
+    }
+    const cells = new Map(header.map((name, index) => [name, record[index] ?? ""]));
+    const row = parseRow(cells, line, policy, products);
+    if (typeof row === "string") {
+      bad.push({ line, message: row });
+      continue;
+    }
+    const first = seen.get(row.id);
+    if (first !== undefined) {
+      bad.push({ line, message: `id ${quote(row.id)} repeats line ${first}` });
+      continue;
+    }
+    seen.set(row.id, line);
+    rows.push(row);
+  }
+  return { rows, bad };
+}
+
+/** One error for a file with bad lines: the first ones in full, then a count. */
+export function badLinesError(source: string, bad: readonly BadLine[]) {
+  const shown = bad.slice(0, badLinesShownMax).map((b) => `line ${b.line}: ${b.message}`);
+  const more = bad.length > badLinesShownMax ? `; and ${bad.length - badLinesShownMax} more` : "";
+  return badInput(
+    `file ${quote(source)}`,
+    `${bad.length} bad line${bad.length === 1 ? "" : "s"}, nothing imported (${shown.join("; ")}${more}); use --skip-bad-lines to import the others`,
+  );
+}
