@@ -5,7 +5,7 @@ import { sha256Hex } from "../digest.ts";
 import type { RuleInForce, RuleSet } from "../rulebook/load.ts";
 import type { Applicability } from "../rulebook/schema.ts";
 import { predicates } from "./kinds.ts";
-import type { Decision, DecisionValue, Finding, Outcome, Subject } from "./types.ts";
+import type { Decision, DecisionValue, Finding, Outcome, RulebookRef, Subject } from "./types.ts";
 
 /**
  * Combination, first matching row wins (a rule that threw is recorded as `fail`, so errors deny):
@@ -22,12 +22,17 @@ export function combine(findings: readonly Finding[]): {
   decision: DecisionValue;
   decidingRuleIds: string[];
 } {
-  const ids = (status: Finding["status"]) => findings.filter((f) => f.status === status).map((f) => f.ruleId);
-  const fails = ids("fail");
+  const fails = ruleIdsWith(findings, "fail");
   if (fails.length > 0) return { decision: "deny", decidingRuleIds: fails };
-  const pendings = ids("pending");
+  const pendings = ruleIdsWith(findings, "pending");
   if (pendings.length > 0) return { decision: "hold", decidingRuleIds: pendings };
   return { decision: "approve", decidingRuleIds: [] };
+}
+
+function ruleIdsWith(findings: readonly Finding[], status: Finding["status"]): string[] {
+  const ids: string[] = [];
+  for (const finding of findings) if (finding.status === status) ids.push(finding.ruleId);
+  return ids;
 }
 
 /** The finding added when no rule in force applies to the shipment at all. */
@@ -38,14 +43,7 @@ export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
   if (!findings.some((finding) => finding.status !== "not_applicable"))
     findings.push(noCoverageFinding(subject));
   const { decision, decidingRuleIds } = combine(findings);
-  const rulebooks = ruleSet.books.map((book) => ({
-    id: book.id,
-    version: book.version,
-    jurisdiction: book.jurisdiction,
-    scenario: book.scenario,
-    contentHash: book.contentHash,
-  }));
-  const scenarios = ruleSet.books.filter((book) => book.scenario).map((book) => book.id);
+  const { rulebooks, scenarios } = ruleSetRefs(ruleSet);
   const { classification } = subject.product;
   return {
     dossierId: subject.dossier.id,
@@ -65,6 +63,25 @@ export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
     listVersions: subject.dossier.screening?.listVersions ?? [],
     inputHash: inputHash(subject, ruleSet),
   };
+}
+
+const refsByRuleSet = new WeakMap<RuleSet, { rulebooks: RulebookRef[]; scenarios: string[] }>();
+
+/** The books and scenarios a decision names, computed once per rule set. */
+function ruleSetRefs(ruleSet: RuleSet): { rulebooks: RulebookRef[]; scenarios: string[] } {
+  let refs = refsByRuleSet.get(ruleSet);
+  if (!refs) {
+    const rulebooks = ruleSet.books.map((book) => ({
+      id: book.id,
+      version: book.version,
+      jurisdiction: book.jurisdiction,
+      scenario: book.scenario,
+      contentHash: book.contentHash,
+    }));
+    refs = { rulebooks, scenarios: ruleSet.books.filter((book) => book.scenario).map((book) => book.id) };
+    refsByRuleSet.set(ruleSet, refs);
+  }
+  return refs;
 }
 
 type FindingBase = Omit<Finding, "status" | "message">;
@@ -145,6 +162,11 @@ export function renderTemplate(template: string, vars: Record<string, string>): 
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => vars[name] ?? whole);
 }
 
+/** An ECCN that could not be established (die area unknown) is read as 3A090: fail closed. */
+function eccnCovered(list: readonly string[], eccn: string, indeterminate: boolean): boolean {
+  return list.includes(eccn) || (indeterminate && list.some((value) => value !== "none"));
+}
+
 /** Why a rule does not apply, or null when it does. */
 export function inapplicability(
   when: Applicability | undefined,
@@ -154,15 +176,13 @@ export function inapplicability(
   const { route } = dossier;
   const { classification } = product;
   const eccn = classification.eccn ?? "none";
-  // An ECCN that could not be established (die area unknown) is read as 3A090: fail closed.
-  const eccnCovered = (list: readonly string[]) =>
-    list.includes(eccn) || (classification.eccnIndeterminate && list.some((value) => value !== "none"));
   if (when.destinations && !when.destinations.includes(route.destination))
     return `destination ${route.destination} not covered`;
   if (when.notDestinations?.includes(route.destination)) return `destination ${route.destination} excluded`;
   if (when.exportFrom && !when.exportFrom.includes(route.exportFrom))
     return `export from ${route.exportFrom} not covered`;
-  if (when.eccn && !eccnCovered(when.eccn)) return `ECCN ${eccn} not covered`;
+  if (when.eccn && !eccnCovered(when.eccn, eccn, classification.eccnIndeterminate))
+    return `ECCN ${eccn} not covered`;
   const band = classification.section232Band;
   if (when.section232Band && (band === null || !when.section232Band.includes(band)))
     return "no Section 232 band";
