@@ -38,6 +38,45 @@ export async function appendAudit(tx: Tx, kind: string, payload: unknown, at: Da
   return entry;
 }
 
+/**
+ * Appends several entries, chained in the given order, with one multi-row insert: used by batched
+ * ledger writes. Same guarantees as appendAudit.
+ */
+export async function appendAuditMany(
+  tx: Tx,
+  items: readonly { kind: string; payload: unknown }[],
+  at: Date,
+): Promise<AuditEntry[]> {
+  const head = await tx.query<{ seq: bigint; hash: string }>(
+    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+  );
+  const row = head.rows[0];
+  if (!row) throw new Error("audit_head row missing: database not migrated");
+  let previous = { seq: Number(row.seq), hash: row.hash };
+  const entries: AuditEntry[] = [];
+  for (const item of items) {
+    const entry = nextEntry(previous, at.toISOString(), item.kind, toAuditJson(item.payload));
+    entries.push(entry);
+    previous = entry;
+  }
+  await tx.query(
+    `INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash)
+     SELECT e.seq, e.at, e.kind, e.payload::jsonb, e.prev_hash, e.hash
+     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
+       AS e (seq, at, kind, payload, prev_hash, hash)`,
+    [
+      entries.map((e) => e.seq),
+      entries.map((e) => e.at),
+      entries.map((e) => e.kind),
+      entries.map((e) => JSON.stringify(e.payload)),
+      entries.map((e) => e.prevHash),
+      entries.map((e) => e.hash),
+    ],
+  );
+  await tx.query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [previous.seq, previous.hash]);
+  return entries;
+}
+
 interface AuditRow {
   seq: bigint;
   at: string;

@@ -23,6 +23,7 @@ import {
 } from "../../core/ledger/ledger.ts";
 import type { CapPolicy } from "../../core/ledger/policy.ts";
 import { appendAudit } from "./audit.ts";
+import { type ReserveItem, type ReserveResult, reserveBatchMax, reserveBatchTx } from "./reserve-batch.ts";
 import type { Store, TransactionOptions, Tx } from "./store.ts";
 
 export type Clock = () => Date;
@@ -31,6 +32,11 @@ export interface SqlLedgerOptions {
   /** Queue writers on the audit chain lock instead of letting them abort each other (default on). */
   lockAuditChain?: boolean;
   attemptsMax?: number;
+  /**
+   * Group commit: concurrent `reserve` calls are decided together in one transaction (default on;
+   * the outcome equals running them one by one in arrival order). See reserve-batch.ts.
+   */
+  batchReservations?: boolean;
 }
 
 /** Reservations expired per call of `expire`; call again while it returns a full batch. */
@@ -195,10 +201,20 @@ export class SqlLedger {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #txOptions: TransactionOptions;
+  readonly #batching: boolean;
+  #queue: {
+    item: ReserveItem;
+    resolve: (result: ReserveResult) => void;
+    reject: (error: unknown) => void;
+  }[] = [];
+  #draining = false;
+  /** Reservation batches committed, and requests in them (for benchmarks). */
+  readonly batchStats = { batches: 0, requests: 0 };
 
   constructor(store: Store, clock: Clock, options: SqlLedgerOptions = {}) {
     this.#store = store;
     this.#clock = clock;
+    this.#batching = options.batchReservations ?? true;
     this.#txOptions = {
       isolation: "serializable",
       lockAuditChain: options.lockAuditChain ?? true,
@@ -211,7 +227,41 @@ export class SqlLedger {
   }
 
   reserve(policy: CapPolicy, input: ReserveInput): Promise<{ status: ReserveStatus; amount?: bigint }> {
-    return this.#store.transaction((tx) => this.reserveTx(tx, policy, input), this.#txOptions);
+    if (!this.#batching)
+      return this.#store.transaction((tx) => this.reserveTx(tx, policy, input), this.#txOptions);
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ item: { policy, input }, resolve, reject });
+      void this.#drain();
+    });
+  }
+
+  /** Runs queued reservations batch after batch; one batch transaction in flight per ledger. */
+  async #drain(): Promise<void> {
+    if (this.#draining) return;
+    this.#draining = true;
+    try {
+      while (this.#queue.length > 0) {
+        const batch = this.#queue.splice(0, reserveBatchMax);
+        try {
+          const results = await this.#store.transaction(
+            (tx) =>
+              reserveBatchTx(
+                tx,
+                batch.map((queued) => queued.item),
+                this.#clock(),
+              ),
+            this.#txOptions,
+          );
+          this.batchStats.batches++;
+          this.batchStats.requests += batch.length;
+          batch.forEach((queued, index) => queued.resolve(results[index] as ReserveResult));
+        } catch (error) {
+          for (const queued of batch) queued.reject(error);
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
   }
 
   /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
