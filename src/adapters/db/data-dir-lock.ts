@@ -20,10 +20,20 @@ export const lockPath = (dataDir: string): string => join(dataDir, lockFileName)
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
     // EPERM: the process exists but belongs to someone else.
     return sqlErrno(error) === "EPERM";
+  }
+  return !isZombie(pid);
+}
+
+/** A killed process whose parent died too may stay a zombie until reaped: it holds no files. */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).startsWith("Z");
+  } catch {
+    return false;
   }
 }
 
