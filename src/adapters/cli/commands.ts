@@ -5,6 +5,8 @@ import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
+import { register as registerShipments } from "./commands/shipments.ts";
+import { register as registerTokens } from "./commands/tokens.ts";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -14,4 +16,6 @@ export const commandModules: RegisterCommands[] = [
   registerLedger,
   registerSchema,
   registerScreening,
+  registerShipments,
+  registerTokens,
 ];

@@ -1,0 +1,68 @@
+// The ports the shipment use cases run on: the store, the ledger, the evaluator, a clock and an id
+// source. Tests and the server build one; nothing in the use cases reads a global clock.
+import { v7 as uuidv7 } from "uuid";
+import { appendAudit } from "../adapters/db/audit.ts";
+import { SqlLedger } from "../adapters/db/ledger.ts";
+import type { Store, Tx } from "../adapters/db/store.ts";
+import type { DossierInput, PartyRole } from "../core/dossier/schema.ts";
+import type { IsoDate } from "../core/shared.ts";
+import type { PartyInput } from "../core/shipments/model.ts";
+import { type Catalog, loadCatalog } from "./catalog.ts";
+import { Evaluator } from "./evaluate.ts";
+import { loadRulebooks } from "./rulebooks.ts";
+import { screen } from "./screening.ts";
+
+/** Screens a dossier's parties; returns the dossier's `screening` section. */
+export type PartyScreener = (
+  tx: Tx,
+  parties: Record<PartyRole, PartyInput>,
+  at: IsoDate,
+) => Promise<NonNullable<DossierInput["screening"]>>;
+
+/**
+ * Screening against the bundled lists, with no memory of reviewers' dispositions: every alert
+ * stays open. The store-backed screener (persisted list versions, dispositions) replaces it.
+ */
+export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
+  const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
+  let versions: { listId: string; version: string }[] = [];
+  for (const [role, party] of Object.entries(parties) as [PartyRole, PartyInput][]) {
+    const result = screen(party.name, { country: party.country });
+    versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
+    for (const hit of result.hits) {
+      hits.push({ party: role, listId: hit.listId, entryId: hit.entryId, name: hit.name, score: hit.score });
+    }
+  }
+  return { screenedOn: at, listVersions: versions, hits };
+};
+
+/** How long a China reservation made at export release holds before it expires unshipped. */
+export const reservationHoldMsDefault = 14 * 86_400_000;
+
+export interface ShipmentContext {
+  store: Store;
+  ledger: SqlLedger;
+  evaluator: Evaluator;
+  catalog: Catalog;
+  clock: () => Date;
+  newId: () => string;
+  reservationHoldMs: number;
+  appendAudit: typeof appendAudit;
+  screenParties: PartyScreener;
+}
+
+export function shipmentContext(store: Store, overrides: Partial<ShipmentContext> = {}): ShipmentContext {
+  const clock = overrides.clock ?? (() => new Date());
+  const catalog = overrides.catalog ?? loadCatalog();
+  return {
+    store,
+    ledger: overrides.ledger ?? new SqlLedger(store, clock),
+    evaluator: overrides.evaluator ?? new Evaluator(loadRulebooks(), catalog),
+    catalog,
+    clock,
+    newId: overrides.newId ?? uuidv7,
+    reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
+    appendAudit: overrides.appendAudit ?? appendAudit,
+    screenParties: overrides.screenParties ?? bundledListScreener,
+  };
+}

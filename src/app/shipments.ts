@@ -1,0 +1,463 @@
+// Use cases of the shipment path over the store: parties, orders, applications (evaluate and
+// record the decision), licences, shipments and their release, shipment and cancellation. Each
+// write validates first, then applies in one SERIALIZABLE transaction with its audit entry; a
+// replayed client id answers `exists` or `exists_with_different_<field>` and changes nothing.
+import type { Tx } from "../adapters/db/store.ts";
+import { canonicalDigest } from "../core/digest.ts";
+import {
+  type Dossier,
+  type DossierInput,
+  evidenceSchema,
+  type Party,
+  parseDossier,
+} from "../core/dossier/schema.ts";
+import { badInput, notFound, quote, SluiceError } from "../core/errors.ts";
+import type { Decision } from "../core/evaluation/types.ts";
+import type { IsoDate } from "../core/shared.ts";
+import {
+  compareReplay,
+  type LicenceInput,
+  licenceInputSchema,
+  type OrderInput,
+  type OrderStatus,
+  orderAllows,
+  orderInputSchema,
+  orderStatusAfter,
+  type PartyInput,
+  partyInputSchema,
+  type ShipmentStatus,
+  serialCount,
+  shipmentInputSchema,
+  shipmentTransition,
+} from "../core/shipments/model.ts";
+import { parseInput } from "../core/validation.ts";
+import type { ShipmentContext } from "./shipment-context.ts";
+import { capPolicyInForce, ledgerView } from "./shipment-ledger.ts";
+import * as rows from "./shipment-rows.ts";
+
+export type CreateStatus = "created" | "exists" | `exists_with_different_${string}`;
+
+export interface ApplyResult {
+  decisionId: string;
+  orderStatus: OrderStatus;
+  decision: Decision;
+}
+
+export interface SettleResult {
+  status: "shipped" | "cancelled" | "exists";
+}
+
+export interface ReleaseResult {
+  status:
+    | "released"
+    | "exists"
+    | "decision_hold"
+    | "decision_deny"
+    | "exceeds_cap"
+    | "licence_exhausted"
+    | "licence_expired";
+  shipmentStatus: ShipmentStatus;
+  decisionId?: string;
+  decision?: Decision;
+  reservationId?: string;
+}
+
+const conflict = (what: string, why: string, code: string) => new SluiceError("conflict", what, why, code);
+const illegal = (what: string, from: string, action: string) =>
+  conflict(what, `cannot ${action} from status ${quote(from)}`, "illegal_transition");
+
+export class ShipmentService {
+  constructor(private readonly context: ShipmentContext) {}
+
+  private tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.context.store.transaction(fn, { isolation: "serializable", lockAuditChain: true });
+  }
+
+  async addParty(input: unknown): Promise<{ status: CreateStatus; party: PartyInput }> {
+    const party = parseInput(partyInputSchema, input, "party");
+    return this.tx(async (tx) => {
+      const stored = await rows.loadParty(tx, party.id);
+      if (stored) return { status: compareReplay(stored, party, Object.keys(party)), party: stored };
+      await rows.insertParty(tx, party, this.context.clock());
+      await this.audit(tx, "party.created", party);
+      return { status: "created", party };
+    });
+  }
+
+  async createOrder(input: unknown): Promise<{ status: CreateStatus; order: OrderInput }> {
+    const order = parseInput(orderInputSchema, input, "order");
+    this.context.catalog.require(order.productId);
+    return this.tx(async (tx) => {
+      const stored = await rows.loadOrder(tx, order.id);
+      if (stored) return { status: compareReplay(stored.doc, order, Object.keys(order)), order: stored.doc };
+      for (const [field, id] of [
+        ["exporterId", order.exporterId],
+        ["consigneeId", order.consigneeId],
+        ["endUserId", order.endUserId],
+      ] as const) {
+        if (!(await rows.loadParty(tx, id)))
+          throw notFound(`order ${quote(order.id)} at \`${field}\``, `unknown party ${quote(id)}`);
+      }
+      await rows.insertOrder(tx, order, this.context.clock());
+      await this.audit(tx, "order.created", order);
+      return { status: "created", order };
+    });
+  }
+
+  /** Attaches (replaces) the evidence on file for an order; validated as the dossier's `evidence`. */
+  async setOrderEvidence(orderId: string, evidence: unknown): Promise<void> {
+    const parsed = parseInput(evidenceSchema, evidence, `evidence for order ${quote(orderId)}`);
+    await this.tx(async (tx) => {
+      if (!(await rows.loadOrder(tx, orderId))) throw notFound(`order ${quote(orderId)}`);
+      await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock());
+      await this.audit(tx, "order.evidence", { orderId, evidence: parsed });
+    });
+  }
+
+  /** Attaches (replaces) the evidence on file for one shipment: its lab certificate, duty entry … */
+  async setShipmentEvidence(shipmentId: string, evidence: unknown): Promise<void> {
+    const parsed = parseInput(evidenceSchema, evidence, `evidence for shipment ${quote(shipmentId)}`);
+    await this.tx(async (tx) => {
+      await this.requireShipment(tx, shipmentId);
+      await rows.updateShipmentEvidence(tx, shipmentId, evidence, this.context.clock());
+      await this.audit(tx, "shipment.evidence", { shipmentId, evidence: parsed });
+    });
+  }
+
+  /** Builds the dossier from the store, evaluates it under the rules in force, records the decision. */
+  async apply(
+    orderId: string,
+    options: { id?: string; at: IsoDate; scenarios?: string[] },
+  ): Promise<ApplyResult> {
+    const decisionId = options.id ?? this.context.newId();
+    return this.tx(async (tx) => {
+      const existing = await rows.loadDecision(tx, decisionId);
+      if (existing) return { decisionId, orderStatus: existing.orderStatus, decision: existing.result };
+      const order = await this.requireOrder(tx, orderId);
+      if (!orderAllows(order.status, "apply"))
+        throw illegal(`order ${quote(orderId)}`, order.status, "apply");
+      const { dossier, digest } = await this.buildDossier(
+        tx,
+        order,
+        null,
+        options.at,
+        options.scenarios ?? [],
+      );
+      const decision = this.context.evaluator.evaluate(dossier, options.at, options.scenarios ?? [], digest);
+      const orderStatus = orderStatusAfter[decision.decision];
+      await rows.insertDecision(
+        tx,
+        { id: decisionId, orderId, shipmentId: null, purpose: "application", dossier, digest, decision },
+        this.context.clock(),
+      );
+      await rows.updateOrderStatus(tx, orderId, orderStatus, this.context.clock());
+      await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision));
+      return { decisionId, orderStatus, decision };
+    });
+  }
+
+  async grantLicence(input: unknown): Promise<{ status: CreateStatus; licenceId: string }> {
+    const licence = parseInput(licenceInputSchema, input, "licence");
+    return this.tx(async (tx) => {
+      const stored = await rows.loadLicence(tx, licence.id);
+      if (stored)
+        return {
+          status: compareReplay(stored.input, { ...licence }, ["applicationId", "expiresOn"]),
+          licenceId: licence.id,
+        };
+      const decision = await rows.loadDecision(tx, licence.applicationId);
+      if (!decision) throw notFound(`application ${quote(licence.applicationId)}`);
+      if (decision.result.decision !== "approve") {
+        throw conflict(
+          `application ${quote(licence.applicationId)}`,
+          `was decided ${quote(decision.result.decision)}, not approve`,
+          "not_approved",
+        );
+      }
+      const order = await this.requireOrder(tx, decision.orderId);
+      if (!orderAllows(order.status, "license"))
+        throw illegal(`order ${quote(order.id)}`, order.status, "license");
+      const granted: LicenceInput & { grantedUnits: number; grantedValueCents: bigint } = {
+        ...licence,
+        grantedUnits: licence.grantedUnits ?? order.doc.quantityUnits,
+        grantedValueCents: licence.grantedValueCents ?? order.doc.valueCents,
+      };
+      await rows.insertLicence(tx, granted, order.id, this.context.clock());
+      await rows.updateOrderStatus(tx, order.id, "licensed", this.context.clock());
+      await this.audit(tx, "licence.granted", granted);
+      return { status: "created", licenceId: licence.id };
+    });
+  }
+
+  async planShipment(input: unknown): Promise<{ status: CreateStatus; shipmentId: string }> {
+    const shipment = parseInput(shipmentInputSchema, input, "shipment");
+    if (serialCount(shipment.serials) !== shipment.quantityUnits) {
+      throw badInput(
+        `shipment ${quote(shipment.id)} at \`serials\``,
+        `${serialCount(shipment.serials)} serials for ${shipment.quantityUnits} units`,
+      );
+    }
+    return this.tx(async (tx) => {
+      const stored = await rows.loadShipment(tx, shipment.id);
+      if (stored)
+        return {
+          status: compareReplay(stored.input, shipment, ["orderId", "quantityUnits", "serials"]),
+          shipmentId: shipment.id,
+        };
+      const order = await this.requireOrder(tx, shipment.orderId);
+      const licence = await rows.loadLicenceForOrder(tx, order.id);
+      if (!licence) throw conflict(`order ${quote(order.id)}`, "has no licence yet", "not_licensed");
+      const clash = await rows.findSerialOverlap(tx, shipment.serials);
+      if (clash)
+        throw conflict(
+          `shipment ${quote(shipment.id)} at \`serials\``,
+          `serial ${clash.serial} is already in shipment ${quote(clash.shipmentId)}`,
+          "serial_in_other_shipment",
+        );
+      const valueCents =
+        (order.doc.valueCents * BigInt(shipment.quantityUnits)) / BigInt(order.doc.quantityUnits);
+      await rows.insertShipment(tx, shipment, licence.id, valueCents, this.context.clock());
+      await this.audit(tx, "shipment.planned", { ...shipment, licenceId: licence.id, valueCents });
+      return { status: "created", shipmentId: shipment.id };
+    });
+  }
+
+  /** Re-evaluates the shipment under the rules in force, writes down the licence and reserves quota. */
+  async release(
+    shipmentId: string,
+    options: { eventId?: string; at: IsoDate; scenarios?: string[] },
+  ): Promise<ReleaseResult> {
+    const eventId = options.eventId ?? `${shipmentId}:release`;
+    const scenarios = options.scenarios ?? [];
+    return this.tx<ReleaseResult>(async (tx) => {
+      const shipment = await this.requireShipment(tx, shipmentId);
+      if (await rows.eventExists(tx, eventId))
+        return { status: "exists" as const, shipmentStatus: shipment.status };
+      const step = shipmentTransition(shipment.status, "release");
+      if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, "release");
+      const order = await this.requireOrder(tx, shipment.orderId);
+      const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, options.at, scenarios);
+      const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest);
+      const decisionId = `${eventId}:decision`;
+      await rows.insertDecision(
+        tx,
+        { id: decisionId, orderId: order.id, shipmentId, purpose: "release", dossier, digest, decision },
+        this.context.clock(),
+      );
+      await this.audit(tx, "release.decided", decisionSummary(decisionId, order.id, decision));
+      if (decision.decision !== "approve") {
+        return {
+          status: `decision_${decision.decision}`,
+          shipmentStatus: shipment.status,
+          decisionId,
+          decision,
+        };
+      }
+      const refusal = await this.writeDownLicence(tx, shipment, options.at);
+      if (refusal) return { status: refusal, shipmentStatus: shipment.status, decisionId, decision };
+      let reservationId: string | undefined;
+      if (policy) {
+        reservationId = `${shipmentId}:reservation:${eventId}`;
+        const reserved = await this.context.ledger.reserveTx(tx, policy, {
+          id: reservationId,
+          productId: order.doc.productId,
+          units: BigInt(shipment.quantityUnits),
+          tppPerUnit: this.context.evaluator.productById(order.doc.productId).classification.tpp,
+          holdMs: this.context.reservationHoldMs,
+          reference: { shipmentId },
+        });
+        if (reserved.status !== "ok")
+          throw new RollbackWith({
+            status: "exceeds_cap",
+            shipmentStatus: shipment.status,
+            decisionId,
+            decision,
+          });
+      }
+      await rows.moveShipment(
+        tx,
+        shipment,
+        step.next,
+        { reservationId: reservationId ?? null },
+        this.context.clock(),
+      );
+      await rows.insertEvent(
+        tx,
+        {
+          id: eventId,
+          shipmentId,
+          action: "release",
+          from: shipment.status,
+          to: step.next,
+          details: { decisionId, reservationId },
+        },
+        this.context.clock(),
+      );
+      await this.audit(tx, "shipment.released", { shipmentId, eventId, decisionId, reservationId });
+      return {
+        status: "released",
+        shipmentStatus: step.next,
+        decisionId,
+        decision,
+        ...(reservationId ? { reservationId } : {}),
+      };
+    }).catch((error: unknown) => {
+      if (error instanceof RollbackWith) return error.result;
+      throw error;
+    });
+  }
+
+  private async writeDownLicence(
+    tx: Tx,
+    shipment: rows.ShipmentRow,
+    at: IsoDate,
+  ): Promise<ReleaseResult["status"] | null> {
+    const licence = shipment.licenceId ? await rows.loadLicence(tx, shipment.licenceId) : undefined;
+    if (!licence) return "licence_exhausted";
+    if (licence.expiresOn < at) return "licence_expired";
+    const written = await rows.writeDownLicence(
+      tx,
+      licence.id,
+      BigInt(shipment.quantityUnits),
+      shipment.valueCents,
+    );
+    return written ? null : "licence_exhausted";
+  }
+
+  async ship(shipmentId: string, options: { eventId?: string } = {}): Promise<SettleResult> {
+    return this.settle(shipmentId, "ship", options.eventId ?? `${shipmentId}:ship`);
+  }
+
+  async cancel(
+    shipmentId: string,
+    options: { eventId?: string; reason?: string } = {},
+  ): Promise<SettleResult> {
+    return this.settle(shipmentId, "cancel", options.eventId ?? `${shipmentId}:cancel`, options.reason);
+  }
+
+  private settle(shipmentId: string, action: "ship" | "cancel", eventId: string, reason?: string) {
+    return this.tx<SettleResult>(async (tx) => {
+      const shipment = await this.requireShipment(tx, shipmentId);
+      if (await rows.eventExists(tx, eventId)) return { status: "exists" as const };
+      const step = shipmentTransition(shipment.status, action);
+      if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, action);
+      if (shipment.reservationId && shipment.status === "released") {
+        const settled =
+          action === "ship"
+            ? await this.context.ledger.postTx(tx, shipment.reservationId)
+            : await this.context.ledger.voidTx(tx, shipment.reservationId);
+        if (settled.status !== "ok")
+          throw conflict(
+            `reservation ${quote(shipment.reservationId)}`,
+            `cannot ${action}: ${settled.status}`,
+            settled.status,
+          );
+      }
+      if (action === "cancel" && shipment.status === "released" && shipment.licenceId) {
+        await rows.restoreLicence(
+          tx,
+          shipment.licenceId,
+          BigInt(shipment.quantityUnits),
+          shipment.valueCents,
+        );
+      }
+      await rows.moveShipment(tx, shipment, step.next, {}, this.context.clock());
+      await rows.insertEvent(
+        tx,
+        {
+          id: eventId,
+          shipmentId,
+          action,
+          from: shipment.status,
+          to: step.next,
+          details: reason ? { reason } : {},
+        },
+        this.context.clock(),
+      );
+      await this.audit(tx, `shipment.${step.next}`, { shipmentId, eventId, ...(reason ? { reason } : {}) });
+      return { status: step.next === "shipped" ? ("shipped" as const) : ("cancelled" as const) };
+    });
+  }
+
+  private async requireOrder(tx: Tx, id: string): Promise<rows.OrderRow> {
+    const order = await rows.loadOrder(tx, id);
+    if (!order) throw notFound(`order ${quote(id)}`);
+    return order;
+  }
+
+  private async requireShipment(tx: Tx, id: string): Promise<rows.ShipmentRow> {
+    const shipment = await rows.loadShipment(tx, id);
+    if (!shipment) throw notFound(`shipment ${quote(id)}`);
+    return shipment;
+  }
+
+  /**
+   * The dossier for an order (or one of its shipments): parties, evidence on file and, when a
+   * volume cap applies on that day, the ledger view of the cap's window.
+   */
+  private async buildDossier(
+    tx: Tx,
+    order: rows.OrderRow,
+    shipment: rows.ShipmentRow | null,
+    at: IsoDate,
+    scenarios: string[],
+  ) {
+    // One query at a time: the transaction's connection runs queries in order anyway.
+    const exporter = await rows.loadParty(tx, order.doc.exporterId);
+    const consignee = await rows.loadParty(tx, order.doc.consigneeId);
+    const endUser = await rows.loadParty(tx, order.doc.endUserId);
+    if (!exporter || !consignee || !endUser) throw new Error(`order ${order.id} refers to a missing party`);
+    const input: DossierInput = {
+      id: shipment ? `${order.id}/${shipment.id}` : order.id,
+      stage: shipment ? "release" : "application",
+      submittedOn: at,
+      product: { id: order.doc.productId },
+      quantityUnits: shipment ? shipment.quantityUnits : order.doc.quantityUnits,
+      valueCents: (shipment ? shipment.valueCents : order.doc.valueCents).toString(),
+      route: order.doc.route,
+      endUse: order.doc.endUse,
+      parties: { exporter: asParty(exporter), consignee: asParty(consignee), endUser: asParty(endUser) },
+      exporterStatements: {
+        ...(order.doc.usShippedUnits !== undefined ? { usShippedUnits: order.doc.usShippedUnits } : {}),
+        ...(shipment ? { shipmentId: shipment.id } : {}),
+      },
+      evidence: { ...order.evidence, ...(shipment?.evidence ?? {}) } as DossierInput["evidence"],
+    };
+    input.screening = await this.context.screenParties(tx, { exporter, consignee, endUser }, at);
+    const dossier: Dossier = parseDossier(input, input.id);
+    const subject = {
+      dossier,
+      dossierDigest: "",
+      product: this.context.evaluator.productById(order.doc.productId),
+      at,
+    };
+    const policy = capPolicyInForce(this.context.evaluator.rulesFor(at, scenarios), subject);
+    if (policy) dossier.ledger = await ledgerView(tx, policy, order.doc.productId, at);
+    return { dossier, digest: canonicalDigest(dossier), policy };
+  }
+
+  private audit(tx: Tx, kind: string, payload: unknown) {
+    return this.context.appendAudit(tx, kind, payload, this.context.clock());
+  }
+}
+
+/** Thrown inside a transaction to roll it back and answer with a result instead of an error. */
+class RollbackWith extends Error {
+  constructor(readonly result: ReleaseResult) {
+    super("rollback");
+  }
+}
+
+const asParty = (party: PartyInput): Party => party as Party;
+
+function decisionSummary(decisionId: string, orderId: string, decision: Decision) {
+  return {
+    decisionId,
+    orderId,
+    decision: decision.decision,
+    at: decision.at,
+    decidingRuleIds: decision.decidingRuleIds,
+    inputHash: decision.inputHash,
+    rulebooks: decision.rulebooks.map((book) => `${book.id}@${book.version}`),
+  };
+}

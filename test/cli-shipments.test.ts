@@ -1,0 +1,83 @@
+// The shipment path through the CLI on the embedded database, as a user runs it: each command is a
+// new process on the same data directory. Exit codes and one-line errors included.
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.ts";
+import { exampleJson } from "./support/dossiers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "sluice-cli-"));
+const env = { SLUICE_DATA_DIR: join(dir, "data"), DATABASE_URL: "" };
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const example = exampleJson("h200-alibaba-approvable.json") as {
+  parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
+  evidence: unknown;
+};
+const file = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+};
+const sluice = (...args: string[]) => runCli(args, { env });
+
+describe("sluice over the embedded database", () => {
+  it("creates parties and an order, answers a replay with a conflict, and applies", () => {
+    const { exporter, consignee, endUser } = example.parties;
+    expect(sluice("parties", "add", file("p1.json", { ...exporter, id: "nvidia" })).stdout).toBe(
+      "party nvidia: created\n",
+    );
+    const buyer = {
+      ...consignee,
+      id: "alibaba-cloud",
+      certifications: [...consignee.certifications, ...(endUser?.certifications ?? [])],
+    };
+    expect(sluice("parties", "add", file("p2.json", buyer)).code).toBe(0);
+    const order = {
+      id: "ord-1",
+      productId: "nvidia-h200-sxm",
+      quantityUnits: 1000,
+      valueCents: "2700000000",
+      exporterId: "nvidia",
+      consigneeId: "alibaba-cloud",
+      endUserId: "alibaba-cloud",
+      route: { origin: "TW", exportFrom: "US", destination: "CN" },
+      endUse: { purpose: "commercial-cloud" },
+      usShippedUnits: 250000,
+    };
+    const orderFile = file("o1.json", order);
+    expect(sluice("orders", "create", orderFile).code).toBe(0);
+
+    // A replay with another quantity is a conflict (exit 3) and changes nothing.
+    const replay = sluice("orders", "create", file("o1b.json", { ...order, quantityUnits: 5 }), "--json");
+    expect(replay.code).toBe(3);
+    expect(JSON.parse(replay.stdout)).toEqual({
+      orderId: "ord-1",
+      status: "exists_with_different_quantity_units",
+    });
+
+    // Held by the cap: no US end-use volume yet (exit 10). The rest of the path runs in process
+    // (test/shipments.test.ts): each CLI process here boots the embedded database.
+    const held = sluice("apply", "ord-1", "--at", "2026-02-01", "--json");
+    expect(held.code).toBe(10);
+    expect(JSON.parse(held.stdout)).toMatchObject({
+      orderStatus: "held",
+      decision: { decidingRuleIds: ["us-bis-2026.c6-volume-cap"] },
+    });
+    expect(sluice("audit", "verify").code).toBe(0);
+  }, 300_000);
+
+  it("rejects bad input with one line and exit 2", () => {
+    const bad = sluice(
+      "orders",
+      "create",
+      file("bad.json", { id: "ord-2", productId: "nvidia-h200-sxm", quantityUnits: -3 }),
+    );
+    expect(bad.code).toBe(2);
+    expect(bad.stderr.trim()).toMatch(/^error: order at `quantityUnits`: /);
+    const unknown = sluice("release", "nope", "--at", "2026-02-01");
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr.trim()).toBe("error: shipment `nope`: not found");
+  }, 120_000);
+});

@@ -1,0 +1,205 @@
+// The shipment path over the store, on both drivers: parties → order → apply (decision recorded)
+// → licence → shipment → release (quota reserved) → ship (posted) / cancel (voided), with replays,
+// illegal transitions and bad input that change nothing.
+import { expect, it } from "vitest";
+import { readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
+import type { SqlLedger } from "../src/adapters/db/ledger.ts";
+import type { Store } from "../src/adapters/db/store.ts";
+import { shipmentContext } from "../src/app/shipment-context.ts";
+import { ShipmentService } from "../src/app/shipments.ts";
+import { SluiceError } from "../src/core/errors.ts";
+import { capPolicyDefault } from "../src/core/ledger/policy.ts";
+import { exampleJson } from "./support/dossiers.ts";
+import { forEachDriver } from "./support/drivers.ts";
+
+const at = "2026-02-01";
+const clock = () => new Date("2026-02-01T12:00:00Z");
+const example = exampleJson("h200-alibaba-approvable.json") as {
+  parties: Record<string, Record<string, unknown>>;
+  evidence: Record<string, unknown>;
+};
+
+function setup(store: Store) {
+  let counter = 0;
+  const context = shipmentContext(store, { clock, newId: () => `id-${++counter}` });
+  return { service: new ShipmentService(context), ledger: context.ledger as SqlLedger };
+}
+
+const parties: Record<string, unknown>[] = [
+  { ...example.parties.exporter, id: "nvidia" },
+  { ...example.parties.consignee, id: "alibaba-cloud" },
+];
+const order = {
+  id: "ord-1",
+  productId: "nvidia-h200-sxm",
+  quantityUnits: 1000,
+  valueCents: "2700000000",
+  exporterId: "nvidia",
+  consigneeId: "alibaba-cloud",
+  endUserId: "alibaba-cloud",
+  route: { origin: "TW", exportFrom: "US", destination: "CN" },
+  endUse: { purpose: "commercial-cloud" },
+  usShippedUnits: 250000,
+};
+// The end user's certifications live on the consignee party here (same company).
+parties[1] = {
+  ...parties[1],
+  certifications: [
+    ...((example.parties.consignee?.certifications as unknown[]) ?? []),
+    ...((example.parties.endUser?.certifications as unknown[]) ?? []),
+  ],
+};
+
+async function expectError(run: () => Promise<unknown>, code: string, message: RegExp) {
+  const error = await run().then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(SluiceError);
+  expect((error as SluiceError).code).toBe(code);
+  expect((error as SluiceError).message).toMatch(message);
+}
+
+forEachDriver("shipment path", (env) => {
+  it("runs from order to shipped, recording every decision and event in the audit chain", async () => {
+    const { service, ledger } = setup(env.store());
+    for (const party of parties) expect((await service.addParty(party)).status).toBe("created");
+    expect((await service.createOrder(order)).status).toBe("created");
+
+    // No US volume yet: the cap holds the application, with its remedy.
+    const held = await service.apply("ord-1", { at });
+    expect(held.decision.decision).toBe("hold");
+    expect(held.decision.decidingRuleIds).toEqual(["us-bis-2026.c6-volume-cap"]);
+    expect(held.orderStatus).toBe("held");
+
+    expect(
+      (
+        await ledger.usPost(capPolicyDefault, {
+          id: "us-1",
+          productId: "nvidia-h200-sxm",
+          units: 4000n,
+          shippedOn: "2026-01-20",
+        })
+      ).status,
+    ).toBe("ok");
+    const approved = await service.apply("ord-1", { at, id: "app-1" });
+    expect(approved.decision.decision).toBe("approve");
+    expect(approved.orderStatus).toBe("approved");
+
+    expect(
+      (await service.grantLicence({ id: "lic-1", applicationId: "app-1", expiresOn: "2027-01-31" })).status,
+    ).toBe("created");
+    const plan = {
+      id: "SHP-2026-0001",
+      orderId: "ord-1",
+      quantityUnits: 1000,
+      serials: [{ prefix: "H200-", first: 1, last: 1000 }],
+    };
+    expect((await service.planShipment(plan)).status).toBe("created");
+
+    // Release waits for the release-stage evidence, then reserves quota.
+    const waiting = await service.release("SHP-2026-0001", { at, eventId: "rel-0" });
+    expect(waiting.status).toBe("decision_hold");
+    await service.setOrderEvidence("ord-1", example.evidence);
+    const released = await service.release("SHP-2026-0001", { at });
+    expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
+    const [account] = await ledger.accounts("units/product:nvidia-h200-sxm");
+    expect(account).toMatchObject({ usPosted: 4000n, cnPending: 1000n, cnPosted: 0n });
+
+    expect((await service.ship("SHP-2026-0001")).status).toBe("shipped");
+    expect((await service.ship("SHP-2026-0001")).status).toBe("exists");
+    const [after] = await ledger.accounts("units/product:nvidia-h200-sxm");
+    expect(after).toMatchObject({ cnPending: 0n, cnPosted: 1000n });
+
+    await expectError(
+      () => service.cancel("SHP-2026-0001"),
+      "illegal_transition",
+      /cannot cancel from status `shipped`/,
+    );
+    const kinds = (await readAudit(env.store())).map((entry) => entry.kind);
+    expect(kinds).toEqual(
+      expect.arrayContaining([
+        "order.created",
+        "application.decided",
+        "licence.granted",
+        "shipment.released",
+        "ledger.reserve",
+        "ledger.post",
+        "shipment.shipped",
+      ]),
+    );
+    expect((await verifyAudit(env.store())).ok).toBe(true);
+  });
+
+  it("answers replays with exists or exists_with_different_<field>, and changes nothing", async () => {
+    const { service } = setup(env.store());
+    const before = (await readAudit(env.store())).length;
+    expect((await service.createOrder(order)).status).toBe("exists");
+    expect((await service.createOrder({ ...order, quantityUnits: 999 })).status).toBe(
+      "exists_with_different_quantity_units",
+    );
+    expect((await service.addParty({ ...parties[0], name: "Other" })).status).toBe(
+      "exists_with_different_name",
+    );
+    expect((await readAudit(env.store())).length).toBe(before);
+  });
+
+  it("rejects bad input with a clear error and changes nothing", async () => {
+    const { service } = setup(env.store());
+    const before = (await readAudit(env.store())).length;
+    await expectError(
+      () => service.createOrder({ ...order, id: "ord-x", productId: "nvidia-h999" }),
+      "not_found",
+      /product `nvidia-h999`: unknown product/,
+    );
+    await expectError(
+      () => service.createOrder({ ...order, id: "ord-x", quantityUnits: -1 }),
+      "bad_input",
+      /order at `quantityUnits`/,
+    );
+    await expectError(
+      () => service.createOrder({ ...order, id: "ord-x", consigneeId: "nobody" }),
+      "not_found",
+      /unknown party `nobody`/,
+    );
+    await expectError(
+      () => service.release("no-such-shipment", { at }),
+      "not_found",
+      /shipment `no-such-shipment`/,
+    );
+    expect((await readAudit(env.store())).length).toBe(before);
+  });
+
+  it("keeps serials to one live shipment and writes shipments down on the licence", async () => {
+    const { service } = setup(env.store());
+    const overlap = {
+      id: "SHP-OVER",
+      orderId: "ord-1",
+      quantityUnits: 10,
+      serials: [{ prefix: "H200-", first: 995, last: 1004 }],
+    };
+    await expectError(
+      () => service.planShipment(overlap),
+      "serial_in_other_shipment",
+      /serial H200-995 is already in shipment `SHP-2026-0001`/,
+    );
+    const over = {
+      id: "SHP-OVER",
+      orderId: "ord-1",
+      quantityUnits: 10,
+      serials: [{ prefix: "H200-", first: 2001, last: 2010 }],
+    };
+    expect((await service.planShipment(over)).status).toBe("created");
+    const certificate = {
+      ...(example.evidence.labCertificate as object),
+      id: "LAB-CERT-OVER",
+      shipmentId: "SHP-OVER",
+    };
+    await service.setShipmentEvidence("SHP-OVER", { labCertificate: certificate });
+    // The licence of 1,000 units is used up by the first shipment.
+    const result = await service.release("SHP-OVER", { at });
+    expect(result.status).toBe("licence_exhausted");
+    expect(result.shipmentStatus).toBe("planned");
+    expect((await service.cancel("SHP-OVER", { reason: "not licensed" })).status).toBe("cancelled");
+  });
+});
