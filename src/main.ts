@@ -39,7 +39,11 @@ const approvable = dossiers.find((d) => d.id === "h200-alibaba-cloud-lot-001");
 for (const scenario of ["scenario-cap-25", "scenario-safe-chips-act", "scenario-domestic-ratio-1-to-1"]) {
   if (!approvable) break;
   const decision = evaluator.evaluate(approvable, "2026-02-01", [scenario]);
-  const reasons = decision.findings.filter((f) => decision.decidingRuleIds.includes(f.ruleId)).map((f) => f.message);
-  console.log(`${scenario}: ${decision.decision.toUpperCase()} — ${reasons.join("; ") || "every rule passes"}`);
+  const reasons = decision.findings
+    .filter((f) => decision.decidingRuleIds.includes(f.ruleId))
+    .map((f) => f.message);
+  console.log(
+    `${scenario}: ${decision.decision.toUpperCase()} — ${reasons.join("; ") || "every rule passes"}`,
+  );
 }
 console.log("\nNext: `npx sluice evaluate examples/h200-cap-shortfall.json --json`, or `npx sluice --help`.");

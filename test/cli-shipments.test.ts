@@ -31,7 +31,7 @@ describe("sluice over the embedded database", () => {
     const buyer = {
       ...consignee,
       id: "alibaba-cloud",
-      certifications: [...consignee.certifications, ...(endUser?.certifications ?? [])],
+      certifications: [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])],
     };
     expect(sluice("parties", "add", file("p2.json", buyer)).code).toBe(0);
     const order = {
