@@ -1,0 +1,67 @@
+// The demo seed tells the January 2026 story through the real use cases: every order ends in the
+// state the story says, for the reason it says.
+import { expect, it } from "vitest";
+import { verifyAudit } from "../src/adapters/db/audit.ts";
+import { needsSeed, seedDemo } from "../src/app/seed.ts";
+import { shipmentContext } from "../src/app/shipment-context.ts";
+import { forEachDriver } from "./support/drivers.ts";
+
+forEachDriver(
+  "demo seed",
+  (env) => {
+    it("seeds once, with orders in every state and the reasons the story gives", async () => {
+      const store = env.store();
+      expect(await needsSeed(store)).toBe(true);
+      const context = shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") });
+      expect(await seedDemo(context)).toEqual({ orders: 8, shipments: 5 });
+      expect(await needsSeed(store)).toBe(false);
+
+      const { rows: orders } = await store.query<{ id: string; status: string }>(
+        "SELECT id, status FROM orders ORDER BY id",
+      );
+      expect(Object.fromEntries(orders.map((o) => [o.id, o.status]))).toEqual({
+        "ord-alibaba-1": "licensed",
+        "ord-alibaba-2": "created",
+        "ord-bytedance-1": "held",
+        "ord-huawei-1": "held",
+        "ord-lion-city-1": "denied",
+        "ord-nudt-1": "denied",
+        "ord-tencent-1": "licensed",
+        "ord-tsinghua-1": "licensed",
+      });
+      const { rows: decisions } = await store.query<{
+        order_id: string;
+        purpose: string;
+        deciding_rule_ids: string[];
+      }>(
+        "SELECT order_id, purpose, deciding_rule_ids FROM decisions WHERE decision <> 'approve' ORDER BY order_id, purpose",
+      );
+      const why = Object.fromEntries(
+        decisions.map((d) => [`${d.order_id}/${d.purpose}`, d.deciding_rule_ids]),
+      );
+      expect(why["ord-bytedance-1/application"]).toEqual(["us-bis-2026.c6-volume-cap"]);
+      expect(why["ord-huawei-1/application"]).toEqual(["us-bis-2026.restricted-parties"]);
+      expect(why["ord-lion-city-1/application"]).toEqual(["us-bis-2026.d5-headquarters"]);
+      expect(why["ord-nudt-1/application"]).toEqual(
+        expect.arrayContaining(["us-bis-2026.c7-no-military-end-use"]),
+      );
+      expect(why["ord-tsinghua-1/release"]).toEqual([
+        "us-bis-2026.c9-lab-test",
+        "us-cbp-2026.section-232-duty",
+      ]);
+
+      const { rows: shipments } = await store.query<{ id: string; status: string }>(
+        "SELECT id, status FROM shipments ORDER BY id",
+      );
+      expect(shipments.map((s) => `${s.id}:${s.status}`)).toEqual([
+        "ord-alibaba-1-s1:shipped",
+        "ord-alibaba-1-s2:released",
+        "ord-alibaba-1-s3:planned",
+        "ord-tencent-1-s1:released",
+        "ord-tsinghua-1-s1:planned",
+      ]);
+      expect((await verifyAudit(store)).ok).toBe(true);
+    });
+  },
+  ["pglite", "postgres"],
+);
