@@ -203,3 +203,50 @@ forEachDriver("shipment path", (env) => {
     expect((await service.cancel("SHP-OVER", { reason: "not licensed" })).status).toBe("cancelled");
   });
 });
+
+forEachDriver("shipment releases undone", (env) => {
+  it("reverts a release (quota voided, licence restored) and expires one whose hold passed", async () => {
+    let now = new Date("2026-02-01T12:00:00Z");
+    let counter = 0;
+    const context = shipmentContext(env.store(), { clock: () => now, newId: () => `id-${++counter}` });
+    const service = new ShipmentService(context);
+    for (const party of parties) await service.addParty(party);
+    await service.createOrder({ ...order, id: "ord-2", quantityUnits: 100, valueCents: "270000000" });
+    await context.ledger.usPost(capPolicyDefault, {
+      id: "us-9",
+      productId: "nvidia-h200-sxm",
+      units: 1000n,
+      shippedOn: "2026-01-20",
+    });
+    expect((await service.apply("ord-2", { at, id: "app-2" })).decision.decision).toBe("approve");
+    await service.grantLicence({ id: "lic-2", applicationId: "app-2", expiresOn: "2027-01-31" });
+    await service.planShipment({
+      id: "SHP-2",
+      orderId: "ord-2",
+      quantityUnits: 100,
+      serials: [{ prefix: "X-", first: 1, last: 100 }],
+    });
+    await service.setOrderEvidence("ord-2", example.evidence);
+    await service.setShipmentEvidence("SHP-2", {
+      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: "SHP-2" },
+    });
+    const pending = async () =>
+      (await context.ledger.accounts("units/product:nvidia-h200-sxm"))[0]?.cnPending;
+    const licenceUsed = async () =>
+      (await env.store().query<{ used_units: bigint }>("SELECT used_units FROM licences WHERE id = 'lic-2'"))
+        .rows[0]?.used_units;
+
+    expect((await service.release("SHP-2", { at, eventId: "rel-a" })).status).toBe("released");
+    expect([await pending(), await licenceUsed()]).toEqual([100n, 100n]);
+    expect((await service.revertRelease("SHP-2", { reason: "lab revoked" })).status).toBe("reverted");
+    expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
+
+    expect((await service.release("SHP-2", { at, eventId: "rel-b" })).status).toBe("released");
+    now = new Date(now.getTime() + context.reservationHoldMs + 1000);
+    expect(await service.expireReleases()).toEqual({ expired: ["SHP-2"] });
+    expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
+    await expectError(() => service.ship("SHP-2"), "illegal_transition", /cannot ship from status `expired`/);
+    expect((await service.release("SHP-2", { at, eventId: "rel-c" })).status).toBe("released");
+    expect((await verifyAudit(env.store())).ok).toBe(true);
+  });
+});

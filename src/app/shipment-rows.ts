@@ -343,6 +343,18 @@ export async function listShipments(
   return rows.map(toShipment);
 }
 
+export async function shipmentsWithReservations(
+  tx: Tx,
+  reservationIds: readonly string[],
+): Promise<ShipmentRow[]> {
+  if (reservationIds.length === 0) return [];
+  const { rows } = await tx.query<ShipmentSqlRow>(
+    "SELECT * FROM shipments WHERE reservation_id = ANY($1) ORDER BY id",
+    [reservationIds],
+  );
+  return rows.map(toShipment);
+}
+
 export async function insertShipment(
   tx: Tx,
   shipment: ShipmentInput,

@@ -25,6 +25,7 @@ import {
   orderStatusAfter,
   type PartyInput,
   partyInputSchema,
+  type ShipmentAction,
   type ShipmentStatus,
   serialCount,
   shipmentInputSchema,
@@ -44,7 +45,7 @@ export interface ApplyResult {
 }
 
 export interface SettleResult {
-  status: "shipped" | "cancelled" | "exists";
+  status: "shipped" | "cancelled" | "reverted" | "exists";
 }
 
 export interface ReleaseResult {
@@ -335,48 +336,92 @@ export class ShipmentService {
     return this.settle(shipmentId, "cancel", options.eventId ?? `${shipmentId}:cancel`, options.reason);
   }
 
-  private settle(shipmentId: string, action: "ship" | "cancel", eventId: string, reason?: string) {
+  /** Undoes a release (its lab was revoked, say): voids the quota, restores the licence, back to planned. */
+  async revertRelease(
+    shipmentId: string,
+    options: { eventId?: string; reason: string },
+  ): Promise<SettleResult> {
+    return this.settle(
+      shipmentId,
+      "revert",
+      options.eventId ?? `${shipmentId}:revert:${this.context.newId()}`,
+      options.reason,
+    );
+  }
+
+  /**
+   * Expires reservations whose hold has passed (in the ledger) and moves their shipments from
+   * released to expired, restoring their licences. They can be released again.
+   */
+  async expireReleases(): Promise<{ expired: string[] }> {
+    return this.tx(async (tx) => {
+      const { expired } = await this.context.ledger.expireTx(tx);
+      const shipments = await rows.shipmentsWithReservations(tx, expired);
+      for (const shipment of shipments) {
+        if (shipment.status !== "released") continue;
+        await this.moveAndRecord(
+          tx,
+          shipment,
+          "expire",
+          `${shipment.id}:expire:${shipment.reservationId}`,
+          "reservation expired",
+        );
+      }
+      return { expired: shipments.map((shipment) => shipment.id) };
+    });
+  }
+
+  private settle(shipmentId: string, action: "ship" | "cancel" | "revert", eventId: string, reason?: string) {
     return this.tx<SettleResult>(async (tx) => {
       const shipment = await this.requireShipment(tx, shipmentId);
       if (await rows.eventExists(tx, eventId)) return { status: "exists" as const };
-      const step = shipmentTransition(shipment.status, action);
-      if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, action);
       if (shipment.reservationId && shipment.status === "released") {
+        const reservation = shipment.reservationId;
+        const ledger = this.context.ledger;
         const settled =
-          action === "ship"
-            ? await this.context.ledger.postTx(tx, shipment.reservationId)
-            : await this.context.ledger.voidTx(tx, shipment.reservationId);
-        if (settled.status !== "ok")
+          action === "ship" ? await ledger.postTx(tx, reservation) : await ledger.voidTx(tx, reservation);
+        if (settled.status !== "ok") {
           throw conflict(
-            `reservation ${quote(shipment.reservationId)}`,
+            `reservation ${quote(reservation)}`,
             `cannot ${action}: ${settled.status}`,
             settled.status,
           );
+        }
       }
-      if (action === "cancel" && shipment.status === "released" && shipment.licenceId) {
-        await rows.restoreLicence(
-          tx,
-          shipment.licenceId,
-          BigInt(shipment.quantityUnits),
-          shipment.valueCents,
-        );
-      }
-      await rows.moveShipment(tx, shipment, step.next, {}, this.context.clock());
-      await rows.insertEvent(
-        tx,
-        {
-          id: eventId,
-          shipmentId,
-          action,
-          from: shipment.status,
-          to: step.next,
-          details: reason ? { reason } : {},
-        },
-        this.context.clock(),
-      );
-      await this.audit(tx, `shipment.${step.next}`, { shipmentId, eventId, ...(reason ? { reason } : {}) });
-      return { status: step.next === "shipped" ? ("shipped" as const) : ("cancelled" as const) };
+      const next = await this.moveAndRecord(tx, shipment, action, eventId, reason);
+      return { status: next === "shipped" ? "shipped" : next === "cancelled" ? "cancelled" : "reverted" };
     });
+  }
+
+  /** Checks the transition, restores the licence when a release is undone, moves and records it. */
+  private async moveAndRecord(
+    tx: Tx,
+    shipment: rows.ShipmentRow,
+    action: ShipmentAction,
+    eventId: string,
+    reason?: string,
+  ) {
+    const step = shipmentTransition(shipment.status, action);
+    if (step.status !== "ok") throw illegal(`shipment ${quote(shipment.id)}`, shipment.status, action);
+    const undoesRelease = shipment.status === "released" && action !== "ship";
+    if (undoesRelease && shipment.licenceId) {
+      await rows.restoreLicence(tx, shipment.licenceId, BigInt(shipment.quantityUnits), shipment.valueCents);
+    }
+    const now = this.context.clock();
+    await rows.moveShipment(tx, shipment, step.next, {}, now);
+    const details = reason ? { reason } : {};
+    await rows.insertEvent(
+      tx,
+      { id: eventId, shipmentId: shipment.id, action, from: shipment.status, to: step.next, details },
+      now,
+    );
+    await this.audit(tx, `shipment.${happened[action]}`, {
+      shipmentId: shipment.id,
+      eventId,
+      to: step.next,
+      ...details,
+    });
+    return step.next;
   }
 
   private async requireOrder(tx: Tx, id: string): Promise<rows.OrderRow> {
@@ -440,6 +485,15 @@ export class ShipmentService {
     return this.context.appendAudit(tx, kind, payload, this.context.clock());
   }
 }
+
+/** Audit entry kinds say what happened. */
+const happened: Record<ShipmentAction, string> = {
+  release: "released",
+  ship: "shipped",
+  cancel: "cancelled",
+  expire: "expired",
+  revert: "reverted",
+};
 
 /** Thrown inside a transaction to roll it back and answer with a result instead of an error. */
 class RollbackWith extends Error {

@@ -69,6 +69,8 @@ export const shipmentActions = {
   ship: { from: ["released"], to: "shipped" },
   cancel: { from: ["planned", "released", "expired"], to: "cancelled" },
   expire: { from: ["released"], to: "expired" },
+  /** A release undone (e.g. its lab was revoked): quota voided, licence restored, back to planned. */
+  revert: { from: ["released"], to: "planned" },
 } as const satisfies Record<string, { from: readonly ShipmentStatus[]; to: ShipmentStatus }>;
 export type ShipmentAction = keyof typeof shipmentActions;
 
