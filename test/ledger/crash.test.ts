@@ -99,7 +99,8 @@ forEachDriver("crash with SIGKILL", (env) => {
         );
       const stored = await count();
       expect(stored).toBeGreaterThanOrEqual(ackedRows);
-      expect(stored - ackedRows).toBeLessThanOrEqual(200);
+      // Up to three batches are in flight: committed, maybe not yet acknowledged.
+      expect(stored - ackedRows).toBeLessThanOrEqual(3 * 200);
       expect(stored % 200).toBe(0);
       expect((await verifyAudit(store)).ok).toBe(true);
     } finally {

@@ -36,9 +36,13 @@ export function loadPolicy(file: string | undefined): CapPolicy {
 /** Catalog products and their TPP per unit (for the TPP measure). */
 export function catalogProducts(): (productId: string) => { tppPerUnit: number } | undefined {
   const catalog = loadCatalog();
+  const known = new Map<string, { tppPerUnit: number } | undefined>();
   return (productId) => {
-    const product = catalog.get(productId);
-    return product && { tppPerUnit: computeTpp(product.spec.denseTops).tpp };
+    if (!known.has(productId)) {
+      const product = catalog.get(productId);
+      known.set(productId, product && { tppPerUnit: computeTpp(product.spec.denseTops).tpp });
+    }
+    return known.get(productId);
   };
 }
 

@@ -18,23 +18,23 @@ export function toAuditJson(value: unknown): Json {
 }
 
 /** Appends one entry in `tx` and returns it. `at` comes from the caller's clock. */
-export async function appendAudit(tx: Tx, kind: string, payload: unknown, at: Date): Promise<AuditEntry> {
+export function appendAudit(tx: Tx, kind: string, payload: unknown, at: Date): Promise<AuditEntry> {
+  return appendAuditJson(tx, kind, toAuditJson(payload), at);
+}
+
+/** appendAudit for a payload that is already plain JSON (no bigint, Date or undefined). */
+export async function appendAuditJson(tx: Tx, kind: string, payload: Json, at: Date): Promise<AuditEntry> {
   const head = await tx.query<{ seq: bigint; hash: string }>(
     "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
   );
   const row = head.rows[0];
   if (!row) throw new Error("audit_head row missing: database not migrated");
-  const entry = nextEntry(
-    { seq: Number(row.seq), hash: row.hash },
-    at.toISOString(),
-    kind,
-    toAuditJson(payload),
-  );
+  const entry = nextEntry({ seq: Number(row.seq), hash: row.hash }, at.toISOString(), kind, payload);
   await tx.query(
-    "INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6)",
+    `WITH ins AS (INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6))
+     UPDATE audit_head SET seq = $1, hash = $6 WHERE id = 1`,
     [entry.seq, entry.at, entry.kind, JSON.stringify(entry.payload), entry.prevHash, entry.hash],
   );
-  await tx.query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [entry.seq, entry.hash]);
   return entry;
 }
 

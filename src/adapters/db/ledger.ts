@@ -22,7 +22,7 @@ import {
   type UsReverseStatus,
 } from "../../core/ledger/ledger.ts";
 import type { CapPolicy } from "../../core/ledger/policy.ts";
-import { appendAudit } from "./audit.ts";
+import { appendAudit, appendAuditJson } from "./audit.ts";
 import { type ReserveItem, type ReserveResult, reserveBatchMax, reserveBatchTx } from "./reserve-batch.ts";
 import type { Store, TransactionOptions, Tx } from "./store.ts";
 
@@ -38,6 +38,10 @@ export interface SqlLedgerOptions {
    */
   batchReservations?: boolean;
 }
+
+export const usPostBatchColumns = ["id", "productId", "units", "shippedOn", "customer", "amount"] as const;
+
+const usPostBatchTxOptions: TransactionOptions = { isolation: "read committed", lockAuditChain: false };
 
 /** Reservations expired per call of `expire`; call again while it returns a full batch. */
 export const expireBatchMax = 500;
@@ -254,7 +258,7 @@ export class SqlLedger {
           );
           this.batchStats.batches++;
           this.batchStats.requests += batch.length;
-          batch.forEach((queued, index) => queued.resolve(results[index] as ReserveResult));
+          for (const [index, queued] of batch.entries()) queued.resolve(results[index] as ReserveResult);
         } catch (error) {
           for (const queued of batch) queued.reject(error);
         }
@@ -488,6 +492,12 @@ export class SqlLedger {
    * Posts many US shipments in one transaction (bulk import): ids already stored are skipped (the
    * caller checked beforehand that they are identical, see usPostingConflicts), accounts get one
    * update each, and the batch is one audit entry listing every posting.
+   *
+   * It runs READ COMMITTED, so that batches on several connections overlap their inserts and only
+   * queue on the audit chain head at the end. That is safe here, and only here: a US posting only
+   * adds credit (`us_posted + amount`, re-evaluated on the latest row), and the invariant
+   * `cn ≤ ratio × us` is monotone in us, so no interleaving with any other operation can break it;
+   * a concurrent SERIALIZABLE reservation that read the old row aborts with 40001 and retries.
    */
   usPostBatch(
     policy: CapPolicy,
@@ -505,18 +515,24 @@ export class SqlLedger {
       if (byAccount.size > 0) {
         const moved = await addUsAmounts(tx, byAccount, batchId, now);
         if (moved !== byAccount.size) throw guardDisagreement("us_post_batch", batchId);
-        const postings = fresh.map(({ id, productId, units, shippedOn, customer, amount }) => ({
-          id,
-          productId,
-          units,
-          shippedOn,
-          customer,
-          amount,
-        }));
-        await appendAudit(tx, "ledger.us_post_batch", { batchId, postings }, now);
+        // Rows as tuples in the order of `columns`: the same content, far cheaper to canonicalize.
+        const rows = fresh.map((p) => [
+          p.id,
+          p.productId,
+          `${p.units}`,
+          p.shippedOn,
+          p.customer ?? null,
+          `${p.amount}`,
+        ]);
+        await appendAuditJson(
+          tx,
+          "ledger.us_post_batch",
+          { batchId, columns: [...usPostBatchColumns], rows },
+          now,
+        );
       }
       return { posted: fresh.length, existing: rows.length - fresh.length };
-    }, this.#txOptions);
+    }, usPostBatchTxOptions);
   }
 
   async accounts(prefix = ""): Promise<Account[]> {

@@ -32,6 +32,8 @@ interface PolicyOption extends JsonOption {
 const dayMs = 86_400_000;
 export const holdDaysDefault = 30;
 export const importBatchRowsDefault = 5000;
+/** Import batches committed concurrently (each its own transaction and connection). */
+export const importBatchesInFlightMax = 3;
 
 function positiveInteger(text: string, what: string): bigint {
   if (!/^-?\d+$/.test(text)) throw badInput(`${what} ${quote(text)}`, "not an integer");
@@ -343,13 +345,21 @@ export async function importUsShipmentsText(
   const good = rows.filter((row) => !conflicted.has(row.id));
   let posted = 0;
   let existing = 0;
-  for (let start = 0; start < good.length; start += options.batchRows) {
-    const batch = good.slice(start, start + options.batchRows);
-    const result = await ledger.usPostBatch(policy, batch, uuidv7());
-    posted += result.posted;
-    existing += result.existing;
-    options.onBatch?.(start + batch.length, good.length);
-  }
+  let done = 0;
+  let next = 0;
+  // A few batches in flight: their inserts overlap, they queue only on the audit chain head.
+  const worker = async () => {
+    while (next < good.length) {
+      const batch = good.slice(next, next + options.batchRows);
+      next += batch.length;
+      const result = await ledger.usPostBatch(policy, batch, uuidv7());
+      posted += result.posted;
+      existing += result.existing;
+      done += batch.length;
+      options.onBatch?.(done, good.length);
+    }
+  };
+  await Promise.all(Array.from({ length: importBatchesInFlightMax }, worker));
   return { status: "ok", rows: good.length, posted, existing, skipped: bad };
 }
 
