@@ -1,0 +1,137 @@
+// CLI: `sluice tokens create|list|revoke` (API tokens for the HTTP server, stored hashed in the
+// database of DATABASE_URL or SLUICE_DATA_DIR) and `sluice serve [--port]` (the HTTP API).
+import type { Command } from "commander";
+import { badInput, quote } from "../../../core/errors.ts";
+import { roles } from "../../../core/policy/policy.ts";
+import type { Store } from "../../db/store.ts";
+import { action, printJson } from "../io.ts";
+
+// The store and the server are loaded on use: every other command starts without them.
+const tokensModule = () => import("../../db/tokens.ts");
+const serverModule = () => import("../../http/serve.ts");
+const portDefault = 8080;
+
+/** Tokens listed by `tokens list` (all of them, one page at a time from the store). */
+const listPageSize = 500;
+
+async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import("../../db/open.ts");
+  const store = await openStore();
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+const now = () => new Date();
+
+function registerTokens(program: Command): void {
+  const tokens = program.command("tokens").description("API tokens for the HTTP server (stored hashed)");
+  tokens
+    .command("create")
+    .description("create a token; its secret is printed once and never stored")
+    .requiredOption("--role <role>", `one of ${roles.join(", ")}`)
+    .option("--party <id>", "the party the token acts for (required for importer and lab)")
+    .option("--label <text>", "a note for administrators")
+    .option("--json", "print JSON")
+    .action(
+      action(async (options: { role: string; party?: string; label?: string; json?: boolean }) => {
+        const { createToken, parseTokenInput, systemTokenFactory } = await tokensModule();
+        const input = parseTokenInput(
+          {
+            role: options.role,
+            ...(options.party === undefined ? {} : { partyId: options.party }),
+            ...(options.label === undefined ? {} : { label: options.label }),
+          },
+          "token",
+        );
+        const { token, secret } = await withStore((store) =>
+          createToken(store, now, systemTokenFactory, input),
+        );
+        if (options.json) printJson({ ...token, token: secret });
+        else {
+          console.log(
+            `created token ${token.id} (${token.role}${token.partyId ? ` for ${token.partyId}` : ""})`,
+          );
+          console.log(`secret (shown once): ${secret}`);
+        }
+      }),
+    );
+  tokens
+    .command("list")
+    .description("list tokens (never their secrets)")
+    .option("--json", "print JSON")
+    .action(
+      action(async (options: { json?: boolean }) => {
+        const { listTokens } = await tokensModule();
+        const all = await withStore(async (store) => {
+          const out = [];
+          for (let after: string | undefined; ; ) {
+            const page = await listTokens(store, { limit: listPageSize, after });
+            out.push(...page);
+            if (page.length < listPageSize) return out;
+            after = page.at(-1)?.id;
+          }
+        });
+        if (options.json) printJson({ tokens: all });
+        else
+          for (const t of all)
+            console.log(
+              `${t.id}  ${t.role.padEnd(12)}  ${(t.partyId ?? "-").padEnd(24)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}  ${t.label}`,
+            );
+      }),
+    );
+  tokens
+    .command("revoke")
+    .description("revoke a token (a running server notices within a few seconds)")
+    .argument("<id>")
+    .option("--json", "print JSON")
+    .action(
+      action(async (id: string, options: { json?: boolean }) => {
+        const { revokeToken } = await tokensModule();
+        const token = await withStore((store) => revokeToken(store, now, id));
+        if (options.json) printJson(token);
+        else console.log(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
+      }),
+    );
+}
+
+function parsePort(value: string | undefined): number {
+  const text = value ?? process.env.PORT ?? String(portDefault);
+  const port = Number(text);
+  if (!/^\d+$/.test(text) || port > 65535) throw badInput(`port ${quote(text)}`, "expected 0–65535");
+  return port;
+}
+
+function registerServe(program: Command): void {
+  program
+    .command("serve")
+    .description("serve the HTTP API (/v1, /openapi.json, /docs) on the configured database")
+    .option("--port <port>", `TCP port (default PORT, else ${portDefault})`)
+    .option("--host <host>", "address to listen on", "127.0.0.1")
+    .action(
+      action(async (options: { port?: string; host: string }) => {
+        const port = parsePort(options.port);
+        const { startServer } = await serverModule();
+        const { openStore } = await import("../../db/open.ts");
+        const store = await openStore();
+        const server = await startServer({ store, port, hostname: options.host });
+        console.log(
+          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}`,
+        );
+        await new Promise<void>((resolve) => {
+          const stop = () => resolve();
+          process.once("SIGINT", stop);
+          process.once("SIGTERM", stop);
+        });
+        await server.close();
+        await store.close();
+      }),
+    );
+}
+
+export function register(program: Command): void {
+  registerTokens(program);
+  registerServe(program);
+}

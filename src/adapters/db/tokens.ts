@@ -1,0 +1,218 @@
+// API tokens in the store: create (the secret is returned once, only its SHA-256 is kept), list,
+// read, relabel (optimistic concurrency on `version`), revoke, and authenticate a presented secret.
+// Every change is one transaction with its audit entry. Ids and secrets come from a port so tests
+// can make them deterministic; the clock is a port too.
+import { randomBytes } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
+import { z } from "zod";
+import { sha256Hex } from "../../core/digest.ts";
+import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
+import { isRole, type Principal, partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
+import { reportIssues } from "../../core/validation.ts";
+import { appendAudit } from "./audit.ts";
+import type { Store, Tx } from "./store.ts";
+
+export type Clock = () => Date;
+
+/** Where token ids and secrets come from. */
+export interface TokenFactory {
+  newId(): string;
+  newSecret(): string;
+}
+
+/** Bytes of randomness in a secret (256 bits). */
+export const tokenSecretBytes = 32;
+export const tokenSecretPrefix = "sluice_";
+export const tokenLabelLengthMax = 200;
+
+export const systemTokenFactory: TokenFactory = {
+  newId: () => uuidv7(),
+  newSecret: () => `${tokenSecretPrefix}${randomBytes(tokenSecretBytes).toString("base64url")}`,
+};
+
+export const hashSecret = (secret: string): string => sha256Hex(secret);
+
+const partyIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "expected 1–128 letters, digits, `.`, `_`, `:` or `-`");
+
+export const tokenLabelSchema = z.string().max(tokenLabelLengthMax);
+
+export const tokenInputSchema = z
+  .strictObject({
+    role: z.enum(roles),
+    partyId: partyIdSchema.optional(),
+    label: tokenLabelSchema.optional(),
+  })
+  .refine((input) => !partyRequiredRoles.includes(input.role) || input.partyId !== undefined, {
+    message: `roles ${partyRequiredRoles.join(", ")} need a party`,
+    path: ["partyId"],
+  });
+export type TokenInput = z.output<typeof tokenInputSchema>;
+
+/** A token as shown to administrators: never the secret nor its hash. */
+export interface TokenRecord {
+  id: string;
+  role: Role;
+  partyId: string | null;
+  label: string;
+  version: number;
+  createdAt: string;
+  revokedAt: string | null;
+}
+
+interface TokenRow {
+  id: string;
+  role: string;
+  party_id: string | null;
+  label: string;
+  version: number;
+  created_at: Date;
+  revoked_at: Date | null;
+}
+
+const columns = "id, role, party_id, label, version, created_at, revoked_at";
+
+function recordOf(row: TokenRow): TokenRecord {
+  if (!isRole(row.role)) throw new Error(`api_tokens row ${row.id} has unknown role ${row.role}`);
+  return {
+    id: row.id,
+    role: row.role,
+    partyId: row.party_id,
+    label: row.label,
+    version: row.version,
+    createdAt: row.created_at.toISOString(),
+    revokedAt: row.revoked_at?.toISOString() ?? null,
+  };
+}
+
+/** Validates `input` (the error names the field), e.g. from the CLI's options. */
+export function parseTokenInput(input: unknown, source: string): TokenInput {
+  const result = tokenInputSchema.safeParse(input);
+  if (result.success) return result.data;
+  const report = reportIssues(result.error.issues);
+  throw badInput(`${source} ${quote(report.where)}`, report.why);
+}
+
+export async function createToken(
+  store: Store,
+  clock: Clock,
+  factory: TokenFactory,
+  input: TokenInput,
+  /** Runs in the creating transaction (e.g. to record an idempotent response with it). */
+  also?: (tx: Tx, token: TokenRecord, at: Date) => Promise<void>,
+): Promise<{ token: TokenRecord; secret: string }> {
+  const id = factory.newId();
+  const secret = factory.newSecret();
+  const token = await store.transaction(async (tx) => {
+    const now = clock();
+    const { rows } = await tx.query<TokenRow>(
+      `INSERT INTO api_tokens (id, secret_sha256, role, party_id, label, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6) RETURNING ${columns}`,
+      [id, hashSecret(secret), input.role, input.partyId ?? null, input.label ?? "", now],
+    );
+    const row = rows[0];
+    if (!row) throw new Error("insert into api_tokens returned no row");
+    const record = recordOf(row);
+    await appendAudit(
+      tx,
+      "token.create",
+      { id, role: record.role, partyId: record.partyId, label: record.label },
+      now,
+    );
+    await also?.(tx, record, now);
+    return record;
+  });
+  return { token, secret };
+}
+
+export interface TokenPage {
+  limit: number;
+  /** Return tokens with ids after this one (ids are UUIDv7: creation order). */
+  after?: string | undefined;
+}
+
+export async function listTokens(store: Store, page: TokenPage): Promise<TokenRecord[]> {
+  const { rows } = await store.query<TokenRow>(
+    `SELECT ${columns} FROM api_tokens WHERE $1::text IS NULL OR id > $1 ORDER BY id LIMIT $2`,
+    [page.after ?? null, page.limit],
+  );
+  return rows.map(recordOf);
+}
+
+export async function getToken(store: Store, id: string): Promise<TokenRecord> {
+  const { rows } = await store.query<TokenRow>(`SELECT ${columns} FROM api_tokens WHERE id = $1`, [id]);
+  const row = rows[0];
+  if (!row) throw notFound(`token ${quote(id)}`);
+  return recordOf(row);
+}
+
+/**
+ * Relabels a token if it is still at `expectedVersion` (optimistic concurrency): a stale version is
+ * a precondition failure naming the current one.
+ */
+export async function relabelToken(
+  store: Store,
+  clock: Clock,
+  id: string,
+  label: string,
+  expectedVersion: number,
+): Promise<TokenRecord> {
+  return store.transaction(async (tx) => {
+    const now = clock();
+    const { rows } = await tx.query<TokenRow>(
+      `UPDATE api_tokens SET label = $2, version = version + 1 WHERE id = $1 AND version = $3
+       RETURNING ${columns}`,
+      [id, label, expectedVersion],
+    );
+    const row = rows[0];
+    if (!row) {
+      const current = await tx.query<{ version: number }>("SELECT version FROM api_tokens WHERE id = $1", [
+        id,
+      ]);
+      const version = current.rows[0]?.version;
+      if (version === undefined) throw notFound(`token ${quote(id)}`);
+      throw new SluiceError(
+        "precondition_failed",
+        `token ${quote(id)}`,
+        `changed since version ${expectedVersion} (now version ${version})`,
+        "version_mismatch",
+      );
+    }
+    await appendAudit(tx, "token.update", { id, label, version: row.version }, now);
+    return recordOf(row);
+  });
+}
+
+/** Revokes a token; revoking a revoked token changes nothing and returns it as it is. */
+export async function revokeToken(store: Store, clock: Clock, id: string): Promise<TokenRecord> {
+  return store.transaction(async (tx) => {
+    const now = clock();
+    const { rows } = await tx.query<TokenRow>(
+      `UPDATE api_tokens SET revoked_at = $2, version = version + 1 WHERE id = $1 AND revoked_at IS NULL
+       RETURNING ${columns}`,
+      [id, now],
+    );
+    const row = rows[0];
+    if (row) {
+      await appendAudit(tx, "token.revoke", { id }, now);
+      return recordOf(row);
+    }
+    const existing = await tx.query<TokenRow>(`SELECT ${columns} FROM api_tokens WHERE id = $1`, [id]);
+    const current = existing.rows[0];
+    if (!current) throw notFound(`token ${quote(id)}`);
+    return recordOf(current);
+  });
+}
+
+/** The principal holding `secret`, if it is a live token. */
+export async function principalOf(store: Store, secret: string): Promise<Principal | undefined> {
+  const { rows } = await store.query<TokenRow>(
+    `SELECT ${columns} FROM api_tokens WHERE secret_sha256 = $1 AND revoked_at IS NULL`,
+    [hashSecret(secret)],
+  );
+  const row = rows[0];
+  if (!row) return undefined;
+  const record = recordOf(row);
+  return { id: record.id, role: record.role, partyId: record.partyId };
+}

@@ -1,0 +1,116 @@
+// The HTTP API as a Hono app, built from its ports (createApp(deps)); serve.ts puts it on a port.
+// Order of the checks on a /v1 request: body size (413) → token (401) → Idempotency-Key replay
+// or conflict → the route's action against the policy (403) → schema validation (400) → handler.
+// Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { bodyLimit } from "hono/body-limit";
+import { loadCatalog } from "../../app/catalog.ts";
+import { Evaluator } from "../../app/evaluate.ts";
+import { loadRulebooks } from "../../app/rulebooks.ts";
+import { bundledIndex } from "../../app/screening.ts";
+import { SluiceError } from "../../core/errors.ts";
+import type { Store } from "../db/store.ts";
+import { systemTokenFactory } from "../db/tokens.ts";
+import { Authenticator, authenticate } from "./auth.ts";
+import type { AppDeps, AppEnv, AppServices } from "./context.ts";
+import { renderDocs } from "./docs.ts";
+import { idempotency } from "./idempotency.ts";
+import { jsonContentType } from "./json.ts";
+import { type ApiInfo, buildOpenApiDocument } from "./openapi.ts";
+import {
+  problemResponse,
+  problemTitles,
+  problemType,
+  respondWithProblem,
+  ValidationFailure,
+} from "./problem.ts";
+import { routeModules } from "./routes/index.ts";
+import type { RouteModule } from "./routes/types.ts";
+
+/** Largest request body accepted, in bytes (1 MiB): a dossier is a few KiB. */
+export const bodySizeMaxBytes = 1024 * 1024;
+
+export const apiInfo: ApiInfo = {
+  title: "Sluice API",
+  version: "0.1.0",
+  description:
+    "Executable, dated, explainable export/import rules for AI chips (the January 2026 US/China regime), and the records that prove they were enforced.",
+};
+
+/** The production deps over an open store: bundled rulebooks, catalog and lists, the system clock. */
+export function defaultDeps(store: Store): AppDeps {
+  const rulebooks = loadRulebooks();
+  const catalog = loadCatalog();
+  return {
+    store,
+    rulebooks,
+    catalog,
+    evaluator: new Evaluator(rulebooks, catalog),
+    screening: () => bundledIndex(),
+    clock: () => new Date(),
+    tokenFactory: systemTokenFactory,
+  };
+}
+
+const logToConsole = (error: unknown): void => {
+  console.error("sluice http: unexpected error:", error);
+};
+
+export function createApp(
+  deps: AppDeps,
+  modules: readonly RouteModule[] = routeModules,
+): OpenAPIHono<AppEnv> {
+  const log = deps.logError ?? logToConsole;
+  const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
+  const services: AppServices = { ...deps, authenticator };
+  const app = new OpenAPIHono<AppEnv>({
+    defaultHook: (result) => {
+      if (!result.success) throw new ValidationFailure(result.target, result.error.issues);
+    },
+  });
+  app.onError((error, c) => respondWithProblem(error, c, log));
+  app.notFound((c) =>
+    problemResponse({
+      type: problemType("not_found"),
+      title: problemTitles.not_found,
+      status: 404,
+      detail: `route \`${c.req.method} ${c.req.path}\`: no such route (see /docs)`,
+      instance: c.req.path,
+      code: "no_such_route",
+    }),
+  );
+  app.use(
+    "*",
+    bodyLimit({
+      maxSize: bodySizeMaxBytes,
+      onError: () => {
+        throw new SluiceError(
+          "payload_too_large",
+          "body",
+          `larger than ${bodySizeMaxBytes} bytes`,
+          "payload_too_large",
+        );
+      },
+    }),
+  );
+  app.use("/v1/*", authenticate(authenticator));
+  app.use("/v1/*", idempotency(deps.store, deps.clock));
+  for (const register of modules) register(app, services);
+
+  let document: Record<string, unknown> | undefined;
+  let documentText: string | undefined;
+  let docsHtml: string | undefined;
+  const openApi = () => {
+    document ??= buildOpenApiDocument(app, apiInfo);
+    return document;
+  };
+  app.get("/openapi.json", (c) => {
+    documentText ??= JSON.stringify(openApi());
+    return c.body(documentText, 200, { "content-type": jsonContentType });
+  });
+  app.get("/docs", (c) => {
+    docsHtml ??= renderDocs(openApi());
+    return c.html(docsHtml);
+  });
+  return app;
+}

@@ -1,0 +1,40 @@
+// What the HTTP app is built from (its ports) and what a request carries through the middleware:
+// the authenticated principal and the request's idempotency context. Tests inject their own
+// clock, token factory and store.
+import type { Catalog } from "../../app/catalog.ts";
+import type { Evaluator } from "../../app/evaluate.ts";
+import type { Principal } from "../../core/policy/policy.ts";
+import type { Rulebook } from "../../core/rulebook/schema.ts";
+import type { ScreeningIndex } from "../../core/screening/name-index.ts";
+import type { Store } from "../db/store.ts";
+import type { Clock, TokenFactory } from "../db/tokens.ts";
+import type { Authenticator } from "./auth.ts";
+import type { Idempotency } from "./idempotency.ts";
+
+export interface AppDeps {
+  store: Store;
+  evaluator: Evaluator;
+  catalog: Catalog;
+  rulebooks: readonly Rulebook[];
+  /** The screening index over the bundled lists; built on first use (it takes a moment). */
+  screening: () => ScreeningIndex;
+  clock: Clock;
+  tokenFactory: TokenFactory;
+  /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */
+  tokenCacheTtlMs?: number;
+  /** Where unexpected errors are reported (default: console.error). */
+  logError?: (error: unknown) => void;
+}
+
+/** Deps plus the services createApp builds from them, as route modules see them. */
+export interface AppServices extends AppDeps {
+  authenticator: Authenticator;
+}
+
+export interface AppEnv {
+  Variables: {
+    principal: Principal;
+    /** Present on POST requests that sent an Idempotency-Key. */
+    idempotency: Idempotency | undefined;
+  };
+}

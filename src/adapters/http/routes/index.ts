@@ -1,0 +1,22 @@
+// The route modules of the API, registered in this order. To add an area: write
+// routes/<area>.ts exporting a RouteModule and add ONE import and ONE entry here.
+import { registerAudit } from "./audit.ts";
+import { registerCatalog } from "./catalog.ts";
+import { registerEvaluate } from "./evaluate.ts";
+import { registerHealth } from "./health.ts";
+import { registerQuota } from "./quota.ts";
+import { registerRulebooks } from "./rulebooks.ts";
+import { registerScreening } from "./screening.ts";
+import { registerTokens } from "./tokens.ts";
+import type { RouteModule } from "./types.ts";
+
+export const routeModules: RouteModule[] = [
+  registerHealth,
+  registerCatalog,
+  registerEvaluate,
+  registerRulebooks,
+  registerScreening,
+  registerAudit,
+  registerQuota,
+  registerTokens,
+];

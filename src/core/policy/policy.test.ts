@@ -1,0 +1,134 @@
+// The policy table pinned cell by cell (a change to who may do what must change this test too),
+// and the ownership rules for every role × action × (no object, own object, someone else's).
+import { describe, expect, it } from "vitest";
+import {
+  type Action,
+  actions,
+  allowedRoles,
+  authorize,
+  canSee,
+  type Principal,
+  partyRequiredRoles,
+  type Role,
+  roles,
+  scopeOf,
+} from "./policy.ts";
+
+// Columns: admin exporter lab importer us-regulator cn-authority customs auditor ("x" allowed).
+const expectedTable: Record<Action, string> = {
+  "products.read": "xxxxxxxx",
+  classify: "xxxxxxxx",
+  evaluate: "xx.xxx.x",
+  "rulebooks.read": "xxxxxxxx",
+  screen: "xx..x.xx",
+  "lists.read": "xx..x.xx",
+  "audit.verify": "xx..x..x",
+  "quota.read": "xx..xx.x",
+  "tokens.create": "x.......",
+  "tokens.read": "x.......",
+  "tokens.update": "x.......",
+  "tokens.revoke": "x.......",
+  "parties.read": "xx.xxxxx",
+  "parties.write": "xx......",
+  "orders.read": "xx.xxxxx",
+  "orders.write": "xx......",
+  "applications.write": "xx......",
+  "decisions.read": "xx.xxxxx",
+  "licences.read": "xx.xxxxx",
+  "licences.write": "x...x...",
+  "shipments.read": "xx.xxxxx",
+  "shipments.write": "xx......",
+  "shipments.release": "xx......",
+  "shipments.ship": "xx......",
+  "shipments.cancel": "xx......",
+  "certificates.read": "xxx.xxxx",
+  "certificates.write": "x.x.....",
+};
+
+const principal = (role: Role, partyId: string | null = null): Principal => ({
+  id: `tok-${role}`,
+  role,
+  partyId,
+});
+const partyFor = (role: Role) => (partyRequiredRoles.includes(role) ? `party-${role}` : null);
+
+describe("policy table", () => {
+  it("lists every action once and pins who may attempt it", () => {
+    expect(Object.keys(allowedRoles).sort()).toEqual([...actions].sort());
+    const actual = Object.fromEntries(
+      actions.map((action) => [
+        action,
+        roles.map((role) => (allowedRoles[action].includes(role) ? "x" : ".")).join(""),
+      ]),
+    );
+    expect(actual).toEqual(expectedTable);
+  });
+
+  it("gives admin every action and auditors and regulators no write", () => {
+    for (const action of actions) expect(authorize(principal("admin"), action)).toBe("allow");
+    const writes = actions.filter(
+      (a) => !/\.(read|verify)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
+    );
+    for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
+    expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([
+      "licences.write",
+    ]);
+  });
+});
+
+describe("ownership", () => {
+  it("scopes importers to objects linked to their party through importer, consignee, end user or self", () => {
+    const importer = principal("importer", "alibaba-cloud");
+    for (const relation of ["self", "importer", "consignee", "endUser"] as const) {
+      expect(canSee(importer, { parties: { [relation]: "alibaba-cloud" } })).toBe(true);
+    }
+    expect(canSee(importer, { parties: { exporter: "alibaba-cloud" } })).toBe(false);
+    expect(canSee(importer, { parties: { lab: "alibaba-cloud" } })).toBe(false);
+    expect(canSee(importer, { parties: { consignee: "tencent-cloud", endUser: "tencent-cloud" } })).toBe(
+      false,
+    );
+    expect(canSee(importer, { parties: {} })).toBe(false);
+    expect(scopeOf(importer)).toEqual({
+      all: false,
+      partyId: "alibaba-cloud",
+      relations: ["self", "importer", "consignee", "endUser"],
+    });
+  });
+
+  it("scopes labs to their own certificates", () => {
+    const lab = principal("lab", "us-test-lab");
+    expect(authorize(lab, "certificates.read", { parties: { lab: "us-test-lab" } })).toBe("allow");
+    expect(authorize(lab, "certificates.read", { parties: { lab: "other-lab" } })).toBe("hide");
+    expect(authorize(lab, "orders.read", { parties: { consignee: "us-test-lab" } })).toBe("hide");
+    expect(scopeOf(lab)).toEqual({ all: false, partyId: "us-test-lab", relations: ["self", "lab"] });
+  });
+
+  it("lets every other role see every object, and hides nothing from them", () => {
+    for (const role of roles.filter((r) => !partyRequiredRoles.includes(r))) {
+      expect(canSee(principal(role), { parties: { consignee: "anyone" } })).toBe(true);
+      expect(scopeOf(principal(role))).toEqual({ all: true });
+    }
+  });
+
+  it("answers every role × action × (no object, own, someone else's) as table then ownership", () => {
+    for (const role of roles) {
+      const me = principal(role, partyFor(role));
+      const own = { parties: { self: partyFor(role), consignee: partyFor(role), lab: partyFor(role) } };
+      const others = { parties: { self: "someone-else", consignee: "someone-else", lab: "someone-else" } };
+      for (const action of actions) {
+        const allowed = allowedRoles[action].includes(role);
+        expect(authorize(me, action), `${role} ${action}`).toBe(allowed ? "allow" : "forbid");
+        expect(authorize(me, action, own), `${role} ${action} own`).toBe(allowed ? "allow" : "forbid");
+        const scoped = partyRequiredRoles.includes(role);
+        expect(authorize(me, action, others), `${role} ${action} other`).toBe(
+          scoped ? "hide" : allowed ? "allow" : "forbid",
+        );
+      }
+    }
+  });
+
+  it("sees nothing for a party-scoped principal without a party (deny by default)", () => {
+    expect(canSee(principal("importer", null), { parties: { consignee: "x" } })).toBe(false);
+    expect(authorize(principal("importer", null), "orders.read", { parties: {} })).toBe("hide");
+  });
+});

@@ -1,0 +1,154 @@
+// Every /v1 route × every role, over real HTTP on both drivers: a role the policy allows gets a
+// 2xx, any other role a 403 problem, no token (or a revoked one) a 401 problem. The routes are
+// read from the served /openapi.json, so a new route without a sample request here fails the test.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
+import { forEachDriver } from "../support/drivers.ts";
+import { type Api, exampleDossier, h200Spec, startApi } from "./support.ts";
+
+type Sample = (api: Api) => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
+
+/** A valid request per operation; setup steps use the admin token. */
+const samples: Record<string, Sample> = {
+  "post /v1/classify": async () => ({ path: "/v1/classify", body: h200Spec }),
+  "get /v1/products": async () => ({ path: "/v1/products?limit=3" }),
+  "get /v1/products/{id}/classification": async () => ({
+    path: "/v1/products/nvidia-h200-sxm/classification",
+  }),
+  "post /v1/evaluate": async () => ({ path: "/v1/evaluate", body: { dossier: exampleDossier() } }),
+  "get /v1/rulebooks": async () => ({ path: "/v1/rulebooks?at=2026-02-01" }),
+  "get /v1/rules/{id}": async () => ({ path: "/v1/rules/cn-customs-2026-01-14.h200-entry-block" }),
+  "post /v1/screen": async () => ({
+    path: "/v1/screen",
+    body: { name: "Huawei Technologies", country: "CN" },
+  }),
+  "post /v1/match": async () => ({
+    path: "/v1/match",
+    body: { a: "华为技术有限公司", b: "Huawei Technologies Co Ltd" },
+  }),
+  "get /v1/lists": async () => ({ path: "/v1/lists" }),
+  "get /v1/audit/verify": async () => ({ path: "/v1/audit/verify" }),
+  "get /v1/quota": async () => ({ path: "/v1/quota" }),
+  "get /v1/quota/alerts": async () => ({ path: "/v1/quota/alerts" }),
+  "post /v1/tokens": async () => ({ path: "/v1/tokens", body: { role: "auditor", label: "matrix" } }),
+  "get /v1/tokens": async () => ({ path: "/v1/tokens?limit=2" }),
+  "get /v1/tokens/{id}": async (api) => ({ path: `/v1/tokens/${api.tokenIds.auditor}` }),
+  "patch /v1/tokens/{id}": async (api) => {
+    const current = await api.request(`/v1/tokens/${api.tokenIds.customs}`);
+    return {
+      path: `/v1/tokens/${api.tokenIds.customs}`,
+      body: { label: "relabelled" },
+      headers: { "if-match": current.headers.get("etag") ?? "" },
+    };
+  },
+  "delete /v1/tokens/{id}": async (api) => {
+    const created = await api.request("/v1/tokens", { method: "POST", body: { role: "auditor" } });
+    const { id } = (await created.json()) as { id: string };
+    return { path: `/v1/tokens/${id}` };
+  },
+};
+
+interface Operation {
+  method: string;
+  path: string;
+  action: Action;
+}
+
+forEachDriver("http route × role matrix", (env) => {
+  let api: Api;
+  let operations: Operation[] = [];
+  beforeAll(async () => {
+    api = await startApi(env.store(), env.driver);
+    const doc = (await (await fetch(`${api.server.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { "x-sluice-action"?: Action }>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item).flatMap(([method, op]) =>
+        op["x-sluice-action"] ? [{ method, path, action: op["x-sluice-action"] }] : [],
+      ),
+    );
+  });
+  afterAll(async () => {
+    await api?.server.close();
+  });
+
+  it("has a sample request for every /v1 operation, and every /v1 operation names an action", async () => {
+    const doc = (await (await fetch(`${api.server.url}/openapi.json`)).json()) as {
+      paths: Record<string, object>;
+    };
+    const v1 = Object.entries(doc.paths)
+      .filter(([path]) => path.startsWith("/v1/"))
+      .flatMap(([path, item]) => Object.keys(item).map((method) => `${method} ${path}`));
+    expect(v1.sort()).toEqual(operations.map((op) => `${op.method} ${op.path}`).sort());
+    expect(v1.sort()).toEqual(Object.keys(samples).sort());
+  });
+
+  it("answers each role as the policy table says", async () => {
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const op of operations) {
+      const sample = samples[`${op.method} ${op.path}`];
+      if (!sample) throw new Error(`no sample for ${op.method} ${op.path}`);
+      for (const role of roles) {
+        const request = await sample(api);
+        const response = await api.request(request.path, {
+          method: op.method.toUpperCase(),
+          token: api.tokens[role],
+          body: request.body,
+          headers: request.headers ?? {},
+        });
+        const allowed = allowedRoles[op.action].includes(role);
+        const text = await response.text();
+        const kind = response.status >= 200 && response.status < 300 ? "2xx" : String(response.status);
+        outcomes.push(
+          `${op.method} ${op.path} ${role}: ${kind}${kind === "2xx" ? "" : ` ${text.slice(0, 120)}`}`,
+        );
+        expected.push(`${op.method} ${op.path} ${role}: ${allowed ? "2xx" : "403"}`);
+        if (!allowed) {
+          expect(response.headers.get("content-type")).toBe("application/problem+json");
+          expect(JSON.parse(text)).toMatchObject({
+            status: 403,
+            code: "forbidden",
+            instance: request.path.split("?")[0],
+          });
+        }
+      }
+    }
+    // Compare without the problem text of unexpected failures first, then show them if any.
+    expect(outcomes.map((line) => line.replace(/ (\d{3}) .*$/, " $1"))).toEqual(expected);
+  });
+
+  it("answers 401 problems without a token, with an unknown token and with a malformed header", async () => {
+    for (const op of operations) {
+      const sample = samples[`${op.method} ${op.path}`];
+      if (!sample) continue;
+      const request = await sample(api);
+      for (const token of [null, "sluice_not_a_token"]) {
+        const response = await api.request(request.path, {
+          method: op.method.toUpperCase(),
+          token,
+          body: request.body,
+        });
+        expect(response.status, `${op.method} ${op.path}`).toBe(401);
+        expect(response.headers.get("www-authenticate")).toBe('Bearer realm="sluice"');
+        expect(await response.json()).toMatchObject({ status: 401, code: "unauthorized" });
+      }
+    }
+    const malformed = await api.request("/v1/lists", {
+      token: null,
+      headers: { authorization: "Basic abc" },
+    });
+    expect(malformed.status).toBe(401);
+    expect(((await malformed.json()) as { detail: string }).detail).toBe(
+      "authorization: malformed bearer token",
+    );
+  });
+
+  it("refuses a revoked token at once (revoked through this server)", async () => {
+    const created = await api.request("/v1/tokens", { method: "POST", body: { role: "exporter" } });
+    const { id, token } = (await created.json()) as { id: string; token: string };
+    expect((await api.request("/v1/lists", { token })).status).toBe(200);
+    expect((await api.request(`/v1/tokens/${id}`, { method: "DELETE" })).status).toBe(200);
+    expect((await api.request("/v1/lists", { token })).status).toBe(401);
+  });
+});
