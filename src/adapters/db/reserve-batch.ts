@@ -5,6 +5,8 @@
 // multi-row statements (conditional account update, movements, audit entries chained in order).
 // Why: every ledger write goes through the single audit chain head, so per-request transactions
 // are serialized anyway; batching amortizes the round trips and the commit over many requests.
+
+import { type AuditEntry, nextEntry } from "../../core/audit/chain.ts";
 import {
   type Account,
   decideReserve,
@@ -13,7 +15,7 @@ import {
   type ReserveStatus,
 } from "../../core/ledger/ledger.ts";
 import type { CapPolicy } from "../../core/ledger/policy.ts";
-import { appendAuditMany } from "./audit.ts";
+import { toAuditJson } from "./audit.ts";
 import type { Tx } from "./store.ts";
 
 /** Requests decided in one transaction at most. */
@@ -38,43 +40,63 @@ interface Accepted {
   reservation: Reservation;
 }
 
-async function load(tx: Tx, ids: string[], accountIds: string[]) {
-  const reservations = await tx.query<{
-    id: string;
-    product_id: string;
-    units: bigint;
-    amount: bigint;
-    state: string;
-  }>("SELECT id, product_id, units, amount, state FROM ledger_reservations WHERE id = ANY($1::text[])", [
-    ids,
-  ]);
-  const accounts = await tx.query<{
-    id: string;
-    ratio_percent: number;
-    us_posted: bigint;
-    cn_pending: bigint;
-    cn_posted: bigint;
-    blocked: boolean;
-    blocked_cn_max: bigint | null;
-    enforced: boolean;
-  }>("SELECT * FROM ledger_accounts WHERE id = ANY($1::text[])", [accountIds]);
+interface Loaded {
+  existing: Map<string, { product_id: string; units: bigint; amount: bigint }>;
+  accounts: Map<string, Account>;
+  head: { seq: number; hash: string };
+}
+
+/** Reservations, accounts and the audit head in ONE round trip (JSON aggregates, bigints as text). */
+async function load(tx: Tx, ids: string[], accountIds: string[]): Promise<Loaded> {
+  const { rows } = await tx.query<{
+    reservations: { id: string; product_id: string; units: string; amount: string }[];
+    accounts: {
+      id: string;
+      ratio_percent: number;
+      us_posted: string;
+      cn_pending: string;
+      cn_posted: string;
+      blocked: boolean;
+      blocked_cn_max: string | null;
+      enforced: boolean;
+    }[];
+    head: { seq: string; hash: string };
+  }>(
+    `SELECT
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'product_id', product_id, 'units', units::text,
+          'amount', amount::text)), '[]') FROM ledger_reservations WHERE id = ANY($1::text[])) AS reservations,
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'ratio_percent', ratio_percent,
+          'us_posted', us_posted::text, 'cn_pending', cn_pending::text, 'cn_posted', cn_posted::text,
+          'blocked', blocked, 'blocked_cn_max', blocked_cn_max::text, 'enforced', enforced)), '[]')
+          FROM ledger_accounts WHERE id = ANY($2::text[])) AS accounts,
+       (SELECT json_build_object('seq', seq::text, 'hash', hash) FROM audit_head WHERE id = 1) AS head`,
+    [ids, accountIds],
+  );
+  const row = rows[0];
+  if (!row?.head) throw new Error("audit_head row missing: database not migrated");
   return {
-    existing: new Map(reservations.rows.map((r) => [r.id, r])),
-    accounts: new Map<string, Account>(
-      accounts.rows.map((a) => [
+    existing: new Map(
+      row.reservations.map((r) => [
+        r.id,
+        { product_id: r.product_id, units: BigInt(r.units), amount: BigInt(r.amount) },
+      ]),
+    ),
+    accounts: new Map(
+      row.accounts.map((a) => [
         a.id,
         {
           id: a.id,
           ratioPercent: a.ratio_percent,
-          usPosted: a.us_posted,
-          cnPending: a.cn_pending,
-          cnPosted: a.cn_posted,
+          usPosted: BigInt(a.us_posted),
+          cnPending: BigInt(a.cn_pending),
+          cnPosted: BigInt(a.cn_posted),
           blocked: a.blocked,
-          blockedCnMax: a.blocked_cn_max,
+          blockedCnMax: a.blocked_cn_max === null ? null : BigInt(a.blocked_cn_max),
           enforced: a.enforced,
         },
       ]),
     ),
+    head: { seq: Number(row.head.seq), hash: row.head.hash },
   };
 }
 
@@ -164,18 +186,18 @@ export async function reserveBatchTx(
     });
     for (const id of derived.accountIds ?? []) accountIds.add(id);
   }
-  const { existing, accounts } = await load(
+  const { existing, accounts, head } = await load(
     tx,
     [...new Set(items.map((item) => item.input.id))],
     [...accountIds],
   );
   const known = new Set(accounts.keys());
   const { results, accepted } = decideAll(items, now, existing, accounts);
-  if (accepted.length > 0) await apply(tx, accepted, known, now);
+  if (accepted.length > 0) await apply(tx, accepted, known, head, now);
   return results;
 }
 
-async function apply(tx: Tx, accepted: readonly Accepted[], known: Set<string>, now: Date): Promise<void> {
+function perAccount(accepted: readonly Accepted[]) {
   const byAccount = new Map<string, { pending: bigint; guard: boolean; ratio: number; enforced: boolean }>();
   for (const { item, reservation } of accepted) {
     for (const [index, id] of reservation.accountIds.entries()) {
@@ -190,75 +212,10 @@ async function apply(tx: Tx, accepted: readonly Accepted[], known: Set<string>, 
       byAccount.set(id, entry);
     }
   }
-  const missing = [...byAccount.entries()].filter(([id]) => !known.has(id));
-  if (missing.length > 0) {
-    await tx.query(
-      `INSERT INTO ledger_accounts (id, ratio_percent, enforced)
-       SELECT * FROM unnest($1::text[], $2::int[], $3::boolean[]) ON CONFLICT (id) DO NOTHING`,
-      [missing.map(([id]) => id), missing.map(([, e]) => e.ratio), missing.map(([, e]) => e.enforced)],
-    );
-  }
-  await insertReservations(tx, accepted, now);
-  const { rows } = await tx.query<{ n: bigint }>(
-    `WITH d AS (SELECT * FROM unnest($1::text[], $2::bigint[], $3::boolean[]) AS d (id, pending, guard)),
-     upd AS (
-       UPDATE ledger_accounts a SET cn_pending = a.cn_pending + d.pending, enforced = a.enforced OR d.guard
-       FROM d WHERE a.id = d.id AND (NOT d.guard OR (NOT a.blocked AND
-         100 * (a.cn_pending + d.pending + a.cn_posted)::numeric <= a.ratio_percent::numeric * a.us_posted))
-       RETURNING a.id)
-     SELECT count(*) AS n FROM upd`,
-    [
-      [...byAccount.keys()],
-      [...byAccount.values()].map((e) => e.pending),
-      [...byAccount.values()].map((e) => e.guard),
-    ],
-  );
-  if (Number(rows[0]?.n ?? 0) !== byAccount.size) {
-    throw new Error(
-      "ledger guard disagreement on a reservation batch: the conditional update refused what the core allowed",
-    );
-  }
-  await insertMovements(tx, accepted, now);
-  await appendAuditMany(
-    tx,
-    accepted.map(({ reservation: r }) => ({
-      kind: "ledger.reserve",
-      payload: {
-        id: r.id,
-        productId: r.productId,
-        units: r.units,
-        amount: r.amount,
-        accountIds: r.accountIds,
-        expiresAt: r.expiresAt.toISOString(),
-      },
-    })),
-    now,
-  );
+  return byAccount;
 }
 
-async function insertReservations(tx: Tx, accepted: readonly Accepted[], now: Date): Promise<void> {
-  await tx.query(
-    `INSERT INTO ledger_reservations
-       (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
-     SELECT r.id, r.product_id, r.units, r.amount, string_to_array(r.account_ids, '|'), 'pending', $7, r.expires_at, r.reference::jsonb
-     FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::timestamptz[], $8::text[])
-       AS r (id, product_id, units, amount, account_ids, expires_at, reference)`,
-    [
-      accepted.map((a) => a.reservation.id),
-      accepted.map((a) => a.reservation.productId),
-      accepted.map((a) => a.reservation.units),
-      accepted.map((a) => a.reservation.amount),
-      accepted.map((a) => a.reservation.accountIds.join("|")),
-      accepted.map((a) => a.reservation.expiresAt),
-      now,
-      accepted.map((a) =>
-        a.item.input.reference === undefined ? null : JSON.stringify(a.item.input.reference),
-      ),
-    ],
-  );
-}
-
-async function insertMovements(tx: Tx, accepted: readonly Accepted[], now: Date): Promise<void> {
+function movements(accepted: readonly Accepted[]) {
   const refs: string[] = [];
   const accounts: string[] = [];
   const amounts: bigint[] = [];
@@ -269,10 +226,107 @@ async function insertMovements(tx: Tx, accepted: readonly Accepted[], now: Date)
       amounts.push(reservation.amount);
     }
   }
-  await tx.query(
-    `INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
-     SELECT 'reserve:' || m.ref || ':' || m.account, m.account, 'reserve', m.ref, 0, m.amount, 0, $4
-     FROM unnest($1::text[], $2::text[], $3::bigint[]) AS m (ref, account, amount)`,
-    [refs, accounts, amounts, now],
-  );
+  return { refs, accounts, amounts };
+}
+
+function auditEntries(
+  accepted: readonly Accepted[],
+  head: { seq: number; hash: string },
+  now: Date,
+): AuditEntry[] {
+  const entries: AuditEntry[] = [];
+  let previous = head;
+  for (const { reservation: r } of accepted) {
+    const payload = toAuditJson({
+      id: r.id,
+      productId: r.productId,
+      units: r.units,
+      amount: r.amount,
+      accountIds: r.accountIds,
+      expiresAt: r.expiresAt.toISOString(),
+    });
+    const entry = nextEntry(previous, now.toISOString(), "ledger.reserve", payload);
+    entries.push(entry);
+    previous = entry;
+  }
+  return entries;
+}
+
+/**
+ * Applies the batch in ONE statement: reservations, the guarded account update, movements, audit
+ * entries and the chain head. All or nothing; the guard count is checked before commit.
+ */
+const applySql = `
+  WITH ins AS (
+    INSERT INTO ledger_reservations (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
+    SELECT r.id, r.product_id, r.units, r.amount, string_to_array(r.account_ids, '|'), 'pending', $7, r.expires_at, r.reference::jsonb
+    FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::timestamptz[], $8::text[])
+      AS r (id, product_id, units, amount, account_ids, expires_at, reference)),
+  d AS (SELECT * FROM unnest($9::text[], $10::bigint[], $11::boolean[]) AS d (id, pending, guard)),
+  upd AS (
+    UPDATE ledger_accounts a SET cn_pending = a.cn_pending + d.pending, enforced = a.enforced OR d.guard
+    FROM d WHERE a.id = d.id AND (NOT d.guard OR (NOT a.blocked AND
+      100 * (a.cn_pending + d.pending + a.cn_posted)::numeric <= a.ratio_percent::numeric * a.us_posted))
+    RETURNING a.id),
+  mv AS (
+    INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
+    SELECT 'reserve:' || m.ref || ':' || m.account, m.account, 'reserve', m.ref, 0, m.amount, 0, $7
+    FROM unnest($12::text[], $13::text[], $14::bigint[]) AS m (ref, account, amount)),
+  log AS (
+    INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash)
+    SELECT e.seq, $17, 'ledger.reserve', e.payload::jsonb, e.prev_hash, e.hash
+    FROM unnest($15::bigint[], $16::text[], $18::text[], $19::text[]) AS e (seq, payload, prev_hash, hash)),
+  head AS (UPDATE audit_head SET seq = $20, hash = $21 WHERE id = 1)
+  SELECT count(*) AS n FROM upd`;
+
+async function apply(
+  tx: Tx,
+  accepted: readonly Accepted[],
+  known: Set<string>,
+  head: { seq: number; hash: string },
+  now: Date,
+): Promise<void> {
+  const byAccount = perAccount(accepted);
+  const missing = [...byAccount.entries()].filter(([id]) => !known.has(id));
+  if (missing.length > 0) {
+    // A separate statement: sibling CTEs would not see the rows it creates.
+    await tx.query(
+      `INSERT INTO ledger_accounts (id, ratio_percent, enforced)
+       SELECT * FROM unnest($1::text[], $2::int[], $3::boolean[]) ON CONFLICT (id) DO NOTHING`,
+      [missing.map(([id]) => id), missing.map(([, e]) => e.ratio), missing.map(([, e]) => e.enforced)],
+    );
+  }
+  const m = movements(accepted);
+  const entries = auditEntries(accepted, head, now);
+  const last = entries.at(-1) as AuditEntry;
+  const { rows } = await tx.query<{ n: bigint }>(applySql, [
+    accepted.map((a) => a.reservation.id),
+    accepted.map((a) => a.reservation.productId),
+    accepted.map((a) => a.reservation.units),
+    accepted.map((a) => a.reservation.amount),
+    accepted.map((a) => a.reservation.accountIds.join("|")),
+    accepted.map((a) => a.reservation.expiresAt),
+    now,
+    accepted.map((a) =>
+      a.item.input.reference === undefined ? null : JSON.stringify(a.item.input.reference),
+    ),
+    [...byAccount.keys()],
+    [...byAccount.values()].map((e) => e.pending),
+    [...byAccount.values()].map((e) => e.guard),
+    m.refs,
+    m.accounts,
+    m.amounts,
+    entries.map((e) => e.seq),
+    entries.map((e) => JSON.stringify(e.payload)),
+    now.toISOString(),
+    entries.map((e) => e.prevHash),
+    entries.map((e) => e.hash),
+    last.seq,
+    last.hash,
+  ]);
+  if (Number(rows[0]?.n ?? 0) !== byAccount.size) {
+    throw new Error(
+      "ledger guard disagreement on a reservation batch: the conditional update refused what the core allowed",
+    );
+  }
 }
