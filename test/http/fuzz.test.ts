@@ -103,7 +103,10 @@ describe("fuzz of write routes (in process, embedded database)", () => {
   });
 
   for (const [path, valid] of Object.entries(validBodies)) {
-    it(`${path}: ${runsPerRoute} bodies, no 5xx, problems well formed, nothing written by refusals`, async () => {
+    // 10,000 requests: seconds on an idle machine, much longer on a busy one.
+    it(`${path}: ${runsPerRoute} bodies, no 5xx, problems well formed, nothing written by refusals`, {
+      timeout: 600_000,
+    }, async () => {
       const before = await storeFingerprint(store);
       const count = async (table: string) =>
         Number((await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? -1n);

@@ -1,0 +1,32 @@
+// docs/api.md shows the policy table; this keeps it equal to the one in src/core/policy.
+import { readFileSync } from "node:fs";
+import { expect, it } from "vitest";
+import { actions, allowedRoles, roles } from "../../src/core/policy/policy.ts";
+import { repoRoot } from "../support/cli.ts";
+
+it("docs/api.md's policy table is the policy in the code", () => {
+  const text = readFileSync(`${repoRoot}docs/api.md`, "utf8");
+  const header = `| action | ${roles.join(" | ")} |`;
+  const start = text.indexOf(header);
+  expect(start).toBeGreaterThan(0);
+  const rows = text
+    .slice(start)
+    .split("\n")
+    .slice(2)
+    .filter((line) => line.startsWith("| `"));
+  const documented = Object.fromEntries(
+    rows.map((line) => {
+      const cells = line
+        .split("|")
+        .map((cell) => cell.trim())
+        .filter((cell) => cell !== "");
+      const [action = "", ...marks] = cells;
+      return [action.replaceAll("`", ""), roles.filter((_, i) => marks[i] === "✓")];
+    }),
+  );
+  expect(Object.keys(documented)).toEqual([...actions]);
+  for (const action of actions)
+    expect(documented[action], action).toEqual(
+      [...allowedRoles[action]].sort((a, b) => roles.indexOf(a) - roles.indexOf(b)),
+    );
+});
