@@ -211,6 +211,27 @@ forEachDriver("http api", (env) => {
     expect(stored.rows[0]?.body).not.toContain(created.token ?? "missing");
   });
 
+  it("makes one token when requests with one Idempotency-Key race; the others replay it or get 409", async () => {
+    const body = { role: "auditor", label: "race" };
+    const responses = await Promise.all(
+      Array.from({ length: 6 }, () => post("/v1/tokens", body, { "idempotency-key": "race-1" })),
+    );
+    const outcomes = await Promise.all(
+      responses.map(async (r) =>
+        r.status === 201
+          ? `201:${((await r.json()) as { id: string }).id}`
+          : `${r.status}:${((await r.json()) as Problem).code}`,
+      ),
+    );
+    const created = await env.store().query<{ id: string }>("SELECT id FROM api_tokens WHERE label = 'race'");
+    expect(created.rows).toHaveLength(1);
+    const id = created.rows[0]?.id ?? "";
+    for (const outcome of outcomes) expect([`201:${id}`, "409:idempotency_key_in_flight"]).toContain(outcome);
+    expect(outcomes).toContain(`201:${id}`);
+    const retry = await post("/v1/tokens", body, { "idempotency-key": "race-1" });
+    expect(await retry.json()).toMatchObject({ id, token: null });
+  });
+
   it("updates with If-Match only: 428 without, 412 when stale, 200 with the current ETag", async () => {
     const id = api.tokenIds.lab;
     const current = await api.request(`/v1/tokens/${id}`);
