@@ -1,7 +1,11 @@
 // The `sluice evaluate`, `rulebooks` and `rules` commands as a user runs them: exit codes, JSON
 // contract, and one-line errors for bad input.
+
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.ts";
+import { runCli, runCliInProcess } from "./support/cli.ts";
 import { exampleJson } from "./support/dossiers.ts";
 
 const oneErrorLine = (stderr: string) => {
@@ -39,41 +43,49 @@ describe("sluice evaluate", () => {
     expect(text.stdout).toMatch(/^APPROVE {2}h200-tsinghua-timeline on 2026-02-01/);
   });
 
+  // The rest runs the same program in process: files instead of stdin.
+  const dir = mkdtempSync(join(tmpdir(), "sluice-evaluate-"));
+  const file = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const approvable = exampleJson("h200-alibaba-approvable.json");
+  const malformed = file("malformed.json", "{ not json");
+  const unknownProduct = file(
+    "unknown.json",
+    JSON.stringify({ ...approvable, product: { id: "nvidia-h999" } }),
+  );
+  const missingRoute = file("missing.json", JSON.stringify({ ...approvable, route: undefined }));
+  const negative = file("negative.json", JSON.stringify({ ...approvable, quantityUnits: -5 }));
+
   it.each([
-    ["malformed JSON", ["evaluate", "-"], "{ not json", /^error: stdin: malformed json/],
-    [
-      "an unknown product",
-      ["evaluate", "-"],
-      JSON.stringify({ ...exampleJson("h200-alibaba-approvable.json"), product: { id: "nvidia-h999" } }),
-      /^error: product `nvidia-h999`: unknown product/,
-    ],
-    [
-      "a missing field",
-      ["evaluate", "-"],
-      JSON.stringify({ ...exampleJson("h200-alibaba-approvable.json"), route: undefined }),
-      /^error: dossier `-` at `route`: missing$/,
-    ],
+    ["malformed JSON", ["evaluate", malformed], /^error: `.*malformed\.json`: malformed json/],
+    ["an unknown product", ["evaluate", unknownProduct], /^error: product `nvidia-h999`: unknown product/],
+    ["a missing field", ["evaluate", missingRoute], /^error: dossier `.*missing\.json` at `route`: missing$/],
     [
       "a negative quantity",
-      ["evaluate", "-"],
-      JSON.stringify({ ...exampleJson("h200-alibaba-approvable.json"), quantityUnits: -5 }),
-      /^error: dossier `-` at `quantityUnits`: .*/,
+      ["evaluate", negative],
+      /^error: dossier `.*negative\.json` at `quantityUnits`: .*/,
     ],
     [
       "a bad date",
-      ["evaluate", "-", "--at", "2026-13-01"],
-      "{}",
+      ["evaluate", negative, "--at", "2026-13-01"],
       /^error: --at `2026-13-01`: expected a date written YYYY-MM-DD$/,
     ],
     [
       "an unknown scenario",
       ["evaluate", "examples/h200-timeline.json", "--scenario", "nope"],
-      "",
       /^error: scenario `nope`: unknown scenario/,
     ],
-    ["a missing file", ["evaluate", "no-such.json"], "", /^error: file `no-such.json`: no such file$/],
-  ])("rejects %s with exit 2 and one line", (_name, args, stdin, pattern) => {
-    const result = runCli(args, { stdin });
+    ["a missing file", ["evaluate", "no-such.json"], /^error: file `no-such.json`: no such file$/],
+    [
+      "an unknown option",
+      ["evaluate", "examples/h200-timeline.json", "--bogus"],
+      /^error: unknown option '--bogus'/,
+    ],
+  ])("rejects %s with exit 2 and one line", async (_name, args, pattern) => {
+    const result = await runCliInProcess(args);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe("");
     expect(oneErrorLine(result.stderr)).toMatch(pattern);
@@ -81,8 +93,8 @@ describe("sluice evaluate", () => {
 });
 
 describe("sluice rulebooks and rules", () => {
-  it("lists the books in force on a day as JSON", () => {
-    const result = runCli(["rulebooks", "--at", "2026-01-14", "--json"]);
+  it("lists the books in force on a day as JSON", async () => {
+    const result = await runCliInProcess(["rulebooks", "--at", "2026-01-14", "--json"]);
     expect(result.code).toBe(0);
     const ids = JSON.parse(result.stdout).rulebooks.map((b: { id: string }) => b.id);
     expect(ids).toContain("us-bis-2023-11-17");
@@ -90,14 +102,16 @@ describe("sluice rulebooks and rules", () => {
     expect(ids).not.toContain("us-bis-2026-01-15");
   });
 
-  it("explains a rule with its parameters' status", () => {
-    const result = runCli(["rules", "explain", "us-bis-2026.c6-volume-cap"]);
+  it("explains a rule with its parameters' status", async () => {
+    const result = await runCliInProcess(["rules", "explain", "us-bis-2026.c6-volume-cap"]);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/param measure = "units" {2}\[D\]/);
-    const unknown = runCli(["rules", "explain", "no.such-rule"]);
+    const unknown = await runCliInProcess(["rules", "explain", "no.such-rule"]);
     expect(unknown.code).toBe(2);
     expect(oneErrorLine(unknown.stderr)).toBe(
       "error: rule `no.such-rule`: unknown rule (see `sluice rules list --all`)",
     );
+    const all = JSON.parse((await runCliInProcess(["rules", "list", "--all", "--json"])).stdout);
+    expect(all.rules.map((r: { id: string }) => r.id)).toContain("scenario-safe-chips-act.deny-advanced-ics");
   });
 });

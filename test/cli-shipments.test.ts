@@ -3,13 +3,22 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
-import { runCli } from "./support/cli.ts";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli, runCliInProcess } from "./support/cli.ts";
 import { exampleJson } from "./support/dossiers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-cli-"));
 const env = { SLUICE_DATA_DIR: join(dir, "data"), DATABASE_URL: "" };
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const saved = { dataDir: process.env.SLUICE_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
+beforeAll(() => {
+  process.env.SLUICE_DATA_DIR = env.SLUICE_DATA_DIR;
+  process.env.DATABASE_URL = "";
+});
+afterAll(() => {
+  process.env.SLUICE_DATA_DIR = saved.dataDir;
+  process.env.DATABASE_URL = saved.databaseUrl;
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
@@ -20,12 +29,14 @@ const file = (name: string, value: unknown) => {
   writeFileSync(path, JSON.stringify(value));
   return path;
 };
-const sluice = (...args: string[]) => runCli(args, { env });
+/** In process (the same program, no process start-up); `spawned` runs a real process. */
+const sluice = (...args: string[]) => runCliInProcess(args);
+const spawned = (...args: string[]) => runCli(args, { env });
 
 describe("sluice over the embedded database", () => {
-  it("creates parties and an order, answers a replay with a conflict, and applies", () => {
+  it("creates parties and an order, answers a replay with a conflict, and applies", async () => {
     const { exporter, consignee, endUser } = example.parties;
-    expect(sluice("parties", "add", file("p1.json", { ...exporter, id: "nvidia" })).stdout).toBe(
+    expect(spawned("parties", "add", file("p1.json", { ...exporter, id: "nvidia" })).stdout).toBe(
       "party nvidia: created\n",
     );
     const buyer = {
@@ -33,7 +44,7 @@ describe("sluice over the embedded database", () => {
       id: "alibaba-cloud",
       certifications: [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])],
     };
-    expect(sluice("parties", "add", file("p2.json", buyer)).code).toBe(0);
+    expect((await sluice("parties", "add", file("p2.json", buyer))).code).toBe(0);
     const order = {
       id: "ord-1",
       productId: "nvidia-h200-sxm",
@@ -47,10 +58,15 @@ describe("sluice over the embedded database", () => {
       usShippedUnits: 250000,
     };
     const orderFile = file("o1.json", order);
-    expect(sluice("orders", "create", orderFile).code).toBe(0);
+    expect((await sluice("orders", "create", orderFile)).code).toBe(0);
 
     // A replay with another quantity is a conflict (exit 3) and changes nothing.
-    const replay = sluice("orders", "create", file("o1b.json", { ...order, quantityUnits: 5 }), "--json");
+    const replay = await sluice(
+      "orders",
+      "create",
+      file("o1b.json", { ...order, quantityUnits: 5 }),
+      "--json",
+    );
     expect(replay.code).toBe(3);
     expect(JSON.parse(replay.stdout)).toEqual({
       orderId: "ord-1",
@@ -59,24 +75,24 @@ describe("sluice over the embedded database", () => {
 
     // Held by the cap: no US end-use volume yet (exit 10). The rest of the path runs in process
     // (test/shipments.test.ts): each CLI process here boots the embedded database.
-    const held = sluice("apply", "ord-1", "--at", "2026-02-01", "--json");
+    const held = await sluice("apply", "ord-1", "--at", "2026-02-01", "--json");
     expect(held.code).toBe(10);
     expect(JSON.parse(held.stdout)).toMatchObject({
       orderStatus: "held",
       decision: { decidingRuleIds: ["us-bis-2026.c6-volume-cap"] },
     });
-    expect(sluice("audit", "verify").code).toBe(0);
+    expect((await sluice("audit", "verify")).code).toBe(0);
   }, 300_000);
 
-  it("rejects bad input with one line and exit 2", () => {
-    const bad = sluice(
+  it("rejects bad input with one line and exit 2", async () => {
+    const bad = await sluice(
       "orders",
       "create",
       file("bad.json", { id: "ord-2", productId: "nvidia-h200-sxm", quantityUnits: -3 }),
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^error: order at `quantityUnits`: /);
-    const unknown = sluice("release", "nope", "--at", "2026-02-01");
+    const unknown = await sluice("release", "nope", "--at", "2026-02-01");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe("error: shipment `nope`: not found");
   }, 120_000);

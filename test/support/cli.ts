@@ -24,3 +24,31 @@ export function runCli(
   });
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
+
+/**
+ * Runs the same CLI program inside this process (no process start-up, no module loading): output
+ * written to stdout/stderr is captured, the exit code is what the command set. Use it for
+ * contract tests; keep a few `runCli` tests for the real process.
+ */
+export async function runCliInProcess(args: readonly string[]): Promise<CliResult> {
+  const { runCli: run } = await import("../../src/adapters/cli/program.ts");
+  const captured = { stdout: "", stderr: "" };
+  const original = { out: process.stdout.write, err: process.stderr.write, exitCode: process.exitCode };
+  process.stdout.write = ((chunk: string | Uint8Array) => {
+    captured.stdout += String(chunk);
+    return true;
+  }) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array) => {
+    captured.stderr += String(chunk);
+    return true;
+  }) as typeof process.stderr.write;
+  process.exitCode = undefined;
+  try {
+    await run(["node", "sluice", ...args]);
+    return { code: Number(process.exitCode ?? 0), ...captured };
+  } finally {
+    process.stdout.write = original.out;
+    process.stderr.write = original.err;
+    process.exitCode = original.exitCode;
+  }
+}

@@ -65,3 +65,8 @@ export function action<A extends unknown[]>(run: (...args: A) => unknown): (...a
     }
   };
 }
+
+/** Prints one line of text to stdout (one writer, so tests can capture it in process). */
+export function println(text = ""): void {
+  process.stdout.write(`${text}\n`);
+}

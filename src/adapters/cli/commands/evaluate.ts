@@ -10,7 +10,7 @@ import type { Decision, Finding } from "../../../core/evaluation/types.ts";
 import { inForceOn, type RuleInForce, selectRules } from "../../../core/rulebook/load.ts";
 import type { Rule, Rulebook } from "../../../core/rulebook/schema.ts";
 import { isIsoDate } from "../../../core/shared.ts";
-import { action, printJson, readJsonInput } from "../io.ts";
+import { action, printJson, println, readJsonInput } from "../io.ts";
 
 export const exitCodeByDecision = {
   approve: exitCodes.ok,
@@ -73,7 +73,7 @@ function registerEvaluate(program: Command): void {
             options.scenario,
           );
           if (options.json) printJson(decision);
-          else console.log(formatDecision(decision, options.verbose));
+          else println(formatDecision(decision, options.verbose));
           return exitCodeByDecision[decision.decision];
         },
       ),
@@ -109,15 +109,15 @@ function registerRulebooks(program: Command): void {
           printJson({ at, rulebooks: shown.map(bookSummary) });
           return;
         }
-        console.log(`rulebooks in force on ${at}${options.all ? " (and all others)" : ""}:`);
+        println(`rulebooks in force on ${at}${options.all ? " (and all others)" : ""}:`);
         for (const book of shown.filter((b) => !b.scenario)) {
           const until = book.effective.to ?? "open";
-          console.log(
+          println(
             `  ${book.id}@${book.version}  ${book.jurisdiction}  ${book.effective.from} → ${until}  ${book.title}`,
           );
         }
-        console.log("scenarios (add with --scenario <id>):");
-        for (const book of shown.filter((b) => b.scenario)) console.log(`  ${book.id}  ${book.title}`);
+        println("scenarios (add with --scenario <id>):");
+        for (const book of shown.filter((b) => b.scenario)) println(`  ${book.id}  ${book.title}`);
       }),
     );
 }
@@ -147,24 +147,24 @@ function registerRules(program: Command): void {
           printJson({ ...rule, book: bookSummary(book), scenariosTouching });
           return;
         }
-        console.log(`${rule.id} (${rule.kind}) in ${book.id}@${book.version}, ${book.jurisdiction}`);
-        console.log(`  ${rule.summary}`);
-        console.log(
+        println(`${rule.id} (${rule.kind}) in ${book.id}@${book.version}, ${book.jurisdiction}`);
+        println(`  ${rule.summary}`);
+        println(
           `  effective ${book.effective.from} → ${book.effective.to ?? "open"}${book.scenario ? " (scenario)" : ""}`,
         );
-        console.log(
+        println(
           `  citation [${rule.citation.status}]: ${rule.citation.source}${rule.citation.url ? ` <${rule.citation.url}>` : ""}`,
         );
-        if (rule.when) console.log(`  applies when: ${JSON.stringify(rule.when)}`);
+        if (rule.when) println(`  applies when: ${JSON.stringify(rule.when)}`);
         for (const [name, value] of Object.entries(rule.params)) {
           const note = rule.annotations?.[name];
-          console.log(
+          println(
             `  param ${name} = ${JSON.stringify(value)}${note ? `  [${note.status}] ${note.note}` : ""}`,
           );
         }
-        if (rule.remedy) console.log(`  remedy: ${rule.remedy}`);
+        if (rule.remedy) println(`  remedy: ${rule.remedy}`);
         if (scenariosTouching.length > 0)
-          console.log(`  changed by scenarios: ${scenariosTouching.join(", ")}`);
+          println(`  changed by scenarios: ${scenariosTouching.join(", ")}`);
       }),
     );
   rules
@@ -190,7 +190,7 @@ function registerRules(program: Command): void {
           ...(overriddenBy ? { overriddenBy: overriddenBy.bookId } : {}),
         }));
         if (options.json) printJson(options.all ? { rules: rows } : { at, rules: rows });
-        else for (const row of rows) console.log(`${row.id} [${row.status}] ${row.kind}: ${row.summary}`);
+        else for (const row of rows) println(`${row.id} [${row.status}] ${row.kind}: ${row.summary}`);
       }),
     );
 }

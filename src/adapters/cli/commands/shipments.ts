@@ -9,7 +9,7 @@ import { exitCodes } from "../../../core/errors.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
-import { action, printJson, readJsonInput } from "../io.ts";
+import { action, printJson, println, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
 
@@ -24,7 +24,7 @@ const withService = <T>(run: (service: ShipmentService, store: Store) => Promise
 /** created/exists succeed; a replay with different fields is a conflict (exit 3). */
 function reportCreate(kind: string, id: string, status: CreateStatus, json: boolean | undefined): number {
   if (json) printJson({ [`${kind}Id`]: id, status });
-  else console.log(`${kind} ${id}: ${status}`);
+  else println(`${kind} ${id}: ${status}`);
   return status.startsWith("exists_with_different_") ? exitCodes.conflict : exitCodes.ok;
 }
 
@@ -69,7 +69,7 @@ function registerParties(program: Command): void {
           if (options.json) printJson({ parties: list });
           else
             for (const party of list)
-              console.log(`${party.id}  ${party.country}  ${party.sector ?? "-"}  ${party.name}`);
+              println(`${party.id}  ${party.country}  ${party.sector ?? "-"}  ${party.name}`);
         }),
       ),
     );
@@ -116,7 +116,7 @@ function registerOrders(program: Command): void {
           if (options.json) printJson({ orders: list.map((o) => ({ ...o.doc, status: o.status })) });
           else
             for (const o of list)
-              console.log(
+              println(
                 `${o.id}  ${o.status}  ${o.doc.productId} × ${o.doc.quantityUnits} → ${o.doc.route.destination}`,
               );
         }),
@@ -146,7 +146,7 @@ function registerApply(program: Command): void {
           });
           if (options.json) printJson(result);
           else
-            console.log(
+            println(
               `decision ${result.decisionId}; order ${orderId} is now ${result.orderStatus}\n${formatDecision(result.decision)}`,
             );
           return exitCodeByDecision[result.decision.decision];
@@ -238,7 +238,7 @@ function registerShipments(program: Command): void {
           if (options.json) printJson({ shipments: list.map(({ input: _input, ...shipment }) => shipment) });
           else
             for (const s of list)
-              console.log(`${s.id}  ${s.status}  order ${s.orderId}  ${s.quantityUnits} units`);
+              println(`${s.id}  ${s.status}  order ${s.orderId}  ${s.quantityUnits} units`);
         }),
       ),
     );
@@ -269,9 +269,9 @@ function registerMoves(program: Command): void {
             });
             if (options.json) printJson(result);
             else {
-              console.log(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
+              println(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
               if (result.decision && result.status !== "released")
-                console.log(formatDecision(result.decision));
+                println(formatDecision(result.decision));
             }
             return releaseExit[result.status];
           }),
@@ -298,7 +298,7 @@ function registerMoves(program: Command): void {
             const result =
               name === "ship" ? await service.ship(shipmentId, opts) : await service.cancel(shipmentId, opts);
             if (options.json) printJson({ shipmentId, ...result });
-            else console.log(`shipment ${shipmentId}: ${result.status}`);
+            else println(`shipment ${shipmentId}: ${result.status}`);
           }),
         ),
       );
