@@ -4,6 +4,7 @@
 // are parameters with an annotation carrying that status, never silent constants.
 import { z } from "zod";
 import { certificationKinds, dossierStages, partyRoles, purposes, sectors } from "../dossier/schema.ts";
+import { samplingPlanSchema, z14GeneralLevelII } from "../evidence/sampling.ts";
 import { countrySchema, isoDateSchema } from "../shared.ts";
 
 export const jurisdictions = ["us-bis", "us-cbp", "cn-import", "exporter-terms", "scenario"] as const;
@@ -104,6 +105,10 @@ export const paramsByKind = {
     declaredTolerancePercent: z.number().min(0).max(100),
     requireSignatureVerified: z.boolean().default(false),
     requireShipmentBinding: z.boolean().default(true),
+    /** Lab qualification: countries whose capital may not control the lab (D:5 and Macau). */
+    labControlForbidden: z.array(countrySchema).default([]),
+    /** Lot-size bands → units the lab must sample from each shipment (src/core/evidence/sampling.ts). */
+    samplingPlan: samplingPlanSchema.default(() => [...z14GeneralLevelII]),
   }),
   "duty-paid": z.strictObject({
     ratePercent: percentSchema,
