@@ -81,6 +81,9 @@ forEachDriver("http api", (env) => {
     expect(html).not.toMatch(/<script|<link /);
     expect(html).toContain("/v1/evaluate");
     expect(html).toContain('id="problem-bad_input"');
+    expect(response.headers.get("content-security-policy")).toBe(
+      "default-src 'none'; style-src 'unsafe-inline'",
+    );
   });
 
   it("answers bad input with RFC 9457 problems naming the path, never a 5xx", async () => {
@@ -127,6 +130,15 @@ forEachDriver("http api", (env) => {
     expect(((await unknownScenario.json()) as Problem).detail).toMatch(
       /^scenario `no-such-book`: unknown scenario/,
     );
+
+    const wrongMethod = await api.request("/v1/evaluate");
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get("allow")).toBe("POST");
+    expect(((await wrongMethod.json()) as Problem).code).toBe("method_not_allowed");
+    const wrongMethodOnObject = await api.request("/v1/products/nvidia-h200-sxm/classification", {
+      method: "DELETE",
+    });
+    expect(wrongMethodOnObject.headers.get("allow")).toBe("GET");
 
     const noRoute = await api.request("/v2/anything", { token: null });
     expect(noRoute.status).toBe(404);

@@ -52,6 +52,38 @@ export function defaultDeps(store: Store): AppDeps {
   };
 }
 
+/** The docs page loads nothing and runs nothing: say so to the browser. */
+const docsHeaders = {
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'",
+  "x-content-type-options": "nosniff",
+};
+
+const patternOf = (path: string): RegExp =>
+  new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace(/\/:[^/]+/g, "/[^/]+")}$`);
+
+/** 405 with Allow when the path exists for other methods, else a 404 problem. */
+function noRoute(app: OpenAPIHono<AppEnv>, method: string, path: string): Response {
+  const allowed = [
+    ...new Set(
+      app.routes.filter((r) => r.method !== "ALL" && patternOf(r.path).test(path)).map((r) => r.method),
+    ),
+  ];
+  const wrongMethod = allowed.length > 0;
+  return problemResponse(
+    {
+      type: problemType(wrongMethod ? "bad_input" : "not_found"),
+      title: wrongMethod ? "Method not allowed" : problemTitles.not_found,
+      status: wrongMethod ? 405 : 404,
+      detail: wrongMethod
+        ? `route \`${method} ${path}\`: method not allowed (allowed: ${allowed.join(", ")})`
+        : `route \`${method} ${path}\`: no such route (see /docs)`,
+      instance: path,
+      code: wrongMethod ? "method_not_allowed" : "no_such_route",
+    },
+    wrongMethod ? { allow: allowed.join(", ") } : {},
+  );
+}
+
 const logToConsole = (error: unknown): void => {
   console.error("sluice http: unexpected error:", error);
 };
@@ -69,16 +101,7 @@ export function createApp(
     },
   });
   app.onError((error, c) => respondWithProblem(error, c, log));
-  app.notFound((c) =>
-    problemResponse({
-      type: problemType("not_found"),
-      title: problemTitles.not_found,
-      status: 404,
-      detail: `route \`${c.req.method} ${c.req.path}\`: no such route (see /docs)`,
-      instance: c.req.path,
-      code: "no_such_route",
-    }),
-  );
+  app.notFound((c) => noRoute(app, c.req.method, c.req.path));
   app.use(
     "*",
     bodyLimit({
@@ -110,7 +133,7 @@ export function createApp(
   });
   app.get("/docs", (c) => {
     docsHtml ??= renderDocs(openApi());
-    return c.html(docsHtml);
+    return c.html(docsHtml, 200, docsHeaders);
   });
   return app;
 }
