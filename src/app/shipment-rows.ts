@@ -2,6 +2,8 @@
 // as decimal strings and parsed back through their schemas on load, so rows come back typed.
 import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Tx } from "../adapters/db/store.ts";
+import type { Product } from "../core/catalog/catalog.ts";
+import { canonicalDigest } from "../core/digest.ts";
 import type { Dossier } from "../core/dossier/schema.ts";
 import type { Decision } from "../core/evaluation/types.ts";
 import {
@@ -35,6 +37,23 @@ export async function insertParty(tx: Tx, party: PartyInput, at: Date): Promise<
   await tx.query(
     "INSERT INTO parties (id, name, country, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
     [party.id, party.name, party.country, json(party), at],
+  );
+}
+
+/** Records the catalog entry an order names, once (the first order's snapshot stays). */
+export async function ensureProduct(tx: Tx, product: Product, at: Date): Promise<void> {
+  await tx.query(
+    `INSERT INTO products (id, name, vendor, spec, entry_hash, doc, recorded_at) VALUES ($1, $2, $3, $4, $5, $6, $7)
+     ON CONFLICT (id) DO NOTHING`,
+    [
+      product.id,
+      product.name,
+      product.vendor,
+      json(product.spec),
+      canonicalDigest(product),
+      json(product),
+      at,
+    ],
   );
 }
 

@@ -87,7 +87,7 @@ export class ShipmentService {
 
   async createOrder(input: unknown): Promise<{ status: CreateStatus; order: OrderInput }> {
     const order = parseInput(orderInputSchema, input, "order");
-    this.context.catalog.require(order.productId);
+    const product = this.context.catalog.require(order.productId);
     return this.tx(async (tx) => {
       const stored = await rows.loadOrder(tx, order.id);
       if (stored) return { status: compareReplay(stored.doc, order, Object.keys(order)), order: stored.doc };
@@ -99,6 +99,7 @@ export class ShipmentService {
         if (!(await rows.loadParty(tx, id)))
           throw notFound(`order ${quote(order.id)} at \`${field}\``, `unknown party ${quote(id)}`);
       }
+      await rows.ensureProduct(tx, product, this.context.clock());
       await rows.insertOrder(tx, order, this.context.clock());
       await this.audit(tx, "order.created", order);
       return { status: "created", order };
