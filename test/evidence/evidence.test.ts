@@ -14,7 +14,8 @@ import {
   writeDownApprovalTx,
 } from "../../src/app/evidence.ts";
 import { evidenceTables } from "../../src/app/evidence-rows.ts";
-import * as rows from "../../src/app/shipment-rows.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
+import { ShipmentService } from "../../src/app/shipments.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { type CertificateBody, keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
@@ -49,7 +50,7 @@ const order = (id: string, endUserId = "alibaba-cloud", quantityUnits = 1000) =>
   id,
   productId: "nvidia-h200-sxm",
   quantityUnits,
-  valueCents: BigInt(quantityUnits) * 2_700_000n,
+  valueCents: String(BigInt(quantityUnits) * 2_700_000n),
   exporterId: "nvidia",
   consigneeId: "alibaba-cloud",
   endUserId,
@@ -64,10 +65,12 @@ const shipments: { id: string; orderId: string; units: number; serials: SerialRa
 ];
 
 async function seed(store: Store) {
+  // Parties and orders through the shipment path's own use cases; shipments without a licence, directly.
+  const shipmentService = new ShipmentService(shipmentContext(store, { clock }));
+  for (const party of parties) await shipmentService.addParty(party);
+  await shipmentService.createOrder(order("ord-1", "alibaba-cloud", 1500));
+  await shipmentService.createOrder(order("ord-2", "grid-soe", 10));
   await store.transaction(async (tx) => {
-    for (const party of parties) await rows.insertParty(tx, party as never, clock());
-    await rows.insertOrder(tx, order("ord-1", "alibaba-cloud", 1500) as never, clock());
-    await rows.insertOrder(tx, order("ord-2", "grid-soe", 10) as never, clock());
     for (const s of shipments) {
       await tx.query(
         `INSERT INTO shipments (id, order_id, quantity_units, value_cents, status, serials, created_at, updated_at)
