@@ -1,8 +1,6 @@
 // The store contract: transactions and retries, the data directory lock of the embedded driver,
 // migrations racing on one PostgreSQL database, and a heavy embedded query not freezing this process.
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { lockPath } from "../../src/adapters/db/data-dir-lock.ts";
 import { listMigrations } from "../../src/adapters/db/migrate.ts";
@@ -67,7 +65,8 @@ forEachDriver(
 
 describe("embedded data directory", () => {
   it("is locked: a second opener gets `in use by process N`; a stale lock is taken over", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "sluice-lock-"));
+    const scratch = await createScratch("pglite");
+    const dataDir = scratch.config.dataDir as string;
     try {
       const first = await openStore({ dataDir });
       await expect(openStore({ dataDir })).rejects.toThrow(/^data directory `.*`: in use by process \d+$/);
@@ -80,13 +79,13 @@ describe("embedded data directory", () => {
       expect((await second.query<{ n: number }>("SELECT 1 AS n")).rows).toEqual([{ n: 1 }]);
       await second.close();
     } finally {
-      rmSync(dataDir, { recursive: true, force: true });
+      await scratch.dispose();
     }
   });
 
   it("runs a heavy query in the child: this process's timers keep firing meanwhile", async () => {
-    const dataDir = mkdtempSync(join(tmpdir(), "sluice-loop-"));
-    const store = await openStore({ dataDir });
+    const scratch = await createScratch("pglite");
+    const store = await openStore(scratch.config);
     try {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 5);
@@ -98,7 +97,7 @@ describe("embedded data directory", () => {
       expect(ticks).toBeGreaterThan(0);
     } finally {
       await store.close();
-      rmSync(dataDir, { recursive: true, force: true });
+      await scratch.dispose();
     }
   });
 });
