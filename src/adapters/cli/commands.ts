@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
+import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
@@ -13,6 +14,7 @@ export type RegisterCommands = (program: Command) => void;
 export const commandModules: RegisterCommands[] = [
   registerClassify,
   registerEvaluate,
+  registerEvidence,
   registerLedger,
   registerSchema,
   registerScreening,
