@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { lockPath } from "../../src/adapters/db/data-dir-lock.ts";
 import { listMigrations } from "../../src/adapters/db/migrate.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { createScratch, forEachDriver, postgresUnavailable } from "../support/drivers.ts";
+import { createScratch, forEachDriver } from "../support/drivers.ts";
 
 forEachDriver("store contract", (env) => {
   it("commits, rolls back on error, and returns bigints", async () => {
@@ -102,7 +102,7 @@ describe("embedded data directory", () => {
   });
 });
 
-describe.skipIf(postgresUnavailable !== undefined)("migrations on one PostgreSQL database", () => {
+forEachDriver("migrations on one PostgreSQL database", () => {
   it("survive four stores migrating at once", async () => {
     const scratch = await createScratch("postgres");
     try {
@@ -118,4 +118,4 @@ describe.skipIf(postgresUnavailable !== undefined)("migrations on one PostgreSQL
       await scratch.dispose();
     }
   });
-});
+}, ["postgres"]);
