@@ -475,6 +475,67 @@ export async function rescreenAll(
   return { indexKey: key, ...totals };
 }
 
+const screeningReasonFor = (prev: StoredScreening | undefined, key: string): ScreeningReason =>
+  prev === undefined ? "party_created" : prev.indexKey !== key ? "list_version" : "party_changed";
+
+/**
+ * Screens, in `tx`, each of the parties that was never screened, or was last screened against
+ * other list versions or under another name or country; the others are left as they are.
+ * Returns how many were screened.
+ */
+export async function ensurePartiesScreenedTx(
+  tx: Tx,
+  parties: readonly PartyToScreen[],
+  options: ScreenPartyOptions,
+): Promise<number> {
+  await seedBundledTx(tx, options.at, options);
+  const key = await activeKey(tx);
+  const unique = [...new Map(parties.map((p) => [p.id, p])).values()];
+  const latest = await rows.latestScreenings(
+    tx,
+    unique.map((p) => p.id),
+  );
+  let screened = 0;
+  for (const party of unique) {
+    const prev = latest.get(party.id);
+    const current =
+      prev?.indexKey === key && prev.name === party.name && prev.country === qualifierCountry(party.country);
+    if (current) continue;
+    await screenParty(tx, party, { ...options, reason: options.reason ?? screeningReasonFor(prev, key) });
+    screened++;
+  }
+  return screened;
+}
+
+/**
+ * The shipment path's party screener over the store (ShipmentContext.screenParties): in the
+ * caller's transaction, brings the parties' screenings up to date (ensurePartiesScreenedTx), then
+ * returns the dossier's `screening` section with the dispositions in force at clock(). The
+ * evaluation date is not used: screenings and dispositions are facts of the time they were made.
+ */
+export function storeListScreener(options: {
+  clock: () => Date;
+  appendAudit?: AppendAudit;
+  dataDir?: string;
+}) {
+  return async (
+    tx: Tx,
+    parties: Readonly<Record<PartyRole, PartyToScreen>>,
+    _at: string,
+  ): Promise<DossierScreening> => {
+    const at = options.clock();
+    await ensurePartiesScreenedTx(tx, Object.values(parties), { ...options, at });
+    const ids = {
+      exporter: parties.exporter.id,
+      consignee: parties.consignee.id,
+      endUser: parties.endUser.id,
+    };
+    const view = await partyScreeningView(tx, ids, at);
+    if (!view) throw new Error("a party has no screening right after being screened");
+    return view;
+  };
+}
+
 // ---------------------------------------------------------------- dispositions
 
 const idPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;

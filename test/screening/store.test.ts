@@ -23,7 +23,10 @@ import {
   partyScreeningView,
   rescreenAll,
   screenParty,
+  storeListScreener,
 } from "../../src/app/screening-store.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
+import { ShipmentService } from "../../src/app/shipments.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import type { ListVersion } from "../../src/core/screening/types.ts";
@@ -144,6 +147,56 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
     }
     expect((await decide(t0)).decision).toBe("approve");
     expect((await verifyAudit(store())).ok).toBe(true);
+  });
+  it("plugs into the shipment path: apply screens the parties and holds on the Huawei hit until disposed", async () => {
+    const clock = () => t0;
+    const context = shipmentContext(store(), { clock, screenParties: storeListScreener({ clock }) });
+    const service = new ShipmentService(context);
+    const example = exampleJson("h200-alibaba-approvable.json") as { parties: Record<string, object> };
+    await service.addParty({ ...example.parties.exporter, id: "sp-exporter" });
+    await service.addParty({
+      ...example.parties.consignee,
+      id: "sp-huawei",
+      name: "Huawei Technologies Co., Ltd.",
+    });
+    const order = {
+      id: "sp-order",
+      productId: "nvidia-h200-sxm",
+      quantityUnits: 1000,
+      valueCents: "2700000000",
+      exporterId: "sp-exporter",
+      consigneeId: "sp-huawei",
+      endUserId: "sp-huawei",
+      route: { origin: "TW", exportFrom: "US", destination: "CN" },
+      endUse: { purpose: "commercial-cloud" },
+    };
+    await service.createOrder(order);
+    const screeningFinding = (decision: { findings: { kind: string; status: string; message: string }[] }) =>
+      decision.findings.find((f) => f.kind === "list-screening");
+    const held = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-1" });
+    expect(held.decision.decision).not.toBe("approve");
+    expect(screeningFinding(held.decision)).toMatchObject({ status: "pending" });
+    expect(screeningFinding(held.decision)?.message).toMatch(/consignee ~ Huawei Technologies Co., Ltd./);
+    const { rows } = await store().query<{ dossier: { screening: { listVersions: { listId: string }[] } } }>(
+      "SELECT dossier FROM decisions WHERE id = 'sp-app-1'",
+    );
+    expect(rows[0]?.dossier.screening.listVersions.map((v) => v.listId)).toEqual([
+      "bis-entity-list-extract",
+      "csl",
+      "ofac-sdn",
+    ]);
+    const review = await partyReview(store(), "sp-huawei", t0);
+    expect(review?.screening.reason).toBe("party_created");
+    for (const { hit } of review?.review.hits ?? []) {
+      const input = { partyId: "sp-huawei", listId: hit.listId, entryId: hit.entryId };
+      await addDisposition(
+        store(),
+        { ...input, decision: "false_positive", reason: "test", decidedBy: "reviewer" },
+        { at: t0, newId },
+      );
+    }
+    const again = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-2" });
+    expect(screeningFinding(again.decision)?.status).toBe("pass");
   });
 });
 
