@@ -459,4 +459,16 @@ forEachDriver("screening store: workflow", ({ store }) => {
     expect((await activeLists(store()))?.versions.map((v) => v.listId)).toEqual(["test-list"]);
     expect((await verifyAudit(store())).ok).toBe(true);
   });
+
+  it("two concurrent imports of one new file: one creates, the other answers exists", async () => {
+    const path = file("concurrent.csv", `${header}c-1,Concurrent Listed Name,,CN,,x\n`);
+    const results = await Promise.all(
+      [0, 1].map(() => importListVersion(store(), path, "custom", { at: t0, listId: "concurrent" })),
+    );
+    expect(results.map((r) => r.status).sort()).toEqual(["created", "exists"]);
+    const { rows } = await store().query<{ n: bigint }>(
+      "SELECT count(*) AS n FROM list_versions WHERE list_id = 'concurrent'",
+    );
+    expect(rows[0]?.n).toBe(1n);
+  });
 });
