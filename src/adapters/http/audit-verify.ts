@@ -1,0 +1,99 @@
+// Audit verification for the server without stalling it. The chain and its head are read in one
+// snapshot, page by page (the event loop turns between pages); a short chain is re-hashed inline,
+// a long one in a worker thread that receives each page as it is read, so /healthz and other
+// requests keep being answered. The verdict is the same as verifyAudit's (src/adapters/db).
+import { Worker } from "node:worker_threads";
+import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
+import { auditHead } from "../db/audit.ts";
+import type { Store, Tx } from "../db/store.ts";
+import type { VerifyJobMessage } from "./audit-verify-worker.ts";
+
+/** Chains up to this many entries are verified inline (≈ 30 ms at ≈ 30 µs per entry). */
+export const inlineVerifyEntriesMax = 1000;
+/** Rows per read: small enough that parsing one page stalls the event loop only briefly. */
+export const verifyPageRowsMax = 1000;
+
+const workerFile = new URL("./audit-verify-worker.ts", import.meta.url).href;
+const tsxApi = import.meta.resolve("tsx/esm/api");
+/** Node 20 does not apply `--import` hooks to a worker's entry: register tsx there first. */
+const workerShim = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerFile)}); })`;
+
+interface AuditRow {
+  seq: bigint;
+  at: string;
+  kind: string;
+  payload: Json;
+  prev_hash: string;
+  hash: string;
+}
+
+async function readPages(tx: Tx, onPage: (page: AuditEntry[]) => void): Promise<void> {
+  for (let after = -1n; ; ) {
+    const { rows } = await tx.query<AuditRow>(
+      "SELECT seq, at, kind, payload, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+      [after, verifyPageRowsMax],
+    );
+    onPage(
+      rows.map((r) => ({
+        seq: Number(r.seq),
+        at: r.at,
+        kind: r.kind,
+        payload: r.payload,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+    );
+    const last = rows.at(-1);
+    if (!last || rows.length < verifyPageRowsMax) return;
+    after = last.seq;
+  }
+}
+
+function startWorker(): { send: (message: VerifyJobMessage) => void; verdict: Promise<VerifyResult> } {
+  const worker = new Worker(workerShim, { eval: true });
+  const verdict = new Promise<VerifyResult>((resolve, reject) => {
+    worker.once("message", (result: VerifyResult) => resolve(result));
+    worker.once("error", reject);
+    worker.once("exit", (code) => reject(new Error(`audit verification worker exited with ${code}`)));
+  }).finally(() => void worker.terminate());
+  // A failure while pages are still being read is reported when the verdict is awaited, not as an
+  // unhandled rejection in between.
+  verdict.catch(() => undefined);
+  return { send: (message) => worker.postMessage(message), verdict };
+}
+
+/**
+ * The snapshot is read in a transaction (holding a connection only while reading); the worker's
+ * hashing runs after it committed, so other requests get the connection meanwhile.
+ */
+export async function verifyAuditOffLoop(
+  store: Store,
+  expectHead?: { seq: number; hash: string },
+): Promise<VerifyResult> {
+  let worker: ReturnType<typeof startWorker> | undefined;
+  try {
+    const inline = await store.transaction(
+      async (tx) => {
+        const head = await auditHead(tx);
+        const anchor = expectHead ?? head;
+        if (head.seq <= inlineVerifyEntriesMax) {
+          const entries: AuditEntry[] = [];
+          await readPages(tx, (page) => entries.push(...page));
+          return verifyChain(entries, anchor);
+        }
+        worker ??= startWorker();
+        const job = worker;
+        job.send({ start: true });
+        await readPages(tx, (page) => job.send({ page }));
+        job.send({ done: true, head: anchor });
+        return undefined;
+      },
+      { isolation: "repeatable read" },
+    );
+    if (inline !== undefined) return inline;
+    if (worker === undefined) throw new Error("audit verification: no worker for a long chain");
+    return await worker.verdict;
+  } finally {
+    await worker?.verdict.catch(() => undefined);
+  }
+}
