@@ -6,7 +6,7 @@
 // Run: node --import tsx bench/ledger.ts   (BENCH_SECONDS=8, TEST_DATABASE_URL as for the tests)
 import { execFileSync } from "node:child_process";
 import { appendFileSync, mkdtempSync, rmSync } from "node:fs";
-import { cpus, tmpdir, totalmem } from "node:os";
+import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
@@ -167,6 +167,11 @@ async function main(): Promise<void> {
     `machine: ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB; PostgreSQL 15 on 127.0.0.1; ${seconds} s per run`,
   );
   say("command: `node --import tsx bench/ledger.ts`");
+  say(
+    `load average at start: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")} (shared machine; pgbench runs under the same load)`,
+  );
   say("");
   say(
     "| driver | clients | mode | reservations/s (attempts) | accepted/s | mean batch | retries | over-allocated | pgbench tps | ratio |",
@@ -207,6 +212,11 @@ async function main(): Promise<void> {
   const inProcessLag = await timerLag((sql) => inProcess.query(sql));
   await inProcess.close();
   rmSync(dataDir, { recursive: true, force: true });
+  say(
+    `load average at end: ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
   say(
     `heavy query (count over 1.5 M rows) on PGlite: worst timer lag ${inProcessLag.toFixed(0)} ms in this process, ${childLag.toFixed(0)} ms with PGlite in the child process`,
   );
