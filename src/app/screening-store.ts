@@ -707,6 +707,7 @@ export async function partyScreeningView(
         entryId: hit.entryId,
         name: hit.name,
         score: hit.score,
+        ...(hit.explanation?.summary ? { explanation: hit.explanation.summary } : {}),
         ...(status === "active" && disposition
           ? { disposition: dossierDisposition[disposition.decision] }
           : {}),

@@ -11,6 +11,7 @@ import { type Catalog, loadCatalog } from "./catalog.ts";
 import { Evaluator } from "./evaluate.ts";
 import { loadRulebooks } from "./rulebooks.ts";
 import { screen } from "./screening.ts";
+import { storeListScreener } from "./screening-store.ts";
 
 /** Screens a dossier's parties; returns the dossier's `screening` section. */
 export type PartyScreener = (
@@ -21,7 +22,8 @@ export type PartyScreener = (
 
 /**
  * Screening against the bundled lists, with no memory of reviewers' dispositions: every alert
- * stays open. The store-backed screener (persisted list versions, dispositions) replaces it.
+ * stays open. For tests that need no stored lists; the default is the store-backed screener
+ * (stored list versions, party screenings, dispositions — src/app/screening-store.ts).
  */
 export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
   const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
@@ -30,7 +32,15 @@ export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
     const result = screen(party.name, { country: party.country });
     versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
     for (const hit of result.hits) {
-      hits.push({ party: role, listId: hit.listId, entryId: hit.entryId, name: hit.name, score: hit.score });
+      const explanation = hit.explanation.summary;
+      hits.push({
+        party: role,
+        listId: hit.listId,
+        entryId: hit.entryId,
+        name: hit.name,
+        score: hit.score,
+        explanation,
+      });
     }
   }
   return { screenedOn: at, listVersions: versions, hits };
@@ -63,6 +73,8 @@ export function shipmentContext(store: Store, overrides: Partial<ShipmentContext
     newId: overrides.newId ?? uuidv7,
     reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
     appendAudit: overrides.appendAudit ?? appendAudit,
-    screenParties: overrides.screenParties ?? bundledListScreener,
+    screenParties:
+      overrides.screenParties ??
+      storeListScreener({ clock, appendAudit: overrides.appendAudit ?? appendAudit }),
   };
 }

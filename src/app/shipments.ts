@@ -32,6 +32,7 @@ import {
   shipmentTransition,
 } from "../core/shipments/model.ts";
 import { parseInput } from "../core/validation.ts";
+import { screenParty } from "./screening-store.ts";
 import type { ShipmentContext } from "./shipment-context.ts";
 import { capPolicyInForce, ledgerView } from "./shipment-ledger.ts";
 import * as rows from "./shipment-rows.ts";
@@ -81,6 +82,9 @@ export class ShipmentService {
       if (stored) return { status: compareReplay(stored, party, Object.keys(party)), party: stored };
       await rows.insertParty(tx, party, this.context.clock());
       await this.audit(tx, "party.created", party);
+      // Screened when created; re-screened when a list version lands (src/app/screening-store.ts).
+      const at = this.context.clock();
+      await screenParty(tx, party, { at, reason: "party_created", appendAudit: this.context.appendAudit });
       return { status: "created", party };
     });
   }

@@ -166,6 +166,8 @@ const screeningSchema = z.strictObject({
         entryId: z.string().min(1),
         name: z.string().min(1),
         score: z.number().min(0).max(1),
+        /** Why the names matched: token pairs, normalizations and translations, in one line. */
+        explanation: z.string().optional(),
         disposition: z.enum(screeningDispositions).optional(),
       }),
     )

@@ -439,7 +439,8 @@ function listScreening(params: ParamsOf<"list-screening">, { dossier }: Subject)
   const open = alerts.filter((hit) => hit.disposition === undefined);
   const first = open[0];
   if (first) {
-    const label = `${roleLabel[first.party]} ~ ${first.name} (${first.listId}, score ${first.score})`;
+    const why = first.explanation ? `: ${first.explanation}` : "";
+    const label = `${roleLabel[first.party]} ~ ${first.name} (${first.listId} entry ${first.entryId}, score ${first.score}${why})`;
     const message = `${open.length} screening hit(s) await a reviewer's disposition: ${label}`;
     return pending(message, "record a disposition (false positive or true match) for each open hit");
   }
