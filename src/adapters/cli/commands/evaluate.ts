@@ -163,8 +163,7 @@ function registerRules(program: Command): void {
           );
         }
         if (rule.remedy) println(`  remedy: ${rule.remedy}`);
-        if (scenariosTouching.length > 0)
-          println(`  changed by scenarios: ${scenariosTouching.join(", ")}`);
+        if (scenariosTouching.length > 0) println(`  changed by scenarios: ${scenariosTouching.join(", ")}`);
       }),
     );
   rules

@@ -270,8 +270,7 @@ function registerMoves(program: Command): void {
             if (options.json) printJson(result);
             else {
               println(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
-              if (result.decision && result.status !== "released")
-                println(formatDecision(result.decision));
+              if (result.decision && result.status !== "released") println(formatDecision(result.decision));
             }
             return releaseExit[result.status];
           }),
