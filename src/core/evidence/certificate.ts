@@ -25,7 +25,14 @@ export const certificateBodySchema = z.strictObject({
   lotUnits: unitsSchema,
   /** The lab's nonce: with the shipment id it seeds the sample draw (see sampling.ts). */
   nonce: z.string().regex(/^[0-9a-f]{16,128}$/, "expected 16–128 lower-case hex digits"),
-  sampledSerials: z.array(z.string().min(1).max(160)).min(1).max(sampleSizeMax),
+  // One check over the array rather than one per element: certificates are checked in bulk.
+  sampledSerials: z
+    .array(z.string())
+    .min(1)
+    .max(sampleSizeMax)
+    .refine((serials) => serials.every((serial) => serial.length >= 1 && serial.length <= 160), {
+      message: "each serial must be 1–160 characters",
+    }),
   testCountry: countrySchema,
   testSite: z.string().min(1).max(200).optional(),
   testedOn: isoDateSchema,

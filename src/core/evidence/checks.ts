@@ -209,6 +209,11 @@ function measurementCheck(body: CertificateBody, context: CertificateContext): C
   return null;
 }
 
+/**
+ * The sample must be the seeded draw of its own size from the shipment's serials, and at least the
+ * plan's size. The re-draw runs first: when it matches, the serials are in the shipment and
+ * distinct by construction; only a mismatch needs the finer checks to name the right status.
+ */
 function sampleCheck(body: CertificateBody, context: CertificateContext): CheckResult | null {
   const { shipment } = context;
   if (body.lotUnits !== shipment.quantityUnits)
@@ -216,25 +221,22 @@ function sampleCheck(body: CertificateBody, context: CertificateContext): CheckR
       "lot_mismatch",
       `certificate says ${body.lotUnits} units, shipment ${shipment.id} has ${shipment.quantityUnits}`,
     );
-  const outside = body.sampledSerials.find((serial) => !serialInRanges(serial, shipment.serials));
-  if (outside !== undefined)
-    return result("sample_not_from_shipment", `serial ${outside} is not in shipment ${shipment.id}`);
-  const distinct = new Set(body.sampledSerials).size;
+  const sampled = body.sampledSerials;
+  const drawn = drawSample(shipment.serials, sampled.length, samplingSeed(shipment.id, body.nonce));
+  const asDrawn = drawn.length === sampled.length && drawn.every((serial, i) => serial === sampled[i]);
+  if (!asDrawn) {
+    const outside = sampled.find((serial) => !serialInRanges(serial, shipment.serials));
+    if (outside !== undefined)
+      return result("sample_not_from_shipment", `serial ${outside} is not in shipment ${shipment.id}`);
+  }
+  const distinct = asDrawn ? sampled.length : new Set(sampled).size;
   const required = sampleSizeFor(shipment.quantityUnits, context.rules.samplingPlan);
   if (distinct < required)
     return result(
       "sample_too_small",
       `${distinct} distinct serials sampled; a lot of ${shipment.quantityUnits} needs ${required}`,
     );
-  const drawn = drawSample(
-    shipment.serials,
-    body.sampledSerials.length,
-    samplingSeed(shipment.id, body.nonce),
-  );
-  if (
-    drawn.length !== body.sampledSerials.length ||
-    drawn.some((serial, i) => serial !== body.sampledSerials[i])
-  )
+  if (!asDrawn)
     return result(
       "sample_not_by_plan",
       "the sampled serials are not the draw seeded by the shipment id and the lab's nonce",

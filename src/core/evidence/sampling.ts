@@ -103,21 +103,26 @@ function serialAt(ranges: readonly SerialRange[], index: number): string {
 }
 
 /**
- * Draws `size` distinct serials from the ranges: a partial Fisher–Yates shuffle over positions
- * (sparse, so lots of any size cost O(size)), returned in position order.
+ * Draws `size` distinct serials from the ranges: Floyd's algorithm over positions (O(size) for lots
+ * of any size, one set lookup per draw), returned in position order.
  */
 export function drawSample(ranges: readonly SerialRange[], size: number, seed: Buffer): string[] {
   const total = serialCountOf(ranges);
   const count = Math.min(size, total);
   const random = prng(seed);
-  const swapped = new Map<number, number>();
-  const picked: number[] = [];
-  for (let i = 0; i < count; i += 1) {
-    const j = i + Math.floor(random() * (total - i));
-    picked.push(swapped.get(j) ?? j);
-    swapped.set(j, swapped.get(i) ?? i);
+  const chosen = new Set<number>();
+  // Filled as drawn; a typed array sorts numerically without a comparator (integers < 2^53).
+  const positions = new Float64Array(count);
+  for (let j = total - count, k = 0; j < total; j += 1, k += 1) {
+    const t = Math.floor(random() * (j + 1));
+    const pick = chosen.has(t) ? j : t;
+    chosen.add(pick);
+    positions[k] = pick;
   }
-  return picked.sort((x, y) => x - y).map((index) => serialAt(ranges, index));
+  positions.sort();
+  const serials: string[] = new Array(count);
+  for (let k = 0; k < count; k += 1) serials[k] = serialAt(ranges, positions[k] ?? 0);
+  return serials;
 }
 
 /** True when `serial` is `prefix` + number (no leading zeros) inside one of the ranges. */
