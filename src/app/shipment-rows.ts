@@ -77,16 +77,24 @@ export async function loadOrder(tx: Tx, id: string): Promise<OrderRow | undefine
     : undefined;
 }
 
-export async function listOrders(tx: Tx, after: string, limit: number): Promise<OrderRow[]> {
+/** Orders after `after` in id order; with `partyId`, only those it is consignee or end user of. */
+export async function listOrders(
+  tx: Tx,
+  after: string,
+  limit: number,
+  partyId: string | null = null,
+): Promise<OrderRow[]> {
   const { rows } = await tx.query<{
     id: string;
     status: OrderStatus;
     doc: unknown;
     evidence: Record<string, unknown>;
-  }>('SELECT id, status, doc, evidence FROM orders WHERE id > $1 ORDER BY id COLLATE "C" LIMIT $2', [
-    after,
-    limit,
-  ]);
+  }>(
+    `SELECT id, status, doc, evidence FROM orders
+      WHERE id > $1 AND ($3::text IS NULL OR consignee_id = $3 OR end_user_id = $3)
+      ORDER BY id COLLATE "C" LIMIT $2`,
+    [after, limit, partyId],
+  );
   return rows.map((row) => ({
     id: row.id,
     status: row.status,
@@ -349,15 +357,20 @@ export async function loadShipment(tx: Tx, id: string): Promise<ShipmentRow | un
   return rows[0] ? toShipment(rows[0]) : undefined;
 }
 
+/** Shipments after `after` in id order, optionally of one order or of orders a party receives. */
 export async function listShipments(
   tx: Tx,
   orderId: string | null,
   after: string,
   limit: number,
+  partyId: string | null = null,
 ): Promise<ShipmentRow[]> {
   const { rows } = await tx.query<ShipmentSqlRow>(
-    `SELECT * FROM shipments WHERE ($1::text IS NULL OR order_id = $1) AND id > $2 ORDER BY id COLLATE "C" LIMIT $3`,
-    [orderId, after, limit],
+    `SELECT s.* FROM shipments s JOIN orders o ON o.id = s.order_id
+      WHERE ($1::text IS NULL OR s.order_id = $1) AND s.id > $2
+        AND ($4::text IS NULL OR o.consignee_id = $4 OR o.end_user_id = $4)
+      ORDER BY s.id COLLATE "C" LIMIT $3`,
+    [orderId, after, limit, partyId],
   );
   return rows.map(toShipment);
 }

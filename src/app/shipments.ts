@@ -69,10 +69,24 @@ const illegal = (what: string, from: string, action: string) =>
   conflict(what, `cannot ${action} from status ${quote(from)}`, "illegal_transition");
 
 export class ShipmentService {
-  constructor(private readonly context: ShipmentContext) {}
+  /**
+   * `beforeCommit` runs inside each write's transaction after the write, with its result: the HTTP
+   * adapter records the Idempotency-Key response there, so both commit together or not at all.
+   */
+  constructor(
+    private readonly context: ShipmentContext,
+    private readonly beforeCommit?: (tx: Tx, result: unknown) => Promise<void>,
+  ) {}
 
   private tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.context.store.transaction(fn, { isolation: "serializable", lockAuditChain: true });
+    return this.context.store.transaction(
+      async (tx) => {
+        const result = await fn(tx);
+        await this.beforeCommit?.(tx, result);
+        return result;
+      },
+      { isolation: "serializable", lockAuditChain: true },
+    );
   }
 
   async addParty(input: unknown): Promise<{ status: CreateStatus; party: PartyInput }> {
@@ -244,7 +258,7 @@ export class ShipmentService {
       const order = await this.requireOrder(tx, shipment.orderId);
       const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, options.at, scenarios);
       const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest);
-      const decisionId = `${eventId}:decision`;
+      const decisionId = `${eventId}:decision:${this.context.newId()}`;
       await rows.insertDecision(
         tx,
         { id: decisionId, orderId: order.id, shipmentId, purpose: "release", dossier, digest, decision },

@@ -2,14 +2,23 @@
 // 2xx, any other role a 403 problem, no token (or a revoked one) a 401 problem. The routes are
 // read from the served /openapi.json, so a new route without a sample request here fails the test.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import type { Store } from "../../src/adapters/db/store.ts";
 import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { shipmentSamples } from "./shipment-samples.ts";
 import { type Api, exampleDossier, h200Spec, startApi } from "./support.ts";
 
 type Sample = (api: Api) => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 
-/** A valid request per operation; setup steps use the admin token. */
+let currentStore: Store | undefined;
+const storeNow = (): Store => {
+  if (!currentStore) throw new Error("store not open");
+  return currentStore;
+};
+
+/** A valid request per operation; setup steps use the admin token (or the use cases directly). */
 const samples: Record<string, Sample> = {
+  ...shipmentSamples(storeNow),
   "post /v1/classify": async () => ({ path: "/v1/classify", body: h200Spec }),
   "get /v1/products": async () => ({ path: "/v1/products?limit=3" }),
   "get /v1/products/{id}/classification": async () => ({
@@ -58,6 +67,7 @@ forEachDriver("http route × role matrix", (env) => {
   let api: Api;
   let operations: Operation[] = [];
   beforeAll(async () => {
+    currentStore = env.store();
     api = await startApi(env.store(), env.driver);
     const doc = (await (await fetch(`${api.server.url}/openapi.json`)).json()) as {
       paths: Record<string, Record<string, { "x-sluice-action"?: Action }>>;

@@ -7,6 +7,7 @@ import { registerHealth } from "./health.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
+import { registerShipments } from "./shipments.ts";
 import { registerTokens } from "./tokens.ts";
 import type { RouteModule } from "./types.ts";
 
@@ -16,6 +17,7 @@ export const routeModules: RouteModule[] = [
   registerEvaluate,
   registerRulebooks,
   registerScreening,
+  registerShipments,
   registerAudit,
   registerQuota,
   registerTokens,

@@ -1,0 +1,484 @@
+// The shipment path over HTTP: parties, orders (and their evidence), applications and decisions,
+// licences, shipments (and their evidence), release, ship, cancel. Every write runs the use case
+// of src/app/shipments.ts and records its Idempotency-Key response in the same transaction; every
+// read checks the object against the policy (someone else's object is a 404).
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { shipmentContext } from "../../../app/shipment-context.ts";
+import * as rows from "../../../app/shipment-rows.ts";
+import { type CreateStatus, ShipmentService } from "../../../app/shipments.ts";
+import { evidenceSchema, partySchema } from "../../../core/dossier/schema.ts";
+import { notFound, quote } from "../../../core/errors.ts";
+import { type Action, type Principal, type Resource, scopeOf } from "../../../core/policy/policy.ts";
+import { isoDateSchema } from "../../../core/shared.ts";
+import { licenceInputSchema, orderInputSchema, shipmentInputSchema } from "../../../core/shipments/model.ts";
+import { authorizeObject, guarded } from "../auth.ts";
+import type { AppEnv, AppServices } from "../context.ts";
+import { recordIdempotent } from "../idempotency.ts";
+import { sendJson, toJsonText } from "../json.ts";
+import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
+import type { Api, RouteModule } from "./types.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
+const idParams = z.object({ id: z.string().min(1).max(128) });
+const anyObject = z.looseObject({});
+const createdSchema = z.object({ id: z.string(), status: z.string() });
+const decisionRequest = z.strictObject({
+  id: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .meta({ description: "client-supplied decision id (replays answer the stored decision)" }),
+  at: isoDateSchema.optional().meta({ description: "decide as of this day (default today)" }),
+  scenarios: z.array(z.string().min(1).max(128)).max(16).default([]),
+});
+const moveRequest = z.strictObject({
+  eventId: z.string().min(1).max(128).optional(),
+  at: isoDateSchema.optional(),
+  scenarios: z.array(z.string().min(1).max(128)).max(16).default([]),
+  reason: z.string().min(1).max(500).optional(),
+});
+
+/** The parties an order links, as the policy sees them. */
+const orderResource = (order: rows.OrderRow): Resource => ({
+  parties: { exporter: order.doc.exporterId, consignee: order.doc.consigneeId, endUser: order.doc.endUserId },
+});
+
+/** Runs a write with its Idempotency-Key response recorded in the write's transaction. */
+async function write<R>(
+  c: Context<AppEnv>,
+  services: AppServices,
+  respond: (result: R) => { status: 200 | 201; body: unknown },
+  run: (service: ShipmentService) => Promise<R>,
+) {
+  const at = services.clock();
+  const service = new ShipmentService(context(services), (tx, result) => {
+    const { status, body: value } = respond(result as R);
+    return recordIdempotent(c, tx, status, value, at);
+  });
+  const { status, body: value } = respond(await run(service));
+  return sendJson(c, value, status);
+}
+
+const contexts = new WeakMap<AppServices, ReturnType<typeof shipmentContext>>();
+function context(services: AppServices) {
+  let built = contexts.get(services);
+  if (!built) {
+    built = shipmentContext(services.store, {
+      clock: services.clock,
+      evaluator: services.evaluator,
+      catalog: services.catalog,
+    });
+    contexts.set(services, built);
+  }
+  return built;
+}
+
+/**
+ * The request body as sent: the route has validated it already (for the 400 and the docs); the use
+ * case validates it again as its own input, and the schemas turn money into bigints only once.
+ */
+const rawBody = (c: Context<AppEnv>): Promise<unknown> => c.req.json();
+
+const createdStatus = (status: CreateStatus): 200 | 201 => (status === "created" ? 201 : 200);
+const today = (services: AppServices) => services.clock().toISOString().slice(0, 10);
+
+async function loadVisibleOrder(services: AppServices, principal: Principal, action: Action, id: string) {
+  const order = await services.store.transaction((tx) => rows.loadOrder(tx, id));
+  if (!order) throw notFound(`order ${quote(id)}`);
+  authorizeObject(principal, action, orderResource(order), `order ${quote(id)}`);
+  return order;
+}
+
+async function loadVisibleShipment(services: AppServices, principal: Principal, action: Action, id: string) {
+  const found = await services.store.transaction(async (tx) => {
+    const shipment = await rows.loadShipment(tx, id);
+    return shipment && { shipment, order: await rows.loadOrder(tx, shipment.orderId) };
+  });
+  if (!found?.order) throw notFound(`shipment ${quote(id)}`);
+  authorizeObject(principal, action, orderResource(found.order), `shipment ${quote(id)}`);
+  return found.shipment;
+}
+
+const route = <
+  M extends "get" | "post" | "put",
+  P extends string,
+  R extends NonNullable<RouteConfig["request"]>,
+>(
+  method: M,
+  path: P,
+  action: Action,
+  summary: string,
+  request: R,
+  response: z.ZodType,
+) =>
+  createRoute({
+    method,
+    path,
+    tags: ["shipments"],
+    summary,
+    ...guarded(action),
+    request,
+    responses: {
+      200: { description: "the result", ...json(response) },
+      201: { description: "created", ...json(response) },
+      404: { description: "not found (or not yours)" },
+      409: { description: "conflict: replay with different fields, illegal transition" },
+    },
+  });
+
+function registerParties(app: Api, services: AppServices): void {
+  const partyBody = partySchema.extend({ id: z.string().min(1).max(128) });
+  app.openapi(
+    route(
+      "post",
+      "/v1/parties",
+      "parties.write",
+      "add a party (screened on creation)",
+      body(partyBody),
+      createdSchema,
+    ),
+    (c) =>
+      write(
+        c,
+        services,
+        (r: Awaited<ReturnType<ShipmentService["addParty"]>>) => ({
+          status: createdStatus(r.status),
+          body: { id: r.party.id, status: r.status },
+        }),
+        async (service) => service.addParty(await rawBody(c)),
+      ),
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/parties",
+      "parties.read",
+      "list parties (an importer sees itself)",
+      { query: pageQuerySchema },
+      pageSchema(anyObject),
+    ),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const scope = scopeOf(c.get("principal"));
+      const list = await services.store.transaction((tx) =>
+        rows.listParties(tx, decodeCursor(cursor) ?? "", limit + 1),
+      );
+      const visible = scope.all ? list : list.filter((party) => party.id === scope.partyId);
+      return sendJson(
+        c,
+        pageOf(visible, limit, (party) => party.id),
+      );
+    },
+  );
+  app.openapi(
+    route("get", "/v1/parties/{id}", "parties.read", "one party", { params: idParams }, anyObject),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const party = await services.store.transaction((tx) => rows.loadParty(tx, id));
+      if (!party) throw notFound(`party ${quote(id)}`);
+      authorizeObject(
+        c.get("principal"),
+        "parties.read",
+        { parties: { self: party.id } },
+        `party ${quote(id)}`,
+      );
+      return sendJson(c, party);
+    },
+  );
+}
+
+function registerOrders(app: Api, services: AppServices): void {
+  app.openapi(
+    route("post", "/v1/orders", "orders.write", "create an order", body(orderInputSchema), createdSchema),
+    (c) =>
+      write(
+        c,
+        services,
+        (r: Awaited<ReturnType<ShipmentService["createOrder"]>>) => ({
+          status: createdStatus(r.status),
+          body: { id: r.order.id, status: r.status },
+        }),
+        async (service) => service.createOrder(await rawBody(c)),
+      ),
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/orders",
+      "orders.read",
+      "list orders (an importer sees its own)",
+      { query: pageQuerySchema },
+      pageSchema(anyObject),
+    ),
+    async (c) => {
+      const { limit, cursor } = c.req.valid("query");
+      const scope = scopeOf(c.get("principal"));
+      const list = await services.store.transaction((tx) =>
+        rows.listOrders(tx, decodeCursor(cursor) ?? "", limit + 1, scope.all ? null : scope.partyId),
+      );
+      const page = pageOf(list, limit, (order) => order.id);
+      return sendJson(c, { ...page, items: page.items.map(orderView) });
+    },
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/orders/{id}",
+      "orders.read",
+      "one order with its status and evidence",
+      { params: idParams },
+      anyObject,
+    ),
+    async (c) => {
+      const order = await loadVisibleOrder(
+        services,
+        c.get("principal"),
+        "orders.read",
+        c.req.valid("param").id,
+      );
+      return sendJson(c, orderView(order));
+    },
+  );
+  app.openapi(
+    route(
+      "put",
+      "/v1/orders/{id}/evidence",
+      "orders.write",
+      "replace the evidence on file for an order",
+      { params: idParams, ...body(evidenceSchema) },
+      createdSchema,
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadVisibleOrder(services, c.get("principal"), "orders.write", id);
+      await new ShipmentService(context(services)).setOrderEvidence(id, await rawBody(c));
+      return sendJson(c, { id, status: "updated" });
+    },
+  );
+}
+
+const orderView = (order: rows.OrderRow) => ({
+  ...order.doc,
+  status: order.status,
+  evidence: order.evidence,
+});
+
+function registerDecisions(app: Api, services: AppServices): void {
+  app.openapi(
+    route(
+      "post",
+      "/v1/orders/{id}/applications",
+      "applications.write",
+      "apply: evaluate the order under the rules in force and record the decision",
+      { params: idParams, ...body(decisionRequest) },
+      anyObject,
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadVisibleOrder(services, c.get("principal"), "applications.write", id);
+      const request = c.req.valid("json");
+      const options = {
+        at: request.at ?? today(services),
+        scenarios: request.scenarios,
+        ...(request.id ? { id: request.id } : {}),
+      };
+      return write(
+        c,
+        services,
+        (r: Awaited<ReturnType<ShipmentService["apply"]>>) => ({ status: 201, body: r }),
+        (service) => service.apply(id, options),
+      );
+    },
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/orders/{id}/decisions",
+      "decisions.read",
+      "the decisions recorded for an order, oldest first",
+      { params: idParams },
+      anyObject,
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadVisibleOrder(services, c.get("principal"), "decisions.read", id);
+      const list = await services.store.transaction((tx) => rows.listDecisions(tx, id));
+      return sendJson(c, { items: list.map((d) => ({ id: d.id, ...d.result })) });
+    },
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/decisions/{id}",
+      "decisions.read",
+      "one decision with its findings and the dossier it was made on",
+      { params: idParams },
+      anyObject,
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const decision = await services.store.transaction((tx) => rows.loadDecision(tx, id));
+      if (!decision) throw notFound(`decision ${quote(id)}`);
+      await loadVisibleOrder(services, c.get("principal"), "decisions.read", decision.orderId).catch(() => {
+        throw notFound(`decision ${quote(id)}`);
+      });
+      return sendJson(c, {
+        id: decision.id,
+        orderId: decision.orderId,
+        decision: decision.result,
+        dossier: decision.dossier,
+      });
+    },
+  );
+  app.openapi(
+    route(
+      "post",
+      "/v1/licences",
+      "licences.write",
+      "record the licence granted on an approved application",
+      body(licenceInputSchema),
+      createdSchema,
+    ),
+    (c) =>
+      write(
+        c,
+        services,
+        (r: Awaited<ReturnType<ShipmentService["grantLicence"]>>) => ({
+          status: createdStatus(r.status),
+          body: { id: r.licenceId, status: r.status },
+        }),
+        async (service) => service.grantLicence(await rawBody(c)),
+      ),
+  );
+}
+
+function registerShipmentRoutes(app: Api, services: AppServices): void {
+  app.openapi(
+    route(
+      "post",
+      "/v1/shipments",
+      "shipments.write",
+      "plan a shipment of a licensed order, with its serial ranges",
+      body(shipmentInputSchema),
+      createdSchema,
+    ),
+    (c) =>
+      write(
+        c,
+        services,
+        (r: Awaited<ReturnType<ShipmentService["planShipment"]>>) => ({
+          status: createdStatus(r.status),
+          body: { id: r.shipmentId, status: r.status },
+        }),
+        async (service) => service.planShipment(await rawBody(c)),
+      ),
+  );
+  app.openapi(
+    route(
+      "get",
+      "/v1/shipments",
+      "shipments.read",
+      "list shipments (an importer sees its own)",
+      { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
+      pageSchema(anyObject),
+    ),
+    async (c) => {
+      const { limit, cursor, order } = c.req.valid("query");
+      const scope = scopeOf(c.get("principal"));
+      const list = await services.store.transaction((tx) =>
+        rows.listShipments(
+          tx,
+          order ?? null,
+          decodeCursor(cursor) ?? "",
+          limit + 1,
+          scope.all ? null : scope.partyId,
+        ),
+      );
+      const page = pageOf(list, limit, (shipment) => shipment.id);
+      return sendJson(c, { ...page, items: page.items.map(shipmentView) });
+    },
+  );
+  app.openapi(
+    route("get", "/v1/shipments/{id}", "shipments.read", "one shipment", { params: idParams }, anyObject),
+    async (c) => {
+      const shipment = await loadVisibleShipment(
+        services,
+        c.get("principal"),
+        "shipments.read",
+        c.req.valid("param").id,
+      );
+      return sendJson(c, shipmentView(shipment));
+    },
+  );
+  app.openapi(
+    route(
+      "put",
+      "/v1/shipments/{id}/evidence",
+      "shipments.write",
+      "replace the evidence on file for a shipment",
+      { params: idParams, ...body(evidenceSchema) },
+      createdSchema,
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      await loadVisibleShipment(services, c.get("principal"), "shipments.write", id);
+      await new ShipmentService(context(services)).setShipmentEvidence(id, await rawBody(c));
+      return sendJson(c, { id, status: "updated" });
+    },
+  );
+  const moves = [
+    [
+      "release",
+      "shipments.release",
+      "re-evaluate the shipment, write it down on its licence and reserve China quota",
+    ],
+    ["ship", "shipments.ship", "record that the shipment left: post its reservation"],
+    ["cancel", "shipments.cancel", "cancel: void the reservation, restore the licence"],
+  ] as const;
+  for (const [move, action, summary] of moves) {
+    app.openapi(
+      route(
+        "post",
+        `/v1/shipments/{id}/${move}`,
+        action,
+        summary,
+        { params: idParams, ...body(moveRequest) },
+        anyObject,
+      ),
+      async (c) => {
+        const { id } = c.req.valid("param");
+        await loadVisibleShipment(services, c.get("principal"), action, id);
+        const request = c.req.valid("json");
+        const eventId = request.eventId ? { eventId: request.eventId } : {};
+        return write(
+          c,
+          services,
+          (r: object) => ({ status: 200, body: { shipmentId: id, ...r } }),
+          (service) =>
+            move === "release"
+              ? service.release(id, {
+                  at: request.at ?? today(services),
+                  scenarios: request.scenarios,
+                  ...eventId,
+                })
+              : move === "ship"
+                ? service.ship(id, eventId)
+                : service.cancel(id, { ...eventId, ...(request.reason ? { reason: request.reason } : {}) }),
+        );
+      },
+    );
+  }
+}
+
+const shipmentView = ({ input: _input, ...shipment }: rows.ShipmentRow) =>
+  JSON.parse(toJsonText(shipment)) as unknown;
+
+export const registerShipments: RouteModule = (app, services) => {
+  registerParties(app, services);
+  registerOrders(app, services);
+  registerDecisions(app, services);
+  registerShipmentRoutes(app, services);
+};

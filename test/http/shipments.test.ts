@@ -1,0 +1,107 @@
+// The shipment path over real HTTP on the seeded demo store, on both drivers: lists scoped by
+// role, someone else's object is a 404, writes with Idempotency-Key, illegal moves as problems.
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
+import { forEachDriver } from "../support/drivers.ts";
+import { type Api, clock, startApi } from "./support.ts";
+
+forEachDriver("shipment routes", (env) => {
+  let api: Api;
+  beforeAll(async () => {
+    await seedDemo(shipmentContext(env.store(), { clock }));
+    api = await startApi(env.store(), `ship-${env.driver}`);
+  }, 180_000);
+  afterAll(async () => api?.server.close());
+
+  const get = async (path: string, role: keyof Api["tokens"] = "admin") => {
+    const response = await api.request(path, { token: api.tokens[role] });
+    return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+  };
+  const ids = (page: Record<string, unknown>) => (page.items as { id: string }[]).map((item) => item.id);
+
+  it("lists every order to the exporter and only its own to an importer", async () => {
+    expect(ids((await get("/v1/orders?limit=200")).body)).toHaveLength(8);
+    expect(ids((await get("/v1/orders", "importer")).body)).toEqual(["ord-alibaba-1", "ord-alibaba-2"]);
+    expect(ids((await get("/v1/shipments", "importer")).body)).toEqual([
+      "ord-alibaba-1-s1",
+      "ord-alibaba-1-s2",
+      "ord-alibaba-1-s3",
+    ]);
+    expect((await get("/v1/orders/ord-tencent-1", "importer")).status).toBe(404);
+    expect((await get("/v1/shipments/ord-tencent-1-s1", "importer")).status).toBe(404);
+    expect((await get("/v1/orders", "lab")).status).toBe(403);
+    expect((await get("/v1/orders")).body).toMatchObject({ nextCursor: null });
+  });
+
+  it("shows a decision with its findings and the dossier it was made on", async () => {
+    const { status, body } = await get("/v1/decisions/ord-bytedance-1:application", "us-regulator");
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      orderId: "ord-bytedance-1",
+      decision: { decision: "hold", decidingRuleIds: ["us-bis-2026.c6-volume-cap"] },
+    });
+    expect((body.dossier as { stage: string }).stage).toBe("application");
+  });
+
+  it("applies with an Idempotency-Key: the same request replays, another body is a 409", async () => {
+    const headers = { "idempotency-key": "apply-ord-alibaba-2" };
+    const request = {
+      method: "POST",
+      token: api.tokens.exporter,
+      headers,
+      body: { id: "app-alibaba-2", at: "2026-02-02" },
+    };
+    const first = await api.request("/v1/orders/ord-alibaba-2/applications", request);
+    expect(first.status).toBe(201);
+    const decided = (await first.json()) as { orderStatus: string; decision: { decision: string } };
+    expect(decided.decision.decision).toBe("approve");
+    const again = await api.request("/v1/orders/ord-alibaba-2/applications", request);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    expect(await again.json()).toEqual(decided);
+    const other = await api.request("/v1/orders/ord-alibaba-2/applications", {
+      ...request,
+      body: { id: "app-x", at: "2026-02-03" },
+    });
+    expect(other.status).toBe(409);
+    const forbidden = await api.request("/v1/orders/ord-alibaba-2/applications", {
+      ...request,
+      token: api.tokens.importer,
+      headers: {},
+    });
+    expect(forbidden.status).toBe(403);
+  });
+
+  it("ships a released shipment, and refuses an illegal move as a problem", async () => {
+    const ship = await api.request("/v1/shipments/ord-alibaba-1-s2/ship", {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: {},
+    });
+    expect(ship.status).toBe(200);
+    expect(await ship.json()).toEqual({ shipmentId: "ord-alibaba-1-s2", status: "shipped" });
+    const cancel = await api.request("/v1/shipments/ord-alibaba-1-s2/cancel", {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: {},
+    });
+    expect(cancel.status).toBe(409);
+    expect(cancel.headers.get("content-type")).toContain("application/problem+json");
+    expect(await cancel.json()).toMatchObject({
+      status: 409,
+      code: "illegal_transition",
+      detail: "shipment `ord-alibaba-1-s2`: cannot cancel from status `shipped`",
+    });
+  });
+
+  it("rejects a bad order with a 400 problem naming the field, and writes nothing", async () => {
+    const before = ids((await get("/v1/orders?limit=200")).body).length;
+    const bad = await api.request("/v1/orders", {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: { id: "o-bad", quantityUnits: -1 },
+    });
+    expect(bad.status).toBe(400);
+    expect(ids((await get("/v1/orders?limit=200")).body)).toHaveLength(before);
+  });
+});
