@@ -1,49 +1,54 @@
-// `npm start`: the demo of the January 2026 story, until the server exists. Evaluates every example
-// shipment of examples/ on the days the regime changed, and prints each decision with its reasons.
-import { readdirSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { formatDecision } from "./adapters/cli/commands/evaluate.ts";
-import { loadCatalog } from "./app/catalog.ts";
-import { Evaluator } from "./app/evaluate.ts";
-import { loadRulebooks } from "./app/rulebooks.ts";
-import { parseDossier } from "./core/dossier/schema.ts";
+// `npm start`: the main job. Opens the store (the embedded database in ./.sluice unless
+// DATABASE_URL is set), migrates, seeds the January 2026 story on first run, issues one demo token
+// per role, and serves the API, its OpenAPI document and docs on port 8080 (--port, PORT).
+import { parseArgs } from "node:util";
+import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
+import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import { startServer } from "./adapters/http/serve.ts";
+import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
+import { needsSeed, seedDemo } from "./app/seed.ts";
+import { issueDemoTokens } from "./app/seed-tokens.ts";
+import { shipmentContext } from "./app/shipment-context.ts";
 
-const exampleDir = fileURLToPath(new URL("../examples/", import.meta.url));
-const timeline = [
-  { at: "2026-01-10", what: "before the BIS rule: presumption of denial" },
-  { at: "2026-01-14", what: "Chinese customs block H200; BIS rule published but not yet in force" },
-  { at: "2026-01-20", what: "BIS case-by-case review and the §232 duty in force; China still blocks" },
-  { at: "2026-02-01", what: "named Chinese importers approved (28 Jan)" },
-];
-
-const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
-const dossiers = readdirSync(exampleDir)
-  .filter((file) => file.endsWith(".json"))
-  .map((file) => parseDossier(JSON.parse(readFileSync(`${exampleDir}${file}`, "utf8")), file));
-
-console.log("Sluice demo: the January 2026 regime for H200-class chips to China, rule by rule.\n");
-const timelineLot = dossiers.find((d) => d.id === "h200-tsinghua-timeline");
-if (timelineLot) {
-  console.log("=== One lot (64 H200 for Tsinghua University) across the timeline ===\n");
-  for (const step of timeline) {
-    console.log(`--- ${step.at}: ${step.what}`);
-    console.log(`${formatDecision(evaluator.evaluate(timelineLot, step.at))}\n`);
-  }
+const { values } = parseArgs({ options: { port: { type: "string" } }, allowPositionals: false });
+const port = Number(values.port ?? process.env.PORT ?? 8080);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  process.stderr.write(`error: --port \`${values.port ?? process.env.PORT}\`: expected a port number\n`);
+  process.exit(2);
 }
-console.log("=== Example shipments on 2026-02-01 ===\n");
-for (const dossier of dossiers.filter((d) => d !== timelineLot)) {
-  console.log(`${formatDecision(evaluator.evaluate(dossier, "2026-02-01"))}\n`);
+
+const clock = () => new Date();
+const store = await openStore(storeConfigFromEnv());
+console.log(`sluice: database ${store.driver} at ${store.location}`);
+await ensureBundledLists(store, { at: clock() });
+if (await needsSeed(store)) {
+  console.log("sluice: first run, seeding the January 2026 story …");
+  const seeded = await seedDemo(shipmentContext(store, { clock }));
+  console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
 }
-console.log("=== The same approvable lot under proposed rulebooks (scenarios) ===\n");
-const approvable = dossiers.find((d) => d.id === "h200-alibaba-cloud-lot-001");
-for (const scenario of ["scenario-cap-25", "scenario-safe-chips-act", "scenario-domestic-ratio-1-to-1"]) {
-  if (!approvable) break;
-  const decision = evaluator.evaluate(approvable, "2026-02-01", [scenario]);
-  const reasons = decision.findings
-    .filter((f) => decision.decidingRuleIds.includes(f.ruleId))
-    .map((f) => f.message);
+await activeLists(store); // build the screening index now, not in the first request
+const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
+  importer: "alibaba-cloud",
+  lab: "lab-austin",
+});
+const server = await startServer({ store, port });
+
+console.log(
+  `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json)\n`,
+);
+console.log("Demo tokens (shown once; a restart issues new ones):");
+for (const token of tokens) {
   console.log(
-    `${scenario}: ${decision.decision.toUpperCase()} — ${reasons.join("; ") || "every rule passes"}`,
+    `  ${token.role.padEnd(13)} ${token.token}${token.partyId ? `   (party ${token.partyId})` : ""}`,
   );
 }
-console.log("\nNext: `npx sluice evaluate examples/h200-cap-shortfall.json --json`, or `npx sluice --help`.");
+const admin = tokens.find((token) => token.role === "admin")?.token ?? "";
+console.log(`\nTry: curl -s -H 'Authorization: Bearer ${admin}' ${server.url}/v1/orders\n`);
+
+async function stop(): Promise<void> {
+  await server.close();
+  await store.close();
+  process.exit(0);
+}
+process.once("SIGINT", () => void stop());
+process.once("SIGTERM", () => void stop());
