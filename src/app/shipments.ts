@@ -105,23 +105,50 @@ export class ShipmentService {
 
   async createOrder(input: unknown): Promise<{ status: CreateStatus; order: OrderInput }> {
     const order = parseInput(orderInputSchema, input, "order");
-    const product = this.context.catalog.require(order.productId);
+    this.context.catalog.require(order.productId);
+    return this.tx((tx) => this.createOrderTx(tx, order));
+  }
+
+  /**
+   * Creates many orders in ONE transaction (a bulk import): all of them, or — on an unknown party,
+   * a product not in the catalog or a replay with other fields — none. `where` names each input
+   * (e.g. `orders.csv line 7`) in errors.
+   */
+  async createOrders(
+    inputs: readonly { order: OrderInput; where: string }[],
+  ): Promise<{ created: number; existing: number }> {
+    for (const { order, where } of inputs) {
+      if (!this.context.catalog.get(order.productId))
+        throw notFound(`${where}: product ${quote(order.productId)}`, "unknown product");
+    }
     return this.tx(async (tx) => {
-      const stored = await rows.loadOrder(tx, order.id);
-      if (stored) return { status: compareReplay(stored.doc, order, Object.keys(order)), order: stored.doc };
-      for (const [field, id] of [
-        ["exporterId", order.exporterId],
-        ["consigneeId", order.consigneeId],
-        ["endUserId", order.endUserId],
-      ] as const) {
-        if (!(await rows.loadParty(tx, id)))
-          throw notFound(`order ${quote(order.id)} at \`${field}\``, `unknown party ${quote(id)}`);
+      let created = 0;
+      for (const { order, where } of inputs) {
+        const result = await this.createOrderTx(tx, order, where);
+        if (result.status === "created") created += 1;
+        else if (result.status !== "exists")
+          throw conflict(`${where}: order ${quote(order.id)}`, result.status, result.status);
       }
-      await rows.ensureProduct(tx, product, this.context.clock());
-      await rows.insertOrder(tx, order, this.context.clock());
-      await this.audit(tx, "order.created", order);
-      return { status: "created", order };
+      return { created, existing: inputs.length - created };
     });
+  }
+
+  private async createOrderTx(tx: Tx, order: OrderInput, where = `order ${quote(order.id)}`) {
+    const stored = await rows.loadOrder(tx, order.id);
+    if (stored) return { status: compareReplay(stored.doc, order, Object.keys(order)), order: stored.doc };
+    const links = [
+      ["exporterId", order.exporterId],
+      ["consigneeId", order.consigneeId],
+      ["endUserId", order.endUserId],
+    ] as const;
+    for (const [field, id] of links) {
+      if (!(await rows.loadParty(tx, id)))
+        throw notFound(`${where} at \`${field}\``, `unknown party ${quote(id)}`);
+    }
+    await rows.ensureProduct(tx, this.context.catalog.require(order.productId), this.context.clock());
+    await rows.insertOrder(tx, order, this.context.clock());
+    await this.audit(tx, "order.created", order);
+    return { status: "created" as CreateStatus, order };
   }
 
   /** Attaches (replaces) the evidence on file for an order; validated as the dossier's `evidence`. */

@@ -2,15 +2,17 @@
 // release, ship, cancel. Each command opens the store (DATABASE_URL or the embedded database),
 // runs one use case and closes it. Creates answer created | exists | exists_with_different_<field>.
 import type { Command } from "commander";
+import { orderColumns, parseOrdersCsv } from "../../../app/orders-import.ts";
 import { shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments.ts";
-import { exitCodes } from "../../../core/errors.ts";
+import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
-import { action, printJson, println, readJsonInput } from "../io.ts";
+import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
+import { progressReporter } from "../progress.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -304,6 +306,45 @@ function registerMoves(program: Command): void {
   }
 }
 
+function registerImportOrders(program: Command): void {
+  const existing = program.commands.find((command) => command.name() === "import");
+  const parent = existing ?? program.command("import").description("bulk imports from CSV");
+  parent
+    .command("orders <csv>")
+    .description(
+      `import orders in one transaction: ${orderColumns.join(",")}[,us_shipped_units][,description]`,
+    )
+    .option(
+      "--skip-bad-lines",
+      "import the good lines and report the bad ones (default: nothing if any line is bad)",
+    )
+    .option("--json", "print JSON")
+    .action(
+      action((csv: string, options: { skipBadLines?: boolean; json?: boolean }) =>
+        withService(async (service) => {
+          const { lines, bad } = parseOrdersCsv(readInput(csv), csv);
+          const first = bad[0];
+          if (first && !options.skipBadLines) {
+            throw badInput(
+              `file ${quote(csv)} line ${first.line}`,
+              `${first.why} (${bad.length} bad line(s); nothing imported)`,
+            );
+          }
+          const progress = progressReporter("orders", lines.length);
+          const result = await service.createOrders(lines);
+          progress.update(lines.length);
+          progress.stop();
+          const summary = { ...result, skipped: bad };
+          if (options.json) printJson(summary);
+          else
+            println(
+              `orders: ${result.created} created, ${result.existing} already there, ${bad.length} bad line(s) skipped`,
+            );
+        }),
+      ),
+    );
+}
+
 export function register(program: Command): void {
   registerParties(program);
   registerOrders(program);
@@ -311,4 +352,5 @@ export function register(program: Command): void {
   registerLicences(program);
   registerShipments(program);
   registerMoves(program);
+  registerImportOrders(program);
 }

@@ -1,0 +1,43 @@
+// `sluice import orders`: every line validated first (bad lines named by number), then all orders in
+// one transaction — an unknown party on any line imports nothing.
+import { expect, it } from "vitest";
+import { readAudit } from "../src/adapters/db/audit.ts";
+import { parseOrdersCsv } from "../src/app/orders-import.ts";
+import { bundledListScreener, shipmentContext } from "../src/app/shipment-context.ts";
+import { ShipmentService } from "../src/app/shipments.ts";
+import { SluiceError } from "../src/core/errors.ts";
+import { forEachDriver } from "./support/drivers.ts";
+
+const header =
+  "id,product_id,quantity_units,value_cents,exporter_id,consignee_id,end_user_id,origin,export_from,destination,purpose";
+const line = (id: string, consignee = "buyer", units = "100") =>
+  `${id},nvidia-h200-sxm,${units},270000000,maker,${consignee},${consignee},TW,US,CN,commercial-cloud`;
+
+it("reports bad lines with their numbers and keeps the good ones", () => {
+  const text = [header, line("o-1"), line("o-2", "buyer", "-4"), line("o-1"), line("o-3")].join("\n");
+  const { lines, bad } = parseOrdersCsv(text, "orders.csv");
+  expect(lines.map((l) => l.order.id)).toEqual(["o-1", "o-3"]);
+  expect(bad).toEqual([
+    { line: 3, why: expect.stringMatching(/^quantityUnits: /) },
+    { line: 4, why: "duplicate order id `o-1` in the file" },
+  ]);
+  expect(() => parseOrdersCsv("id,product_id\nx,y", "short.csv")).toThrow(/header: missing column/);
+});
+
+forEachDriver("import orders", (env) => {
+  it("imports all lines in one transaction, or none", async () => {
+    const service = new ShipmentService(shipmentContext(env.store(), { screenParties: bundledListScreener }));
+    await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
+    await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
+    const before = (await readAudit(env.store())).length;
+    const broken = parseOrdersCsv([header, line("o-1"), line("o-2", "nobody")].join("\n"), "orders.csv");
+    const error = await service.createOrders(broken.lines).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SluiceError);
+    expect((error as SluiceError).message).toBe("orders.csv line 3 at `consigneeId`: unknown party `nobody`");
+    expect((await readAudit(env.store())).length).toBe(before);
+
+    const good = parseOrdersCsv([header, line("o-1"), line("o-2")].join("\n"), "orders.csv");
+    expect(await service.createOrders(good.lines)).toEqual({ created: 2, existing: 0 });
+    expect(await service.createOrders(good.lines)).toEqual({ created: 0, existing: 2 });
+  });
+});
