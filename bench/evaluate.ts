@@ -7,8 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { loadCatalog } from "../src/app/catalog.ts";
 import { Evaluator } from "../src/app/evaluate.ts";
 import { loadRulebooks } from "../src/app/rulebooks.ts";
-import { canonicalDigest } from "../src/core/digest.ts";
-import { type Dossier, parseDossier } from "../src/core/dossier/schema.ts";
+import { type Dossier, dossierDigest, parseDossier } from "../src/core/dossier/schema.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
 const library = loadRulebooks();
@@ -37,7 +36,7 @@ for (let i = 0; i < 2000; i += 1) {
   const at = dates[i % dates.length] as string;
   cases.push({
     dossier,
-    digest: canonicalDigest(dossier),
+    digest: dossierDigest(dossier),
     at,
     scenarios: scenarioSets[i % scenarioSets.length] as string[],
   });

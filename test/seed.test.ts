@@ -41,9 +41,9 @@ forEachDriver(
       );
       expect(why["ord-bytedance-1/application"]).toEqual(["us-bis-2026.c6-volume-cap"]);
       expect(why["ord-huawei-1/application"]).toEqual(["us-bis-2026.restricted-parties"]);
-      const { rows: held } = await store.query<{ result: { findings: { ruleId: string; message: string }[] } }>(
-        "SELECT result FROM decisions WHERE order_id = 'ord-huawei-1'",
-      );
+      const { rows: held } = await store.query<{
+        result: { findings: { ruleId: string; message: string }[] };
+      }>("SELECT result FROM decisions WHERE order_id = 'ord-huawei-1'");
       const hit = held[0]?.result.findings.find((f) => f.ruleId === "us-bis-2026.restricted-parties");
       // The hold shows the hit and its explanation.
       expect(hit?.message).toMatch(/consignee ~ .*Huawei.*entry .*score .*: /);

@@ -2,7 +2,7 @@
 // select the rulebooks in force on the day (plus scenarios) and run the core evaluation.
 import { classify } from "../core/classification/classify.ts";
 import { canonicalDigest } from "../core/digest.ts";
-import type { Dossier } from "../core/dossier/schema.ts";
+import { type Dossier, dossierDigest } from "../core/dossier/schema.ts";
 import { evaluate } from "../core/evaluation/evaluate.ts";
 import type { Decision, ResolvedProduct } from "../core/evaluation/types.ts";
 import { type RuleSet, selectRules } from "../core/rulebook/load.ts";
@@ -35,6 +35,9 @@ export function resolveProduct(dossier: Dossier, catalog: Catalog): ResolvedProd
   };
 }
 
+/** Rule selections kept per evaluator (one per day × scenario list asked for). */
+export const selectionsMax = 512;
+
 /** Evaluation with a reusable selection cache: one rule selection per (date, scenarios). */
 export class Evaluator {
   private readonly selections = new Map<string, RuleSet>();
@@ -50,6 +53,9 @@ export class Evaluator {
     let selection = this.selections.get(key);
     if (!selection) {
       selection = selectRules(this.library, at, scenarios);
+      // Bounded: a server answers any day and scenario mix; the oldest selection goes first.
+      if (this.selections.size >= selectionsMax)
+        this.selections.delete(this.selections.keys().next().value ?? "");
       this.selections.set(key, selection);
     }
     return selection;
@@ -59,15 +65,10 @@ export class Evaluator {
    * Decides one dossier. `dossierDigest` may be passed when the caller computed it on reading the
    * dossier (the store does); otherwise it is computed here.
    */
-  evaluate(
-    dossier: Dossier,
-    at: IsoDate,
-    scenarios: readonly string[] = [],
-    dossierDigest?: string,
-  ): Decision {
+  evaluate(dossier: Dossier, at: IsoDate, scenarios: readonly string[] = [], digest?: string): Decision {
     const subject = {
       dossier,
-      dossierDigest: dossierDigest ?? canonicalDigest(dossier),
+      dossierDigest: digest ?? dossierDigest(dossier),
       product: this.product(dossier),
       at,
     };

@@ -84,7 +84,8 @@ function replayStatus(
   for (const [field, column] of fields) {
     const a = stored[column] ?? null;
     const b = incoming[field] ?? null;
-    if (String(a) !== String(b)) return `exists_with_different_${column}`;
+    if (String(a) !== String(b))
+      return `exists_with_different_${column.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)}`;
   }
   return "exists";
 }

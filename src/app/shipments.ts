@@ -3,10 +3,10 @@
 // write validates first, then applies in one SERIALIZABLE transaction with its audit entry; a
 // replayed client id answers `exists` or `exists_with_different_<field>` and changes nothing.
 import type { Tx } from "../adapters/db/store.ts";
-import { canonicalDigest } from "../core/digest.ts";
 import {
   type Dossier,
   type DossierInput,
+  dossierDigest,
   evidenceSchema,
   type Party,
   parseDossier,
@@ -524,7 +524,7 @@ export class ShipmentService {
     };
     const policy = capPolicyInForce(this.context.evaluator.rulesFor(at, scenarios), subject);
     if (policy) dossier.ledger = await ledgerView(tx, policy, order.doc.productId, at);
-    return { dossier, digest: canonicalDigest(dossier), policy };
+    return { dossier, digest: dossierDigest(dossier), policy };
   }
 
   private audit(tx: Tx, kind: string, payload: unknown) {

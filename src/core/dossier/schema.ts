@@ -4,6 +4,7 @@
 // are closed lists so that a rulebook can only name things a dossier can say.
 import { z } from "zod";
 import { chipSpecSchema } from "../classification/spec.ts";
+import { sha256Hex } from "../digest.ts";
 import { badInput, quote } from "../errors.ts";
 import { centsSchema, countrySchema, countSchema, isoDateSchema, unitsSchema } from "../shared.ts";
 import { reportIssues } from "../validation.ts";
@@ -218,6 +219,18 @@ export function parseDossier(input: unknown, source: string): Dossier {
   if (result.success) return result.data;
   const report = reportIssues(result.error.issues, () => "neither a catalog product `{id}` nor a `{spec}`");
   throw badInput(`dossier ${quote(source)} at ${quote(report.where)}`, report.why);
+}
+
+/**
+ * The digest of a dossier as validated: sha256 over its JSON in schema order (the schema fixes the
+ * order of every key and fills every default, so equal dossiers give equal text; bigints are
+ * decimal strings). RFC 8785 canonicalization would give the same guarantee at about ten times the
+ * cost, and this digest is taken on every evaluation.
+ */
+export function dossierDigest(dossier: Dossier): string {
+  return sha256Hex(
+    JSON.stringify(dossier, (_key, value: unknown) => (typeof value === "bigint" ? value.toString() : value)),
+  );
 }
 
 /** The JSON Schema published in docs/ (input side: money as digits or integers). */
