@@ -334,7 +334,7 @@ forEachDriver("evidence gates", (env) => {
     };
     expect((await evidence.recordImportApproval(approval)).status).toBe("created");
     expect((await evidence.recordImportApproval({ ...approval, approvedUnits: 5 })).status).toBe(
-      "exists_with_different_approvedUnits",
+      "exists_with_different_approved_units",
     );
     const time = { on: at, at: clock(), appendAudit };
     const store = env.store();

@@ -112,7 +112,7 @@ export function reportSubmit(result: SubmitResult, json: boolean | undefined): n
     printJson(result);
     return success ? exitCodes.ok : exitCodeByKind[kind];
   }
-  const what = `certificate ${quote(result.certificateId ?? "?")}`;
+  const what = result.certificateId ? `certificate ${quote(result.certificateId)}` : "certificate";
   if (!success) throw new SluiceError(kind, what, `${result.status}: ${result.detail}`, result.status);
   process.stdout.write(
     `${what}: ${result.status} (shipment ${result.shipmentId}, hash ${result.hash?.slice(0, 16)}…)\n`,
@@ -188,6 +188,10 @@ export function registerLab(program: Command): void {
         }),
       ),
     );
+  registerCertificates(lab);
+}
+
+function registerCertificates(lab: Command): void {
   lab
     .command("certify")
     .description("draw the sample of a stored shipment by the rule's plan and sign a certificate (prints it)")
