@@ -494,4 +494,32 @@ forEachDriver("evidence gates", (env) => {
     });
     expect((await verifyAudit(store)).ok).toBe(true);
   });
+
+  it("reverts a release through the shipment path's own revertRelease", async () => {
+    const store = env.store();
+    const evidence = service(store);
+    const chicago = generateKeyPairSync("ed25519");
+    expect((await evidence.registerLab(lab("lab-chicago", chicago))).status).toBe("created");
+    expect((await evidence.submitCertificate(certificate(2, "lab-chicago", chicago), { at })).status).toBe(
+      "ok",
+    );
+    await store.query("UPDATE shipments SET status = 'released' WHERE id = 'SHP-3'");
+    const shipmentService = new ShipmentService(shipmentContext(store, { clock }));
+    const result = await evidence.revokeLab(
+      { labId: "lab-chicago", reason: "lost accreditation", revokedOn: at },
+      (shipmentId, reason) => shipmentService.revertRelease(shipmentId, { reason }),
+    );
+    expect(result).toEqual({ status: "revoked", certificatesRevoked: 1, reverted: ["SHP-3"] });
+    const {
+      rows: [shipment],
+    } = await store.query<{ status: string }>("SELECT status FROM shipments WHERE id = 'SHP-3'");
+    expect(shipment?.status).toBe("planned");
+    const { rows: events } = await store.query<{ action: string; details: { reason: string } }>(
+      "SELECT action, details FROM shipment_events WHERE shipment_id = 'SHP-3'",
+    );
+    expect(events).toEqual([
+      { action: "revert", details: { reason: "lab lab-chicago revoked on 2026-02-01: lost accreditation" } },
+    ]);
+    expect((await verifyAudit(store)).ok).toBe(true);
+  });
 });

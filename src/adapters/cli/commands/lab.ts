@@ -120,10 +120,9 @@ export function reportSubmit(result: SubmitResult, json: boolean | undefined): n
   return exitCodes.ok;
 }
 
-/** The shipment service's revertRelease, once the shipment path provides it. */
-function revertReleaseOf(service: ShipmentService): RevertRelease | undefined {
-  const candidate = (service as ShipmentService & { revertRelease?: RevertRelease }).revertRelease;
-  return candidate ? candidate.bind(service) : undefined;
+/** Puts a released shipment back to planned through the shipment path (quota voided, licence restored). */
+function revertReleaseOf(service: ShipmentService): RevertRelease {
+  return (shipmentId, reason) => service.revertRelease(shipmentId, { reason });
 }
 
 export function registerLab(program: Command): void {
