@@ -32,6 +32,7 @@ import {
   shipmentTransition,
 } from "../core/shipments/model.ts";
 import { parseInput } from "../core/validation.ts";
+import { evidenceView, restoreApprovalTx, writeDownApprovalTx } from "./evidence.ts";
 import { screenParty } from "./screening-store.ts";
 import type { ShipmentContext } from "./shipment-context.ts";
 import { capPolicyInForce, ledgerView } from "./shipment-ledger.ts";
@@ -57,7 +58,8 @@ export interface ReleaseResult {
     | "decision_deny"
     | "exceeds_cap"
     | "licence_exhausted"
-    | "licence_expired";
+    | "licence_expired"
+    | "import_approval_refused";
   shipmentStatus: ShipmentStatus;
   decisionId?: string;
   decision?: Decision;
@@ -321,6 +323,18 @@ export class ShipmentService {
             decision,
           });
       }
+      // The Chinese import approval on record is written down by this shipment (none on record:
+      // the evaluation has already judged the approval filed as a document).
+      const time = { on: options.at, at: this.context.clock(), appendAudit: this.context.appendAudit };
+      const written = await writeDownApprovalTx(tx, order.id, shipmentId, shipment.quantityUnits, time);
+      if (!["ok", "exists", "no_approval"].includes(written.status)) {
+        throw new RollbackWith({
+          status: "import_approval_refused",
+          shipmentStatus: shipment.status,
+          decisionId,
+          decision,
+        });
+      }
       await rows.moveShipment(
         tx,
         shipment,
@@ -453,6 +467,11 @@ export class ShipmentService {
     if (undoesRelease && shipment.licenceId) {
       await rows.restoreLicence(tx, shipment.licenceId, BigInt(shipment.quantityUnits), shipment.valueCents);
     }
+    if (undoesRelease)
+      await restoreApprovalTx(tx, shipment.id, {
+        at: this.context.clock(),
+        appendAudit: this.context.appendAudit,
+      });
     const now = this.context.clock();
     await rows.moveShipment(tx, shipment, step.next, {}, now);
     const details = reason ? { reason } : {};
@@ -512,7 +531,13 @@ export class ShipmentService {
         ...(order.doc.usShippedUnits !== undefined ? { usShippedUnits: order.doc.usShippedUnits } : {}),
         ...(shipment ? { shipmentId: shipment.id } : {}),
       },
-      evidence: { ...order.evidence, ...(shipment?.evidence ?? {}) } as DossierInput["evidence"],
+      // Evidence records (certificates, duty entries, payments, approvals) take precedence over
+      // evidence filed as documents on the order or shipment.
+      evidence: {
+        ...order.evidence,
+        ...(shipment?.evidence ?? {}),
+        ...(await evidenceView(tx, order.id, shipment?.id ?? null)),
+      } as DossierInput["evidence"],
     };
     input.screening = await this.context.screenParties(tx, { exporter, consignee, endUser }, at);
     const dossier: Dossier = parseDossier(input, input.id);

@@ -38,6 +38,7 @@ const releaseExit: Record<ReleaseResult["status"], number> = {
   decision_deny: exitCodes.decisionDeny,
   licence_exhausted: exitCodes.decisionDeny,
   licence_expired: exitCodes.decisionDeny,
+  import_approval_refused: exitCodes.decisionDeny,
 };
 
 function registerParties(program: Command): void {
