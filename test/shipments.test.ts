@@ -2,9 +2,10 @@
 // → licence → shipment → release (quota reserved) → ship (posted) / cancel (voided), with replays,
 // illegal transitions and bad input that change nothing.
 import { expect, it } from "vitest";
-import { readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
+import { appendAudit, readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
+import { EvidenceService } from "../src/app/evidence.ts";
 import { shipmentContext } from "../src/app/shipment-context.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { SluiceError } from "../src/core/errors.ts";
@@ -247,6 +248,65 @@ forEachDriver("shipment releases undone", (env) => {
     expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
     await expectError(() => service.ship("SHP-2"), "illegal_transition", /cannot ship from status `expired`/);
     expect((await service.release("SHP-2", { at, eventId: "rel-c" })).status).toBe("released");
+    expect((await verifyAudit(env.store())).ok).toBe(true);
+  });
+});
+
+forEachDriver("shipment path with evidence records", (env) => {
+  it("writes the Chinese import approval down at release and restores it on cancel", async () => {
+    let counter = 0;
+    const context = shipmentContext(env.store(), { clock, newId: () => `r-${++counter}` });
+    const service = new ShipmentService(context);
+    const evidence = new EvidenceService({
+      store: env.store(),
+      evaluator: context.evaluator,
+      clock,
+      appendAudit,
+    });
+    for (const party of parties) await service.addParty(party);
+    await service.createOrder({ ...order, id: "ord-r", quantityUnits: 100, valueCents: "270000000" });
+    await context.ledger.usPost(capPolicyDefault, {
+      id: "us-r",
+      productId: "nvidia-h200-sxm",
+      units: 1000n,
+      shippedOn: "2026-01-20",
+    });
+    const { cnImportApproval: _fromDocument, ...rest } = example.evidence;
+    await service.setOrderEvidence("ord-r", rest);
+    const approval = {
+      id: "MOFCOM-R",
+      importerId: "alibaba-cloud",
+      importer: "Alibaba Cloud Computing Co., Ltd.",
+      authority: "MOFCOM",
+      approvedOn: "2026-01-28",
+      validFrom: "2026-01-28",
+      validTo: "2026-12-31",
+      approvedUnits: 150,
+      purpose: "commercial-cloud",
+    };
+    expect((await evidence.recordImportApproval(approval)).status).toBe("created");
+    expect((await service.apply("ord-r", { at, id: "app-r" })).decision.decision).toBe("approve");
+    await service.grantLicence({ id: "lic-r", applicationId: "app-r", expiresOn: "2027-01-31" });
+    await service.planShipment({
+      id: "SHP-R",
+      orderId: "ord-r",
+      quantityUnits: 100,
+      serials: [{ prefix: "R-", first: 1, last: 100 }],
+    });
+    await service.setShipmentEvidence("SHP-R", {
+      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: "SHP-R" },
+    });
+    const used = async () =>
+      (
+        await env
+          .store()
+          .query<{ used_units: bigint }>("SELECT used_units FROM cn_import_approvals WHERE id = 'MOFCOM-R'")
+      ).rows[0]?.used_units;
+
+    expect((await service.release("SHP-R", { at })).status).toBe("released");
+    expect(await used()).toBe(100n);
+    expect((await service.cancel("SHP-R", { reason: "buyer withdrew" })).status).toBe("cancelled");
+    expect(await used()).toBe(0n);
     expect((await verifyAudit(env.store())).ok).toBe(true);
   });
 });
