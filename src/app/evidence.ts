@@ -9,6 +9,7 @@ import { type appendAudit, toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, SluiceError } from "../core/errors.ts";
+import type { Decision } from "../core/evaluation/types.ts";
 import {
   type ApprovalInput,
   approvalInputSchema,
@@ -691,6 +692,10 @@ export interface HookTime {
   at: Date;
   appendAudit: typeof appendAudit;
 }
+
+/** True when the release decision passed an import-approval rule: its units must be written down. */
+export const approvalRequired = (decision: Pick<Decision, "findings">): boolean =>
+  decision.findings.some((finding) => finding.kind === "import-approval" && finding.status === "pass");
 
 /**
  * Writes `units` of a shipment down on an import approval of the order's consignee, with an audit

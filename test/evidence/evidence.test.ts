@@ -7,6 +7,7 @@ import { expect, it } from "vitest";
 import { appendAudit, auditHead, verifyAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import {
+  approvalRequired,
   EvidenceService,
   evidenceView,
   forfeitPayments,
@@ -355,7 +356,13 @@ forEachDriver("evidence gates", (env) => {
       approvalId: "MOFCOM-7",
     });
     expect(await snapshot(store)).toEqual(before);
-    // The rule says the same: SHP-2 would exhaust the approval.
+    // The rule says the same: SHP-2 would exhaust the approval (and then no write-down is due).
+    expect(approvalRequired(sharedEvaluator.evaluate(await dossierFor(store, "ord-1", "SHP-2"), at))).toBe(
+      false,
+    );
+    expect(approvalRequired(sharedEvaluator.evaluate(await dossierFor(store, "ord-1", "SHP-1"), at))).toBe(
+      true,
+    );
     const exhausted = finding(
       await dossierFor(store, "ord-1", "SHP-2"),
       "cn-import-2026-01-28.import-approval",
