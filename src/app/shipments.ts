@@ -32,7 +32,13 @@ import {
   shipmentTransition,
 } from "../core/shipments/model.ts";
 import { parseInput } from "../core/validation.ts";
-import { evidenceView, restoreApprovalTx, writeDownApprovalTx } from "./evidence.ts";
+import {
+  approvalRequired,
+  evidenceView,
+  forfeitPayments,
+  restoreApprovalTx,
+  writeDownApprovalTx,
+} from "./evidence.ts";
 import { screenParty } from "./screening-store.ts";
 import type { ShipmentContext } from "./shipment-context.ts";
 import { capPolicyInForce, ledgerView } from "./shipment-ledger.ts";
@@ -201,6 +207,11 @@ export class ShipmentService {
       );
       await rows.updateOrderStatus(tx, orderId, orderStatus, this.context.clock());
       await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision));
+      if (decision.decision === "deny") {
+        // The exporter's terms: a denial after payment forfeits it, never a silent refund.
+        const time = { at: this.context.clock(), appendAudit: this.context.appendAudit, on: options.at };
+        await forfeitPayments(tx, orderId, "licence-denied", { ...time, id: `${decisionId}:forfeit` });
+      }
       return { decisionId, orderStatus, decision };
     });
   }
@@ -326,7 +337,9 @@ export class ShipmentService {
       // The Chinese import approval on record is written down by this shipment (none on record:
       // the evaluation has already judged the approval filed as a document).
       const time = { on: options.at, at: this.context.clock(), appendAudit: this.context.appendAudit };
-      const written = await writeDownApprovalTx(tx, order.id, shipmentId, shipment.quantityUnits, time);
+      const written = approvalRequired(decision)
+        ? await writeDownApprovalTx(tx, order.id, shipmentId, shipment.quantityUnits, time)
+        : { status: "no_approval" };
       if (!["ok", "exists", "no_approval"].includes(written.status)) {
         throw new RollbackWith({
           status: "import_approval_refused",
