@@ -2,6 +2,7 @@
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
 import type { Store } from "../../src/adapters/db/store.ts";
+import { partyReview } from "../../src/app/screening-store.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
@@ -30,6 +31,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
       await built.addParty({ ...exporter, id: "nvidia" });
       const certifications = [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])];
       await built.addParty({ ...consignee, id: importerParty, certifications });
+      await built.addParty({ id: "m-huawei", name: "Huawei Device Co., Ltd.", country: "CN" });
       await context.ledger.usPost(capPolicyDefault, {
         id: "matrix-us",
         productId: "nvidia-h200-sxm",
@@ -94,7 +96,32 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     return shipment.id;
   };
 
+  const huaweiHit = async () => {
+    await service();
+    const review = await partyReview(store(), "m-huawei", clock());
+    const hit = review?.review.hits[0]?.hit;
+    if (!hit) throw new Error("sample party m-huawei has no screening hit");
+    return hit;
+  };
+
   return {
+    "get /v1/parties/{id}/screening": async () => {
+      await service();
+      return { path: `/v1/parties/${importerParty}/screening` };
+    },
+    "post /v1/dispositions": async () => {
+      const hit = await huaweiHit();
+      const body = {
+        partyId: "m-huawei",
+        listId: hit.listId,
+        entryId: hit.entryId,
+        decision: "false_positive",
+        reason: "matrix sample",
+        decidedBy: "matrix",
+      };
+      return { path: "/v1/dispositions", body: { ...body, id: next("m-disp") } };
+    },
+    "get /v1/dispositions": async () => ({ path: "/v1/dispositions?party=m-huawei" }),
     "post /v1/parties": async () => ({
       path: "/v1/parties",
       body: { id: next("m-party"), name: "Matrix Party", country: "US" },

@@ -94,6 +94,48 @@ forEachDriver("shipment routes", (env) => {
     });
   });
 
+  it("shows a held party's screening hit, records a disposition, and the application then passes screening", async () => {
+    const screening = await get("/v1/parties/huawei-device/screening", "exporter");
+    expect(screening.status).toBe(200);
+    const hit = (
+      screening.body.review as {
+        hits: { hit: { listId: string; entryId: string; explanation: { summary: string } } }[];
+      }
+    ).hits[0]?.hit;
+    expect(hit?.explanation.summary).toMatch(/huawei/i);
+    const disposition = {
+      id: "disp-1",
+      partyId: "huawei-device",
+      listId: hit?.listId,
+      entryId: hit?.entryId,
+      decision: "true_match",
+      reason: "listed affiliate",
+      decidedBy: "compliance officer",
+    };
+    const recorded = await api.request("/v1/dispositions", {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: disposition,
+    });
+    expect(recorded.status).toBe(201);
+    const importer = await api.request("/v1/dispositions", {
+      method: "POST",
+      token: api.tokens.importer,
+      body: disposition,
+    });
+    expect(importer.status).toBe(403);
+    const applied = await api.request("/v1/orders/ord-huawei-1/applications", {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: { at: "2026-02-02" },
+    });
+    // A true match denies: the restricted-parties rule fails.
+    expect(await applied.json()).toMatchObject({
+      orderStatus: "denied",
+      decision: { decidingRuleIds: ["us-bis-2026.restricted-parties"] },
+    });
+  });
+
   it("rejects a bad order with a 400 problem naming the field, and writes nothing", async () => {
     const before = ids((await get("/v1/orders?limit=200")).body).length;
     const bad = await api.request("/v1/orders", {

@@ -43,6 +43,8 @@ const expectedTable: Record<Action, string> = {
   "shipments.cancel": "xx......",
   "certificates.read": "xxx.xxxx",
   "certificates.write": "x.x.....",
+  "screenings.read": "xx..x.xx",
+  "dispositions.write": "xx......",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

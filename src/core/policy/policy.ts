@@ -45,6 +45,8 @@ export const actions = [
   "shipments.cancel",
   "certificates.read",
   "certificates.write",
+  "screenings.read",
+  "dispositions.write",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -86,6 +88,8 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "shipments.cancel": ["admin", "exporter"],
   "certificates.read": [...readAll, "lab"],
   "certificates.write": ["admin", "lab"],
+  "screenings.read": ["admin", "exporter", "us-regulator", "customs", "auditor"],
+  "dispositions.write": ["admin", "exporter"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

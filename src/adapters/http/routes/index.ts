@@ -7,6 +7,7 @@ import { registerHealth } from "./health.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
+import { registerScreeningWorkflow } from "./screening-workflow.ts";
 import { registerShipments } from "./shipments.ts";
 import { registerTokens } from "./tokens.ts";
 import type { RouteModule } from "./types.ts";
@@ -17,6 +18,7 @@ export const routeModules: RouteModule[] = [
   registerEvaluate,
   registerRulebooks,
   registerScreening,
+  registerScreeningWorkflow,
   registerShipments,
   registerAudit,
   registerQuota,
