@@ -5,6 +5,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Product, parseCatalog } from "../core/catalog/catalog.ts";
+import { classify } from "../core/classification/classify.ts";
 import { badInput, notFound, quote } from "../core/errors.ts";
 
 export const defaultDataDir = fileURLToPath(new URL("../../data/", import.meta.url));
@@ -51,4 +52,25 @@ export function loadCatalog(dir: string = defaultDataDir): Catalog {
   const catalog = catalogOf(parseCatalog(text, `catalog ${quote(file)}`));
   cache.set(dir, catalog);
   return catalog;
+}
+
+/** One catalog row as lists show it (CLI `products`, GET /v1/products): figures and conclusions. */
+export function productRow(product: Product) {
+  const c = classify(product.spec);
+  return {
+    id: product.id,
+    vendor: product.vendor,
+    name: product.name,
+    family: product.family,
+    status: product.status,
+    domestic: product.domestic,
+    tpp: c.tpp,
+    tppPrecision: c.tppPrecision,
+    eccn: c.eccn,
+    eccnIndeterminate: c.eccnIndeterminate,
+    bisBoxEligible: c.bisBox.eligible,
+    section232Band: c.section232Band,
+    safeChipsActAdvanced: c.safeChipsActAdvanced,
+    safeChipsActIndeterminate: c.safeChipsActIndeterminate,
+  };
 }

@@ -38,3 +38,17 @@ export function loadRulebooks(dir: string = defaultRulebookDir): Rulebook[] {
   cache.set(dir, books);
   return books;
 }
+
+/** A rulebook as lists show it (CLI and API): identity, dates, citation, rule ids, file and hash. */
+export const bookSummary = (book: Rulebook) => ({
+  id: book.id,
+  version: book.version,
+  title: book.title,
+  jurisdiction: book.jurisdiction,
+  scenario: book.scenario,
+  effective: book.effective,
+  citation: book.citation,
+  rules: book.rules.map((rule) => rule.id),
+  file: book.fileName,
+  contentHash: book.contentHash,
+});

@@ -2,7 +2,7 @@
 // ECCN, BIS box, §232 band and SAFE Chips Act test with reasons, and the catalog as a table.
 // Bad input (unknown product, malformed or invalid spec) exits 2 with one `error:` line.
 import type { Command } from "commander";
-import { type Catalog, loadCatalog } from "../../../app/catalog.ts";
+import { type Catalog, loadCatalog, productRow } from "../../../app/catalog.ts";
 import type { Product } from "../../../core/catalog/catalog.ts";
 import { classify, formatFigure } from "../../../core/classification/classify.ts";
 import { parseChipSpec } from "../../../core/classification/spec.ts";
@@ -54,27 +54,6 @@ export function formatClassification(spec: ChipSpec, c: Classification, product:
     "reasons:",
     ...c.reasons.map((reason) => `  - ${reason}`),
   ].join("\n");
-}
-
-/** One catalog row for `products`. */
-function productRow(product: Product) {
-  const c = classify(product.spec);
-  return {
-    id: product.id,
-    vendor: product.vendor,
-    name: product.name,
-    family: product.family,
-    status: product.status,
-    domestic: product.domestic,
-    tpp: c.tpp,
-    tppPrecision: c.tppPrecision,
-    eccn: c.eccn,
-    eccnIndeterminate: c.eccnIndeterminate,
-    bisBoxEligible: c.bisBox.eligible,
-    section232Band: c.section232Band,
-    safeChipsActAdvanced: c.safeChipsActAdvanced,
-    safeChipsActIndeterminate: c.safeChipsActIndeterminate,
-  };
 }
 
 /** A plain text table, columns padded to their widest cell; `right` lists right-aligned columns. */

@@ -3,7 +3,7 @@
 import type { Command } from "commander";
 import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
+import { bookSummary, loadRulebooks } from "../../../app/rulebooks.ts";
 import { parseDossier } from "../../../core/dossier/schema.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import type { Decision, Finding } from "../../../core/evaluation/types.ts";
@@ -11,6 +11,7 @@ import { inForceOn, type RuleInForce, selectRules } from "../../../core/rulebook
 import type { Rule, Rulebook } from "../../../core/rulebook/schema.ts";
 import { isIsoDate } from "../../../core/shared.ts";
 import { action, printJson, println, readJsonInput } from "../io.ts";
+import { serve } from "../remote.ts";
 
 export const exitCodeByDecision = {
   approve: exitCodes.ok,
@@ -52,46 +53,44 @@ export function formatDecision(decision: Decision, verbose = false): string {
   return lines.join("\n");
 }
 
+interface EvaluateOptions {
+  at?: string;
+  scenario: string[];
+  verbose?: boolean;
+  json?: boolean;
+}
+
+function reportDecision(decision: Decision, options: EvaluateOptions): number {
+  if (options.json) printJson(decision);
+  else println(formatDecision(decision, options.verbose));
+  return exitCodeByDecision[decision.decision];
+}
+
 function registerEvaluate(program: Command): void {
-  program
+  const command = program
     .command("evaluate")
     .description("decide a shipment application (dossier) under the rulebooks in force on a day")
     .argument("<dossier>", "dossier JSON file, or - for stdin")
     .option("--at <date>", "evaluate as of this day (default: the dossier's submittedOn, else today)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
     .option("--verbose", "also list rules that do not apply")
-    .option("--json", "print the decision as JSON")
-    .action(
-      action(
-        (file: string, options: { at?: string; scenario: string[]; verbose?: boolean; json?: boolean }) => {
-          const at = checkDate(options.at, "--at");
-          const dossier = parseDossier(readJsonInput(file), file);
-          const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
-          const decision = evaluator.evaluate(
-            dossier,
-            at ?? dossier.submittedOn ?? today(),
-            options.scenario,
-          );
-          if (options.json) printJson(decision);
-          else println(formatDecision(decision, options.verbose));
-          return exitCodeByDecision[decision.decision];
-        },
-      ),
-    );
+    .option("--json", "print the decision as JSON");
+  serve(
+    command,
+    (file: string, options: EvaluateOptions) => {
+      const at = checkDate(options.at, "--at");
+      const dossier = parseDossier(readJsonInput(file), file);
+      const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
+      const decision = evaluator.evaluate(dossier, at ?? dossier.submittedOn ?? today(), options.scenario);
+      return reportDecision(decision, options);
+    },
+    async (remote, file: string, options: EvaluateOptions) => {
+      const at = checkDate(options.at, "--at");
+      const body = { dossier: readJsonInput(file), scenarios: options.scenario, ...(at ? { at } : {}) };
+      return reportDecision((await remote.post("/v1/evaluate", body)) as Decision, options);
+    },
+  );
 }
-
-const bookSummary = (book: Rulebook) => ({
-  id: book.id,
-  version: book.version,
-  title: book.title,
-  jurisdiction: book.jurisdiction,
-  scenario: book.scenario,
-  effective: book.effective,
-  citation: book.citation,
-  rules: book.rules.map((rule) => rule.id),
-  file: book.fileName,
-  contentHash: book.contentHash,
-});
 
 function registerRulebooks(program: Command): void {
   program

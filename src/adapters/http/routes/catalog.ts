@@ -2,7 +2,7 @@
 // paginated), GET /v1/products/{id}/classification. Same JSON as `sluice classify --json` and
 // `sluice products --json`.
 import { createRoute, z } from "@hono/zod-openapi";
-import type { Product } from "../../../core/catalog/catalog.ts";
+import { productRow } from "../../../app/catalog.ts";
 import { classify } from "../../../core/classification/classify.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
 import { guarded } from "../auth.ts";
@@ -37,26 +37,6 @@ const productRowSchema = z.object({
   safeChipsActAdvanced: z.boolean(),
   safeChipsActIndeterminate: z.boolean(),
 });
-
-function productRow(product: Product): z.output<typeof productRowSchema> {
-  const c = classify(product.spec);
-  return {
-    id: product.id,
-    vendor: product.vendor,
-    name: product.name,
-    family: product.family,
-    status: product.status,
-    domestic: product.domestic,
-    tpp: c.tpp,
-    tppPrecision: c.tppPrecision,
-    eccn: c.eccn,
-    eccnIndeterminate: c.eccnIndeterminate,
-    bisBoxEligible: c.bisBox.eligible,
-    section232Band: c.section232Band,
-    safeChipsActAdvanced: c.safeChipsActAdvanced,
-    safeChipsActIndeterminate: c.safeChipsActIndeterminate,
-  };
-}
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 

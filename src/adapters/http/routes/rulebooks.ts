@@ -2,26 +2,13 @@
 // every book) and GET /v1/rules/{id} (a rule with its book and the scenarios that change it).
 // Same JSON as `sluice rulebooks --json` and `sluice rules explain --json`.
 import { createRoute, z } from "@hono/zod-openapi";
+import { bookSummary } from "../../../app/rulebooks.ts";
 import { notFound, quote } from "../../../core/errors.ts";
 import { inForceOn } from "../../../core/rulebook/load.ts";
-import type { Rulebook } from "../../../core/rulebook/schema.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import type { RouteModule } from "./types.ts";
-
-export const bookSummary = (book: Rulebook) => ({
-  id: book.id,
-  version: book.version,
-  title: book.title,
-  jurisdiction: book.jurisdiction,
-  scenario: book.scenario,
-  effective: book.effective,
-  citation: book.citation,
-  rules: book.rules.map((rule) => rule.id),
-  file: book.fileName,
-  contentHash: book.contentHash,
-});
 
 const bookSchema = z.looseObject({
   id: z.string(),
