@@ -305,6 +305,7 @@ forEachDriver("screening store: workflow", ({ store }) => {
           entryId: "t-1",
           name: "Zhongshan Aurora Photonics Co Ltd",
           score: 1,
+          explanation: expect.stringContaining("aurora→aurora (exact 1.00)"),
         },
         {
           party: "endUser",
@@ -312,6 +313,7 @@ forEachDriver("screening store: workflow", ({ store }) => {
           entryId: "t-1",
           name: "Zhongshan Aurora Photonics Co Ltd",
           score: 1,
+          explanation: expect.stringContaining("aurora→aurora (exact 1.00)"),
         },
       ],
     });
