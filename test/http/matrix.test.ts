@@ -5,6 +5,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
 import { type Api, exampleDossier, h200Spec, startApi } from "./support.ts";
 
@@ -19,6 +20,7 @@ const storeNow = (): Store => {
 /** A valid request per operation; setup steps use the admin token (or the use cases directly). */
 const samples: Record<string, Sample> = {
   ...shipmentSamples(storeNow),
+  ...evidenceSamples(storeNow),
   "post /v1/classify": async () => ({ path: "/v1/classify", body: h200Spec }),
   "get /v1/products": async () => ({ path: "/v1/products?limit=3" }),
   "get /v1/products/{id}/classification": async () => ({

@@ -45,6 +45,12 @@ const expectedTable: Record<Action, string> = {
   "certificates.write": "x.x.....",
   "screenings.read": "xx..x.xx",
   "dispositions.write": "xx......",
+  "labs.write": "x...x...",
+  "duty.write": "x.....x.",
+  "payments.write": "xx......",
+  "approvals.write": "x....x..",
+  "customs.write": "x....xx.",
+  "evidence.read": "xx..xxxx",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({
@@ -74,6 +80,7 @@ describe("policy table", () => {
     for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
     expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([
       "licences.write",
+      "labs.write",
     ]);
   });
 });

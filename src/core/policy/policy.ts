@@ -47,6 +47,12 @@ export const actions = [
   "certificates.write",
   "screenings.read",
   "dispositions.write",
+  "labs.write",
+  "duty.write",
+  "payments.write",
+  "approvals.write",
+  "customs.write",
+  "evidence.read",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -90,6 +96,12 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "certificates.write": ["admin", "lab"],
   "screenings.read": ["admin", "exporter", "us-regulator", "customs", "auditor"],
   "dispositions.write": ["admin", "exporter"],
+  "labs.write": ["admin", "us-regulator"],
+  "duty.write": ["admin", "customs"],
+  "payments.write": ["admin", "exporter"],
+  "approvals.write": ["admin", "cn-authority"],
+  "customs.write": ["admin", "customs", "cn-authority"],
+  "evidence.read": readAll,
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

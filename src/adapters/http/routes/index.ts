@@ -3,6 +3,7 @@
 import { registerAudit } from "./audit.ts";
 import { registerCatalog } from "./catalog.ts";
 import { registerEvaluate } from "./evaluate.ts";
+import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
@@ -20,6 +21,7 @@ export const routeModules: RouteModule[] = [
   registerScreening,
   registerScreeningWorkflow,
   registerShipments,
+  registerEvidence,
   registerAudit,
   registerQuota,
   registerTokens,

@@ -1,0 +1,322 @@
+// The evidence records over HTTP, each for its role: labs registered and revoked (a revocation puts
+// the released shipments relying on the lab back to planned through the shipment path), signed lab
+// certificates (a lab submits and reads its own only), Section 232 entries and duty payments,
+// invoices and payments, Chinese import approvals, domestic purchases, customs events, and an
+// order's evidence section as built from these records. Bodies are validated by the use cases'
+// own schemas (the route checks them for the 400 and the docs; the raw body goes to the use case so
+// money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
+// fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
+// EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it.
+import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
+import * as ev from "../../../app/evidence-rows.ts";
+import { shipmentContext } from "../../../app/shipment-context.ts";
+import * as rows from "../../../app/shipment-rows.ts";
+import { ShipmentService } from "../../../app/shipments.ts";
+import { notFound, quote, SluiceError } from "../../../core/errors.ts";
+import {
+  approvalInputSchema,
+  customsEventInputSchema,
+  domesticPurchaseInputSchema,
+} from "../../../core/evidence/approvals.ts";
+import { readCertificate } from "../../../core/evidence/checks.ts";
+import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evidence/duty.ts";
+import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
+import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
+import type { Action } from "../../../core/policy/policy.ts";
+import { appendAudit } from "../../db/audit.ts";
+import { authorizeObject, guarded } from "../auth.ts";
+import type { AppEnv, AppServices } from "../context.ts";
+import { recordIdempotent } from "../idempotency.ts";
+import { sendJson, toJsonText } from "../json.ts";
+import type { Api, RouteModule } from "./types.ts";
+
+const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
+const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
+const idParams = z.object({ id: z.string().min(1).max(128) });
+const anyObject = z.looseObject({});
+
+const route = <M extends "get" | "post", P extends string, R extends NonNullable<RouteConfig["request"]>>(
+  method: M,
+  path: P,
+  action: Action,
+  summary: string,
+  request: R,
+) =>
+  createRoute({
+    method,
+    path,
+    tags: ["evidence"],
+    summary,
+    ...guarded(action),
+    request,
+    responses: {
+      200: { description: "on file already (a replay), or the record", ...json(anyObject) },
+      201: { description: "recorded", ...json(anyObject) },
+      404: { description: "not found (or not yours)" },
+      409: { description: "refused: the problem's code is the status (nothing was written)" },
+    },
+  });
+
+const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
+
+const services = new WeakMap<AppServices, { evidence: EvidenceService; shipments: ShipmentService }>();
+function servicesOf(app: AppServices) {
+  let built = services.get(app);
+  if (!built) {
+    const context = shipmentContext(app.store, {
+      clock: app.clock,
+      evaluator: app.evaluator,
+      catalog: app.catalog,
+    });
+    built = {
+      evidence: new EvidenceService({
+        store: app.store,
+        evaluator: app.evaluator,
+        clock: app.clock,
+        appendAudit,
+      }),
+      shipments: new ShipmentService(context),
+    };
+    services.set(app, built);
+  }
+  return built;
+}
+
+/** A status that is neither created nor a plain replay: a 409 problem coded by the status. */
+const refused = (what: string, status: string, why = status.replaceAll("_", " ")) =>
+  new SluiceError("conflict", what, why, status);
+
+/**
+ * Answers a write: created → 201, exists → 200, anything else → a 409 problem (nothing written,
+ * nothing recorded). The answer is recorded under the request's Idempotency-Key.
+ */
+async function answer<R extends { status: string }>(
+  c: Context<AppEnv>,
+  app: AppServices,
+  what: string,
+  result: R,
+) {
+  if (result.status !== "created" && result.status !== "exists" && result.status !== "revoked")
+    throw refused(what, result.status);
+  const status = result.status === "exists" ? 200 : 201;
+  const value = plain(result);
+  if (c.get("idempotency"))
+    await app.store.transaction((tx) => recordIdempotent(c, tx, status, value, app.clock()));
+  return sendJson(c, value, status);
+}
+
+function registerLabs(api: Api, app: AppServices): void {
+  api.openapi(
+    route("post", "/v1/labs", "labs.write", "register a qualified lab with its Ed25519 public key", {
+      ...body(labInputSchema),
+    }),
+    async (c) => {
+      const result = await servicesOf(app).evidence.registerLab(await c.req.json());
+      return answer(c, app, `lab ${quote(result.labId)}`, result);
+    },
+  );
+  api.openapi(
+    route(
+      "post",
+      "/v1/labs/{id}/revoke",
+      "labs.write",
+      "revoke a lab: its certificates on unshipped lots lapse and releases relying on it are reverted",
+      { params: idParams, ...body(labRevocationSchema.omit({ labId: true })) },
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { evidence, shipments } = servicesOf(app);
+      const raw = (await c.req.json()) as Record<string, unknown>;
+      const result = await evidence.revokeLab({ ...raw, labId: id }, (shipmentId, reason) =>
+        shipments.revertRelease(shipmentId, { reason }),
+      );
+      return answer(c, app, `revocation of lab ${quote(id)}`, { labId: id, ...result });
+    },
+  );
+}
+
+/** ok and exists succeed; malformed is bad input; any other check status is a 409 problem. */
+function certificateRefusal(result: SubmitResult): SluiceError {
+  const what = result.certificateId ? `certificate ${quote(result.certificateId)}` : "certificate";
+  const kind = result.status === "malformed" ? "bad_input" : "conflict";
+  return new SluiceError(kind, what, `${result.status}: ${result.detail}`, result.status);
+}
+
+function registerCertificates(api: Api, app: AppServices): void {
+  api.openapi(
+    route(
+      "post",
+      "/v1/certificates",
+      "certificates.write",
+      "submit a signed lab certificate (as `sluice lab certify` prints it); a lab submits its own only",
+      { ...body(anyObject) },
+    ),
+    async (c) => {
+      const input: unknown = await c.req.json();
+      const read = readCertificate(input);
+      if (read.status === "ok") {
+        const labId = read.signed.certificate.labId;
+        authorizeObject(
+          c.get("principal"),
+          "certificates.write",
+          { parties: { lab: labId } },
+          `lab ${quote(labId)}`,
+        );
+      }
+      const result = await servicesOf(app).evidence.submitCertificate(input);
+      if (result.status !== "ok" && result.status !== "exists") throw certificateRefusal(result);
+      const status = result.status === "ok" ? 201 : 200;
+      const value = plain(result);
+      if (c.get("idempotency"))
+        await app.store.transaction((tx) => recordIdempotent(c, tx, status, value, app.clock()));
+      return sendJson(c, value, status);
+    },
+  );
+  api.openapi(
+    route(
+      "get",
+      "/v1/certificates/{id}",
+      "certificates.read",
+      "one certificate on file (a lab sees its own)",
+      {
+        params: idParams,
+      },
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const certificate = await app.store.transaction((tx) => ev.loadCertificate(tx, id));
+      if (!certificate) throw notFound(`certificate ${quote(id)}`);
+      authorizeObject(
+        c.get("principal"),
+        "certificates.read",
+        { parties: { lab: certificate.labId } },
+        `certificate ${quote(id)}`,
+      );
+      return sendJson(c, certificate);
+    },
+  );
+}
+
+function registerDutyAndPayments(api: Api, app: AppServices): void {
+  api.openapi(
+    route(
+      "post",
+      "/v1/duty-entries",
+      "duty.write",
+      "record a lot's US entry under Section 232 (band from the product, duty at the rate in force)",
+      { ...body(dutyEntryInputSchema) },
+    ),
+    async (c) => {
+      const result = await servicesOf(app).evidence.recordDutyEntry(await c.req.json());
+      return answer(c, app, `duty entry ${quote(result.entryId)}`, result);
+    },
+  );
+  api.openapi(
+    route("post", "/v1/duty-entries/{id}/payments", "duty.write", "record a payment of an entry's duty", {
+      params: idParams,
+      ...body(dutyPaymentInputSchema.omit({ entryId: true })),
+    }),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const raw = (await c.req.json()) as Record<string, unknown>;
+      const result = await servicesOf(app).evidence.payDuty({ ...raw, entryId: id });
+      return answer(c, app, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
+    },
+  );
+  api.openapi(
+    route("post", "/v1/invoices", "payments.write", "record the invoice of an order", {
+      ...body(invoiceInputSchema),
+    }),
+    async (c) => {
+      const result = await servicesOf(app).evidence.invoice(await c.req.json());
+      return answer(c, app, `invoice ${quote(result.invoiceId)}`, result);
+    },
+  );
+  api.openapi(
+    route(
+      "post",
+      "/v1/payments",
+      "payments.write",
+      "record a payment (or collateral, insurance) on an order",
+      {
+        ...body(paymentInputSchema),
+      },
+    ),
+    async (c) => {
+      const result = await servicesOf(app).evidence.pay(await c.req.json());
+      return answer(c, app, `payment ${quote(result.paymentId)}`, result);
+    },
+  );
+}
+
+function registerChina(api: Api, app: AppServices): void {
+  api.openapi(
+    route("post", "/v1/import-approvals", "approvals.write", "record a Chinese import approval", {
+      ...body(approvalInputSchema),
+    }),
+    async (c) => {
+      const result = await servicesOf(app).evidence.recordImportApproval(await c.req.json());
+      return answer(c, app, `import approval ${quote(result.approvalId)}`, result);
+    },
+  );
+  api.openapi(
+    route(
+      "post",
+      "/v1/domestic-purchases",
+      "approvals.write",
+      "record an importer's purchase of domestic chips",
+      { ...body(domesticPurchaseInputSchema) },
+    ),
+    async (c) => {
+      const result = await servicesOf(app).evidence.recordDomesticPurchase(await c.req.json());
+      return answer(c, app, `domestic purchase ${quote(result.purchaseId)}`, result);
+    },
+  );
+  api.openapi(
+    route(
+      "post",
+      "/v1/customs-events",
+      "customs.write",
+      "record customs clearance or rejection of a shipped lot",
+      {
+        ...body(customsEventInputSchema),
+      },
+    ),
+    async (c) => {
+      const result = await servicesOf(app).evidence.recordCustomsEvent(await c.req.json());
+      return answer(c, app, `customs event ${quote(result.eventId)}`, result);
+    },
+  );
+}
+
+function registerView(api: Api, app: AppServices): void {
+  api.openapi(
+    route(
+      "get",
+      "/v1/orders/{id}/evidence-records",
+      "evidence.read",
+      "an order's evidence section as built from the records (optionally for one of its shipments)",
+      { params: idParams, query: z.object({ shipment: z.string().min(1).max(128).optional() }) },
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { shipment } = c.req.valid("query");
+      if (shipment !== undefined) {
+        const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
+        if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
+      }
+      const evidence = await servicesOf(app).evidence.view(id, shipment ?? null);
+      return sendJson(c, { orderId: id, shipmentId: shipment ?? null, evidence: plain(evidence) });
+    },
+  );
+}
+
+export const registerEvidence: RouteModule = (api, app) => {
+  registerLabs(api, app);
+  registerCertificates(api, app);
+  registerDutyAndPayments(api, app);
+  registerChina(api, app);
+  registerView(api, app);
+};

@@ -1,0 +1,229 @@
+// Sample requests for the evidence routes in the route × role matrix. Each call builds what its
+// request needs (a fresh order, shipment, lab, duty entry or certificate) through the use cases,
+// so every allowed role gets a request that can succeed. The sample lab is `us-test-lab`, the lab
+// token's party, so a lab token sees the certificates it reads here.
+import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
+import { appendAudit } from "../../src/adapters/db/audit.ts";
+import type { Store } from "../../src/adapters/db/store.ts";
+import { EvidenceService } from "../../src/app/evidence.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
+import { ShipmentService } from "../../src/app/shipments.ts";
+import { keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
+import { draftCertificate } from "../../src/core/evidence/issue.ts";
+import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import type { SerialRange } from "../../src/core/shipments/model.ts";
+import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
+import { clock, importerParty, labParty } from "./support.ts";
+
+type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
+
+const example = exampleJson("h200-alibaba-approvable.json") as {
+  parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
+  evidence: Record<string, unknown>;
+};
+const pem = (key: KeyObject) => key.export({ type: "spki", format: "pem" }).toString();
+
+/** A lab registration body with a fresh key pair (or the one given). */
+export const labBody = (id: string, keys = generateKeyPairSync("ed25519")) => ({
+  id,
+  name: `${id} Test Laboratory`,
+  headquartersCountry: "US",
+  publicKey: pem(keys.publicKey),
+  qualifiedFrom: "2026-01-15",
+});
+
+/** A certificate of `shipment` by `labId`, signed with `keys` (measured as an H200). */
+export function signedCertificate(
+  id: string,
+  labId: string,
+  keys: { publicKey: KeyObject; privateKey: KeyObject },
+  shipment: { id: string; quantityUnits: number; serials: SerialRange[] },
+  evidence: EvidenceService,
+) {
+  const testedOn = "2026-01-29";
+  const body = draftCertificate({
+    id,
+    labId,
+    keyId: keyIdOf(keys.publicKey),
+    shipment: { ...shipment, productId: "nvidia-h200-sxm" },
+    nonce: randomBytes(16).toString("hex"),
+    testCountry: "US",
+    testedOn,
+    measured: { denseTops: { fp8: 1979, fp16: 989.5 }, dramBandwidthGBs: 4800 },
+    plan: evidence.certificateRules(testedOn).samplingPlan,
+  });
+  return signCertificate(body, keys.privateKey);
+}
+
+export const sampleOrder = (id: string) => ({
+  id,
+  productId: "nvidia-h200-sxm",
+  quantityUnits: 10,
+  valueCents: "27000000",
+  exporterId: "nvidia",
+  consigneeId: importerParty,
+  endUserId: importerParty,
+  route: { origin: "TW", exportFrom: "US", destination: "CN" },
+  endUse: { purpose: "commercial-cloud" },
+  usShippedUnits: 1000,
+});
+
+export function evidenceSamples(store: () => Store): Record<string, Sample> {
+  let counter = 0;
+  let ready: Promise<{ shipments: ShipmentService; evidence: EvidenceService }> | undefined;
+  let readyFor: Store | undefined;
+  const labKeys = generateKeyPairSync("ed25519");
+  const next = (prefix: string) => `${prefix}-${++counter}`;
+  const services = () => {
+    if (readyFor !== store()) ready = undefined;
+    readyFor = store();
+    ready ??= (async () => {
+      const context = shipmentContext(store(), { clock });
+      const shipments = new ShipmentService(context);
+      const evidence = new EvidenceService({
+        store: store(),
+        evaluator: sharedEvaluator,
+        clock,
+        appendAudit,
+      });
+      const { exporter, consignee, endUser } = example.parties;
+      await shipments.addParty({ ...exporter, id: "nvidia" });
+      const certifications = [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])];
+      await shipments.addParty({ ...consignee, id: importerParty, certifications });
+      await context.ledger.usPost(capPolicyDefault, {
+        id: "matrix-evidence-us",
+        productId: "nvidia-h200-sxm",
+        units: 1_000_000n,
+        shippedOn: "2026-01-20",
+      });
+      await evidence.registerLab(labBody(labParty, labKeys));
+      return { shipments, evidence };
+    })();
+    return ready;
+  };
+  const newOrder = async () => {
+    const id = next("e-ord");
+    await (await services()).shipments.createOrder(sampleOrder(id));
+    return id;
+  };
+  const planned = async () => {
+    const { shipments } = await services();
+    const orderId = await newOrder();
+    await shipments.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+    await shipments.grantLicence({
+      id: `${orderId}:lic`,
+      applicationId: `${orderId}:app`,
+      expiresOn: "2027-01-31",
+    });
+    const id = next("e-shp");
+    const serials = [{ prefix: `${id}-`, first: 1, last: 10 }];
+    await shipments.planShipment({ id, orderId, quantityUnits: 10, serials });
+    return { orderId, id, quantityUnits: 10, serials };
+  };
+  const shipped = async () => {
+    const shipment = await planned();
+    const { shipments } = await services();
+    await shipments.setOrderEvidence(shipment.orderId, example.evidence);
+    await shipments.setShipmentEvidence(shipment.id, {
+      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: shipment.id },
+    });
+    const result = await shipments.release(shipment.id, { at: "2026-02-01" });
+    if (result.status !== "released")
+      throw new Error(`sample release: ${JSON.stringify(result).slice(0, 1500)}`);
+    await shipments.ship(shipment.id, {});
+    return shipment.id;
+  };
+  const certificateFor = async () => {
+    const shipment = await planned();
+    return signedCertificate(next("e-cert"), labParty, labKeys, shipment, (await services()).evidence);
+  };
+  const dutyEntry = async () => {
+    const shipment = await planned();
+    const id = next("e-entry");
+    const result = await (await services()).evidence.recordDutyEntry({
+      id,
+      shipmentId: shipment.id,
+      enteredOn: "2026-01-30",
+      htsCode: "8471.50",
+      enteredValueCents: "27000000",
+    });
+    if (result.dutyOwedCents <= 0n) throw new Error("sample duty entry owes no duty");
+    return id;
+  };
+
+  return {
+    "post /v1/labs": async () => ({ path: "/v1/labs", body: labBody(next("e-lab")) }),
+    "post /v1/labs/{id}/revoke": async () => {
+      const id = next("e-lab");
+      await (await services()).evidence.registerLab(labBody(id));
+      return { path: `/v1/labs/${id}/revoke`, body: { reason: "matrix sample", revokedOn: "2026-02-01" } };
+    },
+    "post /v1/certificates": async () => ({ path: "/v1/certificates", body: await certificateFor() }),
+    "get /v1/certificates/{id}": async () => {
+      const signed = await certificateFor();
+      const result = await (await services()).evidence.submitCertificate(signed);
+      if (result.status !== "ok") throw new Error(`sample certificate: ${result.status} ${result.detail}`);
+      return { path: `/v1/certificates/${signed.certificate.id}` };
+    },
+    "post /v1/duty-entries": async () => ({
+      path: "/v1/duty-entries",
+      body: {
+        id: next("e-entry"),
+        shipmentId: (await planned()).id,
+        enteredOn: "2026-01-30",
+        htsCode: "8471.50",
+        enteredValueCents: "27000000",
+      },
+    }),
+    "post /v1/duty-entries/{id}/payments": async () => ({
+      path: `/v1/duty-entries/${await dutyEntry()}/payments`,
+      body: { id: next("e-duty-pay"), amountCents: "100000", paidOn: "2026-01-31" },
+    }),
+    "post /v1/invoices": async () => ({
+      path: "/v1/invoices",
+      body: { id: next("e-inv"), orderId: await newOrder(), amountCents: "27000000", issuedOn: "2026-02-01" },
+    }),
+    "post /v1/payments": async () => ({
+      path: "/v1/payments",
+      body: { id: next("e-pay"), orderId: await newOrder(), amountCents: "27000000", paidOn: "2026-02-01" },
+    }),
+    "post /v1/import-approvals": async () => {
+      await services();
+      return {
+        path: "/v1/import-approvals",
+        body: {
+          id: next("e-appr"),
+          importerId: importerParty,
+          importer: "Alibaba Cloud Computing Co., Ltd.",
+          authority: "MOFCOM",
+          approvedOn: "2026-01-28",
+          validFrom: "2026-01-28",
+          validTo: "2026-12-31",
+          approvedUnits: 150000,
+          purpose: "commercial-cloud",
+        },
+      };
+    },
+    "post /v1/domestic-purchases": async () => {
+      await services();
+      return {
+        path: "/v1/domestic-purchases",
+        body: {
+          id: next("e-dom"),
+          importerId: importerParty,
+          vendor: "huawei-ascend",
+          product: "Ascend 910C",
+          units: 50,
+          purchasedOn: "2026-01-25",
+        },
+      };
+    },
+    "post /v1/customs-events": async () => ({
+      path: "/v1/customs-events",
+      body: { id: next("e-cust"), shipmentId: await shipped(), kind: "cleared", on: "2026-02-01" },
+    }),
+    "get /v1/orders/{id}/evidence-records": async () => ({
+      path: `/v1/orders/${await newOrder()}/evidence-records`,
+    }),
+  };
+}
