@@ -4,6 +4,7 @@
 import { Command, CommanderError } from "commander";
 import { exitCodes } from "../../core/errors.ts";
 import { commandModules } from "./commands.ts";
+import { addServerOptions } from "./remote.ts";
 
 export function buildProgram(): Command {
   const program = new Command("sluice")
@@ -14,6 +15,7 @@ export function buildProgram(): Command {
   program.configureOutput({
     outputError: (text, write) => write(`error: ${text.replace(/^error: /, "").trim()}\n`),
   });
+  addServerOptions(program);
   for (const register of commandModules) register(program);
   return program;
 }

@@ -21,6 +21,7 @@ import {
   withStore,
 } from "../ledger-context.ts";
 import { type Progress, progressReporter } from "../progress.ts";
+import { type Remote, serve } from "../remote.ts";
 
 interface JsonOption {
   json?: boolean;
@@ -234,43 +235,77 @@ function windowKeyFor(policy: CapPolicy, day: string): string | undefined {
   return first?.slice(first.lastIndexOf("/") + 1);
 }
 
+type QuotaOptions = PolicyOption & { product?: string; window?: string };
+type AccountFigures = Omit<QuotaRow, "account" | "headroom"> & { id: string };
+
+/** The policy, the window and the account id prefix the quota command looks at. */
+function quotaQuery(o: QuotaOptions) {
+  const policy = loadPolicy(o.policy);
+  const window = o.window ?? windowKeyFor(policy, dayOf(cliClock()()));
+  if (!window) throw badInput("quota", "today is before the cap's window");
+  const scope = policy.scope === "all" ? "all" : o.product ? `product:${o.product}` : "product:";
+  return { policy, window, prefix: `${policy.measure}/${scope}` };
+}
+
+function reportQuota(o: QuotaOptions, policy: CapPolicy, window: string, accounts: AccountFigures[]): number {
+  const rows: QuotaRow[] = accounts
+    .filter((a) => a.id.endsWith(`/${window}`))
+    .map((a) => {
+      const cap = (BigInt(a.ratioPercent) * a.usPosted) / 100n;
+      const used = a.cnPending + a.cnPosted;
+      return {
+        account: a.id,
+        ratioPercent: a.ratioPercent,
+        usPosted: a.usPosted,
+        cnPending: a.cnPending,
+        cnPosted: a.cnPosted,
+        headroom: a.blocked || cap < used ? 0n : cap - used,
+        blocked: a.blocked,
+      };
+    });
+  if (o.json) printJson({ policy, window, accounts: rows });
+  else process.stdout.write(formatQuota(policy, window, rows));
+  return 0;
+}
+
+/** The accounts through --server: GET /v1/quota answers amounts as decimal strings. */
+async function remoteAccounts(remote: Remote, prefix: string): Promise<AccountFigures[]> {
+  const items = (await remote.list("/v1/quota", { limit: Number.MAX_SAFE_INTEGER, query: { prefix } })) as {
+    id: string;
+    ratioPercent: number;
+    usPosted: string;
+    cnPending: string;
+    cnPosted: string;
+    blocked: boolean;
+  }[];
+  return items.map((a) => ({
+    id: a.id,
+    ratioPercent: a.ratioPercent,
+    usPosted: BigInt(a.usPosted),
+    cnPending: BigInt(a.cnPending),
+    cnPosted: BigInt(a.cnPosted),
+    blocked: a.blocked,
+  }));
+}
+
 function registerQuota(program: Command): void {
-  program
-    .command("quota")
-    .description("US volume, China pending and posted, headroom and ratio per account")
-    .option("--product <id>", "one product (scope per product)")
-    .option("--window <key>", "a window, e.g. `quarter:2026-Q1` (default: the current one)")
-    .option("--policy <file>", "cap policy JSON")
-    .option("--json", "print JSON")
-    .action(
-      action(async (o: PolicyOption & { product?: string; window?: string }) => {
-        const policy = loadPolicy(o.policy);
-        const window = o.window ?? windowKeyFor(policy, dayOf(cliClock()()));
-        if (!window) throw badInput("quota", "today is before the cap's window");
-        const scope = policy.scope === "all" ? "all" : o.product ? `product:${o.product}` : "product:";
-        return withLedger(async (ledger) => {
-          const accounts = (await ledger.accounts(`${policy.measure}/${scope}`)).filter((a) =>
-            a.id.endsWith(`/${window}`),
-          );
-          const rows: QuotaRow[] = accounts.map((a) => {
-            const cap = (BigInt(a.ratioPercent) * a.usPosted) / 100n;
-            const used = a.cnPending + a.cnPosted;
-            return {
-              account: a.id,
-              ratioPercent: a.ratioPercent,
-              usPosted: a.usPosted,
-              cnPending: a.cnPending,
-              cnPosted: a.cnPosted,
-              headroom: a.blocked || cap < used ? 0n : cap - used,
-              blocked: a.blocked,
-            };
-          });
-          if (o.json) printJson({ policy, window, accounts: rows });
-          else process.stdout.write(formatQuota(policy, window, rows));
-          return 0;
-        });
-      }),
-    );
+  serve(
+    program
+      .command("quota")
+      .description("US volume, China pending and posted, headroom and ratio per account")
+      .option("--product <id>", "one product (scope per product)")
+      .option("--window <key>", "a window, e.g. `quarter:2026-Q1` (default: the current one)")
+      .option("--policy <file>", "cap policy JSON")
+      .option("--json", "print JSON"),
+    async (o: QuotaOptions) => {
+      const { policy, window, prefix } = quotaQuery(o);
+      return withLedger(async (ledger) => reportQuota(o, policy, window, await ledger.accounts(prefix)));
+    },
+    async (remote, o) => {
+      const { policy, window, prefix } = quotaQuery(o);
+      return reportQuota(o, policy, window, await remoteAccounts(remote, prefix));
+    },
+  );
 }
 
 function formatQuota(policy: CapPolicy, window: string, rows: QuotaRow[]): string {
@@ -399,35 +434,42 @@ async function importUsShipments(
 function registerAudit(program: Command): void {
   const existing = program.commands.find((command) => command.name() === "audit");
   const audit = existing ?? program.command("audit").description("the tamper-evident audit log");
-  audit
-    .command("verify")
-    .description("verify the hash chain; names the first bad entry")
-    .option("--expect-head <seq:hash>", "the head published earlier, to detect a cut-off end")
-    .option("--json", "print JSON")
-    .action(
-      action(async (o: JsonOption & { expectHead?: string }) =>
-        withStore(async (store) => {
-          const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
-          const result = await verifyAudit(store, expect);
-          if (o.json) printJson(result);
-          if (result.ok) {
-            if (!o.json)
-              process.stdout.write(
-                `audit log ok: ${result.count} entries, head seq ${result.head.seq} ${result.head.hash}\n`,
-              );
-            return 0;
-          }
-          const error = new SluiceError(
-            "conflict",
-            "audit log",
-            `entry at position ${result.position} (seq ${result.seq ?? "none"}) ${result.reason.replaceAll("_", " ")}: ${result.detail}`,
-            result.reason,
-          );
-          if (o.json) return 3;
-          throw error;
-        }),
-      ),
-    );
+  serve(
+    audit
+      .command("verify")
+      .description("verify the hash chain; names the first bad entry")
+      .option("--expect-head <seq:hash>", "the head published earlier, to detect a cut-off end")
+      .option("--json", "print JSON"),
+    async (o: JsonOption & { expectHead?: string }) => {
+      const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
+      return withStore(async (store) => reportVerify(await verifyAudit(store, expect), o));
+    },
+    async (remote, o) => {
+      const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
+      const query = expect ? { seq: String(expect.seq), hash: expect.hash } : {};
+      const result = await remote.get("/v1/audit/verify", query);
+      return reportVerify(result as Awaited<ReturnType<typeof verifyAudit>>, o);
+    },
+  );
+}
+
+function reportVerify(result: Awaited<ReturnType<typeof verifyAudit>>, o: JsonOption): number {
+  if (o.json) printJson(result);
+  if (result.ok) {
+    if (!o.json)
+      process.stdout.write(
+        `audit log ok: ${result.count} entries, head seq ${result.head.seq} ${result.head.hash}\n`,
+      );
+    return 0;
+  }
+  const error = new SluiceError(
+    "conflict",
+    "audit log",
+    `entry at position ${result.position} (seq ${result.seq ?? "none"}) ${result.reason.replaceAll("_", " ")}: ${result.detail}`,
+    result.reason,
+  );
+  if (o.json) return 3;
+  throw error;
 }
 
 function parseHead(text: string): { seq: number; hash: string } {

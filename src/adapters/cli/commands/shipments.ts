@@ -13,6 +13,7 @@ import type { Store } from "../../db/store.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { progressReporter } from "../progress.ts";
+import { pathPart, type Remote, serve } from "../remote.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -30,6 +31,19 @@ function reportCreate(kind: string, id: string, status: CreateStatus, json: bool
   return status.startsWith("exists_with_different_") ? exitCodes.conflict : exitCodes.ok;
 }
 
+/** A create through --server: the route answers {id, status} with the use case's status. */
+async function remoteCreate(remote: Remote, kind: string, path: string, body: unknown, json?: boolean) {
+  const created = (await remote.post(path, body)) as { id: string; status: CreateStatus };
+  return reportCreate(kind, created.id, created.status, json);
+}
+
+interface ListOptions {
+  after: string;
+  limit: string;
+  json?: boolean;
+}
+const listLimit = (options: ListOptions) => Math.min(Number(options.limit) || 100, 1000);
+
 const releaseExit: Record<ReleaseResult["status"], number> = {
   released: exitCodes.ok,
   exists: exitCodes.ok,
@@ -43,92 +57,129 @@ const releaseExit: Record<ReleaseResult["status"], number> = {
 
 function registerParties(program: Command): void {
   const parties = program.command("parties").description("exporters, consignees and end users");
-  parties
-    .command("add")
-    .description(
-      "add a party from a JSON file (or - for stdin): {id, name, country, sector?, certifications?, …}",
-    )
-    .argument("<file>")
-    .option("--json", "print JSON")
-    .action(
-      action((file: string, options: { json?: boolean }) =>
-        withService(async (service) => {
-          const result = await service.addParty(readJsonInput(file));
-          return reportCreate("party", result.party.id, result.status, options.json);
-        }),
-      ),
-    );
-  parties
-    .command("list")
-    .option("--after <id>", "list parties after this id", "")
-    .option("--limit <n>", "at most this many", "100")
-    .option("--json", "print JSON")
-    .action(
-      action((options: { after: string; limit: string; json?: boolean }) =>
-        withStore(async (store) => {
-          const list = await store.transaction((tx) =>
-            rows.listParties(tx, options.after, Math.min(Number(options.limit) || 100, 1000)),
-          );
-          if (options.json) printJson({ parties: list });
-          else
-            for (const party of list)
-              println(`${party.id}  ${party.country}  ${party.sector ?? "-"}  ${party.name}`);
-        }),
-      ),
-    );
+  serve(
+    parties
+      .command("add")
+      .description(
+        "add a party from a JSON file (or - for stdin): {id, name, country, sector?, certifications?, …}",
+      )
+      .argument("<file>")
+      .option("--json", "print JSON"),
+    (file: string, options: { json?: boolean }) =>
+      withService(async (service) => {
+        const result = await service.addParty(readJsonInput(file));
+        return reportCreate("party", result.party.id, result.status, options.json);
+      }),
+    (remote, file, options) =>
+      remoteCreate(remote, "party", "/v1/parties", readJsonInput(file), options.json),
+  );
+  const printParties = (
+    list: { id: string; country: string; sector?: string | undefined; name: string }[],
+    json?: boolean,
+  ) => {
+    if (json) printJson({ parties: list });
+    else
+      for (const party of list)
+        println(`${party.id}  ${party.country}  ${party.sector ?? "-"}  ${party.name}`);
+  };
+  serve(
+    parties
+      .command("list")
+      .option("--after <id>", "list parties after this id", "")
+      .option("--limit <n>", "at most this many", "100")
+      .option("--json", "print JSON"),
+    (options: ListOptions) =>
+      withStore(async (store) => {
+        const list = await store.transaction((tx) => rows.listParties(tx, options.after, listLimit(options)));
+        printParties(list, options.json);
+      }),
+    async (remote, options) => {
+      const list = await remote.list("/v1/parties", { after: options.after, limit: listLimit(options) });
+      printParties(list as Parameters<typeof printParties>[0], options.json);
+    },
+  );
 }
 
 function registerOrders(program: Command): void {
   const orders = program.command("orders").description("export orders");
-  orders
-    .command("create")
-    .description(
-      "create an order from JSON: {id, productId, quantityUnits, valueCents, exporterId, consigneeId, endUserId, route, endUse}",
-    )
-    .argument("<file>")
-    .option("--json", "print JSON")
-    .action(
-      action((file: string, options: { json?: boolean }) =>
-        withService(async (service) => {
-          const result = await service.createOrder(readJsonInput(file));
-          return reportCreate("order", result.order.id, result.status, options.json);
-        }),
-      ),
+  serve(
+    orders
+      .command("create")
+      .description(
+        "create an order from JSON: {id, productId, quantityUnits, valueCents, exporterId, consigneeId, endUserId, route, endUse}",
+      )
+      .argument("<file>")
+      .option("--json", "print JSON"),
+    (file: string, options: { json?: boolean }) =>
+      withService(async (service) => {
+        const result = await service.createOrder(readJsonInput(file));
+        return reportCreate("order", result.order.id, result.status, options.json);
+      }),
+    (remote, file, options) => remoteCreate(remote, "order", "/v1/orders", readJsonInput(file), options.json),
+  );
+  serve(
+    orders
+      .command("evidence")
+      .description("attach the evidence on file for an order (the dossier's `evidence` object)")
+      .argument("<order>")
+      .argument("<file>"),
+    (orderId: string, file: string) =>
+      withService((service) => service.setOrderEvidence(orderId, readJsonInput(file))),
+    async (remote, orderId, file) => {
+      await remote.put(`/v1/orders/${pathPart(orderId)}/evidence`, readJsonInput(file));
+    },
+  );
+  type OrderView = Omit<rows.OrderRow["doc"], "quantityUnits"> & { quantityUnits: unknown; status: string };
+  const printOrders = (list: OrderView[], json?: boolean) => {
+    if (json) printJson({ orders: list });
+    else
+      for (const o of list)
+        println(`${o.id}  ${o.status}  ${o.productId} × ${o.quantityUnits} → ${o.route.destination}`);
+  };
+  serve(
+    orders
+      .command("list")
+      .option("--after <id>", "list orders after this id", "")
+      .option("--limit <n>", "at most this many", "100")
+      .option("--json", "print JSON"),
+    (options: ListOptions) =>
+      withStore(async (store) => {
+        const list = await store.transaction((tx) => rows.listOrders(tx, options.after, listLimit(options)));
+        printOrders(
+          list.map((o) => ({ ...o.doc, status: o.status })),
+          options.json,
+        );
+      }),
+    async (remote, options) => {
+      const list = await remote.list("/v1/orders", { after: options.after, limit: listLimit(options) });
+      // The route adds the evidence on file; the local list does not show it.
+      printOrders(
+        (list as (OrderView & { evidence?: unknown })[]).map(({ evidence: _evidence, ...order }) => order),
+        options.json,
+      );
+    },
+  );
+}
+
+type ApplyResult = Awaited<ReturnType<ShipmentService["apply"]>>;
+interface ApplyOptions {
+  at?: string;
+  id?: string;
+  scenario: string[];
+  json?: boolean;
+}
+
+function reportApply(orderId: string, result: ApplyResult, json?: boolean): number {
+  if (json) printJson(result);
+  else
+    println(
+      `decision ${result.decisionId}; order ${orderId} is now ${result.orderStatus}\n${formatDecision(result.decision)}`,
     );
-  orders
-    .command("evidence")
-    .description("attach the evidence on file for an order (the dossier's `evidence` object)")
-    .argument("<order>")
-    .argument("<file>")
-    .action(
-      action((orderId: string, file: string) =>
-        withService((service) => service.setOrderEvidence(orderId, readJsonInput(file))),
-      ),
-    );
-  orders
-    .command("list")
-    .option("--after <id>", "list orders after this id", "")
-    .option("--limit <n>", "at most this many", "100")
-    .option("--json", "print JSON")
-    .action(
-      action((options: { after: string; limit: string; json?: boolean }) =>
-        withStore(async (store) => {
-          const list = await store.transaction((tx) =>
-            rows.listOrders(tx, options.after, Math.min(Number(options.limit) || 100, 1000)),
-          );
-          if (options.json) printJson({ orders: list.map((o) => ({ ...o.doc, status: o.status })) });
-          else
-            for (const o of list)
-              println(
-                `${o.id}  ${o.status}  ${o.doc.productId} × ${o.doc.quantityUnits} → ${o.doc.route.destination}`,
-              );
-        }),
-      ),
-    );
+  return exitCodeByDecision[result.decision.decision];
 }
 
 function registerApply(program: Command): void {
-  program
+  const command = program
     .command("apply")
     .description(
       "build the order's dossier from the store, evaluate it under the rules in force and record the decision",
@@ -137,29 +188,52 @@ function registerApply(program: Command): void {
     .option("--at <date>", "decide as of this day (default today)")
     .option("--id <decisionId>", "client-supplied decision id (replays answer the stored decision)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
-    .option("--json", "print JSON")
-    .action(
-      action((orderId: string, options: { at?: string; id?: string; scenario: string[]; json?: boolean }) =>
-        withService(async (service) => {
-          const at = day(options.at);
-          const result = await service.apply(orderId, {
-            at,
-            scenarios: options.scenario,
-            ...(options.id ? { id: options.id } : {}),
-          });
-          if (options.json) printJson(result);
-          else
-            println(
-              `decision ${result.decisionId}; order ${orderId} is now ${result.orderStatus}\n${formatDecision(result.decision)}`,
-            );
-          return exitCodeByDecision[result.decision.decision];
-        }),
-      ),
-    );
+    .option("--json", "print JSON");
+  serve(
+    command,
+    (orderId: string, options: ApplyOptions) =>
+      withService(async (service) => {
+        const at = day(options.at);
+        const result = await service.apply(orderId, {
+          at,
+          scenarios: options.scenario,
+          ...(options.id ? { id: options.id } : {}),
+        });
+        return reportApply(orderId, result, options.json);
+      }),
+    async (remote, orderId, options) => {
+      // Without --at the server decides on its own today.
+      const body = {
+        scenarios: options.scenario,
+        ...(options.at ? { at: day(options.at) } : {}),
+        ...(options.id ? { id: options.id } : {}),
+      };
+      const result = await remote.post(`/v1/orders/${pathPart(orderId)}/applications`, body);
+      return reportApply(orderId, result as ApplyResult, options.json);
+    },
+  );
 }
 
+interface GrantOptions {
+  id: string;
+  expires: string;
+  units?: string;
+  valueCents?: string;
+  condition: string[];
+  json?: boolean;
+}
+
+const licenceInput = (applicationId: string, options: GrantOptions) => ({
+  id: options.id,
+  applicationId,
+  expiresOn: options.expires,
+  conditions: options.condition,
+  ...(options.units !== undefined ? { grantedUnits: Number(options.units) } : {}),
+  ...(options.valueCents !== undefined ? { grantedValueCents: options.valueCents } : {}),
+});
+
 function registerLicences(program: Command): void {
-  program
+  const command = program
     .command("licences")
     .description("licences granted on approved applications")
     .command("grant")
@@ -170,85 +244,112 @@ function registerLicences(program: Command): void {
     .option("--units <n>", "granted units (default: the order's quantity)")
     .option("--value-cents <n>", "granted value in cents (default: the order's value)")
     .option("--condition <text>", "a licence condition (repeatable)", collect, [])
-    .option("--json", "print JSON")
-    .action(
-      action(
-        (
-          applicationId: string,
-          options: {
-            id: string;
-            expires: string;
-            units?: string;
-            valueCents?: string;
-            condition: string[];
-            json?: boolean;
-          },
-        ) =>
-          withService(async (service) => {
-            const input = {
-              id: options.id,
-              applicationId,
-              expiresOn: options.expires,
-              conditions: options.condition,
-              ...(options.units !== undefined ? { grantedUnits: Number(options.units) } : {}),
-              ...(options.valueCents !== undefined ? { grantedValueCents: options.valueCents } : {}),
-            };
-            const result = await service.grantLicence(input);
-            return reportCreate("licence", result.licenceId, result.status, options.json);
-          }),
-      ),
-    );
+    .option("--json", "print JSON");
+  serve(
+    command,
+    (applicationId: string, options: GrantOptions) =>
+      withService(async (service) => {
+        const result = await service.grantLicence(licenceInput(applicationId, options));
+        return reportCreate("licence", result.licenceId, result.status, options.json);
+      }),
+    (remote, applicationId, options) =>
+      remoteCreate(remote, "licence", "/v1/licences", licenceInput(applicationId, options), options.json),
+  );
 }
 
 function registerShipments(program: Command): void {
   const shipments = program.command("shipments").description("shipments of licensed orders");
-  shipments
-    .command("plan")
-    .description("plan a shipment from JSON: {id, orderId, quantityUnits, serials: [{prefix, first, last}]}")
-    .argument("<file>")
-    .option("--json", "print JSON")
-    .action(
-      action((file: string, options: { json?: boolean }) =>
-        withService(async (service) => {
-          const result = await service.planShipment(readJsonInput(file));
-          return reportCreate("shipment", result.shipmentId, result.status, options.json);
-        }),
-      ),
-    );
-  shipments
-    .command("evidence")
-    .description("attach the evidence on file for one shipment (lab certificate, duty entry …)")
-    .argument("<shipment>")
-    .argument("<file>")
-    .action(
-      action((shipmentId: string, file: string) =>
-        withService((service) => service.setShipmentEvidence(shipmentId, readJsonInput(file))),
-      ),
-    );
-  shipments
-    .command("list")
-    .option("--order <id>", "only this order's shipments")
-    .option("--after <id>", "list shipments after this id", "")
-    .option("--limit <n>", "at most this many", "100")
-    .option("--json", "print JSON")
-    .action(
-      action((options: { order?: string; after: string; limit: string; json?: boolean }) =>
-        withStore(async (store) => {
-          const limit = Math.min(Number(options.limit) || 100, 1000);
-          const list = await store.transaction((tx) =>
-            rows.listShipments(tx, options.order ?? null, options.after, limit),
-          );
-          if (options.json) printJson({ shipments: list.map(({ input: _input, ...shipment }) => shipment) });
-          else
-            for (const s of list)
-              println(`${s.id}  ${s.status}  order ${s.orderId}  ${s.quantityUnits} units`);
-        }),
-      ),
-    );
+  serve(
+    shipments
+      .command("plan")
+      .description(
+        "plan a shipment from JSON: {id, orderId, quantityUnits, serials: [{prefix, first, last}]}",
+      )
+      .argument("<file>")
+      .option("--json", "print JSON"),
+    (file: string, options: { json?: boolean }) =>
+      withService(async (service) => {
+        const result = await service.planShipment(readJsonInput(file));
+        return reportCreate("shipment", result.shipmentId, result.status, options.json);
+      }),
+    (remote, file, options) =>
+      remoteCreate(remote, "shipment", "/v1/shipments", readJsonInput(file), options.json),
+  );
+  serve(
+    shipments
+      .command("evidence")
+      .description("attach the evidence on file for one shipment (lab certificate, duty entry …)")
+      .argument("<shipment>")
+      .argument("<file>"),
+    (shipmentId: string, file: string) =>
+      withService((service) => service.setShipmentEvidence(shipmentId, readJsonInput(file))),
+    async (remote, shipmentId, file) => {
+      await remote.put(`/v1/shipments/${pathPart(shipmentId)}/evidence`, readJsonInput(file));
+    },
+  );
+  type ShipmentView = { id: string; status: string; orderId: string; quantityUnits: unknown };
+  const printShipments = (list: ShipmentView[], json?: boolean) => {
+    if (json) printJson({ shipments: list });
+    else for (const s of list) println(`${s.id}  ${s.status}  order ${s.orderId}  ${s.quantityUnits} units`);
+  };
+  serve(
+    shipments
+      .command("list")
+      .option("--order <id>", "only this order's shipments")
+      .option("--after <id>", "list shipments after this id", "")
+      .option("--limit <n>", "at most this many", "100")
+      .option("--json", "print JSON"),
+    (options: ListOptions & { order?: string }) =>
+      withStore(async (store) => {
+        const list = await store.transaction((tx) =>
+          rows.listShipments(tx, options.order ?? null, options.after, listLimit(options)),
+        );
+        printShipments(
+          list.map(({ input: _input, ...shipment }) => shipment),
+          options.json,
+        );
+      }),
+    async (remote, options) => {
+      const query = { order: options.order };
+      const list = await remote.list("/v1/shipments", {
+        after: options.after,
+        limit: listLimit(options),
+        query,
+      });
+      printShipments(list as ShipmentView[], options.json);
+    },
+  );
+}
+
+interface ReleaseOptions {
+  at?: string;
+  eventId?: string;
+  scenario: string[];
+  json?: boolean;
+}
+
+function reportRelease(shipmentId: string, result: ReleaseResult, json?: boolean): number {
+  if (json) printJson(result);
+  else {
+    println(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
+    if (result.decision && result.status !== "released") println(formatDecision(result.decision));
+  }
+  return releaseExit[result.status];
+}
+
+interface MoveOptions {
+  eventId?: string;
+  reason?: string;
+  json?: boolean;
+}
+
+function reportMove(shipmentId: string, result: { status: string }, json?: boolean): void {
+  if (json) printJson({ shipmentId, ...result });
+  else println(`shipment ${shipmentId}: ${result.status}`);
 }
 
 function registerMoves(program: Command): void {
-  program
+  const release = program
     .command("release")
     .description(
       "re-evaluate a shipment under the rules in force, write it down on its licence and reserve China quota",
@@ -257,53 +358,64 @@ function registerMoves(program: Command): void {
     .option("--at <date>", "release as of this day (default today)")
     .option("--event-id <id>", "client-supplied event id (default <shipment>:release)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
-    .option("--json", "print JSON")
-    .action(
-      action(
-        (
-          shipmentId: string,
-          options: { at?: string; eventId?: string; scenario: string[]; json?: boolean },
-        ) =>
-          withService(async (service) => {
-            const result = await service.release(shipmentId, {
-              at: day(options.at),
-              scenarios: options.scenario,
-              ...(options.eventId ? { eventId: options.eventId } : {}),
-            });
-            if (options.json) printJson(result);
-            else {
-              println(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
-              if (result.decision && result.status !== "released") println(formatDecision(result.decision));
-            }
-            return releaseExit[result.status];
-          }),
-      ),
-    );
+    .option("--json", "print JSON");
+  serve(
+    release,
+    (shipmentId: string, options: ReleaseOptions) =>
+      withService(async (service) => {
+        const result = await service.release(shipmentId, {
+          at: day(options.at),
+          scenarios: options.scenario,
+          ...(options.eventId ? { eventId: options.eventId } : {}),
+        });
+        return reportRelease(shipmentId, result, options.json);
+      }),
+    async (remote, shipmentId, options) => {
+      const body = {
+        scenarios: options.scenario,
+        ...(options.at ? { at: day(options.at) } : {}),
+        ...(options.eventId ? { eventId: options.eventId } : {}),
+      };
+      // The route adds the shipment id to the use case's result; the local command prints the result.
+      const { shipmentId: _id, ...result } = (await remote.post(
+        `/v1/shipments/${pathPart(shipmentId)}/release`,
+        body,
+      )) as ReleaseResult & { shipmentId: string };
+      return reportRelease(shipmentId, result, options.json);
+    },
+  );
   for (const [name, description] of [
     ["ship", "record that a released shipment left: post its China reservation"],
     ["cancel", "cancel a shipment: void its reservation and restore its licence"],
   ] as const) {
-    program
-      .command(name)
-      .description(description)
-      .argument("<shipment>")
-      .option("--event-id <id>", `client-supplied event id (default <shipment>:${name})`)
-      .option("--reason <text>", "why (cancel)")
-      .option("--json", "print JSON")
-      .action(
-        action((shipmentId: string, options: { eventId?: string; reason?: string; json?: boolean }) =>
-          withService(async (service) => {
-            const opts = {
-              ...(options.eventId ? { eventId: options.eventId } : {}),
-              ...(options.reason ? { reason: options.reason } : {}),
-            };
-            const result =
-              name === "ship" ? await service.ship(shipmentId, opts) : await service.cancel(shipmentId, opts);
-            if (options.json) printJson({ shipmentId, ...result });
-            else println(`shipment ${shipmentId}: ${result.status}`);
-          }),
-        ),
-      );
+    const moveOptions = (options: MoveOptions) => ({
+      ...(options.eventId ? { eventId: options.eventId } : {}),
+      ...(options.reason ? { reason: options.reason } : {}),
+    });
+    serve(
+      program
+        .command(name)
+        .description(description)
+        .argument("<shipment>")
+        .option("--event-id <id>", `client-supplied event id (default <shipment>:${name})`)
+        .option("--reason <text>", "why (cancel)")
+        .option("--json", "print JSON"),
+      (shipmentId: string, options: MoveOptions) =>
+        withService(async (service) => {
+          const opts = moveOptions(options);
+          const result =
+            name === "ship" ? await service.ship(shipmentId, opts) : await service.cancel(shipmentId, opts);
+          reportMove(shipmentId, result, options.json);
+        }),
+      async (remote, shipmentId, options) => {
+        const path = `/v1/shipments/${pathPart(shipmentId)}/${name}`;
+        const { shipmentId: _id, ...result } = (await remote.post(path, moveOptions(options))) as {
+          shipmentId: string;
+          status: string;
+        };
+        reportMove(shipmentId, result, options.json);
+      },
+    );
   }
 }
 

@@ -1,0 +1,178 @@
+// `sluice --server URL --token T …`: the CLI runs through a real server (ephemeral port, test store)
+// and prints and exits as the local command does; problems become one error line with the exit
+// code of their kind; a command with no HTTP equivalent, a bad url and a server down are refused.
+
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { errorKindOfStatus, problemError } from "../src/adapters/cli/remote.ts";
+import { type Api, startApi } from "./http/support.ts";
+import { runCliInProcess } from "./support/cli.ts";
+import { exampleJson } from "./support/dossiers.ts";
+import { forEachDriver } from "./support/drivers.ts";
+
+const dir = mkdtempSync(join(tmpdir(), "sluice-remote-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const file = (name: string, value: unknown) => {
+  const path = join(dir, name);
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+};
+const example = exampleJson("h200-alibaba-approvable.json") as {
+  parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
+};
+const order = {
+  id: "ord-1",
+  productId: "nvidia-h200-sxm",
+  quantityUnits: 1000,
+  valueCents: "2700000000",
+  exporterId: "nvidia",
+  consigneeId: "alibaba-cloud",
+  endUserId: "alibaba-cloud",
+  route: { origin: "TW", exportFrom: "US", destination: "CN" },
+  endUse: { purpose: "commercial-cloud" },
+  usShippedUnits: 250000,
+};
+const dossierFile = "examples/h200-alibaba-approvable.json";
+
+it("maps every HTTP status of the taxonomy back to its kind, and unknown ones by class", () => {
+  expect([400, 401, 403, 404, 409, 412, 413, 500, 503].map(errorKindOfStatus)).toEqual([
+    "bad_input",
+    "unauthorized",
+    "forbidden",
+    "not_found",
+    "conflict",
+    "precondition_failed",
+    "payload_too_large",
+    "internal",
+    "unavailable",
+  ]);
+  expect([415, 502].map(errorKindOfStatus)).toEqual(["bad_input", "unavailable"]);
+  const error = problemError(409, JSON.stringify({ detail: "order `x`: exists", code: "c1" }), "http://h");
+  expect([error.kind, error.what, error.why, error.code]).toEqual(["conflict", "order `x`", "exists", "c1"]);
+  expect(problemError(502, "<html>", "http://h").message).toBe("server `http://h`: answered http 502");
+});
+
+forEachDriver("sluice --server", (env) => {
+  let api: Api;
+  let remote: (token: string | null, ...args: string[]) => ReturnType<typeof runCliInProcess>;
+  beforeAll(async () => {
+    api = await startApi(env.store(), `remote-${env.driver}`);
+    remote = (token, ...args) =>
+      runCliInProcess([...args, "--server", api.server.url, ...(token === null ? [] : ["--token", token])]);
+  }, 180_000);
+  afterAll(async () => api?.server.close());
+
+  it("creates parties and an order, answers a replay with a conflict, applies and lists", async () => {
+    const admin = api.tokens.admin;
+    const { exporter, consignee, endUser } = example.parties;
+    const added = await remote(admin, "parties", "add", file("p1.json", { ...exporter, id: "nvidia" }));
+    expect(added).toEqual({ code: 0, stdout: "party nvidia: created\n", stderr: "" });
+    const buyer = {
+      ...consignee,
+      id: "alibaba-cloud",
+      certifications: [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])],
+    };
+    const buyerAdded = await remote(admin, "parties", "add", file("p2.json", buyer), "--json");
+    expect(JSON.parse(buyerAdded.stdout)).toEqual({ partyId: "alibaba-cloud", status: "created" });
+
+    expect(await remote(admin, "orders", "create", file("o1.json", order))).toMatchObject({
+      code: 0,
+      stdout: "order ord-1: created\n",
+    });
+    // The same JSON and exit code as the local command (test/cli-shipments.test.ts).
+    const replay = await remote(
+      admin,
+      "orders",
+      "create",
+      file("o1b.json", { ...order, quantityUnits: 5 }),
+      "--json",
+    );
+    expect(replay.code).toBe(3);
+    expect(JSON.parse(replay.stdout)).toEqual({
+      orderId: "ord-1",
+      status: "exists_with_different_quantity_units",
+    });
+
+    const held = await remote(admin, "apply", "ord-1", "--at", "2026-02-01", "--json");
+    expect(held.code).toBe(10);
+    expect(JSON.parse(held.stdout)).toMatchObject({
+      orderStatus: "held",
+      decision: { decision: "hold", decidingRuleIds: ["us-bis-2026.c6-volume-cap"] },
+    });
+
+    const orders = JSON.parse((await remote(admin, "orders", "list", "--json")).stdout);
+    expect(orders).toEqual({ orders: [{ ...order, status: "held" }] });
+    const parties = await remote(admin, "parties", "list", "--after", "alibaba-cloud");
+    expect(parties.stdout.split("\n")[0]).toMatch(/^nvidia {2}US /);
+    expect(await remote(admin, "audit", "verify")).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^audit log ok: /),
+    });
+  }, 120_000);
+
+  it("evaluates through the server exactly as locally", async () => {
+    for (const at of ["2026-02-01", "2026-01-10"]) {
+      const local = await runCliInProcess(["evaluate", dossierFile, "--at", at, "--json"]);
+      const served = await remote(api.tokens.admin, "evaluate", dossierFile, "--at", at, "--json");
+      expect(served).toEqual(local);
+      expect(JSON.parse(served.stdout).at).toBe(at);
+    }
+  });
+
+  it("turns a forbidden or unauthenticated request into one error line and exit 4, writing nothing", async () => {
+    const forbidden = await remote(
+      api.tokens.lab,
+      "orders",
+      "create",
+      file("o2.json", { ...order, id: "ord-2" }),
+    );
+    expect(forbidden.code).toBe(4);
+    expect(forbidden.stdout).toBe("");
+    expect(forbidden.stderr).toMatch(/^error: [^\n]+\n$/);
+    expect((await remote(null, "orders", "list")).code).toBe(4);
+    const after = await remote(api.tokens.admin, "orders", "list", "--json");
+    expect(JSON.parse(after.stdout).orders.map((o: { id: string }) => o.id)).toEqual(["ord-1"]);
+  });
+
+  it("reports bad input found by the server as exit 2 with its detail", async () => {
+    const unknown = await remote(api.tokens.admin, "release", "nope", "--at", "2026-02-01");
+    expect(unknown).toMatchObject({ code: 2, stderr: "error: shipment `nope`: not found\n" });
+  });
+});
+
+/** A port nothing listens on: bound by the system, then freed. */
+async function unusedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+it("refuses a server that is down, a bad url and a command with no HTTP equivalent", async () => {
+  const url = `http://127.0.0.1:${await unusedPort()}`;
+  const down = await runCliInProcess(["orders", "list", "--server", url, "--token", "t"]);
+  expect(down).toEqual({
+    code: 5,
+    stdout: "",
+    stderr: `error: server \`${url}\`: cannot be reached (econnrefused)\n`,
+  });
+  const bad = await runCliInProcess(["orders", "list", "--server", "not a url"]);
+  expect(bad).toMatchObject({ code: 2, stderr: "error: --server `not a url`: not a url\n" });
+  const local = await runCliInProcess(["--server", url, "db", "status"]);
+  expect(local).toEqual({
+    code: 2,
+    stdout: "",
+    stderr: "error: command `db status`: not available through --server\n",
+  });
+  process.env.SLUICE_SERVER = url;
+  try {
+    expect((await runCliInProcess(["parties", "list"])).code).toBe(5);
+  } finally {
+    delete process.env.SLUICE_SERVER;
+  }
+});
