@@ -121,6 +121,12 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
       };
       return { path: "/v1/dispositions", body: { ...body, id: next("m-disp") } };
     },
+    "post /v1/lists": async () => {
+      await service();
+      const id = next("m-list");
+      const content = `id,name,aliases,country,address,source\n${id},Matrix Listed Trading ${id},,CN,,matrix sample\n`;
+      return { path: "/v1/lists", body: { format: "custom", listId: "matrix-list", content } };
+    },
     "get /v1/dispositions": async () => ({ path: "/v1/dispositions?party=m-huawei" }),
     "post /v1/parties": async () => ({
       path: "/v1/parties",

@@ -136,6 +136,25 @@ forEachDriver("shipment routes", (env) => {
     });
   });
 
+  it("imports a list version over HTTP, re-screens the parties, and answers `exists` for the same bytes", async () => {
+    const content =
+      "id,name,aliases,country,address,source\nx-1,Tencent Cloud Computing (Beijing) Co. Ltd.,,CN,,test list\n";
+    const request = {
+      method: "POST",
+      token: api.tokens.exporter,
+      body: { format: "custom", listId: "http-test-list", content },
+    };
+    const first = await api.request("/v1/lists", request);
+    expect(first.status).toBe(201);
+    const imported = (await first.json()) as { status: string; rescreen: { newAlerts: number } };
+    expect(imported.status).toBe("created");
+    expect(imported.rescreen.newAlerts).toBeGreaterThanOrEqual(1);
+    const screening = await get("/v1/parties/tencent-cloud/screening", "us-regulator");
+    expect(JSON.stringify(screening.body)).toContain("http-test-list");
+    expect((await api.request("/v1/lists", request)).status).toBe(200);
+    expect((await api.request("/v1/lists", { ...request, token: api.tokens.customs })).status).toBe(403);
+  });
+
   it("rejects a bad order with a 400 problem naming the field, and writes nothing", async () => {
     const before = ids((await get("/v1/orders?limit=200")).body).length;
     const bad = await api.request("/v1/orders", {

@@ -22,6 +22,7 @@ const expectedTable: Record<Action, string> = {
   "rulebooks.read": "xxxxxxxx",
   screen: "xx..x.xx",
   "lists.read": "xx..x.xx",
+  "lists.write": "xx......",
   "audit.verify": "xx..x..x",
   "quota.read": "xx..xx.x",
   "tokens.create": "x.......",

@@ -5,6 +5,7 @@ import { registerCatalog } from "./catalog.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
+import { registerListsImport } from "./lists-import.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
@@ -20,6 +21,7 @@ export const routeModules: RouteModule[] = [
   registerRulebooks,
   registerScreening,
   registerScreeningWorkflow,
+  registerListsImport,
   registerShipments,
   registerEvidence,
   registerAudit,
