@@ -9,7 +9,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorKindOfStatus, problemError } from "../src/adapters/cli/remote.ts";
-import { type Api, startApi } from "./http/support.ts";
+import { seedDemo } from "../src/app/seed.ts";
+import { shipmentContext } from "../src/app/shipment-context.ts";
+import { type Api, clock, startApi } from "./http/support.ts";
 import { runCliInProcess } from "./support/cli.ts";
 import { exampleJson } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
@@ -176,3 +178,59 @@ it("refuses a server that is down, a bad url and a command with no HTTP equivale
     delete process.env.SLUICE_SERVER;
   }
 });
+
+forEachDriver(
+  "sluice --server over the demo store",
+  (env) => {
+    let api: Api;
+    let admin: (...args: string[]) => ReturnType<typeof runCliInProcess>;
+    beforeAll(async () => {
+      await seedDemo(shipmentContext(env.store(), { clock }));
+      api = await startApi(env.store(), `remote-demo-${env.driver}`);
+      admin = (...args) =>
+        runCliInProcess(["--server", api.server.url, "--token", api.tokens.admin, ...args]);
+    }, 180_000);
+    afterAll(async () => api?.server.close());
+
+    it("lists, releases, ships and cancels shipments as the local commands print them", async () => {
+      const listed = JSON.parse(
+        (await admin("shipments", "list", "--order", "ord-alibaba-1", "--json")).stdout,
+      );
+      expect(listed.shipments.map((s: { id: string; status: string }) => `${s.id}:${s.status}`)).toEqual([
+        "ord-alibaba-1-s1:shipped",
+        "ord-alibaba-1-s2:released",
+        "ord-alibaba-1-s3:planned",
+      ]);
+      const shipped = await admin("ship", "ord-alibaba-1-s2", "--json");
+      expect(shipped.code).toBe(0);
+      expect(JSON.parse(shipped.stdout)).toMatchObject({ shipmentId: "ord-alibaba-1-s2" });
+      expect(await admin("ship", "ord-alibaba-1-s2")).toMatchObject({
+        code: 0,
+        stdout: "shipment ord-alibaba-1-s2: exists\n",
+      });
+      expect(await admin("cancel", "ord-alibaba-1-s3", "--reason", "buyer withdrew")).toMatchObject({
+        code: 0,
+        stdout: "shipment ord-alibaba-1-s3: cancelled\n",
+      });
+      const held = await admin("release", "ord-tsinghua-1-s1", "--at", "2026-02-02", "--json");
+      expect(held.code).toBe(10);
+      expect(JSON.parse(held.stdout)).not.toHaveProperty("shipmentId");
+      expect(JSON.parse(held.stdout)).toMatchObject({ status: "decision_hold", shipmentStatus: "planned" });
+    });
+
+    it("shows the quota accounts with the local command's rows", async () => {
+      const quota = await admin("quota", "--window", "since:2026-01-15", "--json");
+      expect(quota.code).toBe(0);
+      const { window, accounts } = JSON.parse(quota.stdout);
+      expect(window).toBe("since:2026-01-15");
+      expect(accounts.length).toBeGreaterThan(0);
+      for (const account of accounts) {
+        expect(account.account.endsWith("/since:2026-01-15")).toBe(true);
+        expect(account.usPosted).toMatch(/^\d+$/);
+      }
+      // The seeded shipments (and the one shipped above) are posted on the China side.
+      expect(accounts.some((account: { cnPosted: string }) => BigInt(account.cnPosted) > 0n)).toBe(true);
+    });
+  },
+  ["pglite"],
+);
