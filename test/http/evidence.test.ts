@@ -252,6 +252,46 @@ forEachDriver("evidence routes", (env) => {
     expect(((await view.json()) as { evidence: { payment: unknown } }).evidence.payment).toBeDefined();
   });
 
+  it("records an import approval as the Chinese authority; refuses a customs event on a lot not shipped", async () => {
+    const shipment = await planned();
+    const approval = {
+      id: `ev-appr-${n}`,
+      importerId: importerParty,
+      importer: "Alibaba Cloud Computing Co., Ltd.",
+      authority: "MOFCOM",
+      approvedOn: "2026-01-28",
+      validFrom: "2026-01-28",
+      validTo: "2026-12-31",
+      approvedUnits: 500,
+      purpose: "commercial-cloud",
+    };
+    expect((await post("/v1/import-approvals", approval, "customs")).status).toBe(403);
+    expect(await post("/v1/import-approvals", approval, "cn-authority")).toMatchObject({
+      status: 201,
+      body: { status: "created", approvalId: approval.id },
+    });
+    const changed = await post("/v1/import-approvals", { ...approval, approvedUnits: 600 }, "cn-authority");
+    expect(changed).toMatchObject({ status: 409, body: { code: "exists_with_different_approved_units" } });
+    const before = await storeFingerprint(env.store());
+    const event = { id: `ev-cust-${n}`, shipmentId: shipment.id, kind: "cleared", on: "2026-02-01" };
+    expect(await post("/v1/customs-events", event, "customs")).toMatchObject({
+      status: 409,
+      body: { code: "shipment_not_shipped" },
+    });
+    const rejected = await post("/v1/customs-events", { ...event, kind: "rejected" }, "customs");
+    expect(rejected).toMatchObject({ status: 400, body: { code: "invalid_request" } });
+    expect(await storeFingerprint(env.store())).toBe(before);
+    const view = await api.request(`/v1/orders/${shipment.orderId}/evidence-records`, {
+      token: api.tokens["cn-authority"],
+    });
+    const { evidence: records } = (await view.json()) as { evidence: Record<string, { id: string }> };
+    expect(records.cnImportApproval?.id).toBeDefined();
+    const elsewhere = await api.request(`/v1/orders/${shipment.orderId}/evidence-records?shipment=no-such`, {
+      token: api.tokens.auditor,
+    });
+    expect(elsewhere.status).toBe(404);
+  });
+
   it("reverts a released shipment relying on a lab the US regulator revokes", async () => {
     const labId = "revoked-lab";
     const keys = generateKeyPairSync("ed25519");
