@@ -218,6 +218,56 @@ forEachDriver(
       expect(JSON.parse(held.stdout)).toMatchObject({ status: "decision_hold", shipmentStatus: "planned" });
     });
 
+    it("grants a licence, plans a shipment and attaches evidence", async () => {
+      const deny = [
+        "licences",
+        "grant",
+        "ord-lion-city-1:application",
+        "--id",
+        "lic-lc",
+        "--expires",
+        "2027-02-01",
+      ];
+      expect(await admin(...deny)).toEqual({
+        code: 3,
+        stdout: "",
+        stderr: "error: application `ord-lion-city-1:application`: was decided `deny`, not approve\n",
+      });
+      const again = [
+        "licences",
+        "grant",
+        "ord-alibaba-1:application",
+        "--id",
+        "lic-ord-alibaba-1",
+        "--expires",
+        "2027-02-01",
+      ];
+      expect(JSON.parse((await admin(...again, "--json")).stdout)).toEqual({
+        licenceId: "lic-ord-alibaba-1",
+        status: "exists",
+      });
+      const plan = {
+        id: "lc-s1",
+        orderId: "ord-alibaba-1",
+        quantityUnits: 10,
+        serials: [{ prefix: "LC-", first: 1, last: 10 }],
+      };
+      const planned = await admin("shipments", "plan", file("s1.json", plan));
+      expect(planned).toMatchObject({
+        code: 0,
+        stdout: "shipment lc-s1: created\n",
+      });
+      expect(await admin("shipments", "evidence", "lc-s1", file("e1.json", {}))).toEqual({
+        code: 0,
+        stdout: "",
+        stderr: "",
+      });
+      expect(await admin("orders", "evidence", "nope", file("e2.json", {}))).toMatchObject({
+        code: 2,
+        stderr: "error: order `nope`: not found\n",
+      });
+    });
+
     it("shows the quota accounts with the local command's rows", async () => {
       const quota = await admin("quota", "--window", "since:2026-01-15", "--json");
       expect(quota.code).toBe(0);
