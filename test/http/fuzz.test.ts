@@ -9,6 +9,8 @@ import { openStore } from "../../src/adapters/db/open.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { createApp, defaultDeps } from "../../src/adapters/http/app.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
+import { ShipmentService } from "../../src/app/shipments.ts";
 import { createScratch } from "../support/drivers.ts";
 import { clock, counterFactory, exampleDossier, h200Spec, storeFingerprint } from "./support.ts";
 
@@ -82,7 +84,22 @@ const validBodies: Record<string, Json> = {
   "/v1/screen": { name: "Huawei Technologies Co., Ltd.", country: "CN", all: true, person: false },
   "/v1/match": { a: "华为技术有限公司", b: "Huawei Technologies" },
   "/v1/tokens": { role: "importer", partyId: "alibaba-cloud", label: "fuzz" },
+  "/v1/parties": { id: "fuzz-party", name: "Fuzz Trading Co., Ltd.", country: "SG", sector: "reseller" },
+  "/v1/orders": {
+    id: "fuzz-order",
+    productId: "nvidia-h200-sxm",
+    quantityUnits: 10,
+    valueCents: "27000000",
+    exporterId: "fuzz-maker",
+    consigneeId: "fuzz-buyer",
+    endUserId: "fuzz-buyer",
+    route: { origin: "TW", exportFrom: "US", destination: "CN" },
+    endUse: { purpose: "commercial-cloud" },
+  },
 };
+
+/** Write routes of the shipment path: each 201 made exactly one row in this table. */
+const createdRowsIn: Record<string, string> = { "/v1/parties": "parties", "/v1/orders": "orders" };
 
 describe("fuzz of write routes (in process, embedded database)", () => {
   let store: Store;
@@ -96,6 +113,9 @@ describe("fuzz of write routes (in process, embedded database)", () => {
     const factory = counterFactory("fz");
     secret = (await createToken(store, clock, factory, { role: "admin" })).secret;
     app = createApp({ ...defaultDeps(store), clock, tokenFactory: factory, logError: () => {} });
+    const shipments = new ShipmentService(shipmentContext(store, { clock }));
+    await shipments.addParty({ id: "fuzz-maker", name: "NVIDIA Corporation", country: "US" });
+    await shipments.addParty({ id: "fuzz-buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
   });
   afterAll(async () => {
     await store?.close();
@@ -112,6 +132,7 @@ describe("fuzz of write routes (in process, embedded database)", () => {
         Number((await store.query<{ n: bigint }>(`SELECT count(*) AS n FROM ${table}`)).rows[0]?.n ?? -1n);
       const tokensBefore = await count("api_tokens");
       const auditBefore = await count("audit_log");
+      const createdBefore = createdRowsIn[path] ? await count(createdRowsIn[path]) : 0;
       const statuses = new Map<number, number>();
       await fc.assert(
         fc.asyncProperty(bodies(valid), fc.boolean(), async (body, jsonType) => {
@@ -140,7 +161,12 @@ describe("fuzz of write routes (in process, embedded database)", () => {
       const accepted = [...statuses].filter(([status]) => status < 300).reduce((sum, [, n]) => sum + n, 0);
       const refused = runsPerRoute - accepted;
       expect(refused).toBeGreaterThan(runsPerRoute / 2);
-      if (path === "/v1/tokens") {
+      const table = createdRowsIn[path];
+      if (table) {
+        // Every 201 made one row (and its audit entries); a refusal or a replay made none.
+        expect((await count(table)) - createdBefore).toBe(statuses.get(201) ?? 0);
+        expect(await verifyAudit(store)).toMatchObject({ ok: true });
+      } else if (path === "/v1/tokens") {
         // Every accepted body made exactly one token and one audit entry; refusals made none.
         expect(accepted).toBeGreaterThan(0);
         expect((await count("api_tokens")) - tokensBefore).toBe(accepted);
