@@ -46,9 +46,12 @@ function splitUnquoted(text: string): CsvRecord[] {
   const records: CsvRecord[] = [];
   const lines = text.split("\n");
   for (let index = 0; index < lines.length; index++) {
-    const line = (lines[index] as string).replace(/\r$/, "");
+    let line = lines[index] as string;
+    if (line.endsWith("\r")) line = line.slice(0, -1);
     if (line.trim() === "") continue;
-    records.push({ record: line.split(",").map((cell) => cell.trim()), info: { lines: index + 1 } });
+    const record = line.split(",");
+    for (let i = 0; i < record.length; i++) record[i] = (record[i] as string).trim();
+    records.push({ record, info: { lines: index + 1 } });
   }
   return records;
 }
@@ -87,39 +90,80 @@ function checkHeader(header: string[], source: string): void {
     throw badInput(`file ${quote(source)}`, `unknown column ${unknown.map(quote).join(", ")}`);
 }
 
-function parseRow(
-  cells: Map<string, string>,
-  line: number,
-  policy: CapPolicy,
-  products: ProductLookup,
-  accounts: (productId: string, day: string) => string[] | undefined,
-  days: (day: string) => boolean,
-): UsShipmentRow | string {
-  const id = cells.get("id") ?? "";
-  const productId = cells.get("product_id") ?? "";
-  const unitsText = cells.get("quantity_units") ?? "";
-  const shippedOn = cells.get("shipped_on") ?? "";
+/** Cell getter by column name, resolved to indexes once per file. */
+type Cells = (record: string[]) => {
+  id: string;
+  productId: string;
+  units: string;
+  shippedOn: string;
+  customer: string;
+  tpp: string;
+};
+
+function cellsOf(header: string[]): Cells {
+  const at = (name: string) => header.indexOf(name);
+  const [id, product, units, shipped, customer, tpp] = [
+    at("id"),
+    at("product_id"),
+    at("quantity_units"),
+    at("shipped_on"),
+    at("customer"),
+    at("tpp_per_unit"),
+  ];
+  const cell = (record: string[], index: number) => (index < 0 ? "" : (record[index] ?? ""));
+  return (record) => ({
+    id: cell(record, id),
+    productId: cell(record, product),
+    units: cell(record, units),
+    shippedOn: cell(record, shipped),
+    customer: cell(record, customer),
+    tpp: cell(record, tpp),
+  });
+}
+
+/** Memoizes a one-argument function over strings (few products and days, many rows). */
+function memo<T>(fn: (key: string) => T): (key: string) => T {
+  const known = new Map<string, T>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as T;
+    const value = fn(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
+interface RowChecks {
+  policy: CapPolicy;
+  product: (productId: string) => { tppPerUnit: number } | "invalid" | undefined;
+  accounts: (productId: string, day: string) => string[] | undefined;
+  day: (day: string) => boolean;
+}
+
+function parseRow(c: ReturnType<Cells>, line: number, checks: RowChecks): UsShipmentRow | string {
+  const { id, productId, units: unitsText, shippedOn } = c;
   if (id === "") return "id is empty";
-  if (!productIdPattern.test(productId)) return `product_id ${quote(productId)} is not a valid id`;
-  const product = products(productId);
+  const product = checks.product(productId);
+  if (product === "invalid") return `product_id ${quote(productId)} is not a valid id`;
   if (!product) return `unknown product ${quote(productId)}`;
   if (!/^-?\d+$/.test(unitsText)) return `quantity_units ${quote(unitsText)} is not an integer`;
   const units = BigInt(unitsText);
   if (units <= 0n) return `quantity_units ${quote(unitsText)} must be positive`;
   if (units > unitsMax) return `quantity_units ${quote(unitsText)} exceeds ${unitsMax}`;
-  if (!days(shippedOn)) return `shipped_on ${quote(shippedOn)} is not a date (YYYY-MM-DD)`;
-  const tppText = cells.get("tpp_per_unit") ?? "";
-  const tppPerUnit = tppText === "" ? product.tppPerUnit : Number(tppText);
+  if (!checks.day(shippedOn)) return `shipped_on ${quote(shippedOn)} is not a date (YYYY-MM-DD)`;
+  const tppPerUnit = c.tpp === "" ? product.tppPerUnit : Number(c.tpp);
   if (!Number.isFinite(tppPerUnit) || tppPerUnit <= 0)
-    return `tpp_per_unit ${quote(tppText)} is not a positive number`;
-  const amount = capAmount(policy.measure, "us", units, tppPerUnit) as bigint;
-  const accountIds = accounts(productId, shippedOn);
+    return `tpp_per_unit ${quote(c.tpp)} is not a positive number`;
+  const amount = capAmount(checks.policy.measure, "us", units, tppPerUnit) as bigint;
+  const accountIds = checks.accounts(productId, shippedOn);
   if (!accountIds) return `shipped_on ${quote(shippedOn)} is before the cap's window`;
-  const customer = cells.get("customer") || undefined;
+  const customer = c.customer || undefined;
   return { line, id, productId, units, shippedOn, customer, tppPerUnit, amount, accountIds };
 }
 
-/** Parses and validates every line; duplicate ids within the file are bad lines too. */
+/**
+ * Parses and validates every line; duplicate ids within the file are bad lines too. Rows with the
+ * same product and day share one `accountIds` array (the batch computes its account set from it).
+ */
 export function parseUsShipmentsCsv(
   text: string,
   source: string,
@@ -132,27 +176,24 @@ export function parseUsShipmentsCsv(
   const bad: BadLine[] = [];
   const seen = new Map<string, number>();
   const derived = new Map<string, string[] | undefined>();
-  const dayChecks = new Map<string, boolean>();
-  const validDay = (day: string) => {
-    const known = dayChecks.get(day);
-    if (known !== undefined) return known;
-    const valid = isValidDay(day);
-    dayChecks.set(day, valid);
-    return valid;
+  const checks: RowChecks = {
+    policy,
+    product: memo((productId) => (productIdPattern.test(productId) ? products(productId) : "invalid")),
+    day: memo(isValidDay),
+    accounts: (productId, day) => {
+      const key = `${productId}\n${day}`;
+      if (!derived.has(key)) derived.set(key, accountIdsFor(policy, productId, day));
+      return derived.get(key);
+    },
   };
-  const accounts = (productId: string, day: string) => {
-    const key = `${productId}\n${day}`;
-    if (!derived.has(key)) derived.set(key, accountIdsFor(policy, productId, day));
-    return derived.get(key);
-  };
+  const cells = cellsOf(header);
   for (const { record, info } of records) {
     const line = info.lines;
     if (record.length !== header.length) {
       bad.push({ line, message: `expected ${header.length} fields, found ${record.length}` });
       continue;
     }
-    const cells = new Map(header.map((name, index) => [name, record[index] ?? ""]));
-    const row = parseRow(cells, line, policy, products, accounts, validDay);
+    const row = parseRow(cells(record), line, checks);
     if (typeof row === "string") {
       bad.push({ line, message: row });
       continue;

@@ -1,9 +1,10 @@
 // The SQL ledger on both drivers: bad input and refusals change nothing (rows and audit head), a
 // US reversal that breaks the cap blocks and alerts without rewriting the past, bulk import is
 // validated first (line numbers) and idempotent, and tampering with the audit log is located.
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importUsShipmentsText } from "../../src/adapters/cli/commands/ledger.ts";
-import { auditHead, verifyAudit } from "../../src/adapters/db/audit.ts";
+import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { SluiceError } from "../../src/core/errors.ts";
@@ -143,6 +144,48 @@ forEachDriver("ledger over SQL", (env) => {
     ).rejects.toThrow(/line 2: id `i-2` exists with different units/);
     const [account] = await l.accounts(`units/product:${h200}/`);
     expect(account?.usPosted).toBe(30n);
+  });
+
+  it("imports awkward customers intact and audits each batch by count and row digest", async () => {
+    const l = ledger();
+    const csv = [
+      "id,product_id,quantity_units,shipped_on,customer",
+      `d-2,${h200},3,2026-02-05,"tab\there, back\\slash"`,
+      `d-1,${h200},4,2026-02-04,"two\nlines"`,
+      `d-3,${h200},5,2026-02-06,`,
+    ].join("\n");
+    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { batchRows: 5000 })).toMatchObject({
+      posted: 3,
+      existing: 0,
+    });
+    const { rows } = await env
+      .store()
+      .query<{ id: string; customer: string | null }>(
+        "SELECT id, customer FROM ledger_us_postings WHERE id LIKE 'd-%' ORDER BY id",
+      );
+    expect(rows).toEqual([
+      { id: "d-1", customer: "two\nlines" },
+      { id: "d-2", customer: "tab\there, back\\slash" },
+      { id: "d-3", customer: null },
+    ]);
+    const entry = (await readAudit(env.store())).at(-1);
+    const lines = [
+      `d-1\t${h200}\t4\t2026-02-04\ttwo\nlines\t4\n`,
+      `d-2\t${h200}\t3\t2026-02-05\ttab\there, back\\slash\t3\n`,
+      `d-3\t${h200}\t5\t2026-02-06\t\t5\n`,
+    ];
+    expect(entry?.kind).toBe("ledger.us_post_batch");
+    expect(entry?.payload).toMatchObject({
+      posted: 3,
+      rowsSha256: createHash("sha256").update(lines.join("")).digest("hex"),
+    });
+    expect((await verifyAudit(env.store())).ok).toBe(true);
+    const headBefore = await auditHead(env.store());
+    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { batchRows: 2 })).toMatchObject({
+      posted: 0,
+      existing: 3,
+    });
+    expect(await auditHead(env.store())).toEqual(headBefore);
   });
 
   describe("audit tampering, located by `verify`", () => {

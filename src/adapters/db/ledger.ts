@@ -489,9 +489,11 @@ export class SqlLedger {
   }
 
   /**
-   * Posts many US shipments in one transaction (bulk import): ids already stored are skipped (the
-   * caller checked beforehand that they are identical, see usPostingConflicts), accounts get one
-   * update each, and the batch is one audit entry listing every posting.
+   * Posts many US shipments in one transaction (bulk import): the rows are copied into a staging
+   * table (COPY; PGlite: one multi-row insert), then one statement inserts the new ones (ids already
+   * stored are skipped: the caller checked beforehand that they are identical, see
+   * usPostingConflicts), adds their amounts to each account once and records one movement per
+   * account. The batch is one audit entry with the count and a SHA-256 digest of the posted rows.
    *
    * It runs READ COMMITTED, so that batches on several connections overlap their inserts and only
    * queue on the audit chain head at the end. That is safe here, and only here: a US posting only
@@ -506,32 +508,24 @@ export class SqlLedger {
   ): Promise<{ posted: number; existing: number }> {
     return this.#store.transaction(async (tx) => {
       const now = this.#clock();
-      const inserted = await insertUsPostings(tx, rows, policy, now);
-      const fresh = rows.filter((row) => inserted.has(row.id));
-      const byAccount = new Map<string, bigint>();
-      for (const row of fresh) {
-        for (const id of row.accountIds) byAccount.set(id, (byAccount.get(id) ?? 0n) + row.amount);
-      }
-      if (byAccount.size > 0) {
-        const moved = await addUsAmounts(tx, byAccount, batchId, now);
-        if (moved !== byAccount.size) throw guardDisagreement("us_post_batch", batchId);
-        // Rows as tuples in the order of `columns`: the same content, far cheaper to canonicalize.
-        const rows = fresh.map((p) => [
-          p.id,
-          p.productId,
-          `${p.units}`,
-          p.shippedOn,
-          p.customer ?? null,
-          `${p.amount}`,
-        ]);
+      await ensureAccounts(tx, distinctAccountIds(rows), policy);
+      const staged = await stageUsPostings(tx, rows, this.#store.driver);
+      const applied = await applyStagedUsPostings(tx, staged, batchId, now);
+      if (applied.moved !== applied.accounts) throw guardDisagreement("us_post_batch", batchId);
+      if (applied.posted > 0) {
         await appendAuditJson(
           tx,
           "ledger.us_post_batch",
-          { batchId, columns: [...usPostBatchColumns], rows },
+          {
+            batchId,
+            columns: [...usPostBatchColumns],
+            posted: applied.posted,
+            rowsSha256: applied.rowsSha256,
+          },
           now,
         );
       }
-      return { posted: fresh.length, existing: rows.length - fresh.length };
+      return { posted: applied.posted, existing: rows.length - applied.posted };
     }, usPostBatchTxOptions);
   }
 
@@ -641,29 +635,115 @@ export async function insertUsPostings(
   return new Set(rows.map((row) => row.id));
 }
 
-/** Adds per-account US amounts in one statement (unblocking where headroom returns). */
-async function addUsAmounts(
+type StagedPosting = UsPostInput & { amount: bigint; accountIds: string[] };
+
+/** Account ids of a batch, each once (rows of a batch share few accounts). */
+function distinctAccountIds(rows: readonly StagedPosting[]): string[] {
+  const seen = new Set<string>();
+  let last: string[] | undefined;
+  for (const row of rows) {
+    if (row.accountIds === last) continue;
+    last = row.accountIds;
+    for (const id of row.accountIds) seen.add(id);
+  }
+  return [...seen];
+}
+
+/** COPY text format: backslash, tab and line breaks escaped, null as \N. */
+const copyText = (value: string) =>
+  /[\\\t\n\r]/.test(value)
+    ? value.replace(/\\/g, "\\\\").replace(/\t/g, "\\t").replace(/\n/g, "\\n").replace(/\r/g, "\\r")
+    : value;
+
+const stageColumns = "id, product_id, units, amount, shipped_on, account_ids, customer";
+
+/**
+ * Where the apply statement reads the batch from. PostgreSQL: the session's staging table (created
+ * on first use, emptied at commit), filled by COPY. PGlite's socket server does not speak the COPY
+ * sub-protocol, so there the batch travels as arrays in the statement itself. The account ids travel
+ * joined by `|`, which no account id contains (see accountIdsFor).
+ */
+async function stageUsPostings(
   tx: Tx,
-  byAccount: Map<string, bigint>,
-  refId: string,
+  rows: readonly StagedPosting[],
+  driver: string,
+): Promise<{ source: string; params: unknown[] }> {
+  if (driver !== "postgres") {
+    return {
+      source: `unnest($3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::date[], $8::text[], $9::text[])
+               AS s (${stageColumns})`,
+      params: [
+        rows.map((p) => p.id),
+        rows.map((p) => p.productId),
+        rows.map((p) => p.units),
+        rows.map((p) => p.amount),
+        rows.map((p) => p.shippedOn),
+        rows.map((p) => p.accountIds.join("|")),
+        rows.map((p) => p.customer ?? null),
+      ],
+    };
+  }
+  await tx.query(
+    `CREATE TEMP TABLE IF NOT EXISTS us_postings_stage (id text NOT NULL, product_id text NOT NULL,
+       units bigint NOT NULL, amount bigint NOT NULL, shipped_on date NOT NULL, account_ids text NOT NULL,
+       customer text) ON COMMIT DELETE ROWS`,
+  );
+  let data = "";
+  for (const p of rows) {
+    const customer = p.customer === undefined ? "\\N" : copyText(p.customer);
+    data += `${copyText(p.id)}\t${copyText(p.productId)}\t${p.units}\t${p.amount}\t${p.shippedOn}\t${copyText(p.accountIds.join("|"))}\t${customer}\n`;
+  }
+  await tx.copyFrom(`COPY us_postings_stage (${stageColumns}) FROM STDIN`, data);
+  return { source: "us_postings_stage s", params: [] };
+}
+
+/**
+ * One statement over the staged batch: inserts the postings not stored yet, adds their amounts per
+ * account (unblocking where headroom returns), records one movement per account, and returns the
+ * count and digest of the rows it inserted (see docs/ledger.md for the digest's exact input).
+ */
+async function applyStagedUsPostings(
+  tx: Tx,
+  staged: { source: string; params: unknown[] },
+  batchId: string,
   at: Date,
-): Promise<number> {
+): Promise<{ posted: number; accounts: number; moved: number; rowsSha256: string }> {
   const us = "a.us_posted + d.amount";
   const cn = "a.cn_pending + a.cn_posted";
-  const { rowCount } = await tx.query(
-    `WITH upd AS (
+  const { rows } = await tx.query<{ posted: bigint; accounts: bigint; moved: bigint; digest: string }>(
+    `WITH ins AS (
+       INSERT INTO ledger_us_postings (id, product_id, units, amount, shipped_on, account_ids, customer, posted_at)
+       SELECT s.id, s.product_id, s.units, s.amount, s.shipped_on, string_to_array(s.account_ids, '|'), s.customer, $2
+       FROM ${staged.source}
+       ON CONFLICT (id) DO NOTHING
+       RETURNING id, product_id, units, shipped_on, customer, amount, account_ids),
+     d AS (SELECT acc AS id, sum(ins.amount)::bigint AS amount FROM ins, unnest(ins.account_ids) AS acc GROUP BY acc),
+     upd AS (
        UPDATE ledger_accounts a SET
          us_posted = ${us},
          blocked = a.enforced AND NOT (${withinSql(us, cn)}),
          blocked_cn_max = CASE WHEN NOT a.enforced OR ${withinSql(us, cn)} THEN NULL ELSE LEAST(a.blocked_cn_max, ${cn}) END
-       FROM unnest($1::text[], $2::bigint[]) AS d (id, amount)
-       WHERE a.id = d.id
-       RETURNING a.id, d.amount)
-     INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
-     SELECT 'us_post_batch:' || $3 || ':' || upd.id, upd.id, 'us_post_batch', $3, upd.amount, 0, 0, $4 FROM upd`,
-    [[...byAccount.keys()], [...byAccount.values()], refId, at],
+       FROM d WHERE a.id = d.id
+       RETURNING a.id, d.amount),
+     mov AS (
+       INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
+       SELECT 'us_post_batch:' || $1 || ':' || upd.id, upd.id, 'us_post_batch', $1, upd.amount, 0, 0, $2 FROM upd
+       RETURNING 1)
+     SELECT (SELECT count(*) FROM ins) AS posted, (SELECT count(*) FROM d) AS accounts,
+            (SELECT count(*) FROM mov) AS moved,
+            (SELECT encode(sha256(convert_to(coalesce(string_agg(
+               concat_ws(E'\t', id, product_id, units::text, to_char(shipped_on, 'YYYY-MM-DD'), coalesce(customer, ''), amount::text) || E'\n',
+               '' ORDER BY id COLLATE "C"), ''), 'UTF8')), 'hex') FROM ins) AS digest`,
+    [batchId, at, ...staged.params],
   );
-  return rowCount;
+  const row = rows[0];
+  if (!row) throw new Error("us_post_batch: the apply statement returned no row");
+  return {
+    posted: Number(row.posted),
+    accounts: Number(row.accounts),
+    moved: Number(row.moved),
+    rowsSha256: row.digest,
+  };
 }
 
 /** Ids of stored postings that differ from the given rows, with the first differing field. */

@@ -2,7 +2,10 @@
 // Both drivers (PostgreSQL server, embedded PGlite in a child process) speak the PostgreSQL wire
 // protocol, so there is one SQL path: a `pg` pool. Assumes PostgreSQL 15 SQL; int8 columns are
 // returned as bigint, timestamps as Date.
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import pg from "pg";
+import { from as copyFromStdin } from "pg-copy-streams";
 
 export const isolationLevels = ["serializable", "repeatable read", "read committed"] as const;
 export type IsolationLevel = (typeof isolationLevels)[number];
@@ -16,6 +19,8 @@ export interface QueryResult<R> {
 /** A connection inside an open transaction. */
 export interface Tx {
   query<R = Row>(text: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** Runs `COPY … FROM STDIN` with `data` (already in COPY text format); returns the rows copied. */
+  copyFrom(sql: string, data: string): Promise<number>;
 }
 
 export interface TransactionOptions {
@@ -158,6 +163,11 @@ export class PgStore implements Store {
         query: async <R>(text: string, params?: readonly unknown[]) => {
           const result = await client.query(text, params as unknown[] | undefined);
           return { rows: result.rows as R[], rowCount: result.rowCount ?? 0 };
+        },
+        copyFrom: async (sql: string, data: string) => {
+          const stream = client.query(copyFromStdin(sql));
+          await pipeline(Readable.from([data]), stream);
+          return stream.rowCount;
         },
       };
       const value = await fn(tx);

@@ -370,9 +370,14 @@ export async function importUsShipmentsText(
 ): Promise<ImportSummary> {
   const { rows, bad } = parseUsShipmentsCsv(text, source, policy, catalogProducts());
   const conflicts = await usPostingConflicts(ledger.store, rows);
-  const lineOf = new Map(rows.map((row) => [row.id, row.line]));
-  for (const c of conflicts) {
-    bad.push({ line: lineOf.get(c.id) ?? 0, message: `id ${quote(c.id)} exists with different ${c.field}` });
+  if (conflicts.length > 0) {
+    const lineOf = new Map(rows.map((row) => [row.id, row.line]));
+    for (const c of conflicts) {
+      bad.push({
+        line: lineOf.get(c.id) ?? 0,
+        message: `id ${quote(c.id)} exists with different ${c.field}`,
+      });
+    }
   }
   bad.sort((a, b) => a.line - b.line);
   if (bad.length > 0 && !options.skipBadLines) throw badLinesError(source, bad);
