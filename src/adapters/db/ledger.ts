@@ -746,36 +746,48 @@ async function applyStagedUsPostings(
   };
 }
 
-/** Ids of stored postings that differ from the given rows, with the first differing field. */
+/**
+ * Ids of stored postings that differ from the given rows, with the first differing field. The rows
+ * are looked up in chunks, the chunks concurrently (on the pool's connections).
+ */
 export async function usPostingConflicts(
   store: Store,
   rows: readonly (UsPostInput & { amount: bigint })[],
 ): Promise<{ id: string; field: string }[]> {
-  const conflicts: { id: string; field: string }[] = [];
   const chunkRowsMax = 10_000;
-  for (let start = 0; start < rows.length; start += chunkRowsMax) {
-    const chunk = rows.slice(start, start + chunkRowsMax);
-    const byId = new Map(chunk.map((row) => [row.id, row]));
-    const { rows: stored } = await store.query<UsPostingRow>(
-      `SELECT id, product_id, units, amount, to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on
-       FROM ledger_us_postings WHERE id = ANY($1::text[])`,
-      [[...byId.keys()]],
-    );
-    for (const old of stored) {
-      const row = byId.get(old.id);
-      if (!row) continue;
-      const field =
-        old.product_id !== row.productId
-          ? "product"
-          : old.units !== row.units
-            ? "units"
-            : old.shipped_on !== row.shippedOn
-              ? "shipped_on"
-              : old.amount !== row.amount
-                ? "amount"
-                : undefined;
-      if (field) conflicts.push({ id: old.id, field });
-    }
+  const chunks: (typeof rows)[] = [];
+  for (let start = 0; start < rows.length; start += chunkRowsMax)
+    chunks.push(rows.slice(start, start + chunkRowsMax));
+  const found = await Promise.all(chunks.map((chunk) => chunkConflicts(store, chunk)));
+  return found.flat();
+}
+
+async function chunkConflicts(
+  store: Store,
+  chunk: readonly (UsPostInput & { amount: bigint })[],
+): Promise<{ id: string; field: string }[]> {
+  const { rows: stored } = await store.query<UsPostingRow>(
+    `SELECT id, product_id, units, amount, to_char(shipped_on, 'YYYY-MM-DD') AS shipped_on
+     FROM ledger_us_postings WHERE id = ANY($1::text[])`,
+    [chunk.map((row) => row.id)],
+  );
+  if (stored.length === 0) return [];
+  const byId = new Map(chunk.map((row) => [row.id, row]));
+  const conflicts: { id: string; field: string }[] = [];
+  for (const old of stored) {
+    const row = byId.get(old.id);
+    if (!row) continue;
+    const field =
+      old.product_id !== row.productId
+        ? "product"
+        : old.units !== row.units
+          ? "units"
+          : old.shipped_on !== row.shippedOn
+            ? "shipped_on"
+            : old.amount !== row.amount
+              ? "amount"
+              : undefined;
+    if (field) conflicts.push({ id: old.id, field });
   }
   return conflicts;
 }
