@@ -7,7 +7,7 @@
 // money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
 // fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
 // EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it.
-import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
 import * as ev from "../../../app/evidence-rows.ts";
@@ -24,40 +24,19 @@ import { readCertificate } from "../../../core/evidence/checks.ts";
 import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evidence/duty.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
-import type { Action } from "../../../core/policy/policy.ts";
 import { appendAudit } from "../../db/audit.ts";
-import { authorizeObject, guarded } from "../auth.ts";
+import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { actionRoutes, anyObject, body, idParams } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
-const idParams = z.object({ id: z.string().min(1).max(128) });
-const anyObject = z.looseObject({});
-
-const route = <M extends "get" | "post", P extends string, R extends NonNullable<RouteConfig["request"]>>(
-  method: M,
-  path: P,
-  action: Action,
-  summary: string,
-  request: R,
-) =>
-  createRoute({
-    method,
-    path,
-    tags: ["evidence"],
-    summary,
-    ...guarded(action),
-    request,
-    responses: {
-      200: { description: "on file already (a replay), or the record", ...json(anyObject) },
-      201: { description: "recorded", ...json(anyObject) },
-      404: { description: "not found (or not yours)" },
-      409: { description: "refused: the problem's code is the status (nothing was written)" },
-    },
-  });
+const route = actionRoutes(
+  "evidence",
+  { ok: "on file already (a replay), or the record", created: "recorded" },
+  { 404: "not found (or not yours)", 409: "refused: the problem's code is the status (nothing was written)" },
+);
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 

@@ -1,7 +1,7 @@
 // The screening workflow over HTTP: a party's latest screening reviewed against its dispositions
 // (GET /v1/parties/{id}/screening), and reviewers' dispositions (POST and GET /v1/dispositions).
 // A disposition binds to the listed entry's fingerprint; it reopens when the entry changes.
-import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import { v7 as uuidv7 } from "uuid";
 import {
   addDisposition,
@@ -10,35 +10,12 @@ import {
   partyReview,
 } from "../../../app/screening-store.ts";
 import { notFound, quote } from "../../../core/errors.ts";
-import type { Action } from "../../../core/policy/policy.ts";
-import { guarded } from "../auth.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { actionRoutes, json } from "./define.ts";
 import type { RouteModule } from "./types.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const anyObject = z.looseObject({});
-
-const route = <M extends "get" | "post", P extends string, R extends NonNullable<RouteConfig["request"]>>(
-  method: M,
-  path: P,
-  action: Action,
-  summary: string,
-  request: R,
-) =>
-  createRoute({
-    method,
-    path,
-    tags: ["screening"],
-    summary,
-    ...guarded(action),
-    request,
-    responses: {
-      200: { description: "the result", ...json(anyObject) },
-      201: { description: "recorded", ...json(anyObject) },
-      404: { description: "not found" },
-    },
-  });
+const route = actionRoutes("screening", { ok: "the result", created: "recorded" }, { 404: "not found" });
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 

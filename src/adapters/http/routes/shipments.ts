@@ -2,7 +2,7 @@
 // licences, shipments (and their evidence), release, ship, cancel. Every write runs the use case
 // of src/app/shipments.ts and records its Idempotency-Key response in the same transaction; every
 // read checks the object against the policy (someone else's object is a 404).
-import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
+import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
@@ -12,17 +12,14 @@ import { notFound, quote } from "../../../core/errors.ts";
 import { type Action, type Principal, type Resource, scopeOf } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { licenceInputSchema, orderInputSchema, shipmentInputSchema } from "../../../core/shipments/model.ts";
-import { authorizeObject, guarded } from "../auth.ts";
+import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
+import { actionRoutes, anyObject, body, idParams } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
-const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
-const body = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
-const idParams = z.object({ id: z.string().min(1).max(128) });
-const anyObject = z.looseObject({});
 const createdSchema = z.object({ id: z.string(), status: z.string() });
 const decisionRequest = z.strictObject({
   id: z
@@ -102,32 +99,11 @@ async function loadVisibleShipment(services: AppServices, principal: Principal, 
   return found.shipment;
 }
 
-const route = <
-  M extends "get" | "post" | "put",
-  P extends string,
-  R extends NonNullable<RouteConfig["request"]>,
->(
-  method: M,
-  path: P,
-  action: Action,
-  summary: string,
-  request: R,
-  response: z.ZodType,
-) =>
-  createRoute({
-    method,
-    path,
-    tags: ["shipments"],
-    summary,
-    ...guarded(action),
-    request,
-    responses: {
-      200: { description: "the result", ...json(response) },
-      201: { description: "created", ...json(response) },
-      404: { description: "not found (or not yours)" },
-      409: { description: "conflict: replay with different fields, illegal transition" },
-    },
-  });
+const route = actionRoutes(
+  "shipments",
+  { ok: "the result", created: "created" },
+  { 404: "not found (or not yours)", 409: "conflict: replay with different fields, illegal transition" },
+);
 
 function registerParties(app: Api, services: AppServices): void {
   const partyBody = partySchema.extend({ id: z.string().min(1).max(128) });
