@@ -13,7 +13,7 @@ import { seedDemo } from "../src/app/seed.ts";
 import { shipmentContext } from "../src/app/shipment-context.ts";
 import { type Api, clock, startApi } from "./http/support.ts";
 import { runCliInProcess } from "./support/cli.ts";
-import { exampleJson } from "./support/dossiers.ts";
+import { exampleJson, exampleOrder } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-remote-"));
@@ -26,18 +26,7 @@ const file = (name: string, value: unknown) => {
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
 };
-const order = {
-  id: "ord-1",
-  productId: "nvidia-h200-sxm",
-  quantityUnits: 1000,
-  valueCents: "2700000000",
-  exporterId: "nvidia",
-  consigneeId: "alibaba-cloud",
-  endUserId: "alibaba-cloud",
-  route: { origin: "TW", exportFrom: "US", destination: "CN" },
-  endUse: { purpose: "commercial-cloud" },
-  usShippedUnits: 250000,
-};
+const order = exampleOrder();
 const dossierFile = "examples/h200-alibaba-approvable.json";
 
 it("maps every HTTP status of the taxonomy back to its kind, and unknown ones by class", () => {

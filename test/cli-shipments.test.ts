@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli, runCliInProcess } from "./support/cli.ts";
-import { exampleJson } from "./support/dossiers.ts";
+import { exampleJson, exampleOrder } from "./support/dossiers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-cli-"));
 const env = { SLUICE_DATA_DIR: join(dir, "data"), DATABASE_URL: "" };
@@ -45,18 +45,7 @@ describe("sluice over the embedded database", () => {
       certifications: [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])],
     };
     expect((await sluice("parties", "add", file("p2.json", buyer))).code).toBe(0);
-    const order = {
-      id: "ord-1",
-      productId: "nvidia-h200-sxm",
-      quantityUnits: 1000,
-      valueCents: "2700000000",
-      exporterId: "nvidia",
-      consigneeId: "alibaba-cloud",
-      endUserId: "alibaba-cloud",
-      route: { origin: "TW", exportFrom: "US", destination: "CN" },
-      endUse: { purpose: "commercial-cloud" },
-      usShippedUnits: 250000,
-    };
+    const order = exampleOrder();
     const orderFile = file("o1.json", order);
     expect((await sluice("orders", "create", orderFile)).code).toBe(0);
 

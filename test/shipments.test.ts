@@ -10,7 +10,7 @@ import { shipmentContext } from "../src/app/shipment-context.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import { capPolicyDefault } from "../src/core/ledger/policy.ts";
-import { exampleJson } from "./support/dossiers.ts";
+import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
 const at = "2026-02-01";
@@ -26,30 +26,8 @@ function setup(store: Store) {
   return { service: new ShipmentService(context), ledger: context.ledger as SqlLedger };
 }
 
-const parties: Record<string, unknown>[] = [
-  { ...example.parties.exporter, id: "nvidia" },
-  { ...example.parties.consignee, id: "alibaba-cloud" },
-];
-const order = {
-  id: "ord-1",
-  productId: "nvidia-h200-sxm",
-  quantityUnits: 1000,
-  valueCents: "2700000000",
-  exporterId: "nvidia",
-  consigneeId: "alibaba-cloud",
-  endUserId: "alibaba-cloud",
-  route: { origin: "TW", exportFrom: "US", destination: "CN" },
-  endUse: { purpose: "commercial-cloud" },
-  usShippedUnits: 250000,
-};
-// The end user's certifications live on the consignee party here (same company).
-parties[1] = {
-  ...parties[1],
-  certifications: [
-    ...((example.parties.consignee?.certifications as unknown[]) ?? []),
-    ...((example.parties.endUser?.certifications as unknown[]) ?? []),
-  ],
-};
+const parties = exampleParties();
+const order = exampleOrder();
 
 async function expectError(run: () => Promise<unknown>, code: string, message: RegExp) {
   const error = await run().then(

@@ -17,3 +17,34 @@ export const loadExample = (file: string): Dossier => parseDossier(exampleJson(f
 export const approvable = (): Dossier => structuredClone(loadExample("h200-alibaba-approvable.json"));
 
 export const sharedEvaluator = new Evaluator(loadRulebooks(), loadCatalog());
+
+/** The approvable example's exporter (`nvidia`) and buyer (`alibaba-cloud`, also the end user,
+ * so it carries the end user's certifications too), as stored parties. */
+export function exampleParties(): Record<string, unknown>[] {
+  const { parties } = exampleJson("h200-alibaba-approvable.json") as {
+    parties: Record<string, { certifications?: unknown[] } & Record<string, unknown>>;
+  };
+  const certifications = [
+    ...(parties.consignee?.certifications ?? []),
+    ...(parties.endUser?.certifications ?? []),
+  ];
+  return [
+    { ...parties.exporter, id: "nvidia" },
+    { ...parties.consignee, id: "alibaba-cloud", certifications },
+  ];
+}
+
+/** An order of 1,000 H200 from `nvidia` to `alibaba-cloud` for a commercial cloud in China. */
+export const exampleOrder = (overrides: Record<string, unknown> = {}) => ({
+  id: "ord-1",
+  productId: "nvidia-h200-sxm",
+  quantityUnits: 1000,
+  valueCents: "2700000000",
+  exporterId: "nvidia",
+  consigneeId: "alibaba-cloud",
+  endUserId: "alibaba-cloud",
+  route: { origin: "TW", exportFrom: "US", destination: "CN" },
+  endUse: { purpose: "commercial-cloud" },
+  usShippedUnits: 250000,
+  ...overrides,
+});
