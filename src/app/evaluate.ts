@@ -4,7 +4,7 @@ import { classify } from "../core/classification/classify.ts";
 import { canonicalDigest } from "../core/digest.ts";
 import { type Dossier, dossierDigest } from "../core/dossier/schema.ts";
 import { evaluate } from "../core/evaluation/evaluate.ts";
-import type { Decision, ResolvedProduct } from "../core/evaluation/types.ts";
+import type { Decision, EvidenceSource, ResolvedProduct } from "../core/evaluation/types.ts";
 import { type RuleSet, selectRules } from "../core/rulebook/load.ts";
 import type { Rulebook } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
@@ -65,12 +65,19 @@ export class Evaluator {
    * Decides one dossier. `dossierDigest` may be passed when the caller computed it on reading the
    * dossier (the store does); otherwise it is computed here.
    */
-  evaluate(dossier: Dossier, at: IsoDate, scenarios: readonly string[] = [], digest?: string): Decision {
+  evaluate(
+    dossier: Dossier,
+    at: IsoDate,
+    scenarios: readonly string[] = [],
+    digest?: string,
+    evidenceSource: EvidenceSource = "dossier",
+  ): Decision {
     const subject = {
       dossier,
       dossierDigest: digest ?? dossierDigest(dossier),
       product: this.product(dossier),
       at,
+      evidenceSource,
     };
     return evaluate(subject, this.rulesFor(at, scenarios));
   }

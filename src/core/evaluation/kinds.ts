@@ -199,7 +199,8 @@ const ratioCap: Predicate<"ratio-cap"> = (params, { dossier, product }) => {
   return outcome(message, { summary, details }, { ...shown, vars: details });
 };
 
-function labCertificate(params: ParamsOf<"lab-certificate">, { dossier, product, at }: Subject): Outcome {
+function labCertificate(params: ParamsOf<"lab-certificate">, subject: Subject): Outcome {
+  const { dossier, product, at } = subject;
   const certificate = dossier.evidence.labCertificate;
   if (!certificate) {
     return pending(
@@ -246,9 +247,14 @@ function labCertificate(params: ParamsOf<"lab-certificate">, { dossier, product,
     return pending(message, "submit the signed certificate so its signature can be verified");
   }
   const binding = shipmentBinding(params, certificate, dossier.exporterStatements.shipmentId);
-  return (
-    binding ?? measuredInsideBox(params, certificate.id, certificate.measured, product.classification.tpp)
-  );
+  const outcome =
+    binding ?? measuredInsideBox(params, certificate.id, certificate.measured, product.classification.tpp);
+  // Only the store's records carry a signature Sluice checked; a standalone dossier asserts it.
+  if (!params.requireSignatureVerified || subject.evidenceSource === "records") return outcome;
+  return {
+    ...outcome,
+    message: `${outcome.message} (signature asserted by the dossier, not verified by Sluice)`,
+  };
 }
 
 function shipmentBinding(

@@ -30,7 +30,16 @@ export interface Subject {
   dossierDigest: string;
   product: ResolvedProduct;
   at: IsoDate;
+  /**
+   * Who stands behind the dossier's evidence: `records` when the store built it from records Sluice
+   * checked (a certificate's signature verified on submission); absent or `dossier` when the caller
+   * asserts it (a standalone what-if), which findings then say.
+   */
+  evidenceSource?: EvidenceSource;
 }
+
+export const evidenceSources = ["records", "dossier"] as const;
+export type EvidenceSource = (typeof evidenceSources)[number];
 
 export interface Remedy {
   /** What would make this rule pass, in one sentence. */
