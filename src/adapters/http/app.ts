@@ -3,7 +3,6 @@
 // or conflict → the route's action against the policy (403) → schema validation (400) → handler.
 // Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { bodyLimit } from "hono/body-limit";
 import { loadCatalog } from "../../app/catalog.ts";
 import { Evaluator } from "../../app/evaluate.ts";
 import { loadRulebooks } from "../../app/rulebooks.ts";
@@ -12,6 +11,7 @@ import { SluiceError } from "../../core/errors.ts";
 import type { Store } from "../db/store.ts";
 import { systemTokenFactory } from "../db/tokens.ts";
 import { Authenticator, authenticate } from "./auth.ts";
+import { bodySizeLimit } from "./body-limit.ts";
 import type { AppDeps, AppEnv, AppServices } from "./context.ts";
 import { renderDocs } from "./docs.ts";
 import { idempotency } from "./idempotency.ts";
@@ -104,16 +104,13 @@ export function createApp(
   app.notFound((c) => noRoute(app, c.req.method, c.req.path));
   app.use(
     "*",
-    bodyLimit({
-      maxSize: bodySizeMaxBytes,
-      onError: () => {
-        throw new SluiceError(
-          "payload_too_large",
-          "body",
-          `larger than ${bodySizeMaxBytes} bytes`,
-          "payload_too_large",
-        );
-      },
+    bodySizeLimit(bodySizeMaxBytes, () => {
+      throw new SluiceError(
+        "payload_too_large",
+        "body",
+        `larger than ${bodySizeMaxBytes} bytes`,
+        "payload_too_large",
+      );
     }),
   );
   app.use("/v1/*", authenticate(authenticator));

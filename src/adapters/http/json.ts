@@ -5,8 +5,21 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 
 export const jsonContentType = "application/json; charset=utf-8";
 
-export const toJsonText = (value: unknown): string =>
-  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
+const bigintAsString = (_key: string, v: unknown): unknown => (typeof v === "bigint" ? v.toString() : v);
+
+/**
+ * Plain JSON.stringify first: a replacer function costs a call per key and doubles the time of a
+ * decision (10 KB, no bigints). Only a value that holds a bigint (JSON.stringify throws a
+ * TypeError) is written again with the replacer, so the text is the same either way.
+ */
+export function toJsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value);
+  } catch (error) {
+    if (error instanceof TypeError) return JSON.stringify(value, bigintAsString);
+    throw error;
+  }
+}
 
 /**
  * A JSON response; `headers` adds e.g. an ETag. Typed as a JSON response of any shape so that
