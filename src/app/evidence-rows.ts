@@ -19,6 +19,8 @@ export interface LabRow {
   qualifiedTo: string | null;
   revokedOn: string | null;
   revocationReason: string | null;
+  /** Bumped by every change of the row (its revocation): the lab's ETag over HTTP. */
+  version: number;
 }
 
 export async function loadLab(tx: Tx, id: string): Promise<LabRow | undefined> {
@@ -33,9 +35,10 @@ export async function loadLab(tx: Tx, id: string): Promise<LabRow | undefined> {
     qualified_to: string | null;
     revoked_on: string | null;
     revocation_reason: string | null;
+    version: number;
   }>(
     `SELECT id, name, headquarters_country, control_country, public_key, key_id, ${day("qualified_from")},
-            ${day("qualified_to")}, ${day("revoked_on")}, revocation_reason FROM labs WHERE id = $1`,
+            ${day("qualified_to")}, ${day("revoked_on")}, revocation_reason, version FROM labs WHERE id = $1`,
     [id],
   );
   const row = rows[0];
@@ -51,6 +54,7 @@ export async function loadLab(tx: Tx, id: string): Promise<LabRow | undefined> {
     qualifiedTo: row.qualified_to,
     revokedOn: row.revoked_on,
     revocationReason: row.revocation_reason,
+    version: row.version,
   };
 }
 

@@ -8,7 +8,7 @@ import type { KeyObject } from "node:crypto";
 import { type appendAudit, toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
-import { badInput, notFound, quote, SluiceError } from "../core/errors.ts";
+import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
 import {
   type ApprovalInput,
@@ -149,11 +149,13 @@ export class EvidenceService {
   /**
    * Revokes a lab: its certificates on unshipped lots turn `lab_revoked`, and every released but
    * unshipped shipment relying on it is put back on hold through `revertRelease` (each in its own
-   * transaction, after the revocation commits; a replayed revocation retries the reverts).
+   * transaction, after the revocation commits; a replayed revocation retries the reverts). With
+   * `ifVersion`, only if the lab is still at that version (a replay answers as it did before).
    */
   async revokeLab(
     input: unknown,
     revertRelease?: RevertRelease,
+    ifVersion?: number,
   ): Promise<{
     status: CreateStatus | "revoked";
     certificatesRevoked: number;
@@ -175,11 +177,13 @@ export class EvidenceService {
         );
         return { status, certificatesRevoked: 0 };
       }
-      await tx.query("UPDATE labs SET revoked_on = $2, revocation_reason = $3 WHERE id = $1", [
-        lab.id,
-        revocation.revokedOn,
-        revocation.reason,
-      ]);
+      requireVersion(`lab ${quote(lab.id)}`, ifVersion, lab.version);
+      const { rowCount: updated } = await tx.query(
+        `UPDATE labs SET revoked_on = $2, revocation_reason = $3, version = version + 1
+          WHERE id = $1 AND version = $4`,
+        [lab.id, revocation.revokedOn, revocation.reason, lab.version],
+      );
+      if (updated !== 1) throw new Error(`lab ${lab.id} changed under a serializable transaction`);
       const { rowCount } = await tx.query(
         `UPDATE lab_certificates c SET status = 'lab_revoked'
           WHERE c.lab_id = $1 AND c.status = 'ok'

@@ -62,19 +62,32 @@ export interface OrderRow {
   status: OrderStatus;
   doc: OrderInput;
   evidence: Record<string, unknown>;
+  /** Bumped by every change of the row (status, evidence): the order's ETag over HTTP. */
+  version: number;
 }
 
+interface OrderSqlRow {
+  id: string;
+  status: OrderStatus;
+  doc: unknown;
+  evidence: Record<string, unknown>;
+  version: number;
+}
+
+const toOrder = (row: OrderSqlRow): OrderRow => ({
+  id: row.id,
+  status: row.status,
+  doc: orderInputSchema.parse(row.doc),
+  evidence: row.evidence,
+  version: row.version,
+});
+
 export async function loadOrder(tx: Tx, id: string): Promise<OrderRow | undefined> {
-  const { rows } = await tx.query<{
-    id: string;
-    status: OrderStatus;
-    doc: unknown;
-    evidence: Record<string, unknown>;
-  }>("SELECT id, status, doc, evidence FROM orders WHERE id = $1", [id]);
-  const row = rows[0];
-  return row
-    ? { id: row.id, status: row.status, doc: orderInputSchema.parse(row.doc), evidence: row.evidence }
-    : undefined;
+  const { rows } = await tx.query<OrderSqlRow>(
+    "SELECT id, status, doc, evidence, version FROM orders WHERE id = $1",
+    [id],
+  );
+  return rows[0] ? toOrder(rows[0]) : undefined;
 }
 
 /** Orders after `after` in id order; with `partyId`, only those it is consignee or end user of. */
@@ -84,23 +97,13 @@ export async function listOrders(
   limit: number,
   partyId: string | null = null,
 ): Promise<OrderRow[]> {
-  const { rows } = await tx.query<{
-    id: string;
-    status: OrderStatus;
-    doc: unknown;
-    evidence: Record<string, unknown>;
-  }>(
-    `SELECT id, status, doc, evidence FROM orders
+  const { rows } = await tx.query<OrderSqlRow>(
+    `SELECT id, status, doc, evidence, version FROM orders
       WHERE id > $1 AND ($3::text IS NULL OR consignee_id = $3 OR end_user_id = $3)
       ORDER BY id COLLATE "C" LIMIT $2`,
     [after, limit, partyId],
   );
-  return rows.map((row) => ({
-    id: row.id,
-    status: row.status,
-    doc: orderInputSchema.parse(row.doc),
-    evidence: row.evidence,
-  }));
+  return rows.map(toOrder);
 }
 
 export async function insertOrder(tx: Tx, order: OrderInput, at: Date): Promise<void> {
@@ -130,12 +133,23 @@ export async function updateOrderStatus(tx: Tx, id: string, status: OrderStatus,
   ]);
 }
 
-export async function updateOrderEvidence(tx: Tx, id: string, evidence: unknown, at: Date): Promise<void> {
-  await tx.query("UPDATE orders SET evidence = $2, version = version + 1, updated_at = $3 WHERE id = $1", [
-    id,
-    json(evidence),
-    at,
-  ]);
+/**
+ * Replaces an order's evidence if the row is still at `ifVersion` (undefined: any version), in SQL
+ * (compare-and-swap); the new version, or undefined when the order is missing or has moved on.
+ */
+export async function updateOrderEvidence(
+  tx: Tx,
+  id: string,
+  evidence: unknown,
+  at: Date,
+  ifVersion?: number,
+): Promise<number | undefined> {
+  const { rows } = await tx.query<{ version: number }>(
+    `UPDATE orders SET evidence = $2, version = version + 1, updated_at = $3
+      WHERE id = $1 AND ($4::integer IS NULL OR version = $4) RETURNING version`,
+    [id, json(evidence), at, ifVersion ?? null],
+  );
+  return rows[0]?.version;
 }
 
 export interface DecisionRecord {
@@ -449,12 +463,26 @@ export async function moveShipment(
   if (rowCount !== 1) throw new Error(`shipment ${shipment.id} changed under a serializable transaction`);
 }
 
-export async function updateShipmentEvidence(tx: Tx, id: string, evidence: unknown, at: Date): Promise<void> {
-  await tx.query("UPDATE shipments SET evidence = $2, version = version + 1, updated_at = $3 WHERE id = $1", [
-    id,
-    json(evidence),
-    at,
-  ]);
+/** Replaces a shipment's evidence if still at `ifVersion` (compare-and-swap); as updateOrderEvidence. */
+export async function updateShipmentEvidence(
+  tx: Tx,
+  id: string,
+  evidence: unknown,
+  at: Date,
+  ifVersion?: number,
+): Promise<number | undefined> {
+  const { rows } = await tx.query<{ version: number }>(
+    `UPDATE shipments SET evidence = $2, version = version + 1, updated_at = $3
+      WHERE id = $1 AND ($4::integer IS NULL OR version = $4) RETURNING version`,
+    [id, json(evidence), at, ifVersion ?? null],
+  );
+  return rows[0]?.version;
+}
+
+/** The version of a shipment's row as this transaction sees it (undefined: no such shipment). */
+export async function shipmentVersion(tx: Tx, id: string): Promise<number | undefined> {
+  const { rows } = await tx.query<{ version: number }>("SELECT version FROM shipments WHERE id = $1", [id]);
+  return rows[0]?.version;
 }
 
 export async function eventExists(tx: Tx, id: string): Promise<boolean> {

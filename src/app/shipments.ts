@@ -11,7 +11,7 @@ import {
   type Party,
   parseDossier,
 } from "../core/dossier/schema.ts";
-import { badInput, notFound, quote, SluiceError } from "../core/errors.ts";
+import { badInput, notFound, quote, requireVersion, SluiceError, VersionMismatch } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
 import type { IsoDate } from "../core/shared.ts";
 import {
@@ -159,23 +159,49 @@ export class ShipmentService {
     return { status: "created" as CreateStatus, order };
   }
 
-  /** Attaches (replaces) the evidence on file for an order; validated as the dossier's `evidence`. */
-  async setOrderEvidence(orderId: string, evidence: unknown): Promise<void> {
+  /**
+   * Attaches (replaces) the evidence on file for an order; validated as the dossier's `evidence`.
+   * With `ifVersion`, only if the order is still at that version (else a VersionMismatch, nothing
+   * written); answers the order's new version.
+   */
+  async setOrderEvidence(
+    orderId: string,
+    evidence: unknown,
+    ifVersion?: number,
+  ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for order ${quote(orderId)}`);
-    await this.tx(async (tx) => {
-      if (!(await rows.loadOrder(tx, orderId))) throw notFound(`order ${quote(orderId)}`);
-      await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock());
+    return this.tx(async (tx) => {
+      const version = await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock(), ifVersion);
+      if (version === undefined) {
+        const order = await this.requireOrder(tx, orderId);
+        throw new VersionMismatch(`order ${quote(orderId)}`, ifVersion ?? 0, order.version);
+      }
       await this.audit(tx, "order.evidence", { orderId, evidence: parsed });
+      return { version };
     });
   }
 
-  /** Attaches (replaces) the evidence on file for one shipment: its lab certificate, duty entry … */
-  async setShipmentEvidence(shipmentId: string, evidence: unknown): Promise<void> {
+  /** Attaches (replaces) the evidence on file for one shipment (its lab certificate, duty entry …), as setOrderEvidence. */
+  async setShipmentEvidence(
+    shipmentId: string,
+    evidence: unknown,
+    ifVersion?: number,
+  ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for shipment ${quote(shipmentId)}`);
-    await this.tx(async (tx) => {
-      await this.requireShipment(tx, shipmentId);
-      await rows.updateShipmentEvidence(tx, shipmentId, evidence, this.context.clock());
+    return this.tx(async (tx) => {
+      const version = await rows.updateShipmentEvidence(
+        tx,
+        shipmentId,
+        evidence,
+        this.context.clock(),
+        ifVersion,
+      );
+      if (version === undefined) {
+        const shipment = await this.requireShipment(tx, shipmentId);
+        throw new VersionMismatch(`shipment ${quote(shipmentId)}`, ifVersion ?? 0, shipment.version);
+      }
       await this.audit(tx, "shipment.evidence", { shipmentId, evidence: parsed });
+      return { version };
     });
   }
 
@@ -285,7 +311,7 @@ export class ShipmentService {
   /** Re-evaluates the shipment under the rules in force, writes down the licence and reserves quota. */
   async release(
     shipmentId: string,
-    options: { eventId?: string; at: IsoDate; scenarios?: string[] },
+    options: { eventId?: string; at: IsoDate; scenarios?: string[]; ifVersion?: number },
   ): Promise<ReleaseResult> {
     const eventId = options.eventId ?? `${shipmentId}:release`;
     const scenarios = options.scenarios ?? [];
@@ -293,6 +319,7 @@ export class ShipmentService {
       const shipment = await this.requireShipment(tx, shipmentId);
       if (await rows.eventExists(tx, eventId))
         return { status: "exists" as const, shipmentStatus: shipment.status };
+      requireVersion(`shipment ${quote(shipmentId)}`, options.ifVersion, shipment.version);
       const step = shipmentTransition(shipment.status, "release");
       if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, "release");
       const order = await this.requireOrder(tx, shipment.orderId);
@@ -398,15 +425,21 @@ export class ShipmentService {
     return written ? null : "licence_exhausted";
   }
 
-  async ship(shipmentId: string, options: { eventId?: string } = {}): Promise<SettleResult> {
-    return this.settle(shipmentId, "ship", options.eventId ?? `${shipmentId}:ship`);
+  /** With `ifVersion`, only if the shipment is still at that version (a replayed event answers exists). */
+  async ship(
+    shipmentId: string,
+    options: { eventId?: string; ifVersion?: number } = {},
+  ): Promise<SettleResult> {
+    return this.settle(shipmentId, "ship", options.eventId ?? `${shipmentId}:ship`, {
+      ifVersion: options.ifVersion,
+    });
   }
 
   async cancel(
     shipmentId: string,
-    options: { eventId?: string; reason?: string } = {},
+    options: { eventId?: string; reason?: string; ifVersion?: number } = {},
   ): Promise<SettleResult> {
-    return this.settle(shipmentId, "cancel", options.eventId ?? `${shipmentId}:cancel`, options.reason);
+    return this.settle(shipmentId, "cancel", options.eventId ?? `${shipmentId}:cancel`, options);
   }
 
   /** Undoes a release (its lab was revoked, say): voids the quota, restores the licence, back to planned. */
@@ -418,7 +451,9 @@ export class ShipmentService {
       shipmentId,
       "revert",
       options.eventId ?? `${shipmentId}:revert:${this.context.newId()}`,
-      options.reason,
+      {
+        reason: options.reason,
+      },
     );
   }
 
@@ -444,10 +479,16 @@ export class ShipmentService {
     });
   }
 
-  private settle(shipmentId: string, action: "ship" | "cancel" | "revert", eventId: string, reason?: string) {
+  private settle(
+    shipmentId: string,
+    action: "ship" | "cancel" | "revert",
+    eventId: string,
+    { reason, ifVersion }: { reason?: string | undefined; ifVersion?: number | undefined },
+  ) {
     return this.tx<SettleResult>(async (tx) => {
       const shipment = await this.requireShipment(tx, shipmentId);
       if (await rows.eventExists(tx, eventId)) return { status: "exists" as const };
+      requireVersion(`shipment ${quote(shipmentId)}`, ifVersion, shipment.version);
       if (shipment.reservationId && shipment.status === "released") {
         const reservation = shipment.reservationId;
         const ledger = this.context.ledger;

@@ -72,6 +72,30 @@ export class SluiceError extends Error {
   }
 }
 
+/**
+ * An update conditioned on a version (HTTP If-Match) found the object at another one: a precondition
+ * failure that carries the current version, so the answer can say which one to retry from.
+ */
+export class VersionMismatch extends SluiceError {
+  constructor(
+    what: string,
+    readonly expectedVersion: number,
+    readonly currentVersion: number,
+  ) {
+    super(
+      "precondition_failed",
+      what,
+      `changed since version ${expectedVersion} (now version ${currentVersion})`,
+      "version_mismatch",
+    );
+  }
+}
+
+/** Throws a VersionMismatch unless `expected` is absent (unconditional) or equals `current`. */
+export function requireVersion(what: string, expected: number | undefined, current: number): void {
+  if (expected !== undefined && expected !== current) throw new VersionMismatch(what, expected, current);
+}
+
 export const badInput = (what: string, why: string, code?: string): SluiceError =>
   new SluiceError("bad_input", what, why, code);
 export const notFound = (what: string, why = "not found"): SluiceError =>

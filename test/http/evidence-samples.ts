@@ -158,6 +158,10 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
       await (await services()).evidence.registerLab(labBody(id));
       return { path: `/v1/labs/${id}/revoke`, body: { reason: "matrix sample", revokedOn: "2026-02-01" } };
     },
+    "get /v1/labs/{id}": async () => {
+      await services();
+      return { path: `/v1/labs/${labParty}` };
+    },
     "post /v1/certificates": async () => ({ path: "/v1/certificates", body: await certificateFor() }),
     "get /v1/certificates/{id}": async () => {
       const signed = await certificateFor();

@@ -146,6 +146,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     "put /v1/orders/{id}/evidence": async () => ({
       path: `/v1/orders/${await newOrder()}/evidence`,
       body: {},
+      headers: { "if-match": "*" },
     }),
     "post /v1/orders/{id}/applications": async () => ({
       path: `/v1/orders/${await newOrder()}/applications`,
@@ -173,6 +174,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     "put /v1/shipments/{id}/evidence": async () => ({
       path: `/v1/shipments/${(await planned()).id}/evidence`,
       body: {},
+      headers: { "if-match": "*" },
     }),
     "post /v1/shipments/{id}/release": async () => ({
       path: `/v1/shipments/${(await planned()).id}/release`,

@@ -74,6 +74,8 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     if (method === "POST") headers["idempotency-key"] = idempotencyKey;
+    // A PUT replaces what is on file, as the local command does: say so (the API requires If-Match).
+    if (method === "PUT") headers["if-match"] = "*";
     let response: Response;
     try {
       response = await fetch(`${base}${path}`, {

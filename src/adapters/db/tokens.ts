@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
 import { sha256Hex } from "../../core/digest.ts";
-import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
+import { badInput, notFound, quote, VersionMismatch } from "../../core/errors.ts";
 import { isRole, type Principal, partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
 import { reportIssues } from "../../core/validation.ts";
 import { appendAudit } from "./audit.ts";
@@ -148,22 +148,22 @@ export async function getToken(store: Store, id: string): Promise<TokenRecord> {
 }
 
 /**
- * Relabels a token if it is still at `expectedVersion` (optimistic concurrency): a stale version is
- * a precondition failure naming the current one.
+ * Relabels a token if it is still at `expectedVersion` (optimistic concurrency; undefined: any
+ * version): a stale version is a VersionMismatch naming the current one.
  */
 export async function relabelToken(
   store: Store,
   clock: Clock,
   id: string,
   label: string,
-  expectedVersion: number,
+  expectedVersion: number | undefined,
 ): Promise<TokenRecord> {
   return store.transaction(async (tx) => {
     const now = clock();
     const { rows } = await tx.query<TokenRow>(
-      `UPDATE api_tokens SET label = $2, version = version + 1 WHERE id = $1 AND version = $3
+      `UPDATE api_tokens SET label = $2, version = version + 1 WHERE id = $1 AND ($3::integer IS NULL OR version = $3)
        RETURNING ${columns}`,
-      [id, label, expectedVersion],
+      [id, label, expectedVersion ?? null],
     );
     const row = rows[0];
     if (!row) {
@@ -171,13 +171,8 @@ export async function relabelToken(
         id,
       ]);
       const version = current.rows[0]?.version;
-      if (version === undefined) throw notFound(`token ${quote(id)}`);
-      throw new SluiceError(
-        "precondition_failed",
-        `token ${quote(id)}`,
-        `changed since version ${expectedVersion} (now version ${version})`,
-        "version_mismatch",
-      );
+      if (version === undefined || expectedVersion === undefined) throw notFound(`token ${quote(id)}`);
+      throw new VersionMismatch(`token ${quote(id)}`, expectedVersion, version);
     }
     await appendAudit(tx, "token.update", { id, label, version: row.version }, now);
     return recordOf(row);

@@ -114,7 +114,15 @@ export function createApp(
     }),
   );
   app.use("/v1/*", authenticate(authenticator));
-  app.use("/v1/*", idempotency(deps.store, deps.clock));
+  app.use(
+    "/v1/*",
+    idempotency(deps.store, deps.clock, {
+      ttlMs: deps.idempotencyTtlMs,
+      inFlightMaxMs: deps.idempotencyInFlightMaxMs,
+      sweepIntervalMs: deps.idempotencySweepIntervalMs,
+      logError: log,
+    }),
+  );
   for (const register of modules) register(app, services);
 
   let document: Record<string, unknown> | undefined;

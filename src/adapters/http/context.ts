@@ -22,6 +22,12 @@ export interface AppDeps {
   tokenFactory: TokenFactory;
   /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */
   tokenCacheTtlMs?: number;
+  /** How long an Idempotency-Key's response is replayed (default 24 h); then the key is new again. */
+  idempotencyTtlMs?: number;
+  /** How long the claim of a request that never finished blocks its key (default 2 min). */
+  idempotencyInFlightMaxMs?: number;
+  /** Least time between two sweeps of expired idempotency records (default 1 min). */
+  idempotencySweepIntervalMs?: number;
   /** Where unexpected errors are reported (default: console.error). */
   logError?: (error: unknown) => void;
 }

@@ -1,15 +1,21 @@
 // Idempotency-Key on every POST: the same principal, key and body get the first response again
 // (same status and body, header `Idempotent-Replayed: true`); the same key with another body is a
 // 409 `idempotency_key_reused`. Bodies are compared by the SHA-256 of their canonical JSON (RFC
-// 8785), so whitespace and key order do not matter. Only 2xx responses are recorded: a refused
-// request leaves the key unused. Writes record the response inside their own transaction with
-// `recordIdempotent(c, tx, …)`, so the write and its record commit together or not at all; for
-// stateless routes the middleware records the response after the handler.
+// 8785), so whitespace and key order do not matter. The key is claimed before the request runs, so
+// a second request with a key still in flight is a 409 `idempotency_key_in_flight`, never a second
+// execution. Only 2xx responses are recorded: a refused request releases the key. Writes record the
+// response inside their own transaction with `recordIdempotent(c, tx, …)`, so the write and its
+// record commit together or not at all; for other routes the middleware records the response after
+// the handler. Records expire after `idempotencyTtlMs` (then the key is new again), claims of a
+// request that never finished after `idempotencyInFlightMaxMs`; expired rows are swept in bounded
+// batches, at most once per `idempotencySweepIntervalMs`, by the requests that carry a key.
+
+import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { canonicalJson, sha256Hex } from "../../core/digest.ts";
 import { badInput, SluiceError } from "../../core/errors.ts";
-import { findResponse, saveResponse } from "../db/idempotency.ts";
+import { claimKey, completeKey, type ExpiryCutoffs, releaseKey, sweepKeys } from "../db/idempotency.ts";
 import type { Store, Tx } from "../db/store.ts";
 import type { Clock } from "../db/tokens.ts";
 import type { AppEnv } from "./context.ts";
@@ -20,9 +26,27 @@ export const idempotencyKeyLengthMax = 255;
 /** Printable ASCII without spaces: UUIDs, ULIDs and the like. */
 const keyPattern = /^[\x21-\x7e]+$/;
 
+/** How long a recorded response is replayed; after that the key is new again (24 h). */
+export const idempotencyTtlMsDefault = 24 * 60 * 60 * 1000;
+/** How long a claim of a request that has not finished blocks its key (a server died mid-request). */
+export const idempotencyInFlightMaxMsDefault = 2 * 60 * 1000;
+/** Least time between two sweeps of expired records, and the rows one sweep deletes at most. */
+export const idempotencySweepIntervalMsDefault = 60 * 1000;
+export const idempotencySweepRowsMax = 500;
+
+export interface IdempotencyOptions {
+  ttlMs?: number | undefined;
+  inFlightMaxMs?: number | undefined;
+  sweepIntervalMs?: number | undefined;
+  /** Where a failed sweep is reported (it does not fail the request; the next sweep retries). */
+  logError?: ((error: unknown) => void) | undefined;
+}
+
 export interface Idempotency {
   key: string;
   requestSha256: string;
+  /** This request's claim on the key: completing or releasing the row compares it. */
+  claim: string;
   /** Set once the response is recorded (by a write in its transaction). */
   saved: boolean;
 }
@@ -57,6 +81,14 @@ const reused = () =>
     "idempotency_key_reused",
   );
 
+const inFlight = () =>
+  new SluiceError(
+    "conflict",
+    "header `Idempotency-Key`",
+    "a request with this key is still being processed (retry to get its response)",
+    "idempotency_key_in_flight",
+  );
+
 function replay(stored: { status: number; contentType: string; body: string }): Response {
   return new Response(stored.body, {
     status: stored.status,
@@ -64,7 +96,36 @@ function replay(stored: { status: number; contentType: string; body: string }): 
   });
 }
 
-export function idempotency(store: Store, clock: Clock) {
+/** Expiry of records as of `now`: computed per request, so the TTL applies to records made before. */
+function cutoffsAt(now: Date, ttlMs: number, inFlightMaxMs: number): ExpiryCutoffs {
+  return {
+    doneBefore: new Date(now.getTime() - ttlMs),
+    inFlightBefore: new Date(now.getTime() - inFlightMaxMs),
+  };
+}
+
+/** Runs at most one bounded sweep per interval (by the clock), never failing the request. */
+function sweeper(store: Store, intervalMs: number, logError: (error: unknown) => void) {
+  let lastSweepMs = Number.NEGATIVE_INFINITY;
+  return async (now: Date, cutoffs: ExpiryCutoffs) => {
+    if (now.getTime() - lastSweepMs < intervalMs) return;
+    lastSweepMs = now.getTime();
+    try {
+      await sweepKeys(store, cutoffs, idempotencySweepRowsMax);
+    } catch (error) {
+      logError(error);
+    }
+  };
+}
+
+export function idempotency(store: Store, clock: Clock, options: IdempotencyOptions = {}) {
+  const ttlMs = options.ttlMs ?? idempotencyTtlMsDefault;
+  const inFlightMaxMs = options.inFlightMaxMs ?? idempotencyInFlightMaxMsDefault;
+  const sweep = sweeper(
+    store,
+    options.sweepIntervalMs ?? idempotencySweepIntervalMsDefault,
+    options.logError ?? (() => {}),
+  );
   return createMiddleware<AppEnv>(async (c, next) => {
     const header = c.req.header(idempotencyKeyHeader);
     if (c.req.method !== "POST" || header === undefined) {
@@ -74,28 +135,52 @@ export function idempotency(store: Store, clock: Clock) {
     const key = parseKey(header);
     const principal = c.get("principal").id;
     const requestSha256 = requestHash(c.req.method, c.req.path, await c.req.text());
-    const stored = await findResponse(store, principal, key);
-    if (stored) {
-      if (stored.requestSha256 !== requestSha256) throw reused();
-      return replay(stored);
+    const now = clock();
+    const cutoffs = cutoffsAt(now, ttlMs, inFlightMaxMs);
+    await sweep(now, cutoffs);
+    const claim = randomUUID();
+    const found = await claimKey(store, { principal, key, requestSha256, claim }, now, cutoffs);
+    if (found.state !== "claimed") {
+      const sha256 = found.state === "done" ? found.response.requestSha256 : found.requestSha256;
+      if (sha256 !== requestSha256) throw reused();
+      if (found.state === "in_flight") throw inFlight();
+      return replay(found.response);
     }
-    const context: Idempotency = { key, requestSha256, saved: false };
+    const context: Idempotency = { key, requestSha256, claim, saved: false };
     c.set("idempotency", context);
     await next();
-    const status = c.res.status;
-    if (context.saved || status < 200 || status > 299) return;
-    const body = await c.res.clone().text();
-    const contentType = c.res.headers.get("content-type") ?? jsonContentType;
-    // A concurrent request with the same key may have recorded first: both computed the same
-    // stateless answer, so losing the insert is harmless here.
-    await saveResponse(store, principal, key, { requestSha256, status, contentType, body }, clock());
+    await settle(c, store, clock, context);
   });
 }
 
+/** After the handler: records a 2xx not recorded by a write, or releases the key of a refusal. */
+async function settle(c: Context<AppEnv>, store: Store, clock: Clock, context: Idempotency) {
+  const principal = c.get("principal").id;
+  const owned = { principal, key: context.key, claim: context.claim };
+  const status = c.res.status;
+  // A refusal releases the key even if a write recorded it first: that transaction rolled back
+  // (the release only deletes a row still in flight under this claim).
+  if (status < 200 || status > 299) {
+    await releaseKey(store, owned);
+    return;
+  }
+  if (context.saved) return;
+  const body = await c.res.clone().text();
+  const contentType = c.res.headers.get("content-type") ?? jsonContentType;
+  // Losing the claim here (it outlived its lease) is harmless: this answer is sent all the same,
+  // and the request that took the key over answers the same request again.
+  await completeKey(
+    store,
+    owned,
+    { requestSha256: context.requestSha256, status, contentType, body },
+    clock(),
+  );
+}
+
 /**
- * For writes: records the response the handler is about to send, in the write's transaction. A
- * concurrent request that recorded the same key first makes this throw a 409 (the write rolls
- * back); the client's retry then gets the recorded response. No-op without an Idempotency-Key.
+ * For writes: records the response the handler is about to send, in the write's transaction. If
+ * this request's claim on the key was taken over (it outlived `idempotencyInFlightMaxMs`), this
+ * throws a 409 and the write rolls back. No-op without an Idempotency-Key.
  */
 export async function recordIdempotent(
   c: Context<AppEnv>,
@@ -112,14 +197,8 @@ export async function recordIdempotent(
     contentType: jsonContentType,
     body: toJsonText(value),
   };
-  const fresh = await saveResponse(tx, c.get("principal").id, context.key, response, at);
-  if (!fresh) {
-    throw new SluiceError(
-      "conflict",
-      "header `Idempotency-Key`",
-      "a concurrent request with this key is being processed (retry to get its response)",
-      "idempotency_key_in_flight",
-    );
-  }
+  const owned = { principal: c.get("principal").id, key: context.key, claim: context.claim };
+  // Not ours any more: this request outlived its claim and another one took the key over.
+  if (!(await completeKey(tx, owned, response, at))) throw inFlight();
   context.saved = true;
 }

@@ -1,13 +1,21 @@
 // Errors as RFC 9457 problem details (application/problem+json): one mapper from whatever a route
 // threw — a SluiceError (kind → httpStatusByKind), a failed schema validation, a Hono HTTP
 // exception (malformed JSON, unsupported media type) — to a problem with the domain status code.
-// Anything else is a bug: a 500 problem that reveals nothing of the internals (logged instead).
+// Anything else is a bug: a 500 problem that reveals nothing of the internals (logged instead). A
+// version mismatch (412) carries the object's current ETag.
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { z } from "zod";
-import { type ErrorKind, errorKinds, httpStatusByKind, SluiceError } from "../../core/errors.ts";
+import {
+  type ErrorKind,
+  errorKinds,
+  httpStatusByKind,
+  SluiceError,
+  VersionMismatch,
+} from "../../core/errors.ts";
 import { formatPath } from "../../core/shared.ts";
 import { reportIssues } from "../../core/validation.ts";
+import { etagOf } from "./etag.ts";
 
 export const problemContentType = "application/problem+json";
 /** Validation issues listed in one problem; the rest are counted in `detail`. */
@@ -129,5 +137,7 @@ export function respondWithProblem(error: unknown, c: Context, log: (error: unkn
   if (problem.status === 401) headers["www-authenticate"] = 'Bearer realm="sluice"';
   // The unread rest of an oversized body would be taken for the next request: close instead.
   if (problem.status === 413) headers.connection = "close";
+  // A stale If-Match: the ETag to retry from (RFC 9110 lets a 412 carry the current validator).
+  if (error instanceof VersionMismatch) headers.etag = etagOf(error.currentVersion);
   return problemResponse(problem, headers);
 }

@@ -4,9 +4,8 @@
 // runs every check in the order of `certificateStatuses` and reports the first that fails, with a
 // one-line detail. The rule parameters (box, tolerance, sampling plan, lab conditions) come from the
 // `lab-certificate` rule in force, so a changed rulebook changes the checks, not this code.
-import type { KeyObject } from "node:crypto";
+import { createHash, type KeyObject } from "node:crypto";
 import { computeTpp } from "../classification/classify.ts";
-import { sha256Hex } from "../digest.ts";
 import type { ParamsOf } from "../rulebook/schema.ts";
 import type { IsoDate } from "../shared.ts";
 import { formatPath } from "../shared.ts";
@@ -91,9 +90,12 @@ export interface CheckResult {
 
 export type ReadResult =
   | { status: "malformed"; detail: string }
-  | { status: "ok"; signed: SignedCertificate; text: string; hash: string };
+  | { status: "ok"; signed: SignedCertificate; text: string; bytes: Buffer; hash: string };
 
-/** Parses a signed certificate; the canonical text is computed once and reused for hash and verify. */
+/**
+ * Parses a signed certificate; the canonical text is computed and encoded once, and its bytes are
+ * what is hashed and verified.
+ */
 export function readCertificate(input: unknown): ReadResult {
   const parsed = signedCertificateSchema.safeParse(input);
   if (!parsed.success) {
@@ -102,7 +104,14 @@ export function readCertificate(input: unknown): ReadResult {
     return { status: "malformed", detail: `at ${where}: ${issue?.message.toLowerCase() ?? "invalid"}` };
   }
   const text = certificateBody(parsed.data.certificate);
-  return { status: "ok", signed: parsed.data, text, hash: sha256Hex(text) };
+  const bytes = Buffer.from(text, "utf8");
+  return {
+    status: "ok",
+    signed: parsed.data,
+    text,
+    bytes,
+    hash: createHash("sha256").update(bytes).digest("hex"),
+  };
 }
 
 const result = (status: CertificateStatus, detail: string): CheckResult => ({ status, detail });
@@ -120,7 +129,7 @@ export function checkCertificate(
       "wrong_key",
       `signed with key ${body.keyId.slice(0, 16)}…, not lab ${lab.id}'s registered key`,
     );
-  if (!verifySignature(read.text, read.signed.signature, lab.key))
+  if (!verifySignature(read.bytes, read.signed.signature, lab.key))
     return result(
       "bad_signature",
       `the signature does not verify over the certificate under lab ${lab.id}'s key`,

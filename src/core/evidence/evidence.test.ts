@@ -1,8 +1,9 @@
 // The evidence core: certificate signing and each check status, the seeded sample draw, the duty's
 // rounding, prepayment totals and approval write-downs.
-import { generateKeyPairSync } from "node:crypto";
+import { createHash, generateKeyPairSync as makeKeys } from "node:crypto";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { canonicalJson } from "../digest.ts";
 import { checkWriteDown, remainingUnits } from "./approvals.ts";
 import {
   type CertificateBody,
@@ -23,8 +24,8 @@ import { draftCertificate } from "./issue.ts";
 import { forfeitableCents, noPayments, paymentEvidence, prepaidShare } from "./payments.ts";
 import { drawSample, sampleSizeFor, samplingSeed, serialInRanges, z14GeneralLevelII } from "./sampling.ts";
 
-const labKeys = generateKeyPairSync("ed25519");
-const otherKeys = generateKeyPairSync("ed25519");
+const labKeys = makeKeys("ed25519");
+const otherKeys = makeKeys("ed25519");
 const lab: LabEntry = {
   id: "lab-austin",
   name: "Austin Semiconductor Test Laboratory",
@@ -178,6 +179,53 @@ describe("certificate checks", () => {
     expect(statuses.has("bad_signature")).toBe(true);
   });
 
+  it("writes the RFC 8785 text canonicalJson writes, for any body (property)", () => {
+    const text = fc.string({ unit: "grapheme", minLength: 1, maxLength: 20 });
+    const figure = fc.double({ min: 0.001, max: 1e6, noNaN: true });
+    fc.assert(
+      fc.property(
+        fc.record({
+          productId: text,
+          sampledSerials: fc.array(text, { minLength: 1, maxLength: 30 }),
+          testSite: fc.option(text, { nil: undefined }),
+          denseTops: fc.record({ fp8: figure, fp16: figure, int8: figure }, { requiredKeys: ["fp8"] }),
+          dramBandwidthGBs: figure,
+          tpp: fc.integer({ min: 0, max: 1e9 }),
+        }),
+        (random) => {
+          const { testSite, denseTops, dramBandwidthGBs, ...rest } = random;
+          const body = {
+            ...draft(),
+            ...rest,
+            ...(testSite === undefined ? {} : { testSite }),
+            measured: { denseTops, dramBandwidthGBs },
+          };
+          expect(certificateBody(body)).toBe(canonicalJson(body));
+          expect(readCertificate({ certificate: body, signature: "A".repeat(86) + "==" }).status).toBe("ok");
+        },
+      ),
+      { numRuns: 300 },
+    );
+    const escapes = { ...draft(), testSite: 'quote " back \\ tab \t nul \u0000 é 😀 \u2028' };
+    expect(certificateBody(escapes)).toBe(canonicalJson(escapes));
+  });
+
+  it("refuses a lone surrogate as malformed (RFC 8785 has no form for it), without throwing", () => {
+    const good = signCertificate(draft(), labKeys.privateKey);
+    const serials = [...good.certificate.sampledSerials];
+    serials[3] = "H200-\ud800";
+    expect(check({ ...good, certificate: { ...good.certificate, sampledSerials: serials } })).toMatchObject({
+      status: "malformed",
+      detail: expect.stringContaining(
+        "at certificate.sampledSerials: each serial must be 1–160 characters and well-formed",
+      ),
+    });
+    expect(check({ ...good, certificate: { ...good.certificate, testSite: "\udc00 lab" } })).toMatchObject({
+      status: "malformed",
+      detail: "at certificate.testSite: must be well-formed unicode (no lone surrogates)",
+    });
+  });
+
   it("reports the first bad path of a malformed certificate", () => {
     expect(check({ certificate: {}, signature: "x" })).toMatchObject({
       status: "malformed",
@@ -212,6 +260,53 @@ describe("sampling", () => {
       first,
     );
     expect(drawSample([{ prefix: "X", first: 5, last: 7 }], 10, seed)).toEqual(["X5", "X6", "X7"]);
+  });
+
+  it("draws what it always drew: pinned digests of draws up to 5,000 serials, small lots and large", () => {
+    // Computed before the draw's bookkeeping changed (set → bitset): issued certificates stay valid.
+    const pinned: [lot: number, size: number, nonce: string, digest: string][] = [
+      [1000, 80, "a", "858dcc0975f58ac5b0ab19c1d5461bc0"],
+      [10, 10, "b", "f18e98173342ec372101f9f7df910a13"],
+      [2_000_000, 1250, "c", "bde913cc331283af6fa22cb1537d78f1"],
+      [5000, 5000, "d", "10efb88ede051d5c350d065bc78c188a"],
+      [100_000, 512, "e", "9b2ae6dd07aa6e1043c18053861c51ce"],
+      [100_000, 513, "f", "f46973c5a495a641f457b455d1edf082"],
+      [600, 600, "g", "695512005f05f3324d8f7c2fc8473ae9"],
+      [3, 1, "h", "8abf60b80a98901dee87198984a9e8d8"],
+    ];
+    const digests = pinned.map(([lot, size, nonce]) => {
+      const ranges = [
+        { prefix: "A-", first: 10, last: 19 },
+        { prefix: "B-", first: 1, last: lot },
+      ];
+      const drawn = drawSample(ranges, size, samplingSeed(`SHP-${nonce}`, nonce.repeat(16)));
+      return createHash("sha256").update(drawn.join("\n")).digest("hex").slice(0, 32);
+    });
+    expect(digests).toEqual(pinned.map(([, , , digest]) => digest));
+  });
+
+  it("issuer and checker agree: every drafted certificate passes the re-draw, on both draw paths", () => {
+    for (const lot of [1, 7, 1000, 65_536, 65_537, 400_000]) {
+      const lotShipment = {
+        ...shipment,
+        quantityUnits: lot,
+        serials: [{ prefix: "H-", first: 5, last: 4 + lot }],
+      };
+      const body = draftCertificate({
+        id: "CERT-L",
+        labId: lab.id,
+        keyId: lab.keyId,
+        shipment: lotShipment,
+        nonce: "0123456789abcdef",
+        testCountry: "US",
+        testedOn: "2026-01-29",
+        measured: { denseTops: { fp8: 1979, fp16: 989.5 }, dramBandwidthGBs: 4800 },
+        plan: rules.samplingPlan,
+      });
+      expect(body.sampledSerials.length).toBe(sampleSizeFor(lot, rules.samplingPlan));
+      const result = check(signCertificate(body, labKeys.privateKey), { shipment: lotShipment });
+      expect(result.status, `lot ${lot}`).toBe("ok");
+    }
   });
 
   it("draws inside the ranges for any lot (property)", () => {

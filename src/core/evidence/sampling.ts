@@ -102,24 +102,48 @@ function serialAt(ranges: readonly SerialRange[], index: number): string {
   throw new Error(`serial index ${index} beyond the ranges`);
 }
 
+/** Lots up to this many units mark drawn positions in a bitset (8 KiB at most), larger ones in a set. */
+const bitsetUnitsMax = 1 << 16;
+
 /**
- * Draws `size` distinct serials from the ranges: Floyd's algorithm over positions (O(size) for lots
- * of any size, one set lookup per draw), returned in position order.
+ * Floyd's algorithm over positions 0..total-1: `count` distinct positions, O(count) draws for lots
+ * of any size, returned in increasing order. Which structure answers "already chosen?" does not
+ * change the picks (the draw is a function of the seed only): a bitset for lots up to
+ * `bitsetUnitsMax` units, read out in order with no sort, else a set and one numeric sort.
  */
+function drawPositions(total: number, count: number, random: () => number): Float64Array {
+  const positions = new Float64Array(count);
+  if (total > bitsetUnitsMax) {
+    const chosen = new Set<number>();
+    for (let j = total - count, k = 0; j < total; j += 1, k += 1) {
+      const t = Math.floor(random() * (j + 1));
+      const pick = chosen.has(t) ? j : t;
+      chosen.add(pick);
+      positions[k] = pick;
+    }
+    // A typed array sorts numerically without a comparator (integers < 2^53).
+    return positions.sort();
+  }
+  const taken = new Uint32Array(Math.ceil(total / 32));
+  for (let j = total - count; j < total; j += 1) {
+    const t = Math.floor(random() * (j + 1));
+    const pick = ((taken[t >>> 5] ?? 0) & (1 << (t & 31))) !== 0 ? j : t;
+    taken[pick >>> 5] = (taken[pick >>> 5] ?? 0) | (1 << (pick & 31));
+  }
+  let k = 0;
+  for (let word = 0; word < taken.length; word += 1) {
+    // Lowest set bit first: positions come out in increasing order.
+    for (let bits = taken[word] ?? 0; bits !== 0; bits &= bits - 1)
+      positions[k++] = word * 32 + 31 - Math.clz32(bits & -bits);
+  }
+  return positions;
+}
+
+/** Draws `size` distinct serials from the ranges (Floyd's algorithm), in position order. */
 export function drawSample(ranges: readonly SerialRange[], size: number, seed: Buffer): string[] {
   const total = serialCountOf(ranges);
   const count = Math.min(size, total);
-  const random = prng(seed);
-  const chosen = new Set<number>();
-  // Filled as drawn; a typed array sorts numerically without a comparator (integers < 2^53).
-  const positions = new Float64Array(count);
-  for (let j = total - count, k = 0; j < total; j += 1, k += 1) {
-    const t = Math.floor(random() * (j + 1));
-    const pick = chosen.has(t) ? j : t;
-    chosen.add(pick);
-    positions[k] = pick;
-  }
-  positions.sort();
+  const positions = drawPositions(total, count, prng(seed));
   const serials: string[] = new Array(count);
   for (let k = 0; k < count; k += 1) serials[k] = serialAt(ranges, positions[k] ?? 0);
   return serials;

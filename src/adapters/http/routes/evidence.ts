@@ -6,7 +6,9 @@
 // own schemas (the route checks them for the 400 and the docs; the raw body goes to the use case so
 // money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
 // fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
-// EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it.
+// EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it
+// (by the middleware; the key is claimed before, so a second request with it does not run). GET of
+// a lab answers its ETag; a revocation takes If-Match optionally and answers the new ETag.
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
@@ -27,15 +29,19 @@ import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/p
 import { appendAudit } from "../../db/audit.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
-import { recordIdempotent } from "../idempotency.ts";
+import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson, toJsonText } from "../json.ts";
-import { actionRoutes, anyObject, body, idParams } from "./define.ts";
+import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
 const route = actionRoutes(
   "evidence",
   { ok: "on file already (a replay), or the record", created: "recorded" },
-  { 404: "not found (or not yours)", 409: "refused: the problem's code is the status (nothing was written)" },
+  {
+    404: "not found (or not yours)",
+    409: "refused: the problem's code is the status (nothing was written)",
+    412: "If-Match names a version the lab is no longer at (the answer's ETag is the current one)",
+  },
 );
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
@@ -69,21 +75,18 @@ const refused = (what: string, status: string, why = status.replaceAll("_", " ")
 
 /**
  * Answers a write: created → 201, exists → 200, anything else → a 409 problem (nothing written,
- * nothing recorded). The answer is recorded under the request's Idempotency-Key.
+ * nothing recorded). The idempotency middleware records the answer under the request's key.
  */
 async function answer<R extends { status: string }>(
   c: Context<AppEnv>,
-  app: AppServices,
   what: string,
   result: R,
+  headers: Record<string, string> = {},
 ) {
   if (result.status !== "created" && result.status !== "exists" && result.status !== "revoked")
     throw refused(what, result.status);
   const status = result.status === "exists" ? 200 : 201;
-  const value = plain(result);
-  if (c.get("idempotency"))
-    await app.store.transaction((tx) => recordIdempotent(c, tx, status, value, app.clock()));
-  return sendJson(c, value, status);
+  return sendJson(c, plain(result), status, headers);
 }
 
 function registerLabs(api: Api, app: AppServices): void {
@@ -93,7 +96,7 @@ function registerLabs(api: Api, app: AppServices): void {
     }),
     async (c) => {
       const result = await servicesOf(app).evidence.registerLab(await c.req.json());
-      return answer(c, app, `lab ${quote(result.labId)}`, result);
+      return answer(c, `lab ${quote(result.labId)}`, result);
     },
   );
   api.openapi(
@@ -101,17 +104,48 @@ function registerLabs(api: Api, app: AppServices): void {
       "post",
       "/v1/labs/{id}/revoke",
       "labs.write",
-      "revoke a lab: its certificates on unshipped lots lapse and releases relying on it are reverted",
-      { params: idParams, ...body(labRevocationSchema.omit({ labId: true })) },
+      "revoke a lab: its certificates on unshipped lots lapse and releases relying on it are reverted (If-Match optional)",
+      {
+        params: idParams,
+        headers: ifMatchHeaders(false),
+        ...body(labRevocationSchema.omit({ labId: true })),
+      },
     ),
     async (c) => {
       const { id } = c.req.valid("param");
       const { evidence, shipments } = servicesOf(app);
       const raw = (await c.req.json()) as Record<string, unknown>;
-      const result = await evidence.revokeLab({ ...raw, labId: id }, (shipmentId, reason) =>
-        shipments.revertRelease(shipmentId, { reason }),
+      const ifVersion = ifMatchVersion(c, { required: false });
+      const result = await evidence.revokeLab(
+        { ...raw, labId: id },
+        (shipmentId, reason) => shipments.revertRelease(shipmentId, { reason }),
+        ifVersion,
       );
-      return answer(c, app, `revocation of lab ${quote(id)}`, { labId: id, ...result });
+      // A revocation is the one change of a lab row, so the version read now is the one it made.
+      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      const headers: Record<string, string> = lab ? { etag: etagOf(lab.version) } : {};
+      return answer(c, `revocation of lab ${quote(id)}`, { labId: id, ...result }, headers);
+    },
+  );
+  api.openapi(
+    route(
+      "get",
+      "/v1/labs/{id}",
+      "certificates.read",
+      "one registered lab with its key, qualification and revocation, and its ETag (a lab sees itself)",
+      { params: idParams },
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      if (!lab) throw notFound(`lab ${quote(id)}`);
+      authorizeObject(
+        c.get("principal"),
+        "certificates.read",
+        { parties: { lab: lab.id } },
+        `lab ${quote(id)}`,
+      );
+      return sendJson(c, lab, 200, { etag: etagOf(lab.version) });
     },
   );
 }
@@ -146,11 +180,7 @@ function registerCertificates(api: Api, app: AppServices): void {
       }
       const result = await servicesOf(app).evidence.submitCertificate(input);
       if (result.status !== "ok" && result.status !== "exists") throw certificateRefusal(result);
-      const status = result.status === "ok" ? 201 : 200;
-      const value = plain(result);
-      if (c.get("idempotency"))
-        await app.store.transaction((tx) => recordIdempotent(c, tx, status, value, app.clock()));
-      return sendJson(c, value, status);
+      return sendJson(c, plain(result), result.status === "ok" ? 201 : 200);
     },
   );
   api.openapi(
@@ -189,7 +219,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordDutyEntry(await c.req.json());
-      return answer(c, app, `duty entry ${quote(result.entryId)}`, result);
+      return answer(c, `duty entry ${quote(result.entryId)}`, result);
     },
   );
   api.openapi(
@@ -201,7 +231,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       const { id } = c.req.valid("param");
       const raw = (await c.req.json()) as Record<string, unknown>;
       const result = await servicesOf(app).evidence.payDuty({ ...raw, entryId: id });
-      return answer(c, app, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
+      return answer(c, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
     },
   );
   api.openapi(
@@ -210,7 +240,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     }),
     async (c) => {
       const result = await servicesOf(app).evidence.invoice(await c.req.json());
-      return answer(c, app, `invoice ${quote(result.invoiceId)}`, result);
+      return answer(c, `invoice ${quote(result.invoiceId)}`, result);
     },
   );
   api.openapi(
@@ -225,7 +255,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.pay(await c.req.json());
-      return answer(c, app, `payment ${quote(result.paymentId)}`, result);
+      return answer(c, `payment ${quote(result.paymentId)}`, result);
     },
   );
 }
@@ -237,7 +267,7 @@ function registerChina(api: Api, app: AppServices): void {
     }),
     async (c) => {
       const result = await servicesOf(app).evidence.recordImportApproval(await c.req.json());
-      return answer(c, app, `import approval ${quote(result.approvalId)}`, result);
+      return answer(c, `import approval ${quote(result.approvalId)}`, result);
     },
   );
   api.openapi(
@@ -250,7 +280,7 @@ function registerChina(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordDomesticPurchase(await c.req.json());
-      return answer(c, app, `domestic purchase ${quote(result.purchaseId)}`, result);
+      return answer(c, `domestic purchase ${quote(result.purchaseId)}`, result);
     },
   );
   api.openapi(
@@ -265,7 +295,7 @@ function registerChina(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordCustomsEvent(await c.req.json());
-      return answer(c, app, `customs event ${quote(result.eventId)}`, result);
+      return answer(c, `customs event ${quote(result.eventId)}`, result);
     },
   );
 }

@@ -1,7 +1,9 @@
 // The shipment path over HTTP: parties, orders (and their evidence), applications and decisions,
 // licences, shipments (and their evidence), release, ship, cancel. Every write runs the use case
 // of src/app/shipments.ts and records its Idempotency-Key response in the same transaction; every
-// read checks the object against the policy (someone else's object is a 404).
+// read checks the object against the policy (someone else's object is a 404). GET of an order or a
+// shipment answers its ETag; PUT …/evidence requires If-Match (428 without), release/ship/cancel
+// take it optionally; updates answer the new ETag (etag.ts).
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { shipmentContext } from "../../../app/shipment-context.ts";
@@ -14,10 +16,11 @@ import { isoDateSchema } from "../../../core/shared.ts";
 import { licenceInputSchema, orderInputSchema, shipmentInputSchema } from "../../../core/shipments/model.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
+import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
-import { actionRoutes, anyObject, body, idParams } from "./define.ts";
+import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
 const createdSchema = z.object({ id: z.string(), status: z.string() });
@@ -102,8 +105,39 @@ async function loadVisibleShipment(services: AppServices, principal: Principal, 
 const route = actionRoutes(
   "shipments",
   { ok: "the result", created: "created" },
-  { 404: "not found (or not yours)", 409: "conflict: replay with different fields, illegal transition" },
+  {
+    404: "not found (or not yours)",
+    409: "conflict: replay with different fields, illegal transition",
+    412: "If-Match names a version the object is no longer at (the answer's ETag is the current one)",
+    428: "If-Match missing on a route that requires it",
+  },
 );
+
+/**
+ * Runs a shipment move (release, ship, cancel) and answers it with the shipment's ETag, read in the
+ * move's own transaction; a refusal that rolled back (exceeds_cap …) changed nothing, so the
+ * current version is read afterwards.
+ */
+async function move(
+  c: Context<AppEnv>,
+  services: AppServices,
+  id: string,
+  run: (service: ShipmentService) => Promise<object>,
+) {
+  const at = services.clock();
+  let committed: { result: unknown; version: number | undefined } | undefined;
+  const service = new ShipmentService(context(services), async (tx, result) => {
+    committed = { result, version: await rows.shipmentVersion(tx, id) };
+    await recordIdempotent(c, tx, 200, { shipmentId: id, ...(result as object) }, at);
+  });
+  const result = await run(service);
+  const version =
+    committed?.result === result
+      ? committed.version
+      : await services.store.transaction((tx) => rows.shipmentVersion(tx, id));
+  const headers: Record<string, string> = version === undefined ? {} : { etag: etagOf(version) };
+  return sendJson(c, { shipmentId: id, ...result }, 200, headers);
+}
 
 function registerParties(app: Api, services: AppServices): void {
   const partyBody = partySchema.extend({ id: z.string().min(1).max(128) });
@@ -215,7 +249,7 @@ function registerOrders(app: Api, services: AppServices): void {
         "orders.read",
         c.req.valid("param").id,
       );
-      return sendJson(c, orderView(order));
+      return sendJson(c, orderView(order), 200, { etag: etagOf(order.version) });
     },
   );
   app.openapi(
@@ -223,15 +257,17 @@ function registerOrders(app: Api, services: AppServices): void {
       "put",
       "/v1/orders/{id}/evidence",
       "orders.write",
-      "replace the evidence on file for an order",
-      { params: idParams, ...body(evidenceSchema) },
+      "replace the evidence on file for an order (If-Match required: the order's ETag, or `*`)",
+      { params: idParams, headers: ifMatchHeaders(true), ...body(evidenceSchema) },
       createdSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
       await loadVisibleOrder(services, c.get("principal"), "orders.write", id);
-      await new ShipmentService(context(services)).setOrderEvidence(id, await rawBody(c));
-      return sendJson(c, { id, status: "updated" });
+      const ifVersion = ifMatchVersion(c, { required: true });
+      const service = new ShipmentService(context(services));
+      const { version } = await service.setOrderEvidence(id, await rawBody(c), ifVersion);
+      return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
   );
 }
@@ -386,7 +422,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
         "shipments.read",
         c.req.valid("param").id,
       );
-      return sendJson(c, shipmentView(shipment));
+      return sendJson(c, shipmentView(shipment), 200, { etag: etagOf(shipment.version) });
     },
   );
   app.openapi(
@@ -394,15 +430,17 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
       "put",
       "/v1/shipments/{id}/evidence",
       "shipments.write",
-      "replace the evidence on file for a shipment",
-      { params: idParams, ...body(evidenceSchema) },
+      "replace the evidence on file for a shipment (If-Match required: the shipment's ETag, or `*`)",
+      { params: idParams, headers: ifMatchHeaders(true), ...body(evidenceSchema) },
       createdSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
       await loadVisibleShipment(services, c.get("principal"), "shipments.write", id);
-      await new ShipmentService(context(services)).setShipmentEvidence(id, await rawBody(c));
-      return sendJson(c, { id, status: "updated" });
+      const ifVersion = ifMatchVersion(c, { required: true });
+      const service = new ShipmentService(context(services));
+      const { version } = await service.setShipmentEvidence(id, await rawBody(c), ifVersion);
+      return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
   );
   const moves = [
@@ -414,35 +452,35 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
     ["ship", "shipments.ship", "record that the shipment left: post its reservation"],
     ["cancel", "shipments.cancel", "cancel: void the reservation, restore the licence"],
   ] as const;
-  for (const [move, action, summary] of moves) {
+  for (const [step, action, summary] of moves) {
     app.openapi(
       route(
         "post",
-        `/v1/shipments/{id}/${move}`,
+        `/v1/shipments/{id}/${step}`,
         action,
-        summary,
-        { params: idParams, ...body(moveRequest) },
+        `${summary} (If-Match optional)`,
+        { params: idParams, headers: ifMatchHeaders(false), ...body(moveRequest) },
         anyObject,
       ),
       async (c) => {
         const { id } = c.req.valid("param");
         await loadVisibleShipment(services, c.get("principal"), action, id);
         const request = c.req.valid("json");
-        const eventId = request.eventId ? { eventId: request.eventId } : {};
-        return write(
-          c,
-          services,
-          (r: object) => ({ status: 200, body: { shipmentId: id, ...r } }),
-          (service) =>
-            move === "release"
-              ? service.release(id, {
-                  at: request.at ?? today(services),
-                  scenarios: request.scenarios,
-                  ...eventId,
-                })
-              : move === "ship"
-                ? service.ship(id, eventId)
-                : service.cancel(id, { ...eventId, ...(request.reason ? { reason: request.reason } : {}) }),
+        const ifVersion = ifMatchVersion(c, { required: false });
+        const options = {
+          ...(request.eventId ? { eventId: request.eventId } : {}),
+          ...(ifVersion === undefined ? {} : { ifVersion }),
+        };
+        return move(c, services, id, (service) =>
+          step === "release"
+            ? service.release(id, {
+                at: request.at ?? today(services),
+                scenarios: request.scenarios,
+                ...options,
+              })
+            : step === "ship"
+              ? service.ship(id, options)
+              : service.cancel(id, { ...options, ...(request.reason ? { reason: request.reason } : {}) }),
         );
       },
     );
