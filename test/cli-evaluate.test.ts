@@ -23,8 +23,12 @@ describe("sluice evaluate", () => {
     expect(decision.decision).toBe("approve");
     expect(decision.inputHash).toMatch(/^[0-9a-f]{64}$/);
     expect(decision.rulebooks.map((b: { id: string; version: number }) => `${b.id}@${b.version}`)).toContain(
-      "us-bis-2026-01-15@1",
+      "us-bis-2026-01-15@2",
     );
+    // A standalone dossier asserts its certificate's signature; the finding says Sluice did not check it.
+    const lab = decision.findings.find((f: { ruleId: string }) => f.ruleId === "us-bis-2026.c9-lab-test");
+    expect(lab).toMatchObject({ status: "pass" });
+    expect(lab.message).toMatch(/signature asserted by the dossier, not verified by Sluice/);
     for (const finding of decision.findings) {
       expect(Object.keys(finding)).toEqual(
         expect.arrayContaining(["ruleId", "jurisdiction", "status", "message", "citation"]),

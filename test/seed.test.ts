@@ -66,6 +66,15 @@ forEachDriver(
         "ord-tencent-1-s1:released",
         "ord-tsinghua-1-s1:planned",
       ]);
+      // The certified lots carry certificates signed by the registered demo lab and checked on submission.
+      const { rows: certificates } = await store.query<{ shipment_id: string; status: string }>(
+        "SELECT shipment_id, status FROM lab_certificates ORDER BY shipment_id",
+      );
+      expect(certificates.map((c) => `${c.shipment_id}:${c.status}`)).toEqual([
+        "ord-alibaba-1-s1:ok",
+        "ord-alibaba-1-s2:ok",
+        "ord-tencent-1-s1:ok",
+      ]);
       expect((await verifyAudit(store)).ok).toBe(true);
     });
   },

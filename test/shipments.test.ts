@@ -9,21 +9,22 @@ import { EvidenceService } from "../src/app/evidence.ts";
 import { shipmentContext } from "../src/app/shipment-context.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { SluiceError } from "../src/core/errors.ts";
+import type { Finding } from "../src/core/evaluation/types.ts";
 import { capPolicyDefault } from "../src/core/ledger/policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
+import { certifyShipment, exampleDocumentEvidence } from "./support/lab.ts";
 
 const at = "2026-02-01";
 const clock = () => new Date("2026-02-01T12:00:00Z");
 const example = exampleJson("h200-alibaba-approvable.json") as {
-  parties: Record<string, Record<string, unknown>>;
-  evidence: Record<string, unknown>;
+  evidence: { labCertificate: Record<string, unknown> };
 };
 
 function setup(store: Store) {
   let counter = 0;
   const context = shipmentContext(store, { clock, newId: () => `id-${++counter}` });
-  return { service: new ShipmentService(context), ledger: context.ledger as SqlLedger };
+  return { service: new ShipmentService(context), ledger: context.ledger as SqlLedger, context };
 }
 
 const parties = exampleParties();
@@ -41,7 +42,7 @@ async function expectError(run: () => Promise<unknown>, code: string, message: R
 
 forEachDriver("shipment path", (env) => {
   it("runs from order to shipped, recording every decision and event in the audit chain", async () => {
-    const { service, ledger } = setup(env.store());
+    const { service, ledger, context } = setup(env.store());
     for (const party of parties) expect((await service.addParty(party)).status).toBe("created");
     expect((await service.createOrder(order)).status).toBe("created");
 
@@ -79,7 +80,8 @@ forEachDriver("shipment path", (env) => {
     // Release waits for the release-stage evidence, then reserves quota.
     const waiting = await service.release("SHP-2026-0001", { at, eventId: "rel-0" });
     expect(waiting.status).toBe("decision_hold");
-    await service.setOrderEvidence("ord-1", example.evidence);
+    await service.setOrderEvidence("ord-1", exampleDocumentEvidence());
+    await certifyShipment(context, "SHP-2026-0001");
     const released = await service.release("SHP-2026-0001", { at });
     expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
     const [account] = await ledger.accounts("units/product:nvidia-h200-sxm");
@@ -150,7 +152,7 @@ forEachDriver("shipment path", (env) => {
   });
 
   it("keeps serials to one live shipment and writes shipments down on the licence", async () => {
-    const { service } = setup(env.store());
+    const { service, context } = setup(env.store());
     const overlap = {
       id: "SHP-OVER",
       orderId: "ord-1",
@@ -169,12 +171,7 @@ forEachDriver("shipment path", (env) => {
       serials: [{ prefix: "H200-", first: 2001, last: 2010 }],
     };
     expect((await service.planShipment(over)).status).toBe("created");
-    const certificate = {
-      ...(example.evidence.labCertificate as object),
-      id: "LAB-CERT-OVER",
-      shipmentId: "SHP-OVER",
-    };
-    await service.setShipmentEvidence("SHP-OVER", { labCertificate: certificate });
+    await certifyShipment(context, "SHP-OVER");
     // The licence of 1,000 units is used up by the first shipment.
     const result = await service.release("SHP-OVER", { at });
     expect(result.status).toBe("licence_exhausted");
@@ -205,10 +202,8 @@ forEachDriver("shipment releases undone", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "X-", first: 1, last: 100 }],
     });
-    await service.setOrderEvidence("ord-2", example.evidence);
-    await service.setShipmentEvidence("SHP-2", {
-      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: "SHP-2" },
-    });
+    await service.setOrderEvidence("ord-2", exampleDocumentEvidence());
+    await certifyShipment(context, "SHP-2");
     const pending = async () =>
       (await context.ledger.accounts("units/product:nvidia-h200-sxm"))[0]?.cnPending;
     const licenceUsed = async () =>
@@ -249,7 +244,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    const { cnImportApproval: _fromDocument, ...rest } = example.evidence;
+    const { cnImportApproval: _fromDocument, ...rest } = exampleDocumentEvidence();
     await service.setOrderEvidence("ord-r", rest);
     const approval = {
       id: "MOFCOM-R",
@@ -271,9 +266,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "R-", first: 1, last: 100 }],
     });
-    await service.setShipmentEvidence("SHP-R", {
-      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: "SHP-R" },
-    });
+    await certifyShipment(context, "SHP-R");
     const used = async () =>
       (
         await env
@@ -286,5 +279,84 @@ forEachDriver("shipment path with evidence records", (env) => {
     expect((await service.cancel("SHP-R", { reason: "buyer withdrew" })).status).toBe("cancelled");
     expect(await used()).toBe(0n);
     expect((await verifyAudit(env.store())).ok).toBe(true);
+  });
+});
+
+forEachDriver("lab certificate filed as a document", (env) => {
+  const forged = (shipmentId: string) => ({
+    labCertificate: { ...example.evidence.labCertificate, shipmentId, signatureVerified: true },
+  });
+
+  it("refuses a certificate in PUT evidence, pointing to the submission route, and changes nothing", async () => {
+    let counter = 0;
+    const context = shipmentContext(env.store(), { clock, newId: () => `f-${++counter}` });
+    const service = new ShipmentService(context);
+    for (const party of parties) await service.addParty(party);
+    await service.createOrder({ ...order, id: "ord-f" });
+    await service.setOrderEvidence("ord-f", exampleDocumentEvidence());
+    const before = (await readAudit(env.store())).length;
+    const stored = async () =>
+      (await env.store().query<{ evidence: unknown }>("SELECT evidence FROM orders WHERE id = 'ord-f'"))
+        .rows[0]?.evidence;
+    const evidenceBefore = await stored();
+    await expectError(
+      () => service.setOrderEvidence("ord-f", { ...exampleDocumentEvidence(), ...forged("SHP-F") }),
+      "certificate_not_submitted",
+      /evidence for order `ord-f` at `labCertificate`: .*POST \/v1\/certificates or `sluice lab submit`/,
+    );
+    expect(await stored()).toEqual(evidenceBefore);
+    expect((await readAudit(env.store())).length).toBe(before);
+  });
+
+  it("holds a release whose only certificate is a document claiming a verified signature", async () => {
+    let counter = 0;
+    const context = shipmentContext(env.store(), { clock, newId: () => `g-${++counter}` });
+    const service = new ShipmentService(context);
+    for (const party of parties) await service.addParty(party);
+    await service.createOrder({ ...order, id: "ord-g", quantityUnits: 100, valueCents: "270000000" });
+    await context.ledger.usPost(capPolicyDefault, {
+      id: "us-g",
+      productId: "nvidia-h200-sxm",
+      units: 1000n,
+      shippedOn: "2026-01-20",
+    });
+    await service.setOrderEvidence("ord-g", exampleDocumentEvidence());
+    expect((await service.apply("ord-g", { at, id: "app-g" })).decision.decision).toBe("approve");
+    await service.grantLicence({ id: "lic-g", applicationId: "app-g", expiresOn: "2027-01-31" });
+    const serials = [{ prefix: "G-", first: 1, last: 100 }];
+    await service.planShipment({ id: "SHP-G", orderId: "ord-g", quantityUnits: 100, serials });
+    // A row written before documents refused certificates: the claim must not count.
+    await env
+      .store()
+      .query("UPDATE shipments SET evidence = $2 WHERE id = $1", ["SHP-G", JSON.stringify(forged("SHP-G"))]);
+
+    const held = await service.release("SHP-G", { at, eventId: "rel-g1" });
+    expect(held.status).toBe("decision_hold");
+    const { rows } = await env
+      .store()
+      .query<{ result: { decidingRuleIds: string[]; findings: Finding[] } }>(
+        "SELECT result FROM decisions WHERE shipment_id = 'SHP-G'",
+      );
+    const decision = rows[0]?.result;
+    expect(decision?.decidingRuleIds).toEqual(["us-bis-2026.c9-lab-test"]);
+    const lab = decision?.findings.find((f) => f.ruleId === "us-bis-2026.c9-lab-test");
+    expect(lab).toMatchObject({
+      status: "pending",
+      remedy: { summary: "submit the signed certificate so its signature can be verified" },
+    });
+    const [account] = await context.ledger.accounts("units/product:nvidia-h200-sxm");
+    expect(account?.cnPending).toBe(0n);
+
+    // The signed certificate, submitted, takes the document's place; its check is Sluice's own.
+    await certifyShipment(context, "SHP-G");
+    expect((await service.release("SHP-G", { at, eventId: "rel-g2" })).status).toBe("released");
+    const { rows: released } = await env
+      .store()
+      .query<{ result: { findings: Finding[] } }>(
+        "SELECT result FROM decisions WHERE shipment_id = 'SHP-G' AND decision = 'approve'",
+      );
+    const passed = released[0]?.result.findings.find((f) => f.ruleId === "us-bis-2026.c9-lab-test");
+    expect(passed?.status).toBe("pass");
+    expect(passed?.message).not.toMatch(/asserted/);
   });
 });

@@ -825,6 +825,33 @@ export async function forfeitPayments(
   return { status: "forfeited", forfeitureId: id, amountCents: amount };
 }
 
+/** Where a lab certificate goes instead of an evidence document (PUT …/evidence refuses one). */
+export const certificateRoute =
+  "submit the signed certificate with POST /v1/certificates or `sluice lab submit`";
+
+/**
+ * Refuses a `labCertificate` in evidence filed as a document: only a certificate whose Ed25519
+ * signature Sluice checked on submission may satisfy the lab-test rule.
+ */
+export function refuseFiledCertificate(evidence: { labCertificate?: unknown }, where: string): void {
+  if (evidence.labCertificate !== undefined)
+    throw badInput(
+      `${where} at \`labCertificate\``,
+      `a lab certificate is not filed as a document: ${certificateRoute}`,
+      "certificate_not_submitted",
+    );
+}
+
+/**
+ * Evidence filed as a document, as the dossier may use it: a `labCertificate` on file from before
+ * documents refused one loses any `signatureVerified` claim, so it can only hold the release.
+ */
+export function documentEvidence(evidence: Record<string, unknown> | undefined): Record<string, unknown> {
+  if (!evidence?.labCertificate || typeof evidence.labCertificate !== "object") return evidence ?? {};
+  const { signatureVerified: _claimed, ...certificate } = evidence.labCertificate as Record<string, unknown>;
+  return { ...evidence, labCertificate: certificate };
+}
+
 /**
  * The dossier's `evidence` section from the records: the shipment's certificate (its signature
  * counts as verified only while the stored status is `ok`), its duty entry, the order's payment

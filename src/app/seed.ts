@@ -2,13 +2,22 @@
 // cases (nothing is written behind their back). US end-use shipments credit the cap; applications
 // from Alibaba Cloud, Tencent Cloud, ByteDance, a university lab, a Huawei-affiliated buyer, a
 // military-linked buyer and a Singapore reseller end in every state from submitted to shipped,
-// including denials, a hold for a missing lab certificate and a cap shortfall.
+// including denials, a hold for a missing lab certificate and a cap shortfall. The lab certifies its
+// lots as a real lab would: a registered Ed25519 key, the rule's sampling plan over the stored
+// serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
+// seed below so every seeded store is alike; it guards nothing and must never certify real lots.
+import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import type { SqlLedger } from "../adapters/db/ledger.ts";
 import type { Store } from "../adapters/db/store.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
+import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
+import { draftCertificate } from "../core/evidence/issue.ts";
 import { capPolicyDefault } from "../core/ledger/policy.ts";
+import type { IsoDate } from "../core/shared.ts";
 import type { PartyInput } from "../core/shipments/model.ts";
+import { type EvidenceContext, EvidenceService, type SubmitResult } from "./evidence.ts";
 import type { ShipmentContext } from "./shipment-context.ts";
+import * as rows from "./shipment-rows.ts";
 import { ShipmentService } from "./shipments.ts";
 
 const signed = (kinds: CertificationKind[], signedOn: string) => kinds.map((kind) => ({ kind, signedOn }));
@@ -168,6 +177,32 @@ const unitPriceCents = 2_700_000n; // about US$27,000 per H200 (REGIME.md §3)
 const enteredValuePerUnitCents = 2_000_000n;
 const storyDay = "2026-02-02";
 
+const seedLab = {
+  id: "lab-austin",
+  name: "Austin Semiconductor Test Laboratory",
+  headquartersCountry: "US",
+  qualifiedFrom: "2026-01-15",
+};
+const labTestedOn = "2026-01-30";
+/** What the lab measures on the H200 lots: inside the box and within tolerance of the datasheet. */
+const labMeasured = { denseTops: { fp8: 1975.2, fp16: 987.1 }, dramBandwidthGBs: 4790 };
+
+/** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410). */
+const ed25519Pkcs8Prefix = Buffer.from("302e020100300506032b657004220420", "hex");
+
+/** The demo lab's key pair, from a fixed seed: reproducible, public, for the demo only. */
+export function demoLabKey(labId: string): { privateKey: KeyObject; publicKeyPem: string; keyId: string } {
+  const seed = createHash("sha256").update(`sluice demo lab key (not secret)/${labId}`).digest();
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([ed25519Pkcs8Prefix, seed]),
+    format: "der",
+    type: "pkcs8",
+  });
+  const publicKey = createPublicKey(privateKey);
+  const publicKeyPem = publicKey.export({ type: "spki", format: "pem" }).toString();
+  return { privateKey, publicKeyPem, keyId: keyIdOf(publicKey) };
+}
+
 /** True when the database has no parties yet (a fresh demo database). */
 export async function needsSeed(store: Store): Promise<boolean> {
   const { rows } = await store.query<{ n: bigint }>("SELECT count(*) AS n FROM parties");
@@ -176,11 +211,53 @@ export async function needsSeed(store: Store): Promise<boolean> {
 
 export async function seedDemo(context: ShipmentContext): Promise<{ orders: number; shipments: number }> {
   const service = new ShipmentService(context);
+  const lab = await registerDemoLab(context);
   for (const party of seedParties) await service.addParty(party);
   await postUsShipments(context.ledger);
   let shipments = 0;
-  for (const order of orders) shipments += await seedOrder(service, order);
+  for (const order of orders) shipments += await seedOrder(service, lab, order);
   return { orders: orders.length, shipments };
+}
+
+/** A lab with a demo key: `certify` drafts, signs and submits a lot's certificate as a lab would. */
+export interface DemoLab {
+  certify(shipmentId: string, at: IsoDate): Promise<SubmitResult>;
+}
+
+/**
+ * Registers a lab with its demo key (a replay answers `exists`) and returns it. The sample is drawn
+ * by the rule's plan in force on the test day from the shipment's stored serials; the nonce is fixed
+ * per shipment so a seeded store is the same on every run.
+ */
+export async function registerDemoLab(context: EvidenceContext, lab = seedLab): Promise<DemoLab> {
+  const evidence = new EvidenceService(context);
+  const key = demoLabKey(lab.id);
+  const registered = await evidence.registerLab({ ...lab, publicKey: key.publicKeyPem });
+  if (registered.status !== "created" && registered.status !== "exists")
+    throw new Error(`demo lab ${lab.id}: ${registered.status}`);
+  return {
+    async certify(shipmentId, at) {
+      const shipment = await context.store.transaction(async (tx) => {
+        const found = await rows.loadShipment(tx, shipmentId);
+        const order = found && (await rows.loadOrder(tx, found.orderId));
+        return found && order ? { ...found, productId: order.doc.productId } : undefined;
+      });
+      if (!shipment) throw new Error(`demo lab: shipment ${shipmentId} is missing`);
+      const body = draftCertificate({
+        id: `LAB-${shipmentId}`,
+        labId: lab.id,
+        keyId: key.keyId,
+        shipment,
+        nonce: createHash("sha256").update(`demo-nonce/${shipmentId}`).digest("hex").slice(0, 16),
+        testCountry: "US",
+        testSite: "Austin, TX",
+        testedOn: labTestedOn,
+        measured: labMeasured,
+        plan: evidence.certificateRules(labTestedOn).samplingPlan,
+      });
+      return evidence.submitCertificate(signCertificate(body, key.privateKey), { at });
+    },
+  };
 }
 
 async function postUsShipments(ledger: SqlLedger): Promise<void> {
@@ -195,7 +272,7 @@ async function postUsShipments(ledger: SqlLedger): Promise<void> {
   }
 }
 
-async function seedOrder(service: ShipmentService, order: SeedOrder): Promise<number> {
+async function seedOrder(service: ShipmentService, lab: DemoLab, order: SeedOrder): Promise<number> {
   const buyer = seedParties.find((party) => party.id === order.buyer);
   if (!buyer) throw new Error(`seed order ${order.id} names an unknown buyer`);
   await service.createOrder({
@@ -229,7 +306,11 @@ async function seedOrder(service: ShipmentService, order: SeedOrder): Promise<nu
       serials: [{ prefix: `${order.id}-H200-`, first: serial, last: serial + plan.units - 1 }],
     });
     serial += plan.units;
-    if (plan.certified) await service.setShipmentEvidence(id, shipmentEvidence(id, plan.units));
+    if (plan.certified) {
+      const certified = await lab.certify(id, storyDay);
+      if (certified.status !== "ok") throw new Error(`seed certificate for ${id}: ${certified.status}`);
+      await service.setShipmentEvidence(id, dutyEvidence(id, plan.units));
+    }
     if (plan.state === "planned") continue;
     await service.release(id, { at: storyDay, eventId: `${id}:release` });
     if (plan.state === "shipped") await service.ship(id);
@@ -255,22 +336,9 @@ function orderEvidence(order: SeedOrder, buyerName: string) {
   };
 }
 
-function shipmentEvidence(shipmentId: string, units: number) {
+/** The lot's US entry with its Section 232 duty paid, filed as a document with the shipment. */
+function dutyEvidence(shipmentId: string, units: number) {
   return {
-    labCertificate: {
-      id: `LAB-${shipmentId}`,
-      lab: {
-        id: "lab-austin",
-        name: "Austin Semiconductor Test Laboratory",
-        headquartersCountry: "US",
-        qualifiedFrom: "2026-01-15",
-      },
-      shipmentId,
-      testCountry: "US",
-      testedOn: "2026-01-30",
-      sampledSerials: [],
-      measured: { denseTops: { fp8: 1975.2, fp16: 987.1 }, dramBandwidthGBs: 4790 },
-    },
     dutyEntry: {
       id: `ENTRY-${shipmentId}`,
       enteredOn: "2026-01-27",

@@ -34,8 +34,10 @@ import {
 import { parseInput } from "../core/validation.ts";
 import {
   approvalRequired,
+  documentEvidence,
   evidenceView,
   forfeitPayments,
+  refuseFiledCertificate,
   restoreApprovalTx,
   writeDownApprovalTx,
 } from "./evidence.ts";
@@ -170,6 +172,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for order ${quote(orderId)}`);
+    refuseFiledCertificate(parsed, `evidence for order ${quote(orderId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock(), ifVersion);
       if (version === undefined) {
@@ -188,6 +191,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for shipment ${quote(shipmentId)}`);
+    refuseFiledCertificate(parsed, `evidence for shipment ${quote(shipmentId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateShipmentEvidence(
         tx,
@@ -224,7 +228,13 @@ export class ShipmentService {
         options.at,
         options.scenarios ?? [],
       );
-      const decision = this.context.evaluator.evaluate(dossier, options.at, options.scenarios ?? [], digest);
+      const decision = this.context.evaluator.evaluate(
+        dossier,
+        options.at,
+        options.scenarios ?? [],
+        digest,
+        "records",
+      );
       const orderStatus = orderStatusAfter[decision.decision];
       await rows.insertDecision(
         tx,
@@ -324,7 +334,7 @@ export class ShipmentService {
       if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, "release");
       const order = await this.requireOrder(tx, shipment.orderId);
       const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, options.at, scenarios);
-      const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest);
+      const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest, "records");
       const decisionId = `${eventId}:decision:${this.context.newId()}`;
       await rows.insertDecision(
         tx,
@@ -587,9 +597,10 @@ export class ShipmentService {
       },
       // Evidence records (certificates, duty entries, payments, approvals) take precedence over
       // evidence filed as documents on the order or shipment.
+      // A certificate filed as a document never counts as signed (documentEvidence).
       evidence: {
-        ...order.evidence,
-        ...(shipment?.evidence ?? {}),
+        ...documentEvidence(order.evidence),
+        ...documentEvidence(shipment?.evidence),
         ...(await evidenceView(tx, order.id, shipment?.id ?? null)),
       } as DossierInput["evidence"],
     };

@@ -13,6 +13,7 @@ import { draftCertificate } from "../../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
+import { exampleDocumentEvidence } from "../support/lab.ts";
 import { clock, importerParty, labParty } from "./support.ts";
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
@@ -122,11 +123,11 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
   };
   const shipped = async () => {
     const shipment = await planned();
-    const { shipments } = await services();
-    await shipments.setOrderEvidence(shipment.orderId, example.evidence);
-    await shipments.setShipmentEvidence(shipment.id, {
-      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: shipment.id },
-    });
+    const { shipments, evidence } = await services();
+    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
+    const certificate = signedCertificate(next("e-cert"), labParty, labKeys, shipment, evidence);
+    const submitted = await evidence.submitCertificate(certificate);
+    if (submitted.status !== "ok") throw new Error(`sample certificate: ${submitted.status}`);
     const result = await shipments.release(shipment.id, { at: "2026-02-01" });
     if (result.status !== "released")
       throw new Error(`sample release: ${JSON.stringify(result).slice(0, 1500)}`);

@@ -14,12 +14,13 @@ import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { exampleDocumentEvidence } from "../support/lab.ts";
 import { labBody, sampleOrder, signedCertificate } from "./evidence-samples.ts";
 import { type Api, clock, importerParty, labParty, startApi, storeFingerprint } from "./support.ts";
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
-  evidence: Record<string, unknown>;
+  evidence: { labCertificate: Record<string, unknown> };
 };
 const labKeys = generateKeyPairSync("ed25519");
 const otherKeys = generateKeyPairSync("ed25519");
@@ -292,6 +293,23 @@ forEachDriver("evidence routes", (env) => {
     expect(elsewhere.status).toBe(404);
   });
 
+  it("refuses a lab certificate put as an evidence document (400, pointing to POST /v1/certificates), writing nothing", async () => {
+    const shipment = await planned();
+    const forged = { ...example.evidence.labCertificate, shipmentId: shipment.id, signatureVerified: true };
+    const before = await storeFingerprint(env.store());
+    const response = await api.request(`/v1/shipments/${shipment.id}/evidence`, {
+      method: "PUT",
+      token: api.tokens.admin,
+      body: { labCertificate: forged },
+      headers: { "if-match": "*" },
+    });
+    expect(response.status).toBe(400);
+    const problem = (await response.json()) as { code: string; detail: string };
+    expect(problem.code).toBe("certificate_not_submitted");
+    expect(problem.detail).toMatch(/at `labCertificate`: .*POST \/v1\/certificates/);
+    expect(await storeFingerprint(env.store())).toBe(before);
+  });
+
   it("reverts a released shipment relying on a lab the US regulator revokes", async () => {
     const labId = "revoked-lab";
     const keys = generateKeyPairSync("ed25519");
@@ -299,7 +317,7 @@ forEachDriver("evidence routes", (env) => {
     const shipment = await planned();
     const signed = signedCertificate(`ev-cert-${n}`, labId, keys, shipment, evidence);
     expect((await evidence.submitCertificate(signed)).status).toBe("ok");
-    await shipments.setOrderEvidence(shipment.orderId, example.evidence);
+    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
     const released = await shipments.release(shipment.id, { at: "2026-02-01" });
     expect(released.status).toBe("released");
 

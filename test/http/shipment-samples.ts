@@ -1,19 +1,20 @@
 // Sample requests for the shipment routes in the route × role matrix. Each call builds what its
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
+import { appendAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { partyReview } from "../../src/app/screening-store.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
-import { exampleJson } from "../support/dossiers.ts";
+import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
+import { certifyShipment, exampleDocumentEvidence } from "../support/lab.ts";
 import { clock, importerParty } from "./support.ts";
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
-  evidence: Record<string, unknown>;
 };
 
 export function shipmentSamples(store: () => Store): Record<string, Sample> {
@@ -87,10 +88,8 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   const released = async () => {
     const shipment = await planned();
     const s = await service();
-    await s.setOrderEvidence(shipment.orderId, example.evidence);
-    await s.setShipmentEvidence(shipment.id, {
-      labCertificate: { ...(example.evidence.labCertificate as object), shipmentId: shipment.id },
-    });
+    await s.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
+    await certifyShipment({ store: store(), evaluator: sharedEvaluator, clock, appendAudit }, shipment.id);
     const result = await s.release(shipment.id, { at: "2026-02-01" });
     if (result.status !== "released") throw new Error(`sample release: ${result.status}`);
     return shipment.id;
