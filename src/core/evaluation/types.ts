@@ -48,18 +48,6 @@ export interface Remedy {
   details?: Record<string, string>;
 }
 
-/** What a predicate returns. Figures are strings so bigints and decimals print exactly. */
-export interface Outcome {
-  status: FindingStatus;
-  message: string;
-  measured?: string;
-  required?: string;
-  unit?: string;
-  /** Values for the rule's remedy template, e.g. `{shortfall}`; present when the template applies. */
-  vars?: Record<string, string>;
-  remedy?: Remedy;
-}
-
 export interface Finding {
   ruleId: string;
   bookId: string;
