@@ -23,16 +23,20 @@ export const countrySchema = z
   .string()
   .regex(/^[A-Z]{2}$/, "expected an ISO 3166 alpha-2 country code such as `CN`");
 
+/** The largest amount the store holds (PostgreSQL bigint): more is bad input, not a database error. */
+export const centsMax = 9_223_372_036_854_775_807n;
+
 /**
  * Integer money in cents (or any non-negative integer amount): JSON has no bigint, so accept a
- * string of digits or a safe integer, and hand the core a bigint.
+ * string of digits or a safe integer, and hand the core a bigint (at most `centsMax`).
  */
 export const centsSchema = z
   .union([
     z.string().regex(/^\d+$/, "expected a non-negative integer written as digits"),
     z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
   ])
-  .transform((value) => BigInt(value));
+  .transform((value) => BigInt(value))
+  .refine((cents) => cents <= centsMax, { message: `expected at most ${centsMax}` });
 
 export const unitsSchema = z.number().int().positive().max(Number.MAX_SAFE_INTEGER);
 export const countSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
