@@ -49,7 +49,8 @@ export class Evaluator {
   ) {}
 
   rulesFor(at: IsoDate, scenarios: readonly string[] = []): RuleSet {
-    const key = `${at}|${scenarios.join(",")}`;
+    // Most calls name no scenario: the day alone is the key then (no text to build and hash).
+    const key = scenarios.length === 0 ? at : `${at}|${scenarios.join(",")}`;
     let selection = this.selections.get(key);
     if (!selection) {
       selection = selectRules(this.library, at, scenarios);

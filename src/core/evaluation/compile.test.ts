@@ -5,7 +5,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { approvable, sharedEvaluator as evaluator } from "../../../test/support/dossiers.ts";
 import type { Rule, Rulebook } from "../rulebook/schema.ts";
-import { CompiledRule, fillTemplate, splitTemplate } from "./compile.ts";
+import { applicabilityChecks, CompiledRule, compiled, fillTemplate, splitTemplate } from "./compile.ts";
 import { inapplicability } from "./evaluate.ts";
 import { formatCents } from "./kinds.ts";
 import type { Subject } from "./types.ts";
@@ -87,15 +87,15 @@ describe("a compiled rule", () => {
     ({ id: "r", kind: "route", summary: "s", citation: { source: "t", status: "P" }, params }) as Rule;
 
   it("fails closed per decision when its parameters break the kind on compiling", () => {
-    const broken = new CompiledRule({ rule: rule(null), book });
-    const finding = broken.run(subject());
+    const broken = new CompiledRule({ rule: rule(null), book }, 0);
+    const finding = broken.run(subject(), null);
     expect(finding).toMatchObject({ ruleId: "r", status: "fail", error: true });
     expect(finding.message).toMatch(/could not be evaluated .*failing closed/);
   });
 
   it("builds a new finding for every decision", () => {
-    const route = new CompiledRule({ rule: rule({ exportFromAllowed: ["US"] }), book });
-    const first = route.run(subject());
+    const route = new CompiledRule({ rule: rule({ exportFromAllowed: ["US"] }), book }, 0);
+    const first = route.run(subject(), null);
     expect(first).toEqual({
       ruleId: "r",
       bookId: "b",
@@ -107,6 +107,27 @@ describe("a compiled rule", () => {
       measured: "US",
       required: "US",
     });
-    expect(route.run(subject())).not.toBe(first);
+    expect(route.run(subject(), null)).not.toBe(first);
+  });
+
+  it("reports why it does not apply instead of running its predicate", () => {
+    const broken = new CompiledRule({ rule: rule(null), book }, 0);
+    expect(broken.run(subject(), "destination SG not covered")).toMatchObject({
+      status: "not_applicable",
+      message: "destination SG not covered",
+    });
+  });
+});
+
+describe("a compiled rule set", () => {
+  it("checks each distinct applicability once, and every rule points at its own", () => {
+    const ruleSet = evaluator.rulesFor("2026-02-01");
+    const { rules, conditions } = compiled(ruleSet);
+    expect(conditions.length).toBeLessThan(rules.length);
+    ruleSet.rules.forEach((entry, index) => {
+      const checks = conditions[rules[index]?.conditionIndex ?? -1];
+      expect(checks?.length).toBe(applicabilityChecks(entry.rule.when).length);
+    });
+    expect(compiled(ruleSet)).toBe(compiled(ruleSet));
   });
 });

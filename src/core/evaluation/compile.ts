@@ -13,6 +13,15 @@ import type { Finding, FindingStatus, Remedy, RulebookRef, Subject } from "./typ
 /** Why a rule does not apply to the subject, or null when this criterion is met. */
 export type Check = (subject: Subject) => string | null;
 
+/** The first reason the checks give, or null when every criterion is met. */
+export function firstReason(checks: readonly Check[], subject: Subject): string | null {
+  for (const check of checks) {
+    const reason = check(subject);
+    if (reason !== null) return reason;
+  }
+  return null;
+}
+
 /** An ECCN that could not be established (die area unknown) is read as 3A090: fail closed. */
 function eccnCovered(list: readonly string[], eccn: string, indeterminate: boolean): boolean {
   return list.includes(eccn) || (indeterminate && list.some((value) => value !== "none"));
@@ -138,11 +147,12 @@ export class CompiledRule implements Verdict {
   readonly citation: Citation;
   readonly annotations: Record<string, { status: FactStatus; note: string }> | undefined;
   readonly overriddenBy: { bookId: string; note: string } | undefined;
-  private readonly checks: readonly Check[];
+  /** Index of the rule's applicability in its rule set's `conditions` (shared by equal `when`s). */
+  readonly conditionIndex: number;
   private readonly predicate: Predicate;
   private readonly template: TemplateParts | undefined;
 
-  constructor({ rule, book, overriddenBy }: RuleInForce) {
+  constructor({ rule, book, overriddenBy }: RuleInForce, conditionIndex: number) {
     this.ruleId = rule.id;
     this.bookId = book.id;
     this.jurisdiction = book.jurisdiction;
@@ -150,17 +160,17 @@ export class CompiledRule implements Verdict {
     this.citation = rule.citation;
     this.annotations = rule.annotations;
     this.overriddenBy = overriddenBy;
-    this.checks = applicabilityChecks(rule.when);
+    this.conditionIndex = conditionIndex;
     this.predicate = predicateFor(rule.kind, rule.params);
     this.template = rule.remedy === undefined ? undefined : splitTemplate(rule.remedy);
   }
 
-  /** The rule's finding for the subject: not applicable, the predicate's, or a fail-closed error. */
-  run(subject: Subject): Finding {
-    for (const check of this.checks) {
-      const reason = check(subject);
-      if (reason !== null) return this.notApplicable(reason);
-    }
+  /**
+   * The rule's finding for the subject, given why the rule does not apply (null when it does):
+   * not applicable, the predicate's, or a fail-closed error.
+   */
+  run(subject: Subject, inapplicable: string | null): Finding {
+    if (inapplicable !== null) return this.notApplicable(inapplicable);
     try {
       return this.predicate(subject, this);
     } catch (error) {
@@ -229,6 +239,11 @@ export class CompiledRule implements Verdict {
 /** A rule set ready to run, with the books and scenarios every decision under it names. */
 export interface CompiledRuleSet {
   rules: CompiledRule[];
+  /**
+   * The distinct applicability conditions of the rules, each a list of checks: most rules of a
+   * book share one `when`, so a decision checks it once for all of them.
+   */
+  conditions: (readonly Check[])[];
   rulebooks: RulebookRef[];
   scenarios: string[];
 }
@@ -239,8 +254,20 @@ const compiledRuleSets = new WeakMap<RuleSet, CompiledRuleSet>();
 export function compiled(ruleSet: RuleSet): CompiledRuleSet {
   let result = compiledRuleSets.get(ruleSet);
   if (!result) {
+    const conditionIndexes = new Map<string, number>();
+    const conditions: (readonly Check[])[] = [];
+    const rules = ruleSet.rules.map((entry) => {
+      const key = JSON.stringify(entry.rule.when ?? null);
+      let index = conditionIndexes.get(key);
+      if (index === undefined) {
+        index = conditions.push(applicabilityChecks(entry.rule.when)) - 1;
+        conditionIndexes.set(key, index);
+      }
+      return new CompiledRule(entry, index);
+    });
     result = {
-      rules: ruleSet.rules.map((entry) => new CompiledRule(entry)),
+      rules,
+      conditions,
       rulebooks: ruleSet.books.map((book) => ({
         id: book.id,
         version: book.version,

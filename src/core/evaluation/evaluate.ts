@@ -4,7 +4,7 @@
 import { sha256Hex } from "../digest.ts";
 import type { RuleSet } from "../rulebook/load.ts";
 import type { Applicability } from "../rulebook/schema.ts";
-import { applicabilityChecks, compiled, fillTemplate, splitTemplate } from "./compile.ts";
+import { applicabilityChecks, compiled, fillTemplate, firstReason, splitTemplate } from "./compile.ts";
 import type { Decision, DecisionValue, Finding, Subject } from "./types.ts";
 
 /**
@@ -39,11 +39,13 @@ function ruleIdsWith(findings: readonly Finding[], status: Finding["status"]): s
 export const noCoverageRuleId = "sluice.no-rule-applies";
 
 export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
-  const { rules, rulebooks, scenarios } = compiled(ruleSet);
+  const { rules, conditions, rulebooks, scenarios } = compiled(ruleSet);
+  const reasons: (string | null)[] = [];
+  for (const checks of conditions) reasons.push(firstReason(checks, subject));
   const findings: Finding[] = [];
   let anyApplies = false;
   for (const rule of rules) {
-    const finding = rule.run(subject);
+    const finding = rule.run(subject, reasons[rule.conditionIndex] ?? null);
     if (finding.status !== "not_applicable") anyApplies = true;
     findings.push(finding);
   }
@@ -75,13 +77,8 @@ export const renderTemplate = (template: string, vars: Record<string, string>): 
   fillTemplate(splitTemplate(template), vars);
 
 /** Why a rule does not apply, or null when it does (the checks of `applicabilityChecks`, in order). */
-export function inapplicability(when: Applicability | undefined, subject: Subject): string | null {
-  for (const check of applicabilityChecks(when)) {
-    const reason = check(subject);
-    if (reason !== null) return reason;
-  }
-  return null;
-}
+export const inapplicability = (when: Applicability | undefined, subject: Subject): string | null =>
+  firstReason(applicabilityChecks(when), subject);
 
 function noCoverageFinding({ dossier }: Subject): Finding {
   return {
