@@ -429,33 +429,6 @@ export class EvidenceService {
     });
   }
 
-  /** Entries, entered value, duty owed and paid over entries entered in [from, to] (for reports). */
-  async dutyTotals(from: IsoDate, to: IsoDate) {
-    const {
-      rows: [row],
-    } = await this.context.store.query<{
-      entries: bigint;
-      entered: bigint;
-      owed: bigint;
-      paid: bigint;
-      exempt: bigint;
-    }>(
-      `SELECT COUNT(*) AS entries, COALESCE(SUM(entered_value_cents), 0) AS entered, COALESCE(SUM(duty_owed_cents), 0) AS owed,
-              COALESCE(SUM(duty_paid_cents), 0) AS paid, COUNT(exemption_kind) AS exempt
-         FROM duty_entries WHERE entered_on BETWEEN $1 AND $2`,
-      [from, to],
-    );
-    return {
-      from,
-      to,
-      entries: Number(row?.entries ?? 0),
-      exemptEntries: Number(row?.exempt ?? 0),
-      enteredValueCents: BigInt(row?.entered ?? 0),
-      dutyOwedCents: BigInt(row?.owed ?? 0),
-      dutyPaidCents: BigInt(row?.paid ?? 0),
-    };
-  }
-
   // ── prepayment ────────────────────────────────────────────────────────────────────────────────
 
   async invoice(input: unknown): Promise<{ status: CreateStatus; invoiceId: string }> {

@@ -14,6 +14,7 @@ import {
   restoreApprovalTx,
   writeDownApprovalTx,
 } from "../../src/app/evidence.ts";
+import { dutyTotals } from "../../src/app/evidence-reports.ts";
 import { evidenceTables } from "../../src/app/evidence-rows.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
@@ -276,10 +277,14 @@ forEachDriver("evidence gates", (env) => {
     expect(
       finding(await dossierFor(env.store(), "ord-1", "SHP-1"), "us-cbp-2026.section-232-duty").status,
     ).toBe("pass");
-    expect(await evidence.dutyTotals("2026-01-01", "2026-01-31")).toMatchObject({
+    const totals = await env
+      .store()
+      .transaction((tx) => dutyTotals(tx, { from: "2026-01-01", to: "2026-01-31", by: "range" }));
+    expect(totals.windows[0]?.total).toMatchObject({
       entries: 1,
       dutyOwedCents: 500_000_000n,
       dutyPaidCents: 500_000_000n,
+      outstandingCents: 0n,
     });
   });
 

@@ -152,6 +152,16 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
     return id;
   };
 
+  /** An order of the importer's party with its paid cash forfeited. */
+  const forfeited = async () => {
+    const orderId = await newOrder();
+    const { evidence } = await services();
+    await evidence.pay({ id: next("e-pay"), orderId, amountCents: "27000000", paidOn: "2026-02-01" });
+    const result = await evidence.forfeit(orderId, "licence-revoked", { on: "2026-02-02" });
+    if (result.status !== "forfeited") throw new Error(`sample forfeiture: ${result.status}`);
+    return orderId;
+  };
+
   return {
     "post /v1/labs": async () => ({ path: "/v1/labs", body: labBody(next("e-lab")) }),
     "post /v1/labs/{id}/revoke": async () => {
@@ -230,5 +240,11 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
     "get /v1/orders/{id}/evidence-records": async () => ({
       path: `/v1/orders/${await newOrder()}/evidence-records`,
     }),
+    "get /v1/duty/totals": async () => {
+      await dutyEntry();
+      return { path: "/v1/duty/totals?from=2026-01-01&to=2026-03-31&by=month" };
+    },
+    "get /v1/forfeitures": async () => ({ path: `/v1/forfeitures?order=${await forfeited()}&limit=5` }),
+    "get /v1/orders/{id}/forfeitures": async () => ({ path: `/v1/orders/${await forfeited()}/forfeitures` }),
   };
 }

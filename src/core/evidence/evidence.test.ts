@@ -19,7 +19,7 @@ import {
   type LabEntry,
   readCertificate,
 } from "./checks.ts";
-import { dutyFor, dutyOwedCents } from "./duty.ts";
+import { dutyFor, dutyOwedCents, dutyReport, dutyWindows, dutyWindowsMax } from "./duty.ts";
 import { draftCertificate } from "./issue.ts";
 import { forfeitableCents, noPayments, paymentEvidence, prepaidShare } from "./payments.ts";
 import { drawSample, sampleSizeFor, samplingSeed, serialInRanges, z14GeneralLevelII } from "./sampling.ts";
@@ -352,6 +352,52 @@ describe("duty, payments, approvals", () => {
     });
     const exemption = { kind: "us-data-center" as const, certificateRef: "EUC-1" };
     expect(dutyFor({ enteredValueCents: 1000n, exemption }, { section232Band: 2 }, 25).owedCents).toBe(0n);
+  });
+
+  it("cuts a range into calendar windows, clipped, across a year end", () => {
+    const spans = (by: Parameters<typeof dutyWindows>[2], from = "2025-11-20", to = "2026-02-03") =>
+      dutyWindows(from, to, by).map((w) => `${w.from}..${w.to}`);
+    expect(spans("month")).toEqual([
+      "2025-11-20..2025-11-30",
+      "2025-12-01..2025-12-31",
+      "2026-01-01..2026-01-31",
+      "2026-02-01..2026-02-03",
+    ]);
+    expect(spans("quarter")).toEqual(["2025-11-20..2025-12-31", "2026-01-01..2026-02-03"]);
+    expect(spans("year")).toEqual(["2025-11-20..2025-12-31", "2026-01-01..2026-02-03"]);
+    expect(spans("range")).toEqual(["2025-11-20..2026-02-03"]);
+    expect(spans("month", "2024-02-01", "2024-02-29")).toEqual(["2024-02-01..2024-02-29"]);
+    expect(dutyWindows("2000-01-01", "2026-01-01", "month").length).toBe(dutyWindowsMax + 1);
+  });
+
+  it("adds groups to their window and class: bands, exempt, outside both bands", () => {
+    const group = (enteredOn: string, band: 1 | 2 | null, exempt: boolean, owed: bigint) => ({
+      enteredOn,
+      band,
+      exempt,
+      entries: 1,
+      enteredValueCents: owed * 4n,
+      dutyOwedCents: owed,
+      dutyPaidCents: 1n,
+    });
+    const [window] = dutyReport(
+      [{ from: "2026-01-01", to: "2026-01-31" }],
+      [
+        group("2026-01-02", 2, false, 5n),
+        group("2026-01-03", 2, true, 0n),
+        group("2026-01-04", null, false, 0n),
+        group("2026-02-01", 1, false, 9n),
+      ],
+    );
+    expect(window?.total).toEqual({
+      entries: 3,
+      enteredValueCents: 20n,
+      dutyOwedCents: 5n,
+      dutyPaidCents: 3n,
+      outstandingCents: 2n,
+    });
+    expect(window?.bands.map((b) => b.sums.entries)).toEqual([0, 1]);
+    expect([window?.exempt.entries, window?.outsideBands.entries]).toEqual([1, 1]);
   });
 
   it("counts prepayment in cash net of forfeitures", () => {

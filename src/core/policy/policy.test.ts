@@ -52,6 +52,8 @@ const expectedTable: Record<Action, string> = {
   "approvals.write": "x....x..",
   "customs.write": "x....xx.",
   "evidence.read": "xx..xxxx",
+  "duty.read": "xx..xxxx",
+  "forfeitures.read": "xx.xxxxx",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

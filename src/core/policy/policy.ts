@@ -54,6 +54,8 @@ export const actions = [
   "approvals.write",
   "customs.write",
   "evidence.read",
+  "duty.read",
+  "forfeitures.read",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -104,6 +106,10 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "approvals.write": ["admin", "cn-authority"],
   "customs.write": ["admin", "customs", "cn-authority"],
   "evidence.read": readAll,
+  // Duty totals are aggregates over every entry: for the roles that read all records.
+  "duty.read": readAll,
+  // An importer sees the forfeitures of its own orders (the prepayment it paid).
+  "forfeitures.read": [...readAll, "importer"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

@@ -1,11 +1,16 @@
 // CLI for the evidence records besides labs: `sluice duty enter|pay|totals`, `sluice payments
-// invoice|pay|forfeit`, `sluice approvals add|domestic`, `sluice customs clear|reject` and `sluice
+// invoice|pay|forfeit|forfeitures`, `sluice approvals add|domestic`, `sluice customs clear|reject` and `sluice
 // evidence view` (the dossier's evidence section as the release gate will see it). Registers the
 // `lab` commands too (lab.ts), so the command list needs one entry for both.
 import type { Command } from "commander";
-import { exitCodes } from "../../../core/errors.ts";
+import { z } from "zod";
+import { type DutyTotalsReport, dutyTotals, listForfeitures } from "../../../app/evidence-reports.ts";
+import { loadOrder } from "../../../app/shipment-rows.ts";
+import { exitCodes, notFound, quote } from "../../../core/errors.ts";
+import type { DutySums } from "../../../core/evidence/duty.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
+import { pageLimitDefault, pageLimitMax } from "../../http/pagination.ts";
 import { action, printJson, readJsonInput } from "../io.ts";
 import { reportCreate, todayOf, withEvidence } from "./evidence-shared.ts";
 import { registerLab } from "./lab.ts";
@@ -60,24 +65,36 @@ function registerDuty(program: Command): void {
     );
   duty
     .command("totals")
-    .description("entries, entered value, duty owed and paid for entries in a window")
+    .description(
+      "duty totals per window (entered value, owed, paid, outstanding; by band, exemption claims apart)",
+    )
     .requiredOption("--from <date>")
     .requiredOption("--to <date>")
+    .option("--by <window>", "month | quarter | year | range", "month")
     .option("--json", "print JSON")
     .action(
       action((options: Options) =>
-        withEvidence(async (evidence) => {
-          const from = parseInput(isoDateSchema, options.from, "--from");
-          const to = parseInput(isoDateSchema, options.to, "--to");
-          const totals = await evidence.dutyTotals(from, to);
-          if (json(options)) printJson(totals);
-          else
-            process.stdout.write(
-              `${from}…${to}: ${totals.entries} entries (${totals.exemptEntries} exempt), entered ${totals.enteredValueCents} ¢, duty owed ${totals.dutyOwedCents} ¢, paid ${totals.dutyPaidCents} ¢\n`,
-            );
+        withEvidence(async (_evidence, store) => {
+          const query = { from: options.from, to: options.to, by: options.by };
+          const report = await store.transaction((tx) => dutyTotals(tx, query));
+          if (json(options)) printJson(report);
+          else process.stdout.write(dutyTotalsText(report));
         }),
       ),
     );
+}
+
+/** One line per window, then one per band / exemption group that has entries. */
+function dutyTotalsText(report: DutyTotalsReport): string {
+  const sums = (s: DutySums) =>
+    `${s.entries} entries, entered ${s.enteredValueCents} ¢, owed ${s.dutyOwedCents} ¢, paid ${s.dutyPaidCents} ¢, outstanding ${s.outstandingCents} ¢`;
+  const lines = report.windows.flatMap((window) => [
+    `${window.from}…${window.to}: ${sums(window.total)}`,
+    ...window.bands.filter((b) => b.sums.entries > 0).map((b) => `  band ${b.band}: ${sums(b.sums)}`),
+    ...(window.exempt.entries > 0 ? [`  exempt: ${sums(window.exempt)}`] : []),
+    ...(window.outsideBands.entries > 0 ? [`  outside both bands: ${sums(window.outsideBands)}`] : []),
+  ]);
+  return `${lines.join("\n")}\n`;
 }
 
 function registerPayments(program: Command): void {
@@ -151,7 +168,40 @@ function registerPayments(program: Command): void {
         }),
       ),
     );
+  registerForfeitureList(payments);
 }
+
+function registerForfeitureList(payments: Command): void {
+  payments
+    .command("forfeitures")
+    .description("forfeiture entries in id order (all orders, or one with --order), a page at a time")
+    .option("--order <id>")
+    .option("--after <id>", "start after this forfeiture id (the previous page's last)")
+    .option("--limit <n>", `at most this many (1–${pageLimitMax})`, String(pageLimitDefault))
+    .option("--json", "print JSON")
+    .action(
+      action((options: Options) =>
+        withEvidence(async (_evidence, store) => {
+          const limit = parseInput(limitSchema, options.limit, "--limit");
+          const orderId = options.order ? String(options.order) : null;
+          const list = await store.transaction(async (tx) => {
+            if (orderId !== null && !(await loadOrder(tx, orderId)))
+              throw notFound(`order ${quote(orderId)}`);
+            const after = options.after ? String(options.after) : "";
+            return listForfeitures(tx, { orderId, after, limit, partyId: null });
+          });
+          if (json(options)) printJson(list);
+          else
+            for (const f of list)
+              process.stdout.write(
+                `${f.id}  ${f.orderId}  ${f.forfeitedOn}  ${f.amountCents} ¢  ${f.reason}\n`,
+              );
+        }),
+      ),
+    );
+}
+
+const limitSchema = z.coerce.number().int().min(1).max(pageLimitMax);
 
 function registerChina(program: Command): void {
   const approvals = program

@@ -12,6 +12,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
+import { dutyTotals, dutyTotalsQueryFields, listForfeitures } from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
 import { shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
@@ -26,11 +27,13 @@ import { readCertificate } from "../../../core/evidence/checks.ts";
 import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evidence/duty.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
+import { scopeOf } from "../../../core/policy/policy.ts";
 import { appendAudit } from "../../db/audit.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { decodeCursor, type PageQuery, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
@@ -322,10 +325,78 @@ function registerView(api: Api, app: AppServices): void {
   );
 }
 
+/** Forfeiture entries, a page at a time, cut to the principal's orders when its view is scoped. */
+async function forfeiturePage(
+  c: Context<AppEnv>,
+  app: AppServices,
+  orderId: string | null,
+  { limit, cursor }: PageQuery,
+) {
+  const scope = scopeOf(c.get("principal"));
+  const list = await app.store.transaction((tx) =>
+    listForfeitures(tx, {
+      orderId,
+      after: decodeCursor(cursor) ?? "",
+      limit: limit + 1,
+      partyId: scope.all ? null : scope.partyId,
+    }),
+  );
+  return sendJson(c, plain(pageOf(list, limit, (item) => item.id)));
+}
+
+function registerReports(api: Api, app: AppServices): void {
+  api.openapi(
+    route(
+      "get",
+      "/v1/duty/totals",
+      "duty.read",
+      "Section 232 duty totals per window (month, quarter, year or the range): by band, exemption claims apart, in cents",
+      { query: dutyTotalsQueryFields },
+    ),
+    async (c) => {
+      const report = await app.store.transaction((tx) => dutyTotals(tx, c.req.query()));
+      return sendJson(c, plain(report));
+    },
+  );
+  api.openapi(
+    route(
+      "get",
+      "/v1/forfeitures",
+      "forfeitures.read",
+      "forfeiture entries (paid cash forfeited after a denial or revocation; an importer sees its own orders')",
+      { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
+      pageSchema(anyObject),
+    ),
+    async (c) => {
+      const query = c.req.valid("query");
+      return forfeiturePage(c, app, query.order ?? null, query);
+    },
+  );
+  api.openapi(
+    route(
+      "get",
+      "/v1/orders/{id}/forfeitures",
+      "forfeitures.read",
+      "an order's forfeiture entries (404 when the order is not yours)",
+      { params: idParams, query: pageQuerySchema },
+      pageSchema(anyObject),
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const order = await app.store.transaction((tx) => rows.loadOrder(tx, id));
+      if (!order) throw notFound(`order ${quote(id)}`);
+      const parties = { consignee: order.doc.consigneeId, endUser: order.doc.endUserId };
+      authorizeObject(c.get("principal"), "forfeitures.read", { parties }, `order ${quote(id)}`);
+      return forfeiturePage(c, app, id, c.req.valid("query"));
+    },
+  );
+}
+
 export const registerEvidence: RouteModule = (api, app) => {
   registerLabs(api, app);
   registerCertificates(api, app);
   registerDutyAndPayments(api, app);
   registerChina(api, app);
   registerView(api, app);
+  registerReports(api, app);
 };
