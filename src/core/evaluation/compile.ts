@@ -213,9 +213,9 @@ export class CompiledRule implements Verdict {
     return details ? { summary, details } : { summary };
   }
 
-  /** Builds a finding property by property, always in the same order (the decision's JSON order). */
+  /** Builds a finding with every field, always in the same order (the decision's JSON order). */
   private finding(status: FindingStatus, message: string, figures?: Figures, remedy?: Remedy): Finding {
-    const finding: Finding = {
+    return {
       ruleId: this.ruleId,
       bookId: this.bookId,
       jurisdiction: this.jurisdiction,
@@ -223,16 +223,14 @@ export class CompiledRule implements Verdict {
       status,
       message,
       citation: this.citation,
+      annotations: this.annotations,
+      overriddenBy: this.overriddenBy,
+      measured: figures?.measured,
+      required: figures?.required,
+      unit: figures?.unit,
+      remedy,
+      error: undefined,
     };
-    if (this.annotations) finding.annotations = this.annotations;
-    if (this.overriddenBy) finding.overriddenBy = this.overriddenBy;
-    if (figures !== undefined) {
-      if (figures.measured !== undefined) finding.measured = figures.measured;
-      if (figures.required !== undefined) finding.required = figures.required;
-      if (figures.unit !== undefined) finding.unit = figures.unit;
-    }
-    if (remedy !== undefined) finding.remedy = remedy;
-    return finding;
   }
 }
 

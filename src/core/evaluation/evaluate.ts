@@ -89,7 +89,13 @@ function noCoverageFinding({ dossier }: Subject): Finding {
     status: "pending",
     message: `no rule in force applies to this shipment (${dossier.route.exportFrom} → ${dossier.route.destination}); review it by hand`,
     citation: { source: "Sluice: deny by default, so an uncovered shipment is held for review", status: "P" },
+    annotations: undefined,
+    overriddenBy: undefined,
+    measured: undefined,
+    required: undefined,
+    unit: undefined,
     remedy: { summary: "have a compliance officer classify the case, or add a rulebook that covers it" },
+    error: undefined,
   };
 }
 

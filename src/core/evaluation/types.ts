@@ -48,6 +48,11 @@ export interface Remedy {
   details?: Record<string, string>;
 }
 
+/**
+ * One rule's result. Evaluation builds every finding with all of these fields, in this order, the
+ * ones that do not apply left undefined: one object shape keeps the engine fast, and JSON (the
+ * decision's only serialised form) omits undefined fields.
+ */
 export interface Finding {
   ruleId: string;
   bookId: string;
@@ -56,15 +61,15 @@ export interface Finding {
   status: FindingStatus;
   message: string;
   citation: Citation;
-  measured?: string;
-  required?: string;
-  unit?: string;
-  remedy?: Remedy;
   /** Parameters resting on unverified or disputed facts, with their status. */
-  annotations?: Record<string, { status: FactStatus; note: string }>;
-  overriddenBy?: { bookId: string; note: string };
+  annotations?: Record<string, { status: FactStatus; note: string }> | undefined;
+  overriddenBy?: { bookId: string; note: string } | undefined;
+  measured?: string | undefined;
+  required?: string | undefined;
+  unit?: string | undefined;
+  remedy?: Remedy | undefined;
   /** True when the rule itself failed to run; the finding fails closed. */
-  error?: true;
+  error?: true | undefined;
 }
 
 export interface RulebookRef {
