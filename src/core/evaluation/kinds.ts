@@ -532,7 +532,9 @@ const listScreening: Kind<"list-screening"> =
       const message = `${openCount} screening hit(s) await a reviewer's disposition: ${label}`;
       return v.pending(message, "record a disposition (false positive or true match) for each open hit");
     }
-    const versions = screening.listVersions.map((list) => `${list.listId}@${list.version}`).join(", ");
+    let versions = "";
+    for (const { listId, version } of screening.listVersions)
+      versions += versions === "" ? `${listId}@${version}` : `, ${listId}@${version}`;
     return v.pass(`no open screening hits against ${versions}`);
   };
 
