@@ -9,11 +9,10 @@ it("docs/api.md's policy table is the policy in the code", () => {
   const header = `| action | ${roles.join(" | ")} |`;
   const start = text.indexOf(header);
   expect(start).toBeGreaterThan(0);
-  const rows = text
-    .slice(start)
-    .split("\n")
-    .slice(2)
-    .filter((line) => line.startsWith("| `"));
+  // The table ends at the first line that is not a table row; later tables are not the policy.
+  const lines = text.slice(start).split("\n").slice(2);
+  const end = lines.findIndex((line) => !line.startsWith("|"));
+  const rows = (end < 0 ? lines : lines.slice(0, end)).filter((line) => line.startsWith("| `"));
   const documented = Object.fromEntries(
     rows.map((line) => {
       const cells = line
