@@ -86,7 +86,11 @@ const labCertificateSchema = z.strictObject({
   testedOn: isoDateSchema,
   sampledSerials: z.array(z.string().min(1)).default([]),
   measured: z.strictObject({ denseTops: denseTopsSchema, dramBandwidthGBs: z.number().nonnegative() }),
-  /** Set by the evidence module after checking the Ed25519 signature; absent means unchecked. */
+  /**
+   * In the store, set from the certificate's record (true only for a submitted certificate whose
+   * Ed25519 signature and checks passed). In a standalone dossier it is the caller's assertion, and
+   * the lab-test finding says so. Absent means unchecked.
+   */
   signatureVerified: z.boolean().optional(),
 });
 
