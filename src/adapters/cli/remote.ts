@@ -44,6 +44,7 @@ export interface Remote {
   get(path: string, query?: Record<string, string | undefined>): Promise<unknown>;
   post(path: string, body: unknown): Promise<unknown>;
   put(path: string, body: unknown): Promise<unknown>;
+  delete(path: string): Promise<unknown>;
   /** Every item of a paged list after `after`, up to `limit` items (pages of pageLimitMax). */
   list(
     path: string,
@@ -113,6 +114,7 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
     get: (path, query) => send("GET", withQuery(path, query)),
     post: (path, body) => send("POST", path, body),
     put: (path, body) => send("PUT", path, body),
+    delete: (path) => send("DELETE", path),
     async list(path, { after, limit, query }) {
       const items: unknown[] = [];
       let cursor = after ? encodeCursor(after) : undefined;

@@ -1,12 +1,17 @@
 // What the lab and evidence commands share: the evidence service over the opened store (clock from
 // SLUICE_NOW, the shipped rulebooks and catalog), today's date by that clock, and how a create
-// (created | exists | exists_with_different_<field>) is printed and mapped to an exit code.
+// (created | exists | exists_with_different_<field>) is printed and mapped to an exit code. Through
+// --server, a body is checked locally with the use case's own schema first (so bad input gets the
+// local error line), and a 409 problem coded by one of the use case's statuses becomes that status
+// again (the local command prints it rather than failing).
 
+import type { z } from "zod";
 import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
 import { EvidenceService } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
-import { exitCodes } from "../../../core/errors.ts";
+import { exitCodes, SluiceError } from "../../../core/errors.ts";
+import { parseInput } from "../../../core/validation.ts";
 import { appendAudit } from "../../db/audit.ts";
 import type { Store } from "../../db/store.ts";
 import { printJson } from "../io.ts";
@@ -39,3 +44,37 @@ export function reportCreate(
   if (status.startsWith("exists_with_different_")) return exitCodes.conflict;
   return status === "created" || status === "exists" ? exitCodes.ok : exitCodes.denied;
 }
+
+/** A use-case status that the routes answer as a 409 problem coded by it (nothing was written). */
+const isReplayConflict = (code: string): boolean => code.startsWith("exists_with_different_");
+
+/**
+ * Sends a write through the server; a 409 problem coded by a replay with other fields, or by one of
+ * `refusals`, comes back as `{status: code}`, as the use case returned it locally.
+ */
+export async function sentOrRefused<R extends { status: string }>(
+  send: () => Promise<unknown>,
+  refusals: readonly string[] = [],
+): Promise<Partial<R> & { status: string }> {
+  try {
+    return (await send()) as R;
+  } catch (error) {
+    if (
+      error instanceof SluiceError &&
+      error.kind === "conflict" &&
+      (isReplayConflict(error.code) || refusals.includes(error.code))
+    )
+      return { status: error.code } as Partial<R> & { status: string };
+    throw error;
+  }
+}
+
+/** Checks a body with the use case's schema and label (the local error line), and returns it as given. */
+export function checkedBody(schema: z.ZodType, input: unknown, what: string): unknown {
+  parseInput(schema, input, what);
+  return input;
+}
+
+/** The `id` a JSON input names, if any (what a refused create is reported under). */
+export const idOf = (input: unknown): string =>
+  typeof input === "object" && input !== null && "id" in input ? String(input.id) : "";

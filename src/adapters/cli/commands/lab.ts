@@ -1,25 +1,42 @@
 // CLI for labs: `sluice lab keygen|register|revoke|certify|submit`. A lab makes its Ed25519 key
 // pair, the exporter's officer registers the public key, the lab certifies a shipment (the sample
 // is drawn from the stored serials by the rule's plan) and the certificate is submitted; a
-// rejected certificate prints one line with its status and exits non-zero.
+// rejected certificate prints one line with its status and exits non-zero. Through --server,
+// register, revoke and submit send the lab routes, and certify reads the shipment's serials with
+// GET /v1/shipments/{id} (signing stays on this machine: the private key never leaves it); keygen
+// is local by nature.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { loadCatalog } from "../../../app/catalog.ts";
+import { Evaluator } from "../../../app/evaluate.ts";
 import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
+import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
 import { badInput, exitCodeByKind, exitCodes, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import { keyIdOf, signCertificate } from "../../../core/evidence/certificate.ts";
+import type { CertificateRules } from "../../../core/evidence/checks.ts";
 import { draftCertificate } from "../../../core/evidence/issue.ts";
+import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
+import type { SerialRange } from "../../../core/shipments/model.ts";
 import { parseInput } from "../../../core/validation.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
-import { newEvidence, reportCreate, todayOf, withEvidence } from "./evidence-shared.ts";
+import { pathPart, type Remote, serve } from "../remote.ts";
+import {
+  checkedBody,
+  newEvidence,
+  reportCreate,
+  sentOrRefused,
+  todayOf,
+  withEvidence,
+} from "./evidence-shared.ts";
 
 const measurementsSchema = z.strictObject({
   denseTops: chipSpecSchema.shape.denseTops,
@@ -54,7 +71,19 @@ interface CertifyOptions {
   nonce?: string;
 }
 
-async function certify(shipmentId: string, options: CertifyOptions): Promise<void> {
+/** The lot a certificate is drawn from: the stored shipment and its order's product. */
+interface Lot {
+  shipment: { id: string; quantityUnits: number; serials: SerialRange[] };
+  productId: string;
+}
+
+/** Reads the measurements and the key, draws the sample by `plan` and prints the signed certificate. */
+function certifyLot(
+  shipmentId: string,
+  options: CertifyOptions,
+  loadLot: () => Promise<Lot>,
+  planOn: (testedOn: string) => CertificateRules["samplingPlan"],
+): Promise<void> {
   const measured = parseInput(
     measurementsSchema,
     readJsonInput(options.measurements),
@@ -70,33 +99,72 @@ async function certify(shipmentId: string, options: CertifyOptions): Promise<voi
     throw badInput(`key ${quote(options.key)}`, "not an Ed25519 key");
   const testedOn = options.testedOn ? parseInput(isoDateSchema, options.testedOn, "--tested-on") : todayOf();
   const nonce = options.nonce ?? randomBytes(16).toString("hex");
-  await withEvidence(async (evidence, store) => {
-    const { shipment, productId } = await store.transaction(async (tx) => {
-      const found = await rows.loadShipment(tx, shipmentId);
-      if (!found) throw notFound(`shipment ${quote(shipmentId)}`);
-      const order = await rows.loadOrder(tx, found.orderId);
-      if (!order) throw notFound(`order ${quote(found.orderId)}`);
-      return { shipment: found, productId: order.doc.productId };
-    });
+  return loadLot().then(({ shipment, productId }) => {
     const body = draftCertificate({
       id: options.id ?? `${options.lab}:${shipmentId}:${nonce.slice(0, 8)}`,
       labId: options.lab,
       keyId: keyIdOf(createPublicKey(privateKey)),
-      shipment: {
-        id: shipment.id,
-        productId,
-        quantityUnits: shipment.quantityUnits,
-        serials: shipment.serials,
-      },
+      shipment: { ...shipment, productId },
       nonce,
       testCountry: options.testCountry,
       ...(options.testSite ? { testSite: options.testSite } : {}),
       testedOn,
       measured,
-      plan: evidence.certificateRules(testedOn).samplingPlan,
+      plan: planOn(testedOn),
     });
     printJson(signCertificate(body, privateKey));
   });
+}
+
+function certify(shipmentId: string, options: CertifyOptions): Promise<void> {
+  return withEvidence((evidence, store) =>
+    certifyLot(
+      shipmentId,
+      options,
+      () =>
+        store.transaction(async (tx) => {
+          const found = await rows.loadShipment(tx, shipmentId);
+          if (!found) throw notFound(`shipment ${quote(shipmentId)}`);
+          const order = await rows.loadOrder(tx, found.orderId);
+          if (!order) throw notFound(`order ${quote(found.orderId)}`);
+          const { id, quantityUnits, serials } = found;
+          return { shipment: { id, quantityUnits, serials }, productId: order.doc.productId };
+        }),
+      (testedOn) => evidence.certificateRules(testedOn).samplingPlan,
+    ),
+  );
+}
+
+/** The sampling plan of the lab-certificate rule in force on `at`, from the shipped rulebooks. */
+function samplingPlanOn(at: string): CertificateRules["samplingPlan"] {
+  const found = new Evaluator(loadRulebooks(), loadCatalog())
+    .rulesFor(parseInput(isoDateSchema, at, "--tested-on"))
+    .rules.find((entry) => entry.rule.kind === "lab-certificate");
+  if (found?.rule.kind !== "lab-certificate")
+    throw new SluiceError(
+      "conflict",
+      `certificate check on ${at}`,
+      "no lab-certificate rule is in force",
+      "no_rule_in_force",
+    );
+  return found.rule.params.samplingPlan;
+}
+
+/** The lot through the server: the shipment (its serials) and its order's product. */
+function certifyRemote(remote: Remote, shipmentId: string, options: CertifyOptions): Promise<void> {
+  return certifyLot(
+    shipmentId,
+    options,
+    async () => {
+      const shipment = (await remote.get(`/v1/shipments/${pathPart(shipmentId)}`)) as Lot["shipment"] & {
+        orderId: string;
+      };
+      const order = (await remote.get(`/v1/orders/${pathPart(shipment.orderId)}`)) as { productId: string };
+      const { id, quantityUnits, serials } = shipment;
+      return { shipment: { id, quantityUnits, serials }, productId: order.productId };
+    },
+    samplingPlanOn,
+  );
 }
 
 /** ok/exists succeed; a rejection is one line (or JSON) and an exit code by its kind. */
@@ -125,6 +193,60 @@ function revertReleaseOf(service: ShipmentService): RevertRelease {
   return (shipmentId, reason) => service.revertRelease(shipmentId, { reason });
 }
 
+type LabFlags = Record<string, string | boolean | undefined>;
+
+const labOf = (options: LabFlags) => ({
+  id: options.id,
+  name: options.name,
+  headquartersCountry: options.hq,
+  publicKey: readInput(String(options.publicKey)),
+  qualifiedFrom: options.qualifiedFrom,
+  ...(options.qualifiedTo ? { qualifiedTo: options.qualifiedTo } : {}),
+  ...(options.controlCountry ? { controlCountry: options.controlCountry } : {}),
+});
+
+/** A lab registered through the server; a replay with other fields reports the key on file, as locally. */
+async function registerRemote(remote: Remote, options: LabFlags): Promise<number> {
+  const input = checkedBody(labInputSchema, labOf(options), "lab") as { id: string };
+  const answer = await sentOrRefused<{ status: string; labId: string; keyId: string }>(() =>
+    remote.post("/v1/labs", input),
+  );
+  const keyId =
+    answer.keyId ?? ((await remote.get(`/v1/labs/${pathPart(input.id)}`)) as { keyId: string }).keyId;
+  return reportCreate("lab", input.id, answer.status, options.json === true, { keyId });
+}
+
+interface RevokeFlags {
+  reason: string;
+  on: string;
+  json?: boolean;
+}
+type Revocation = Awaited<ReturnType<ReturnType<typeof newEvidence>["revokeLab"]>>;
+
+function reportRevocation(labId: string, result: Revocation, json: boolean | undefined): number {
+  if (json) printJson(result);
+  else
+    process.stdout.write(
+      `lab ${labId}: ${result.status} (certificates revoked ${result.certificatesRevoked}, reverted ${result.reverted.join(", ") || "none"}${result.relying ? `, still released: ${result.relying.join(", ") || "none"}` : ""})\n`,
+    );
+  return result.status.startsWith("exists_with_different_") ? exitCodes.conflict : exitCodes.ok;
+}
+
+/** A revocation through the server (which reverts the releases relying on the lab, as locally). */
+async function revokeRemote(remote: Remote, labId: string, options: RevokeFlags): Promise<number> {
+  const input = { labId, reason: options.reason, revokedOn: options.on };
+  checkedBody(labRevocationSchema, input, "lab revocation");
+  const { labId: _labId, ...answer } = await sentOrRefused<Revocation & { labId: string }>(() =>
+    remote.post(`/v1/labs/${pathPart(labId)}/revoke`, { reason: input.reason, revokedOn: input.revokedOn }),
+  );
+  // A replay with other fields revokes nothing and reverts nothing (the use case's own answer).
+  return reportRevocation(
+    labId,
+    { certificatesRevoked: 0, reverted: [], ...answer } as Revocation,
+    options.json,
+  );
+}
+
 export function registerLab(program: Command): void {
   const lab = program.command("lab").description("qualified test labs: keys, registry, certificates");
   lab
@@ -133,93 +255,125 @@ export function registerLab(program: Command): void {
     .option("--out <dir>", "directory for the key files", ".")
     .option("--json", "print JSON")
     .action(action((options: { out: string; json?: boolean }) => keygen(options)));
-  lab
-    .command("register")
-    .description("register a qualified lab with its public key")
-    .requiredOption("--id <id>")
-    .requiredOption("--name <name>")
-    .requiredOption("--hq <country>", "headquarters country (ISO alpha-2)")
-    .requiredOption("--public-key <file>", "PEM public key file")
-    .requiredOption("--qualified-from <date>")
-    .option("--qualified-to <date>")
-    .option("--control-country <country>", "country of the controlling capital, if not --hq")
-    .option("--json", "print JSON")
-    .action(
-      action((options: Record<string, string | boolean | undefined>) =>
-        withEvidence(async (evidence) => {
-          const result = await evidence.registerLab({
-            id: options.id,
-            name: options.name,
-            headquartersCountry: options.hq,
-            publicKey: readInput(String(options.publicKey)),
-            qualifiedFrom: options.qualifiedFrom,
-            ...(options.qualifiedTo ? { qualifiedTo: options.qualifiedTo } : {}),
-            ...(options.controlCountry ? { controlCountry: options.controlCountry } : {}),
-          });
-          return reportCreate("lab", result.labId, result.status, options.json === true, {
-            keyId: result.keyId,
-          });
-        }),
-      ),
-    );
-  lab
-    .command("revoke")
-    .description("revoke a lab: its released, unshipped lots go back on hold")
-    .argument("<lab>")
-    .requiredOption("--reason <text>")
-    .requiredOption("--on <date>", "revocation date")
-    .option("--json", "print JSON")
-    .action(
-      action((labId: string, options: { reason: string; on: string; json?: boolean }) =>
-        withStore(async (store) => {
-          const evidence = newEvidence(store);
-          const revert = revertReleaseOf(new ShipmentService(shipmentContext(store)));
-          const result = await evidence.revokeLab(
-            { labId, reason: options.reason, revokedOn: options.on },
-            revert,
-          );
-          if (options.json) printJson(result);
-          else
-            process.stdout.write(
-              `lab ${labId}: ${result.status} (certificates revoked ${result.certificatesRevoked}, reverted ${result.reverted.join(", ") || "none"}${result.relying ? `, still released: ${result.relying.join(", ") || "none"}` : ""})\n`,
-            );
-          return result.status.startsWith("exists_with_different_") ? exitCodes.conflict : exitCodes.ok;
-        }),
-      ),
-    );
+  serve(
+    lab
+      .command("register")
+      .description("register a qualified lab with its public key")
+      .requiredOption("--id <id>")
+      .requiredOption("--name <name>")
+      .requiredOption("--hq <country>", "headquarters country (ISO alpha-2)")
+      .requiredOption("--public-key <file>", "PEM public key file")
+      .requiredOption("--qualified-from <date>")
+      .option("--qualified-to <date>")
+      .option("--control-country <country>", "country of the controlling capital, if not --hq")
+      .option("--json", "print JSON"),
+    (options: LabFlags) =>
+      withEvidence(async (evidence) => {
+        const result = await evidence.registerLab(labOf(options));
+        return reportCreate("lab", result.labId, result.status, options.json === true, {
+          keyId: result.keyId,
+        });
+      }),
+    registerRemote,
+  );
+  serve(
+    lab
+      .command("revoke")
+      .description("revoke a lab: its released, unshipped lots go back on hold")
+      .argument("<lab>")
+      .requiredOption("--reason <text>")
+      .requiredOption("--on <date>", "revocation date")
+      .option("--json", "print JSON"),
+    (labId: string, options: RevokeFlags) =>
+      withStore(async (store) => {
+        const evidence = newEvidence(store);
+        const revert = revertReleaseOf(new ShipmentService(shipmentContext(store)));
+        const result = await evidence.revokeLab(
+          { labId, reason: options.reason, revokedOn: options.on },
+          revert,
+        );
+        return reportRevocation(labId, result, options.json);
+      }),
+    revokeRemote,
+  );
   registerCertificates(lab);
 }
 
+interface SubmitFlags {
+  shipment?: string;
+  at?: string;
+  json?: boolean;
+}
+
+/**
+ * A certificate submitted through the server, which checks it on its own day for the shipment it
+ * names (the route takes neither --at nor --shipment). A refusal comes back as a problem coded by
+ * its status, whose detail follows `<status>: `; it is reported as the local command reports it.
+ */
+async function submitRemote(remote: Remote, file: string, options: SubmitFlags): Promise<number> {
+  for (const [flag, value] of [
+    ["--at", options.at],
+    ["--shipment", options.shipment],
+  ] as const)
+    if (value !== undefined)
+      throw badInput(
+        flag,
+        "not available through --server (the server checks on its day, for the shipment named)",
+      );
+  const document = readJsonInput(file);
+  let result: SubmitResult;
+  try {
+    result = (await remote.post("/v1/certificates", document)) as SubmitResult;
+  } catch (error) {
+    if (!(error instanceof SluiceError) || !error.why.startsWith(`${error.code}: `)) throw error;
+    const certificateId = /^certificate `(.+)`$/.exec(error.what)?.[1];
+    result = {
+      status: error.code as SubmitResult["status"],
+      detail: error.why.slice(error.code.length + 2),
+      ...(certificateId === undefined ? {} : { certificateId }),
+    };
+  }
+  return reportSubmit(result, options.json);
+}
+
 function registerCertificates(lab: Command): void {
-  lab
-    .command("certify")
-    .description("draw the sample of a stored shipment by the rule's plan and sign a certificate (prints it)")
-    .argument("<shipment>")
-    .requiredOption("--measurements <file>", "JSON {denseTops: {fp8, fp16, …}, dramBandwidthGBs}")
-    .requiredOption("--key <file>", "the lab's PEM private key")
-    .requiredOption("--lab <id>")
-    .option("--id <id>", "certificate id")
-    .option("--tested-on <date>")
-    .option("--test-country <country>", "where the test took place", "US")
-    .option("--test-site <text>")
-    .option("--nonce <hex>", "the lab's nonce (default: 16 random bytes)")
-    .action(action((shipmentId: string, options: CertifyOptions) => certify(shipmentId, options)));
-  lab
-    .command("submit")
-    .description("check a signed certificate and file it for its shipment")
-    .argument("<certificate>", "file or - for stdin")
-    .option("--shipment <id>", "the shipment it is filed for (default: the one it names)")
-    .option("--at <date>", "day of the check (default: today)")
-    .option("--json", "print JSON")
-    .action(
-      action((file: string, options: { shipment?: string; at?: string; json?: boolean }) =>
-        withEvidence(async (evidence) => {
-          const result = await evidence.submitCertificate(readJsonInput(file), {
-            at: options.at ? parseInput(isoDateSchema, options.at, "--at") : todayOf(),
-            ...(options.shipment ? { shipmentId: options.shipment } : {}),
-          });
-          return reportSubmit(result, options.json);
-        }),
-      ),
-    );
+  serve(
+    lab
+      .command("certify")
+      .description(
+        "draw the sample of a stored shipment by the rule's plan and sign a certificate (prints it)",
+      )
+      .argument("<shipment>")
+      .requiredOption("--measurements <file>", "JSON {denseTops: {fp8, fp16, …}, dramBandwidthGBs}")
+      .requiredOption("--key <file>", "the lab's PEM private key")
+      .requiredOption("--lab <id>")
+      .option("--id <id>", "certificate id")
+      .option("--tested-on <date>")
+      .option("--test-country <country>", "where the test took place", "US")
+      .option("--test-site <text>")
+      .option("--nonce <hex>", "the lab's nonce (default: 16 random bytes)"),
+    (shipmentId: string, options: CertifyOptions) => certify(shipmentId, options),
+    certifyRemote,
+  );
+  serve(
+    lab
+      .command("submit")
+      .description("check a signed certificate and file it for its shipment")
+      .argument("<certificate>", "file or - for stdin")
+      .option(
+        "--shipment <id>",
+        "the shipment it is filed for (default: the one it names; not with --server)",
+      )
+      .option("--at <date>", "day of the check (default: today; not with --server)")
+      .option("--json", "print JSON"),
+    (file: string, options: SubmitFlags) =>
+      withEvidence(async (evidence) => {
+        const result = await evidence.submitCertificate(readJsonInput(file), {
+          at: options.at ? parseInput(isoDateSchema, options.at, "--at") : todayOf(),
+          ...(options.shipment ? { shipmentId: options.shipment } : {}),
+        });
+        return reportSubmit(result, options.json);
+      }),
+    submitRemote,
+  );
 }

@@ -2,7 +2,10 @@
 // re-screens every party; diff of stored versions or of two files), `sluice dispositions add|list`
 // and `sluice screenings run|show`. The store comes from the environment (DATABASE_URL or
 // SLUICE_DATA_DIR) and is always closed; the bundled lists are seeded on first use; SLUICE_NOW
-// pins the clock. A list file is parsed and validated before the store is opened.
+// pins the clock. A list file is parsed and validated before the store is opened. Through --server:
+// `lists import` (CSL and custom files, sent as text to POST /v1/lists), `dispositions add|list`
+// and `screenings show`; listing and diffing stored versions and `screenings run` have no route.
+import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
@@ -16,17 +19,21 @@ import {
   listVersionsStored,
   partyReview,
   prepareListFile,
+  type RescreenReport,
   rescreenAll,
   type StoredListVersion,
+  type StoreVersionResult,
   screenPartyById,
   storePreparedVersion,
 } from "../../../app/screening-store.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
 import type { DispositionDecision } from "../../../core/screening/dispositions.ts";
+import type { RowProblem } from "../../../core/screening/types.ts";
 import type { ListDiff } from "../../../core/screening/versions.ts";
 import { openStore, storeConfigFromEnv } from "../../db/open.ts";
 import type { Store } from "../../db/store.ts";
 import { action, printJson } from "../io.ts";
+import { pathPart, type Remote, serve } from "../remote.ts";
 import { formatHit, formatOf, out } from "./screening-format.ts";
 
 function now(env: NodeJS.ProcessEnv = process.env): Date {
@@ -98,46 +105,89 @@ const withParentJson = <T extends { json?: boolean }>(options: T, command: Comma
   json: options.json === true || command.optsWithGlobals().json === true,
 });
 
-async function importCommand(file: string, flags: ImportFlags, command: Command): Promise<number> {
+function printImport(
+  result: StoreVersionResult,
+  rescreen: RescreenReport | null,
+  skipped: readonly RowProblem[],
+  options: ImportFlags,
+): void {
+  if (options.json === true) printJson({ ...result, skipped, rescreen });
+  else {
+    const v = result.version;
+    out(
+      `${result.status} ${v.id}: ${v.entryCount} entries, ${v.nameCount} names` +
+        (result.superseded ? ` (supersedes ${result.superseded})` : "") +
+        (result.status === "exists" ? ` (imported ${v.importedAt}; nothing changed)` : ""),
+    );
+    if (rescreen)
+      out(
+        `re-screened ${rescreen.screened} of ${rescreen.parties} parties: ${rescreen.withAlerts} with alerts, ` +
+          `${rescreen.newAlerts} new alert(s), ${rescreen.openAlerts} open (no disposition in force)`,
+      );
+  }
+  if (options.json !== true) for (const s of skipped) out(`skipped ${s.file} line ${s.line}: ${s.why}`);
+}
+
+type Prepared = ReturnType<typeof prepareListFile>;
+type StoreListVersion = (prepared: Prepared, file: string, options: ImportFlags, at: Date) => Promise<void>;
+
+/** Parses and checks the file here, then stores it with `store` (locally or through the server). */
+async function importWith(
+  file: string,
+  flags: ImportFlags,
+  command: Command,
+  storeIt: StoreListVersion,
+): Promise<number> {
   const options = withParentJson(flags, command);
   const at = now();
-  const { prepared, skipped } = prepareListFile(file, formatOf(options.format), {
+  const loaded = prepareListFile(file, formatOf(options.format), {
     at,
     skipBadRows: options.skipBadRows === true,
     ...(options.listId === undefined ? {} : { listId: options.listId }),
   });
-  const { listId, format, contentHash, entryCount, nameCount } = prepared.version;
-  if (options.dryRun === true) {
-    if (options.json === true)
-      printJson({ dryRun: true, listId, format, contentHash, entryCount, nameCount, skipped });
-    else
-      out(
-        `${listId} (${format}) ${contentHash}: ${entryCount} entries, ${nameCount} names (dry run, not stored)`,
-      );
-  } else {
-    const { result, rescreen } = await withStore(at, async (store) => {
-      const result = await storePreparedVersion(store, prepared, { at });
-      const rescreen = result.status === "created" ? await rescreenAll(store, { at }) : undefined;
-      return { result, rescreen };
-    });
-    if (options.json === true) printJson({ ...result, skipped, rescreen: rescreen ?? null });
-    else {
-      const v = result.version;
-      out(
-        `${result.status} ${v.id}: ${v.entryCount} entries, ${v.nameCount} names` +
-          (result.superseded ? ` (supersedes ${result.superseded})` : "") +
-          (result.status === "exists" ? ` (imported ${v.importedAt}; nothing changed)` : ""),
-      );
-      if (rescreen)
-        out(
-          `re-screened ${rescreen.screened} of ${rescreen.parties} parties: ${rescreen.withAlerts} with alerts, ` +
-            `${rescreen.newAlerts} new alert(s), ${rescreen.openAlerts} open (no disposition in force)`,
-        );
-    }
+  const { listId, format, contentHash, entryCount, nameCount } = loaded.prepared.version;
+  if (options.dryRun !== true) {
+    await storeIt(loaded, file, options, at);
+    return 0;
   }
-  if (options.json !== true) for (const s of skipped) out(`skipped ${s.file} line ${s.line}: ${s.why}`);
+  if (options.json === true)
+    printJson({ dryRun: true, listId, format, contentHash, entryCount, nameCount, skipped: loaded.skipped });
+  else
+    out(
+      `${listId} (${format}) ${contentHash}: ${entryCount} entries, ${nameCount} names (dry run, not stored)`,
+    );
+  for (const s of options.json === true ? [] : loaded.skipped)
+    out(`skipped ${s.file} line ${s.line}: ${s.why}`);
   return 0;
 }
+
+const storeLocally: StoreListVersion = async ({ prepared, skipped }, _file, options, at) => {
+  const { result, rescreen } = await withStore(at, async (store) => {
+    const result = await storePreparedVersion(store, prepared, { at });
+    const rescreen = result.status === "created" ? await rescreenAll(store, { at }) : undefined;
+    return { result, rescreen };
+  });
+  printImport(result, rescreen ?? null, skipped, options);
+};
+
+/** POST /v1/lists takes CSL and custom files as text; the skipped rows are the ones found here. */
+const storeRemotely =
+  (remote: Remote): StoreListVersion =>
+  async ({ prepared, skipped }, file, options) => {
+    if (options.format === "ofac")
+      throw badInput("--format `ofac`", "not available through --server (import OFAC files locally)");
+    const body = {
+      format: options.format,
+      content: readFileSync(file, "utf8"),
+      listId: prepared.version.listId,
+      skipBadRows: options.skipBadRows === true,
+    };
+    const answer = (await remote.post("/v1/lists", body)) as StoreVersionResult & {
+      rescreen: RescreenReport | null;
+    };
+    const { rescreen, ...result } = answer;
+    printImport(result, rescreen, skipped, options);
+  };
 
 function registerLists(program: Command): void {
   const lists = program
@@ -161,15 +211,18 @@ function registerLists(program: Command): void {
         return 0;
       }),
     );
-  lists
-    .command("import <file>")
-    .description("validate a list file, store it as a new version of its list and re-screen every party")
-    .requiredOption("--format <format>", "csl, ofac or custom")
-    .option("--list-id <id>", "list id (default: ofac-sdn, csl, or the file name for custom)")
-    .option("--skip-bad-rows", "skip bad rows and report them instead of failing")
-    .option("--dry-run", "parse and report only; nothing is stored")
-    .option("--json", "print JSON")
-    .action(action(importCommand));
+  serve(
+    lists
+      .command("import <file>")
+      .description("validate a list file, store it as a new version of its list and re-screen every party")
+      .requiredOption("--format <format>", "csl, ofac or custom")
+      .option("--list-id <id>", "list id (default: ofac-sdn, csl, or the file name for custom)")
+      .option("--skip-bad-rows", "skip bad rows and report them instead of failing")
+      .option("--dry-run", "parse and report only; nothing is stored")
+      .option("--json", "print JSON"),
+    (file: string, flags: ImportFlags, command: Command) => importWith(file, flags, command, storeLocally),
+    (remote, file, flags, command) => importWith(file, flags, command, storeRemotely(remote)),
+  );
   lists
     .command("diff <versionA> <versionB>")
     .description(
@@ -221,9 +274,8 @@ interface AddFlags {
   json?: boolean;
 }
 
-async function addCommand(options: AddFlags): Promise<number> {
-  const at = now();
-  const input = {
+function dispositionInputOf(options: AddFlags) {
+  return {
     ...(options.id === undefined ? {} : { id: options.id }),
     partyId: options.party,
     listId: options.list,
@@ -233,9 +285,11 @@ async function addCommand(options: AddFlags): Promise<number> {
     decidedBy: options.by ?? userInfo().username,
     ...(options.expires === undefined ? {} : { expiresAt: expiryOf(options.expires) }),
   };
-  const { status, disposition } = await withStore(at, (store) =>
-    addDisposition(store, input, { at, newId: uuidv7 }),
-  );
+}
+
+type AddResult = Awaited<ReturnType<typeof addDisposition>>;
+
+function reportDisposition({ status, disposition }: AddResult, options: AddFlags): number {
   if (status.startsWith("exists_with_different_"))
     throw new SluiceError(
       "conflict",
@@ -253,43 +307,70 @@ async function addCommand(options: AddFlags): Promise<number> {
   return 0;
 }
 
+async function addCommand(options: AddFlags): Promise<number> {
+  const at = now();
+  const input = dispositionInputOf(options);
+  return reportDisposition(
+    await withStore(at, (store) => addDisposition(store, input, { at, newId: uuidv7 })),
+    options,
+  );
+}
+
+async function addRemote(remote: Remote, options: AddFlags): Promise<number> {
+  const answer = await remote.post("/v1/dispositions", dispositionInputOf(options));
+  return reportDisposition(answer as AddResult, options);
+}
+
+function printDispositions(views: DispositionView[], options: { json?: boolean }): number {
+  if (options.json === true) printJson({ dispositions: views });
+  else for (const view of views) out(dispositionLine(view));
+  return 0;
+}
+
 const dispositionLine = ({ disposition: d, status }: DispositionView): string =>
   `${d.id}  ${d.partyId}  ${d.listId} ${d.entryId}  ${d.decision.replace("_", "-")}  ${status}  by ${d.decidedBy} ` +
   `${d.decidedAt}${d.expiresAt ? ` until ${d.expiresAt}` : ""}  "${d.reason}"`;
 
 function registerDispositions(program: Command): void {
   const dispositions = program.command("dispositions").description("reviewers' decisions on screening hits");
-  dispositions
-    .command("add")
-    .description("record a false positive or a true match for a hit of the party's latest screening")
-    .requiredOption("--party <id>", "party id")
-    .requiredOption("--list <id>", "list id of the hit")
-    .requiredOption("--entry <id>", "entry id of the hit")
-    .requiredOption("--decision <decision>", "false-positive or true-match")
-    .requiredOption("--reason <text>", "why (required)")
-    .option("--expires <date>", "no longer applies from this date (yyyy-mm-dd, 00:00 UTC) or instant")
-    .option("--by <name>", "reviewer (default: the user name)")
-    .option("--id <id>", "client-supplied id (a replay answers exists)")
-    .option("--json", "print JSON")
-    .action(action(addCommand));
-  dispositions
-    .command("list")
-    .description(
-      "dispositions with their status now: active, expired, reopened_entry_changed, no_current_hit, superseded",
-    )
-    .option("--party <id>", "only this party")
-    .option("--json", "print JSON")
-    .action(
-      action(async (options: { party?: string; json?: boolean }) => {
-        const at = now();
-        const views = await withStore(at, (store) =>
-          listDispositions(store, { at, ...(options.party === undefined ? {} : { partyId: options.party }) }),
-        );
-        if (options.json === true) printJson({ dispositions: views });
-        else for (const view of views) out(dispositionLine(view));
-        return 0;
-      }),
-    );
+  serve(
+    dispositions
+      .command("add")
+      .description("record a false positive or a true match for a hit of the party's latest screening")
+      .requiredOption("--party <id>", "party id")
+      .requiredOption("--list <id>", "list id of the hit")
+      .requiredOption("--entry <id>", "entry id of the hit")
+      .requiredOption("--decision <decision>", "false-positive or true-match")
+      .requiredOption("--reason <text>", "why (required)")
+      .option("--expires <date>", "no longer applies from this date (yyyy-mm-dd, 00:00 UTC) or instant")
+      .option("--by <name>", "reviewer (default: the user name)")
+      .option("--id <id>", "client-supplied id (a replay answers exists)")
+      .option("--json", "print JSON"),
+    addCommand,
+    addRemote,
+  );
+  serve(
+    dispositions
+      .command("list")
+      .description(
+        "dispositions with their status now: active, expired, reopened_entry_changed, no_current_hit, superseded",
+      )
+      .option("--party <id>", "only this party")
+      .option("--json", "print JSON"),
+    async (options: { party?: string; json?: boolean }) => {
+      const at = now();
+      const views = await withStore(at, (store) =>
+        listDispositions(store, { at, ...(options.party === undefined ? {} : { partyId: options.party }) }),
+      );
+      return printDispositions(views, options);
+    },
+    async (remote, options) => {
+      const answer = (await remote.get("/v1/dispositions", { party: options.party })) as {
+        items: DispositionView[];
+      };
+      return printDispositions(answer.items, options);
+    },
+  );
 }
 
 function registerScreenings(program: Command): void {
@@ -328,29 +409,43 @@ function registerScreenings(program: Command): void {
         },
       ),
     );
-  screenings
-    .command("show <party>")
-    .description("the party's latest screening: outcome, alerts with explanations and dispositions")
-    .option("--json", "print JSON")
-    .action(
-      action(async (party: string, options: { json?: boolean }) => {
-        const at = now();
-        const review = await withStore(at, (store) => partyReview(store, party, at));
-        if (!review)
-          throw new SluiceError("not_found", `screening of party ${quote(party)}`, "not screened yet");
-        if (options.json === true) return printJson(review);
-        const s = review.screening;
-        out(`${party}: ${review.review.outcome}; screened ${s.screenedAt} (${s.reason}) as "${s.name}"`);
-        out(`against: ${s.listVersions.map((v) => `${v.listId}@${v.version.slice(0, 12)}`).join(", ")}`);
-        for (const r of review.review.hits) {
-          out(formatHit(r.hit));
-          const d = r.disposition;
-          out(
-            `      disposition: ${r.status}${d ? ` (${d.decision.replace("_", "-")} by ${d.decidedBy}: ${d.reason})` : ""}`,
-          );
-        }
-      }),
+  serve(
+    screenings
+      .command("show <party>")
+      .description("the party's latest screening: outcome, alerts with explanations and dispositions")
+      .option("--json", "print JSON"),
+    async (party: string, options: { json?: boolean }) => {
+      const at = now();
+      const review = await withStore(at, (store) => partyReview(store, party, at));
+      if (!review)
+        throw new SluiceError("not_found", `screening of party ${quote(party)}`, "not screened yet");
+      return printReview(party, review, options);
+    },
+    async (remote, party, options) => {
+      const review = await remote.get(`/v1/parties/${pathPart(party)}/screening`);
+      return printReview(party, review as PartyReview, options);
+    },
+  );
+}
+
+type PartyReview = NonNullable<Awaited<ReturnType<typeof partyReview>>>;
+
+function printReview(party: string, review: PartyReview, options: { json?: boolean }): number {
+  if (options.json === true) {
+    printJson(review);
+    return 0;
+  }
+  const s = review.screening;
+  out(`${party}: ${review.review.outcome}; screened ${s.screenedAt} (${s.reason}) as "${s.name}"`);
+  out(`against: ${s.listVersions.map((v) => `${v.listId}@${v.version.slice(0, 12)}`).join(", ")}`);
+  for (const r of review.review.hits) {
+    out(formatHit(r.hit));
+    const d = r.disposition;
+    out(
+      `      disposition: ${r.status}${d ? ` (${d.decision.replace("_", "-")} by ${d.decidedBy}: ${d.reason})` : ""}`,
     );
+  }
+  return 0;
 }
 
 export function registerStoreCommands(program: Command): void {

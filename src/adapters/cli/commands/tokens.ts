@@ -1,10 +1,12 @@
 // CLI: `sluice tokens create|list|revoke` (API tokens for the HTTP server, stored hashed in the
-// database of DATABASE_URL or SLUICE_DATA_DIR) and `sluice serve [--port]` (the HTTP API).
+// database of DATABASE_URL or SLUICE_DATA_DIR) and `sluice serve [--port]` (the HTTP API). With
+// --server and an admin token, the tokens commands go through /v1/tokens instead (same output).
 import type { Command } from "commander";
 import { badInput, quote } from "../../../core/errors.ts";
 import { roles } from "../../../core/policy/policy.ts";
 import type { Store } from "../../db/store.ts";
 import { action, printJson } from "../io.ts";
+import { pathPart, type Remote, serve } from "../remote.ts";
 
 // The store and the server are loaded on use: every other command starts without them.
 const tokensModule = () => import("../../db/tokens.ts");
@@ -26,75 +28,119 @@ async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
 
 const now = () => new Date();
 
+interface CreateFlags {
+  role: string;
+  party?: string;
+  label?: string;
+  json?: boolean;
+}
+
+/** The token input, checked as the store checks it (the same error line locally and remotely). */
+async function tokenInputOf(options: CreateFlags) {
+  const { parseTokenInput } = await tokensModule();
+  return parseTokenInput(
+    {
+      role: options.role,
+      ...(options.party === undefined ? {} : { partyId: options.party }),
+      ...(options.label === undefined ? {} : { label: options.label }),
+    },
+    "token",
+  );
+}
+
+interface TokenView {
+  id: string;
+  role: string;
+  partyId: string | null;
+  label: string;
+  revokedAt: string | null;
+}
+
+function printCreated(token: TokenView, secret: string, json?: boolean): void {
+  if (json) printJson({ ...token, token: secret });
+  else {
+    console.log(`created token ${token.id} (${token.role}${token.partyId ? ` for ${token.partyId}` : ""})`);
+    console.log(`secret (shown once): ${secret}`);
+  }
+}
+
+function printTokens(all: TokenView[], json?: boolean): void {
+  if (json) printJson({ tokens: all });
+  else
+    for (const t of all)
+      console.log(
+        `${t.id}  ${t.role.padEnd(12)}  ${(t.partyId ?? "-").padEnd(24)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}  ${t.label}`,
+      );
+}
+
+function printRevoked(token: TokenView, json?: boolean): void {
+  if (json) printJson(token);
+  else console.log(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
+}
+
 function registerTokens(program: Command): void {
   const tokens = program.command("tokens").description("API tokens for the HTTP server (stored hashed)");
-  tokens
-    .command("create")
-    .description("create a token; its secret is printed once and never stored")
-    .requiredOption("--role <role>", `one of ${roles.join(", ")}`)
-    .option("--party <id>", "the party the token acts for (required for importer and lab)")
-    .option("--label <text>", "a note for administrators")
-    .option("--json", "print JSON")
-    .action(
-      action(async (options: { role: string; party?: string; label?: string; json?: boolean }) => {
-        const { createToken, parseTokenInput, systemTokenFactory } = await tokensModule();
-        const input = parseTokenInput(
-          {
-            role: options.role,
-            ...(options.party === undefined ? {} : { partyId: options.party }),
-            ...(options.label === undefined ? {} : { label: options.label }),
-          },
-          "token",
-        );
-        const { token, secret } = await withStore((store) =>
-          createToken(store, now, systemTokenFactory, input),
-        );
-        if (options.json) printJson({ ...token, token: secret });
-        else {
-          console.log(
-            `created token ${token.id} (${token.role}${token.partyId ? ` for ${token.partyId}` : ""})`,
-          );
-          console.log(`secret (shown once): ${secret}`);
+  serve(
+    tokens
+      .command("create")
+      .description("create a token; its secret is printed once and never stored")
+      .requiredOption("--role <role>", `one of ${roles.join(", ")}`)
+      .option("--party <id>", "the party the token acts for (required for importer and lab)")
+      .option("--label <text>", "a note for administrators")
+      .option("--json", "print JSON"),
+    async (options: CreateFlags) => {
+      const { createToken, systemTokenFactory } = await tokensModule();
+      const input = await tokenInputOf(options);
+      const { token, secret } = await withStore((store) =>
+        createToken(store, now, systemTokenFactory, input),
+      );
+      printCreated(token, secret, options.json);
+    },
+    async (remote: Remote, options) => {
+      const { token: secret, ...token } = (await remote.post(
+        "/v1/tokens",
+        await tokenInputOf(options),
+      )) as TokenView & {
+        token: string | null;
+      };
+      // A replayed --idempotency-key answers the token without its secret (shown once).
+      printCreated(token, secret ?? "(not shown again)", options.json);
+    },
+  );
+  serve(
+    tokens.command("list").description("list tokens (never their secrets)").option("--json", "print JSON"),
+    async (options: { json?: boolean }) => {
+      const { listTokens } = await tokensModule();
+      const all = await withStore(async (store) => {
+        const out = [];
+        for (let after: string | undefined; ; ) {
+          const page = await listTokens(store, { limit: listPageSize, after });
+          out.push(...page);
+          if (page.length < listPageSize) return out;
+          after = page.at(-1)?.id;
         }
-      }),
-    );
-  tokens
-    .command("list")
-    .description("list tokens (never their secrets)")
-    .option("--json", "print JSON")
-    .action(
-      action(async (options: { json?: boolean }) => {
-        const { listTokens } = await tokensModule();
-        const all = await withStore(async (store) => {
-          const out = [];
-          for (let after: string | undefined; ; ) {
-            const page = await listTokens(store, { limit: listPageSize, after });
-            out.push(...page);
-            if (page.length < listPageSize) return out;
-            after = page.at(-1)?.id;
-          }
-        });
-        if (options.json) printJson({ tokens: all });
-        else
-          for (const t of all)
-            console.log(
-              `${t.id}  ${t.role.padEnd(12)}  ${(t.partyId ?? "-").padEnd(24)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}  ${t.label}`,
-            );
-      }),
-    );
-  tokens
-    .command("revoke")
-    .description("revoke a token (a running server notices within a few seconds)")
-    .argument("<id>")
-    .option("--json", "print JSON")
-    .action(
-      action(async (id: string, options: { json?: boolean }) => {
-        const { revokeToken } = await tokensModule();
-        const token = await withStore((store) => revokeToken(store, now, id));
-        if (options.json) printJson(token);
-        else console.log(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
-      }),
-    );
+      });
+      printTokens(all, options.json);
+    },
+    async (remote, options) => {
+      const all = await remote.list("/v1/tokens", { limit: Number.MAX_SAFE_INTEGER });
+      printTokens(all as TokenView[], options.json);
+    },
+  );
+  serve(
+    tokens
+      .command("revoke")
+      .description("revoke a token (a running server notices within a few seconds)")
+      .argument("<id>")
+      .option("--json", "print JSON"),
+    async (id: string, options: { json?: boolean }) => {
+      const { revokeToken } = await tokensModule();
+      printRevoked(await withStore((store) => revokeToken(store, now, id)), options.json);
+    },
+    async (remote, id, options) => {
+      printRevoked((await remote.delete(`/v1/tokens/${pathPart(id)}`)) as TokenView, options.json);
+    },
+  );
 }
 
 function parsePort(value: string | undefined): number {
