@@ -26,7 +26,7 @@ import {
   screenPartyById,
   storePreparedVersion,
 } from "../../../app/screening-store.ts";
-import { badInput, quote, SluiceError } from "../../../core/errors.ts";
+import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import type { DispositionDecision } from "../../../core/screening/dispositions.ts";
 import type { RowProblem } from "../../../core/screening/types.ts";
 import type { ListDiff } from "../../../core/screening/versions.ts";
@@ -417,8 +417,7 @@ function registerScreenings(program: Command): void {
     async (party: string, options: { json?: boolean }) => {
       const at = now();
       const review = await withStore(at, (store) => partyReview(store, party, at));
-      if (!review)
-        throw new SluiceError("not_found", `screening of party ${quote(party)}`, "not screened yet");
+      if (!review) throw notFound(`screening of party ${quote(party)}`, "the party has not been screened");
       return printReview(party, review, options);
     },
     async (remote, party, options) => {

@@ -5,7 +5,7 @@ import type { Command } from "commander";
 import { badInput, quote } from "../../../core/errors.ts";
 import { roles } from "../../../core/policy/policy.ts";
 import type { Store } from "../../db/store.ts";
-import { action, printJson } from "../io.ts";
+import { action, printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 
 // The store and the server are loaded on use: every other command starts without them.
@@ -59,8 +59,8 @@ interface TokenView {
 function printCreated(token: TokenView, secret: string, json?: boolean): void {
   if (json) printJson({ ...token, token: secret });
   else {
-    console.log(`created token ${token.id} (${token.role}${token.partyId ? ` for ${token.partyId}` : ""})`);
-    console.log(`secret (shown once): ${secret}`);
+    println(`created token ${token.id} (${token.role}${token.partyId ? ` for ${token.partyId}` : ""})`);
+    println(`secret (shown once): ${secret}`);
   }
 }
 
@@ -68,14 +68,14 @@ function printTokens(all: TokenView[], json?: boolean): void {
   if (json) printJson({ tokens: all });
   else
     for (const t of all)
-      console.log(
+      println(
         `${t.id}  ${t.role.padEnd(12)}  ${(t.partyId ?? "-").padEnd(24)}  ${t.revokedAt ? `revoked ${t.revokedAt}` : "active"}  ${t.label}`,
       );
 }
 
 function printRevoked(token: TokenView, json?: boolean): void {
   if (json) printJson(token);
-  else console.log(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
+  else println(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
 }
 
 function registerTokens(program: Command): void {
@@ -163,7 +163,7 @@ function registerServe(program: Command): void {
         const { openStore } = await import("../../db/open.ts");
         const store = await openStore();
         const server = await startServer({ store, port, hostname: options.host });
-        console.log(
+        println(
           `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}`,
         );
         await new Promise<void>((resolve) => {
