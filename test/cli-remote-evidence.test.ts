@@ -125,7 +125,32 @@ forEachDriver(
       expect(refusedTotals).toEqual(await local(...backwards));
     });
 
-    it("lists forfeitures and shows an order's evidence as locally", async () => {
+    it("forfeits paid cash, lists forfeitures and shows an order's evidence as locally", async () => {
+      const forfeit = [
+        "payments",
+        "forfeit",
+        "ord-alibaba-1",
+        "--reason",
+        "licence-revoked",
+        "--on",
+        "2026-02-02",
+      ];
+      const forfeited = await remote(...forfeit, "--id", "forf-r1", "--json");
+      expect(forfeited.code, forfeited.stderr).toBe(0);
+      expect(JSON.parse(forfeited.stdout)).toMatchObject({ status: "forfeited", forfeitureId: "forf-r1" });
+      const replay = [...forfeit, "--id", "forf-r1"];
+      expect(await remote(...replay)).toEqual(await local(...replay));
+      expect((await remote(...replay)).stdout).toMatch(/^order ord-alibaba-1: exists \(\d+ ¢\)\n$/);
+      // Everything paid is forfeited now: nothing more, alike.
+      expect(await remote(...forfeit)).toEqual({
+        code: 0,
+        stdout: "order ord-alibaba-1: nothing_to_forfeit (0 ¢)\n",
+        stderr: "",
+      });
+      expect(await local(...forfeit)).toEqual(await remote(...forfeit));
+      expect(await remote("payments", "forfeit", "nope", "--reason", "other")).toEqual(
+        await local("payments", "forfeit", "nope", "--reason", "other"),
+      );
       for (const args of [
         ["payments", "forfeitures"],
         ["payments", "forfeitures", "--json", "--limit", "1"],
@@ -140,13 +165,6 @@ forEachDriver(
       expect((await remote("payments", "forfeitures", "--order", "nope")).stderr).toBe(
         "error: order `nope`: not found\n",
       );
-      // No route forfeits by hand: refused through the server, before anything is sent.
-      const forfeit = await remote("payments", "forfeit", "ord-alibaba-1", "--reason", "other");
-      expect(forfeit).toEqual({
-        code: 2,
-        stdout: "",
-        stderr: "error: command `payments forfeit`: not available through --server\n",
-      });
     });
 
     it("records approvals, domestic purchases and customs events as locally", async () => {

@@ -202,6 +202,15 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
       path: "/v1/payments",
       body: { id: next("e-pay"), orderId: await newOrder(), amountCents: "27000000", paidOn: "2026-02-01" },
     }),
+    "post /v1/orders/{id}/forfeitures": async () => {
+      const orderId = await newOrder();
+      const { evidence } = await services();
+      await evidence.pay({ id: next("e-pay"), orderId, amountCents: "27000000", paidOn: "2026-02-01" });
+      return {
+        path: `/v1/orders/${orderId}/forfeitures`,
+        body: { reason: "licence-revoked", id: next("e-forf"), on: "2026-02-02" },
+      };
+    },
     "post /v1/import-approvals": async () => {
       await services();
       return {

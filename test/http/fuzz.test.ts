@@ -253,6 +253,7 @@ const deepRoutes: Record<string, Json | undefined> = {
   "post /v1/import-approvals": undefined,
   "post /v1/domestic-purchases": undefined,
   "post /v1/customs-events": undefined,
+  "post /v1/orders/{id}/forfeitures": undefined,
   "put /v1/orders/{id}/evidence": evidenceDocument,
   "put /v1/shipments/{id}/evidence": evidenceDocument,
   "post /v1/licences": undefined,

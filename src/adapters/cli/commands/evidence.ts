@@ -1,9 +1,8 @@
 // CLI for the evidence records besides labs: `sluice duty enter|pay|totals`, `sluice payments
 // invoice|pay|forfeit|forfeitures`, `sluice approvals add|domestic`, `sluice customs clear|reject` and `sluice
 // evidence view` (the dossier's evidence section as the release gate will see it). Registers the
-// `lab` commands too (lab.ts), so the command list needs one entry for both. Each but `payments
-// forfeit` (no route) also runs through --server: the remote half sends the matching route and
-// prints what the local half prints.
+// `lab` commands too (lab.ts), so the command list needs one entry for both. Each also runs
+// through --server: the remote half sends the matching route and prints what the local half prints.
 import type { Command } from "commander";
 import { z } from "zod";
 import {
@@ -24,7 +23,7 @@ import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/p
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
 import { pageLimitDefault, pageLimitMax } from "../../http/pagination.ts";
-import { action, printJson, readJsonInput } from "../io.ts";
+import { printJson, readJsonInput } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { checkedBody, idOf, reportCreate, sentOrRefused, todayOf, withEvidence } from "./evidence-shared.ts";
 import { registerLab } from "./lab.ts";
@@ -34,25 +33,19 @@ const json = (options: Options) => options.json === true;
 
 /**
  * A create through the server, reported as locally: the body checked with the use case's schema
- * and label, a replay with other fields (or one of `refusals`) back as its status.
+ * and label, a replay with other fields (or one of `refusals`) back as its status. `id` is the
+ * input's (every one of these names its record).
  */
 async function remoteCreate(
   send: () => Promise<unknown>,
   kind: string,
-  fallbackId: string,
+  id: string,
   options: Options,
   extra: (answer: Record<string, unknown>) => Record<string, unknown> = () => ({}),
   refusals: readonly string[] = [],
 ): Promise<number> {
   const answer = await sentOrRefused<{ status: string }>(send, refusals);
-  const id = answer[`${kind.split(" ").at(-1)}Id` as keyof typeof answer];
-  return reportCreate(
-    kind,
-    typeof id === "string" ? id : fallbackId,
-    answer.status,
-    json(options),
-    extra(answer as Record<string, unknown>),
-  );
+  return reportCreate(kind, id, answer.status, json(options), extra(answer as Record<string, unknown>));
 }
 
 /** The fields of a JSON answer that are present (a refusal carries only its status). */
@@ -222,33 +215,50 @@ function registerPayments(program: Command): void {
       return remoteCreate(() => remote.post("/v1/payments", input), "payment", idOf(input), options);
     },
   );
-  // No route forfeits by hand (a recorded denial forfeits by itself): local only.
-  payments
-    .command("forfeit")
-    .description("forfeit the order's paid cash after a denial or revocation (there are no refunds)")
-    .argument("<order>")
-    .requiredOption(
-      "--reason <reason>",
-      "licence-denied | licence-revoked | lab-revoked | import-refused | other",
-    )
-    .option("--id <id>")
-    .option("--on <date>")
-    .option("--json", "print JSON")
-    .action(
-      action((orderId: string, options: Options) =>
-        withEvidence(async (evidence) => {
-          const on = options.on ? parseInput(isoDateSchema, options.on, "--on") : todayOf();
-          const r = await evidence.forfeit(orderId, String(options.reason), {
-            on,
-            ...(options.id ? { id: String(options.id) } : {}),
-          });
-          if (json(options)) printJson(r);
-          else process.stdout.write(`order ${orderId}: ${r.status} (${r.amountCents} ¢)\n`);
-          return exitCodes.ok;
-        }),
-      ),
-    );
+  serve(
+    payments
+      .command("forfeit")
+      .description("forfeit the order's paid cash after a denial or revocation (there are no refunds)")
+      .argument("<order>")
+      .requiredOption(
+        "--reason <reason>",
+        "licence-denied | licence-revoked | lab-revoked | import-refused | other",
+      )
+      .option("--id <id>")
+      .option("--on <date>")
+      .option("--json", "print JSON"),
+    (orderId: string, options: Options) =>
+      withEvidence(async (evidence) => {
+        const on = options.on ? parseInput(isoDateSchema, options.on, "--on") : todayOf();
+        const r = await evidence.forfeit(orderId, String(options.reason), {
+          on,
+          ...(options.id ? { id: String(options.id) } : {}),
+        });
+        return printForfeit(orderId, r, options);
+      }),
+    async (remote, orderId, options) => {
+      // Without --on the server forfeits on its own today.
+      const body = {
+        reason: String(options.reason),
+        ...(options.on ? { on: parseInput(isoDateSchema, options.on, "--on") } : {}),
+        ...(options.id ? { id: String(options.id) } : {}),
+      };
+      const answer = await remote.post(`/v1/orders/${pathPart(orderId)}/forfeitures`, body);
+      return printForfeit(orderId, answer as ForfeitAnswer, options);
+    },
+  );
   registerForfeitureList(payments);
+}
+
+interface ForfeitAnswer {
+  status: string;
+  amountCents: unknown;
+}
+
+function printForfeit(orderId: string, r: ForfeitAnswer, options: Options): number {
+  if (json(options)) printJson(r);
+  else process.stdout.write(`order ${orderId}: ${r.status} (${r.amountCents} ¢)\n`);
+  return exitCodes.ok;
 }
 
 interface ForfeitureLine {

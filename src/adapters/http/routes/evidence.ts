@@ -2,7 +2,8 @@
 // the released shipments relying on the lab back to planned through the shipment path), signed lab
 // certificates (a lab submits and reads its own only), Section 232 entries and duty payments,
 // invoices and payments, Chinese import approvals, domestic purchases, customs events, and an
-// order's evidence section as built from these records. Bodies are validated by the use cases'
+// order's evidence section as built from these records, and forfeiting an order's paid cash by hand
+// (a recorded denial forfeits by itself). Bodies are validated by the use cases'
 // own schemas (the route checks them for the 400 and the docs; the raw body goes to the use case so
 // money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
 // fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
@@ -25,9 +26,11 @@ import {
 } from "../../../core/evidence/approvals.ts";
 import { readCertificate } from "../../../core/evidence/checks.ts";
 import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evidence/duty.ts";
+import { idSchema } from "../../../core/evidence/ids.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { scopeOf } from "../../../core/policy/policy.ts";
+import { isoDateSchema } from "../../../core/shared.ts";
 import { appendAudit } from "../../db/audit.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
@@ -263,6 +266,34 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
   );
 }
 
+/** A forfeiture by hand: the reason (free text is kind `other`), an optional id and day (default today). */
+export const forfeitureInputSchema = z.strictObject({
+  reason: z.string().min(1).max(500),
+  id: idSchema.optional(),
+  on: isoDateSchema.optional(),
+});
+
+function registerForfeit(api: Api, app: AppServices): void {
+  api.openapi(
+    route(
+      "post",
+      "/v1/orders/{id}/forfeitures",
+      "payments.write",
+      "forfeit the order's paid cash after a denial or revocation (never a refund); nothing paid: `nothing_to_forfeit`",
+      { params: idParams, ...body(forfeitureInputSchema) },
+    ),
+    async (c) => {
+      const { id } = c.req.valid("param");
+      const { reason, ...options } = c.req.valid("json");
+      const result = await servicesOf(app).evidence.forfeit(id, reason, {
+        ...(options.id === undefined ? {} : { id: options.id }),
+        ...(options.on === undefined ? {} : { on: options.on }),
+      });
+      return sendJson(c, plain(result), result.status === "forfeited" ? 201 : 200);
+    },
+  );
+}
+
 function registerChina(api: Api, app: AppServices): void {
   api.openapi(
     route("post", "/v1/import-approvals", "approvals.write", "record a Chinese import approval", {
@@ -396,6 +427,7 @@ export const registerEvidence: RouteModule = (api, app) => {
   registerLabs(api, app);
   registerCertificates(api, app);
   registerDutyAndPayments(api, app);
+  registerForfeit(api, app);
   registerChina(api, app);
   registerView(api, app);
   registerReports(api, app);
