@@ -36,6 +36,14 @@ export interface TppResult {
 }
 
 /**
+ * The precisions by bit length, ties in the order of `precisions` (a stable sort), computed once:
+ * the lab certificate rule computes the measured TPP on every decision.
+ */
+const precisionsByBitLength: readonly Precision[] = [...precisions].sort(
+  (a, b) => bitLengthByPrecision[a] - bitLengthByPrecision[b],
+);
+
+/**
  * TPP = max over the given precisions of dense TOPS × bit length (REGIME §6; "maximum over
  * precisions" is [U], sparsity is never counted). Each product is rounded before comparing, so
  * equal products tie exactly. Ties go to the lowest bit length (the figure most likely to be the
@@ -45,8 +53,7 @@ export function computeTpp(denseTops: ChipSpec["denseTops"]): TppResult {
   const tppByPrecision: Partial<Record<Precision, number>> = {};
   let tpp = 0;
   let tppPrecision: Precision | null = null;
-  const byBitLength = [...precisions].sort((a, b) => bitLengthByPrecision[a] - bitLengthByPrecision[b]);
-  for (const precision of byBitLength) {
+  for (const precision of precisionsByBitLength) {
     const tops = denseTops[precision];
     if (tops === undefined) continue;
     const product = roundFigure(tops * bitLengthByPrecision[precision]);

@@ -220,9 +220,45 @@ export type LedgerFigures = z.output<typeof ledgerFiguresSchema>;
 /** Validates a dossier; the error names the source, the first bad path and why. */
 export function parseDossier(input: unknown, source: string): Dossier {
   const result = dossierSchema.safeParse(input);
-  if (result.success) return result.data;
+  if (result.success) return internVocabulary(result.data);
   const report = reportIssues(result.error.issues, () => "neither a catalog product `{id}` nor a `{spec}`");
   throw badInput(`dossier ${quote(source)} at ${quote(report.where)}`, report.why);
+}
+
+/** The engine's interned copy of a text (as property names are): equal texts, one string. */
+const interned = (text: string): string => Object.keys({ [text]: 0 })[0] ?? text;
+
+/**
+ * Replaces the parsed dossier's vocabulary texts (countries, sectors, purposes, certification
+ * kinds) with interned copies, in place: rules compare them with their own interned parameters on
+ * every decision, and V8 compares two interned texts by pointer. Done once per parse; the dossier
+ * is the schema's fresh output, so nothing of the caller's is touched.
+ */
+function internVocabulary(dossier: Dossier): Dossier {
+  const { route, endUse, parties, evidence } = dossier;
+  route.origin = interned(route.origin);
+  route.exportFrom = interned(route.exportFrom);
+  route.destination = interned(route.destination);
+  endUse.purpose = interned(endUse.purpose) as typeof endUse.purpose;
+  for (const party of [parties.exporter, parties.consignee, parties.endUser]) internParty(party);
+  const certificate = evidence.labCertificate;
+  if (certificate) {
+    certificate.testCountry = interned(certificate.testCountry);
+    certificate.lab.headquartersCountry = interned(certificate.lab.headquartersCountry);
+  }
+  const approval = evidence.cnImportApproval;
+  if (approval) approval.purpose = interned(approval.purpose) as typeof approval.purpose;
+  return dossier;
+}
+
+function internParty(party: Party): void {
+  party.country = interned(party.country);
+  if (party.headquartersCountry) party.headquartersCountry = interned(party.headquartersCountry);
+  if (party.parentHeadquartersCountry)
+    party.parentHeadquartersCountry = interned(party.parentHeadquartersCountry);
+  if (party.sector) party.sector = interned(party.sector) as typeof party.sector;
+  for (const certification of party.certifications)
+    certification.kind = interned(certification.kind) as typeof certification.kind;
 }
 
 /**

@@ -187,15 +187,22 @@ export class CompiledRule implements Verdict {
    * not applicable, the predicate's, or a fail-closed error.
    */
   run(subject: Subject, inapplicable: string | null): Finding {
-    if (inapplicable !== null) return this.notApplicable(inapplicable);
     try {
-      return this.predicate(subject, this);
+      return this.runUnguarded(subject, inapplicable);
     } catch (error) {
       const detail = error instanceof Error ? error.message : String(error);
       const finding = this.finding("fail", `rule could not be evaluated (${detail}); failing closed`);
       finding.error = true;
       return finding;
     }
+  }
+
+  /**
+   * As `run`, but a predicate that throws throws here: the caller guards a whole decision with one
+   * try/catch (cheaper than one per rule) and, on a throw, runs it again rule by rule with `run`.
+   */
+  runUnguarded(subject: Subject, inapplicable: string | null): Finding {
+    return inapplicable !== null ? this.notApplicable(inapplicable) : this.predicate(subject, this);
   }
 
   pass(message: string, figures?: Figures): Finding {

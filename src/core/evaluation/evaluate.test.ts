@@ -75,6 +75,39 @@ describe("evaluate", () => {
     expect(decision.findings[0]?.message).toMatch(/could not be evaluated .*failing closed/);
   });
 
+  it("fails closed only the rule that throws, when it sits between rules that run", () => {
+    const route = (id: string, params: unknown) =>
+      ({
+        id,
+        kind: "route",
+        summary: "s",
+        citation: { source: "t", status: "P" },
+        params,
+      }) as unknown as Rule;
+    const rules = [
+      route("before", { exportFromAllowed: ["US"] }),
+      route("broken", null),
+      route("after", { exportFromAllowed: ["US"] }),
+    ];
+    const book = { id: "b", version: 1, jurisdiction: "us-bis", scenario: false, contentHash: "x", rules };
+    const ruleSet: RuleSet = {
+      at,
+      books: [book as unknown as Rulebook],
+      rules: rules.map((rule) => ({ rule, book: book as unknown as Rulebook })),
+      digest: "d",
+    };
+    const dossier = approvable();
+    const subject = { dossier, dossierDigest: "d", product: evaluator.productById("nvidia-h200-sxm"), at };
+    const decision = evaluate(subject, ruleSet);
+    expect(decision.findings.map((f) => [f.ruleId, f.status, f.error])).toEqual([
+      ["before", "pass", undefined],
+      ["broken", "fail", true],
+      ["after", "pass", undefined],
+    ]);
+    expect(decision.findings[0]?.message).toBe(`exported from ${dossier.route.exportFrom}`);
+    expect(decision).toMatchObject({ decision: "deny", decidingRuleIds: ["broken"] });
+  });
+
   it("holds a shipment that no rule covers, with a finding saying so", () => {
     const dossier = approvable();
     dossier.product = {

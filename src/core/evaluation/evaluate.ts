@@ -4,7 +4,14 @@
 import { sha256Hex } from "../digest.ts";
 import type { RuleSet } from "../rulebook/load.ts";
 import type { Applicability } from "../rulebook/schema.ts";
-import { applicabilityChecks, compiled, fillTemplate, firstReason, splitTemplate } from "./compile.ts";
+import {
+  applicabilityChecks,
+  type CompiledRule,
+  compiled,
+  fillTemplate,
+  firstReason,
+  splitTemplate,
+} from "./compile.ts";
 import type { Decision, DecisionValue, Finding, Subject } from "./types.ts";
 
 /**
@@ -42,14 +49,9 @@ export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
   const { rules, conditions, rulebooks, scenarios } = compiled(ruleSet);
   const reasons: (string | null)[] = [];
   for (const checks of conditions) reasons.push(firstReason(checks, subject));
-  const findings: Finding[] = [];
-  let anyApplies = false;
-  for (const rule of rules) {
-    const finding = rule.run(subject, reasons[rule.conditionIndex] ?? null);
-    if (finding.status !== "not_applicable") anyApplies = true;
-    findings.push(finding);
-  }
-  if (!anyApplies) findings.push(noCoverageFinding(subject));
+  const findings = ruleFindings(rules, subject, reasons);
+  if (!findings.some((finding) => finding.status !== "not_applicable"))
+    findings.push(noCoverageFinding(subject));
   const { decision, decidingRuleIds } = combine(findings);
   const { classification } = subject.product;
   return {
@@ -70,6 +72,26 @@ export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
     listVersions: subject.dossier.screening?.listVersions ?? [],
     inputHash: inputHash(subject, ruleSet),
   };
+}
+
+/**
+ * Every rule's finding. One guard covers the whole loop; a rule that throws (a bug or parameters
+ * that break its kind) makes the decision run again rule by rule, each guarded, so that rule alone
+ * fails closed and the others keep their findings: the same findings as guarding each rule, without
+ * paying for a guard per rule on every decision. Rules are pure, so running them twice is safe.
+ */
+function ruleFindings(
+  rules: readonly CompiledRule[],
+  subject: Subject,
+  reasons: readonly (string | null)[],
+): Finding[] {
+  const findings: Finding[] = [];
+  try {
+    for (const rule of rules) findings.push(rule.runUnguarded(subject, reasons[rule.conditionIndex] ?? null));
+    return findings;
+  } catch {
+    return rules.map((rule) => rule.run(subject, reasons[rule.conditionIndex] ?? null));
+  }
 }
 
 /** Replaces `{name}` with the values; an unknown name stays visible rather than vanishing. */
