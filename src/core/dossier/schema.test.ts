@@ -19,11 +19,15 @@ function deepFreeze<T>(value: T): T {
 
 describe("parseDossier", () => {
   it("keeps the vocabulary as written and leaves a frozen input untouched", () => {
-    const input = deepFreeze(example()) as Record<string, never>;
+    const input = deepFreeze(example()) as {
+      route: unknown;
+      endUse: unknown;
+      parties: Record<string, { sector?: string; certifications?: { kind: string }[] }>;
+    };
     const dossier = parseDossier(input, "h200-alibaba-approvable.json");
     expect(dossier.route).toEqual(input.route);
     expect(dossier.endUse).toEqual(input.endUse);
-    const parties = input.parties as Record<string, { sector?: string; certifications?: { kind: string }[] }>;
+    const { parties } = input;
     for (const role of ["exporter", "consignee", "endUser"] as const) {
       expect(dossier.parties[role].sector).toBe(parties[role]?.sector);
       expect(dossier.parties[role].certifications.map((c) => c.kind)).toEqual(
