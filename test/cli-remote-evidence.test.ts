@@ -337,6 +337,46 @@ forEachDriver(
       expect(noParty).toMatchObject({ code: 2, stderr: expect.stringMatching(/^error: /) });
     });
 
+    it("records a disposition of a hit through the server; both sides list it and show it alike", async () => {
+      const review = JSON.parse((await remote("screenings", "show", "huawei-device", "--json")).stdout);
+      const hit = review.review.hits[0]?.hit as { listId: string; entryId: string };
+      expect(hit).toBeDefined();
+      const add = [
+        "dispositions",
+        "add",
+        "--party",
+        "huawei-device",
+        "--list",
+        hit.listId,
+        "--entry",
+        hit.entryId,
+        "--decision",
+        "true-match",
+        "--reason",
+        "the listed affiliate",
+        "--by",
+        "tester",
+        "--id",
+        "disp-r1",
+      ];
+      const added = await remote(...add, "--json");
+      expect(added.code, added.stderr).toBe(0);
+      expect(JSON.parse(added.stdout)).toMatchObject({ status: "created", disposition: { id: "disp-r1" } });
+      expect(await remote(...add)).toEqual(await local(...add));
+      const other = add.map((arg) => (arg === "the listed affiliate" ? "another reason" : arg));
+      const conflict = await remote(...other);
+      expect(conflict.code).toBe(3);
+      expect(conflict).toEqual(await local(...other));
+      for (const args of [
+        ["dispositions", "list", "--party", "huawei-device"],
+        ["screenings", "show", "huawei-device"],
+      ]) {
+        const served = await remote(...args);
+        expect(served.stdout, args.join(" ")).toContain("true-match");
+        expect(served, args.join(" ")).toEqual(await local(...args));
+      }
+    });
+
     it("imports a custom list through the server as locally, and refuses OFAC files there", async () => {
       const csv = file(
         "custom.csv",
