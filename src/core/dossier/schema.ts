@@ -225,8 +225,24 @@ export function parseDossier(input: unknown, source: string): Dossier {
   throw badInput(`dossier ${quote(source)} at ${quote(report.where)}`, report.why);
 }
 
-/** The engine's interned copy of a text (as property names are): equal texts, one string. */
-const interned = (text: string): string => Object.keys({ [text]: 0 })[0] ?? text;
+/**
+ * Interned copies of the vocabulary by text: the lists' own literals (which the engine interns),
+ * and the country codes met so far, each interned on first sight (at most 26², as the schema lets
+ * only two capital letters through). A lookup is cheaper than interning the same text again.
+ */
+const vocabulary = new Map<string, string>(
+  [...sectors, ...purposes, ...certificationKinds].map((word) => [word, word]),
+);
+
+/** The engine's interned copy of a vocabulary text (as property names are): equal texts, one string. */
+function interned(text: string): string {
+  let copy = vocabulary.get(text);
+  if (copy === undefined) {
+    copy = Object.keys({ [text]: 0 })[0] ?? text;
+    vocabulary.set(copy, copy);
+  }
+  return copy;
+}
 
 /**
  * Replaces the parsed dossier's vocabulary texts (countries, sectors, purposes, certification
