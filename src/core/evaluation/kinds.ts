@@ -148,23 +148,38 @@ const partyAttribute: Kind<"party-attribute"> = (params) => {
   const passMessage = `${roles.map((role) => roleLabel[role]).join(", ")}: no forbidden attribute`;
   return ({ dossier }, v) => {
     for (const role of roles) {
-      const party = dossier.parties[role];
-      const who = `${roleLabel[role]} ${party.name}`;
-      const vars = { party: party.name };
-      if (party.sector && forbiddenSectors.includes(party.sector))
-        return v.fail(`${who} is in sector ${party.sector}`, anotherParty, { measured: party.sector, vars });
+      // The party's label and template values are built only for a failure (most decisions pass).
+      const party = partyIn(dossier, role);
+      if (party.sector && forbiddenSectors.includes(party.sector)) {
+        const figures = { measured: party.sector, vars: { party: party.name } };
+        return v.fail(`${roleLabel[role]} ${party.name} is in sector ${party.sector}`, anotherParty, figures);
+      }
       if (forbidMilitaryEndUser && party.militaryEndUser)
-        return v.fail(`${who} is a military end user`, anotherParty, { vars });
+        return v.fail(`${roleLabel[role]} ${party.name} is a military end user`, anotherParty, {
+          vars: { party: party.name },
+        });
       const hq = forbiddenHeadquarters(party, params.forbiddenHeadquarters);
       if (hq)
-        return v.fail(`${who} is headquartered (or its parent is) in ${hq}`, anotherParty, {
-          measured: hq,
-          vars,
-        });
+        return v.fail(
+          `${roleLabel[role]} ${party.name} is headquartered (or its parent is) in ${hq}`,
+          anotherParty,
+          {
+            measured: hq,
+            vars: { party: party.name },
+          },
+        );
     }
     return v.pass(passMessage);
   };
 };
+
+/**
+ * The party in a role, by named property: `parties[role]` with a role that varies between rules
+ * sharing one predicate's code is a megamorphic keyed load; these loads each see one name.
+ */
+function partyIn({ parties }: Dossier, role: PartyRole): Party {
+  return role === "endUser" ? parties.endUser : role === "consignee" ? parties.consignee : parties.exporter;
+}
 
 type Certification = Party["certifications"][number];
 
@@ -176,7 +191,7 @@ function certificationOf(party: Party, kind: Certification["kind"]): Certificati
 const certificationRequired: Kind<"certification-required"> = ({ party: role, certification }) => {
   const label = roleLabel[role];
   return ({ dossier, at }, v) => {
-    const party = dossier.parties[role];
+    const party = partyIn(dossier, role);
     const found = certificationOf(party, certification);
     const who = `${label} ${party.name}`;
     if (found && found.signedOn <= at)
