@@ -116,6 +116,8 @@ export interface ImportOptions {
   readonly listId?: string;
   readonly skipBadRows?: boolean;
   readonly appendAudit?: AppendAudit;
+  /** What the version's records and errors call its source; default the file's path. */
+  readonly source?: string;
 }
 
 /** Parses and validates a whole list file (no store needed): a bad row fails unless skipBadRows. */
@@ -129,7 +131,8 @@ export function prepareListFile(
     skipBadRows: options.skipBadRows === true,
     ...(options.listId === undefined ? {} : { listId: options.listId }),
   });
-  return { prepared: prepareVersion(loaded.version, path, loaded.skipped.length), skipped: loaded.skipped };
+  const source = options.source ?? path;
+  return { prepared: prepareVersion(loaded.version, source, loaded.skipped.length), skipped: loaded.skipped };
 }
 
 /** Stores a prepared version in its own transaction (see storeVersionTx). */

@@ -146,8 +146,14 @@ forEachDriver("shipment routes", (env) => {
     };
     const first = await api.request("/v1/lists", request);
     expect(first.status).toBe(201);
-    const imported = (await first.json()) as { status: string; rescreen: { newAlerts: number } };
+    const imported = (await first.json()) as {
+      status: string;
+      version: { source: string };
+      rescreen: { newAlerts: number };
+    };
     expect(imported.status).toBe("created");
+    // The record names the upload, not the server's temporary file.
+    expect(imported.version.source).toBe("upload to POST /v1/lists (custom)");
     expect(imported.rescreen.newAlerts).toBeGreaterThanOrEqual(1);
     const screening = await get("/v1/parties/tencent-cloud/screening", "us-regulator");
     expect(JSON.stringify(screening.body)).toContain("http-test-list");

@@ -46,7 +46,14 @@ export const registerListsImport: RouteModule = (app, { store, clock }) => {
       const json = body.format === "csl" && body.content.trimStart().startsWith("{");
       const path = join(dir, json ? "list.json" : "list.csv");
       writeFileSync(path, body.content);
-      const options = { at, skipBadRows: body.skipBadRows, ...(body.listId ? { listId: body.listId } : {}) };
+      // The temporary file is an implementation detail: the record names the upload instead.
+      const source = `upload to POST /v1/lists (${body.format})`;
+      const options = {
+        at,
+        source,
+        skipBadRows: body.skipBadRows,
+        ...(body.listId ? { listId: body.listId } : {}),
+      };
       const imported = await importListVersion(store, path, body.format, options);
       const rescreen = imported.status === "created" ? await rescreenAll(store, { at }) : null;
       const answer = JSON.parse(toJsonText({ ...imported, rescreen }));
