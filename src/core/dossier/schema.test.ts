@@ -36,4 +36,23 @@ describe("parseDossier", () => {
     }
     expect(input).toEqual(example());
   });
+
+  it("gives every party the same fields in the same order, and JSON the parties as written", () => {
+    const input = example() as { parties: Record<string, unknown> };
+    const { parties } = parseDossier(input, "h200-alibaba-approvable.json");
+    const fields = Object.keys(parties.exporter);
+    expect(fields).toEqual([
+      "id",
+      "name",
+      "country",
+      "headquartersCountry",
+      "parentHeadquartersCountry",
+      "sector",
+      "militaryEndUser",
+      "certifications",
+    ]);
+    expect(Object.keys(parties.consignee)).toEqual(fields);
+    expect(Object.keys(parties.endUser)).toEqual(fields);
+    expect(JSON.parse(JSON.stringify(parties))).toEqual(input.parties);
+  });
 });

@@ -256,7 +256,9 @@ function internVocabulary(dossier: Dossier): Dossier {
   route.exportFrom = interned(route.exportFrom);
   route.destination = interned(route.destination);
   endUse.purpose = interned(endUse.purpose) as typeof endUse.purpose;
-  for (const party of [parties.exporter, parties.consignee, parties.endUser]) internParty(party);
+  parties.exporter = internParty(parties.exporter);
+  parties.consignee = internParty(parties.consignee);
+  parties.endUser = internParty(parties.endUser);
   const certificate = evidence.labCertificate;
   if (certificate) {
     certificate.testCountry = interned(certificate.testCountry);
@@ -267,14 +269,30 @@ function internVocabulary(dossier: Dossier): Dossier {
   return dossier;
 }
 
-function internParty(party: Party): void {
-  party.country = interned(party.country);
-  if (party.headquartersCountry) party.headquartersCountry = interned(party.headquartersCountry);
-  if (party.parentHeadquartersCountry)
-    party.parentHeadquartersCountry = interned(party.parentHeadquartersCountry);
-  if (party.sector) party.sector = interned(party.sector) as typeof party.sector;
-  for (const certification of party.certifications)
-    certification.kind = interned(certification.kind) as typeof certification.kind;
+/**
+ * The party with interned texts, rebuilt with every field in schema order, absent ones undefined:
+ * one object shape for every party (and one for every certification), so the rules' property
+ * loads stay monomorphic (about 8 % of bench/evaluate). JSON omits undefined fields, so the
+ * dossier's JSON and digest are unchanged.
+ */
+function internParty(party: Party): Party {
+  const { headquartersCountry: hq, parentHeadquartersCountry: parentHq, sector } = party;
+  const oneShape = {
+    id: party.id,
+    name: party.name,
+    country: interned(party.country),
+    headquartersCountry: hq === undefined ? undefined : interned(hq),
+    parentHeadquartersCountry: parentHq === undefined ? undefined : interned(parentHq),
+    sector: sector === undefined ? undefined : interned(sector),
+    militaryEndUser: party.militaryEndUser,
+    certifications: party.certifications.map(({ kind, signedOn, reference }) => ({
+      kind: interned(kind),
+      signedOn,
+      reference,
+    })),
+  };
+  // Undefined stands for absent here (exactOptionalPropertyTypes tells them apart).
+  return oneShape as Party;
 }
 
 /**
