@@ -247,8 +247,9 @@ function interned(text: string): string {
 /**
  * Replaces the parsed dossier's vocabulary texts (countries, sectors, purposes, certification
  * kinds) with interned copies, in place: rules compare them with their own interned parameters on
- * every decision, and V8 compares two interned texts by pointer. Done once per parse; the dossier
- * is the schema's fresh output, so nothing of the caller's is touched.
+ * every decision, and V8 compares two interned texts by pointer; the parties are rebuilt in one
+ * shape (`internParty`). Done once per parse; the dossier is the schema's fresh output, so nothing
+ * of the caller's is touched.
  */
 function internVocabulary(dossier: Dossier): Dossier {
   const { route, endUse, parties, evidence } = dossier;
