@@ -1,19 +1,34 @@
 // `npm start`: the main job. Opens the store (the embedded database in ./.sluice unless
 // DATABASE_URL is set), migrates, seeds the January 2026 story on first run, issues one demo token
-// per role, and serves the API, its OpenAPI document and docs on port 8080 (--port, PORT).
+// per role, and serves the API, its OpenAPI document and docs on port 8080 (--port, PORT), with
+// POST /v1/evaluate in worker threads (--evaluate-threads, SLUICE_EVALUATE_THREADS; default the
+// cores less one, 0 inline).
 import { parseArgs } from "node:util";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
+import { SluiceError } from "./core/errors.ts";
 
-const { values } = parseArgs({ options: { port: { type: "string" } }, allowPositionals: false });
+const { values } = parseArgs({
+  options: { port: { type: "string" }, "evaluate-threads": { type: "string" } },
+  allowPositionals: false,
+});
 const port = Number(values.port ?? process.env.PORT ?? 8080);
 if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.stderr.write(`error: --port \`${values.port ?? process.env.PORT}\`: expected a port number\n`);
+  process.exit(2);
+}
+let evaluateThreads: number;
+try {
+  evaluateThreads = evaluateThreadsOf(values["evaluate-threads"]);
+} catch (error) {
+  if (!(error instanceof SluiceError)) throw error;
+  process.stderr.write(`error: ${error.message}\n`);
   process.exit(2);
 }
 
@@ -31,10 +46,10 @@ const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
-const server = await startServer({ store, port });
+const server = await startServer({ store, port, evaluateThreads });
 
 console.log(
-  `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json)\n`,
+  `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation threads)\n`,
 );
 console.log("Demo tokens (shown once; a restart issues new ones):");
 for (const token of tokens) {

@@ -35,7 +35,12 @@ export interface Api {
   ): Promise<Response>;
 }
 
-export async function startApi(store: Store, prefix: string): Promise<Api> {
+/** `evaluateThreads`: worker threads for POST /v1/evaluate (default 0, inline). */
+export async function startApi(
+  store: Store,
+  prefix: string,
+  options: { evaluateThreads?: number } = {},
+): Promise<Api> {
   const factory = counterFactory(prefix);
   const tokens = {} as Record<Role, string>;
   const tokenIds = {} as Record<Role, string>;
@@ -52,6 +57,7 @@ export async function startApi(store: Store, prefix: string): Promise<Api> {
   const server = await startServer({
     store,
     port: 0,
+    evaluateThreads: options.evaluateThreads ?? 0,
     deps: { clock, tokenFactory: factory, logError: () => {} },
   });
   return {

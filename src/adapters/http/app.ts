@@ -14,6 +14,7 @@ import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
 import type { AppDeps, AppEnv, AppServices } from "./context.ts";
 import { renderDocs } from "./docs.ts";
+import { inlineEvaluation } from "./evaluate-pool.ts";
 import { idempotency } from "./idempotency.ts";
 import { jsonContentType } from "./json.ts";
 import { type ApiInfo, buildOpenApiDocument } from "./openapi.ts";
@@ -94,7 +95,8 @@ export function createApp(
 ): OpenAPIHono<AppEnv> {
   const log = deps.logError ?? logToConsole;
   const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
-  const services: AppServices = { ...deps, authenticator };
+  const evaluation = deps.evaluation ?? inlineEvaluation(deps.evaluator);
+  const services: AppServices = { ...deps, authenticator, evaluation };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);

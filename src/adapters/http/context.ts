@@ -9,6 +9,7 @@ import type { ScreeningIndex } from "../../core/screening/name-index.ts";
 import type { Store } from "../db/store.ts";
 import type { Clock, TokenFactory } from "../db/tokens.ts";
 import type { Authenticator } from "./auth.ts";
+import type { EvaluationRunner } from "./evaluate-pool.ts";
 import type { Idempotency } from "./idempotency.ts";
 
 export interface AppDeps {
@@ -30,11 +31,14 @@ export interface AppDeps {
   idempotencySweepIntervalMs?: number;
   /** Where unexpected errors are reported (default: console.error). */
   logError?: (error: unknown) => void;
+  /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
+  evaluation?: EvaluationRunner;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */
 export interface AppServices extends AppDeps {
   authenticator: Authenticator;
+  evaluation: EvaluationRunner;
 }
 
 export interface AppEnv {

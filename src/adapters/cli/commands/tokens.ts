@@ -156,15 +156,21 @@ function registerServe(program: Command): void {
     .description("serve the HTTP API (/v1, /openapi.json, /docs) on the configured database")
     .option("--port <port>", `TCP port (default PORT, else ${portDefault})`)
     .option("--host <host>", "address to listen on", "127.0.0.1")
+    .option(
+      "--evaluate-threads <n>",
+      "worker threads for POST /v1/evaluate, 0 for inline (default SLUICE_EVALUATE_THREADS, else the cores less one)",
+    )
     .action(
-      action(async (options: { port?: string; host: string }) => {
+      action(async (options: { port?: string; host: string; evaluateThreads?: string }) => {
         const port = parsePort(options.port);
         const { startServer } = await serverModule();
+        const { evaluateThreadsOf } = await import("../../http/evaluate-pool.ts");
+        const evaluateThreads = evaluateThreadsOf(options.evaluateThreads);
         const { openStore } = await import("../../db/open.ts");
         const store = await openStore();
-        const server = await startServer({ store, port, hostname: options.host });
+        const server = await startServer({ store, port, hostname: options.host, evaluateThreads });
         println(
-          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}`,
+          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation threads`,
         );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();

@@ -1,36 +1,19 @@
 // POST /v1/evaluate: decide a dossier under the rulebooks in force on a day, plus scenario books.
 // The answer is the decision exactly as `sluice evaluate --json` prints it. Stateless: nothing is
-// stored (recording decisions is the applications route's job).
+// stored (recording decisions is the applications route's job). The body is validated where it is
+// evaluated — in the evaluation pool's worker threads, by the schema the OpenAPI document shows —
+// so the event loop only moves text: the route declares its schema for the document and reads the
+// body itself instead of through the validator middleware, with the same answers (a non-JSON
+// content type 415, malformed JSON 400 `malformed_request`, a schema failure 400 `invalid_request`).
 import { createRoute, z } from "@hono/zod-openapi";
-import { dossierSchema } from "../../../core/dossier/schema.ts";
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { decisionValues } from "../../../core/evaluation/types.ts";
-import { isoDateSchema } from "../../../core/shared.ts";
-import { guarded } from "../auth.ts";
-import { sendJson } from "../json.ts";
+import { guarded, requireAction } from "../auth.ts";
+import { errorFromData, evaluateBodySchema } from "../evaluate-request.ts";
+import { jsonContentType } from "../json.ts";
+import { ValidationFailure } from "../problem.ts";
 import type { RouteModule } from "./types.ts";
-
-/** Scenario books one evaluation may add. */
-export const scenariosMax = 16;
-
-/**
- * The route's validator (@hono/zod-validator) parses with safeParseAsync, and zod runs its compiled
- * (JIT) object parser only in a synchronous parse. Nothing in this schema is asynchronous, so the
- * synchronous parse gives the same result (and the same issues) in about two thirds of the time.
- */
-function parsedSynchronously<T extends z.ZodType>(schema: T): T {
-  schema.safeParseAsync = async (data, params) => schema.safeParse(data, params);
-  return schema;
-}
-
-export const evaluateBodySchema = parsedSynchronously(
-  z.strictObject({
-    dossier: dossierSchema,
-    at: isoDateSchema
-      .optional()
-      .meta({ description: "day of the evaluation (default: dossier.submittedOn, else today)" }),
-    scenarios: z.array(z.string().min(1).max(128)).max(scenariosMax).default([]),
-  }),
-);
 
 const decisionSchema = z
   .looseObject({
@@ -55,10 +38,40 @@ const evaluateRoute = createRoute({
   },
 });
 
-export const registerEvaluate: RouteModule = (app, { evaluator, clock }) => {
-  app.openapi(evaluateRoute, (c) => {
-    const { dossier, at, scenarios } = c.req.valid("json");
-    const day = at ?? dossier.submittedOn ?? clock().toISOString().slice(0, 10);
-    return sendJson(c, evaluator.evaluate(dossier, day, scenarios));
+/** JSON media types, with parameters (the validator middleware's own test). */
+const jsonContentTypePattern = /^application\/([a-z-.]+\+)?json(;\s*[a-zA-Z0-9-]+=([^;]+))*$/i;
+
+/**
+ * The body's text, as the validator middleware would take it: a JSON content type, or none with
+ * no body (then it is `{}`, and the schema says what is missing); anything else is a 415.
+ */
+async function jsonBodyText(c: Context): Promise<string> {
+  const contentType = c.req.header("content-type");
+  if (contentType !== undefined) {
+    if (!jsonContentTypePattern.test(contentType))
+      throw new HTTPException(415, { message: "Unsupported Media Type" });
+    return c.req.text();
+  }
+  const text = await c.req.text();
+  if (text.length > 0) throw new HTTPException(415, { message: "Unsupported Media Type" });
+  return "{}";
+}
+
+export const registerEvaluate: RouteModule = (app, { evaluation, clock }) => {
+  const { middleware: _checkedBelow, ...documented } = evaluateRoute;
+  app.openAPIRegistry.registerPath(documented);
+  app.post(evaluateRoute.path, requireAction(evaluateRoute["x-sluice-action"]), async (c) => {
+    const text = await jsonBodyText(c);
+    const result = await evaluation.run(text, clock().toISOString().slice(0, 10));
+    switch (result.outcome) {
+      case "decided":
+        return c.body(result.json, 200, { "content-type": jsonContentType });
+      case "malformed_json":
+        throw new HTTPException(400, { message: "Malformed JSON in request body" });
+      case "invalid":
+        throw new ValidationFailure("json", result.issues);
+      case "refused":
+        throw errorFromData(result.error);
+    }
   });
 };
