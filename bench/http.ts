@@ -1,8 +1,11 @@
 // HTTP benchmark, the server in its own process (`sluice serve`) so that the load generator does not
 // share its event loop. autocannon with 64 connections against:
 // - POST /v1/evaluate (a valid dossier, examples/h200-alibaba-approvable.json) on the embedded
-//   database, and the floor: a bare node:http server in its own process that reads and JSON.parses
-//   the same body and answers as many bytes as /v1/evaluate does, measured in the same run;
+//   database, --rounds times on the server as it starts by default (evaluation in worker threads,
+//   the cores less one; --evaluate-threads to choose), once with the evaluation inline (0 threads),
+//   and the floor: a bare node:http server in its own process that reads and JSON.parses the same
+//   body and answers as many bytes as /v1/evaluate does, measured in the same run. Nothing is
+//   cached between requests: every one is parsed, validated, evaluated and written anew;
 // - GET /healthz, then again while a heavy report runs back to back (GET /v1/audit/verify over an
 //   audit chain of --chain entries: a full read in one snapshot plus re-hashing);
 // - POST /v1/shipments/{id}/release (re-evaluation, licence write-down, quota reservation and import
@@ -11,7 +14,7 @@
 //   embedded database; see bench/http-release.ts.
 // Prints req/s and latency percentiles and appends a section to bench/RESULTS.md.
 // Run: node --import tsx bench/http.ts [--duration 10] [--connections 64] [--chain 50000]
-//        [--shipments 1000] [--skip-release] [--no-record]
+//        [--shipments 1000] [--rounds 3] [--evaluate-threads N] [--skip-release] [--no-record]
 import { type ChildProcess, spawn } from "node:child_process";
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:http";
@@ -37,6 +40,9 @@ const durationS = option("duration", 10);
 const connections = option("connections", 64);
 const chainEntries = option("chain", 50_000);
 const shipmentCount = option("shipments", 1000);
+const rounds = option("rounds", 3);
+const threadsAt = args.indexOf("--evaluate-threads");
+const threadsArgs = threadsAt >= 0 ? ["--evaluate-threads", String(args[threadsAt + 1])] : [];
 const skipRelease = args.includes("--skip-release");
 const record = !args.includes("--no-record");
 const floorServerAt = args.indexOf("--floor-server");
@@ -126,25 +132,26 @@ function heavyLoop(url: string, secret: string) {
 async function startProcess(
   childArgs: string[],
   env: NodeJS.ProcessEnv,
-): Promise<{ child: ChildProcess; url: string; stop: () => Promise<void> }> {
+): Promise<{ child: ChildProcess; url: string; threads: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ["--import", "tsx", ...childArgs], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "pipe", "inherit"],
   });
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  const url = await new Promise<string>((resolve, reject) => {
+  const [url, threads] = await new Promise<[string, string]>((resolve, reject) => {
     let seen = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       seen += chunk.toString("utf8");
-      const match = /serving (http:\/\/\S+) /.exec(seen);
-      if (match?.[1]) resolve(match[1]);
+      const match = /serving (http:\/\/\S+) .*?(?:(\d+) evaluation threads)?\n/.exec(seen);
+      if (match?.[1]) resolve([match[1], match[2] ?? "?"]);
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code})`)));
   });
   return {
     child,
     url,
+    threads,
     stop: async () => {
       child.kill("SIGTERM");
       await exited;
@@ -152,8 +159,8 @@ async function startProcess(
   };
 }
 
-const startServerProcess = (env: NodeJS.ProcessEnv) =>
-  startProcess(["src/adapters/cli/main.ts", "serve", "--port", "0"], env);
+const startServerProcess = (env: NodeJS.ProcessEnv, extra: string[] = threadsArgs) =>
+  startProcess(["src/adapters/cli/main.ts", "serve", "--port", "0", ...extra], env);
 
 interface Figures {
   name: string;
@@ -196,19 +203,27 @@ async function evaluateRuns(): Promise<{ results: Figures[]; notes: string[] }> 
   });
   await fillAuditChain(setup, chainEntries);
   await setup.close();
-  const server = await startServerProcess({ SLUICE_DATA_DIR: dataDir, DATABASE_URL: "" });
+  const env = { SLUICE_DATA_DIR: dataDir, DATABASE_URL: "" };
+  const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
+  const evaluateAt = (url: string): autocannon.Options => ({
+    url: `${url}/v1/evaluate`,
+    method: "POST",
+    headers,
+    body: evaluateBody,
+  });
+  const results: Figures[] = [];
+  let responseBytes = 0;
+  let verifies: number[] = [];
+  let threads = "?";
+  const server = await startServerProcess(env);
   try {
-    const headers = { authorization: `Bearer ${secret}`, "content-type": "application/json" };
-    const evaluate: autocannon.Options = {
-      url: `${server.url}/v1/evaluate`,
-      method: "POST",
-      headers,
-      body: evaluateBody,
-    };
-    const sample = await fetch(evaluate.url, { method: "POST", headers, body: evaluateBody });
-    const responseBytes = Buffer.byteLength(await sample.text());
+    threads = server.threads;
+    const evaluate = evaluateAt(server.url);
+    const sample = await fetch(String(evaluate.url), { method: "POST", headers, body: evaluateBody });
+    responseBytes = Buffer.byteLength(await sample.text());
     await autocannon({ ...evaluate, connections, duration: 2 }); // warm-up: JIT, caches
-    const results = [await run("POST /v1/evaluate", evaluate)];
+    for (let round = 1; round <= rounds; round++)
+      results.push(await run(`POST /v1/evaluate, ${threads} evaluation thread(s), run ${round}`, evaluate));
     const floor = await startProcess(["bench/http.ts", "--floor-server", String(responseBytes)], {});
     try {
       const bare = { ...evaluate, url: `${floor.url}/v1/evaluate` };
@@ -221,19 +236,31 @@ async function evaluateRuns(): Promise<{ results: Figures[]; notes: string[] }> 
     const heavy = heavyLoop(server.url, secret);
     results.push(await run("GET /healthz while audit verify loops", { url: `${server.url}/healthz` }));
     await heavy.stop();
-    const verifies = heavy.durationsMs;
-    const [evaluated, bare] = results;
-    return {
-      results,
-      notes: [
-        `POST /v1/evaluate: request ${Buffer.byteLength(evaluateBody)} bytes, response ${responseBytes} bytes; ${evaluated && bare ? ((100 * evaluated.requestsPerS) / bare.requestsPerS).toFixed(0) : "?"} % of the floor's req/s.`,
-        `Heavy report: GET /v1/audit/verify over ${chainEntries + 1} audit entries, back to back: ${verifies.length} completed during the run, ${Math.round(Math.min(...verifies))}–${Math.round(Math.max(...verifies))} ms each (read in one snapshot by the database child, re-hashed in a worker thread).`,
-      ],
-    };
+    verifies = heavy.durationsMs;
   } finally {
     await server.stop();
+  }
+  try {
+    const inline = await startServerProcess(env, ["--evaluate-threads", "0"]);
+    try {
+      await autocannon({ ...evaluateAt(inline.url), connections, duration: 2 });
+      results.push(await run("POST /v1/evaluate, inline (0 evaluation threads)", evaluateAt(inline.url)));
+    } finally {
+      await inline.stop();
+    }
+  } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const pooled = results.filter((r) => r.name.includes("evaluation thread(s)")).map((r) => r.requestsPerS);
+  const median = [...pooled].sort((a, b) => a - b)[Math.floor(pooled.length / 2)] ?? 0;
+  const bare = results.find((r) => r.name.startsWith("floor"));
+  return {
+    results,
+    notes: [
+      `POST /v1/evaluate: request ${Buffer.byteLength(evaluateBody)} bytes, response ${responseBytes} bytes; ${threads} evaluation thread(s): median of ${pooled.length} runs ${median} req/s (runs ${pooled.join(", ")}), ${bare ? ((100 * median) / bare.requestsPerS).toFixed(0) : "?"} % of the floor's req/s.`,
+      `Heavy report: GET /v1/audit/verify over ${chainEntries + 1} audit entries, back to back: ${verifies.length} completed during the run, ${Math.round(Math.min(...verifies))}–${Math.round(Math.max(...verifies))} ms each (read in one snapshot by the database child, re-hashed in a worker thread).`,
+    ],
+  };
 }
 
 interface ReleaseRun {

@@ -156,14 +156,19 @@ describe("POST /v1/evaluate through a server with worker threads", () => {
   let store: Store;
   let pooled: Api;
   let inline: Api;
+  let faulty: Api;
+  const faultyPool = newPool({ threads: 1, inFlightMax: 2, faults: true });
   beforeAll(async () => {
     store = await openStore({ dataDir });
     pooled = await startApi(store, "p", { evaluateThreads: 2 });
     inline = await startApi(store, "i");
+    faulty = await startApi(store, "f", { evaluation: faultyPool });
   });
   afterAll(async () => {
     await pooled?.server.close();
     await inline?.server.close();
+    await faulty?.server.close();
+    await faultyPool.close();
     await store?.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
@@ -204,5 +209,26 @@ describe("POST /v1/evaluate through a server with worker threads", () => {
       statuses.add(a.status);
     }
     expect([...statuses].sort()).toEqual([200, 400, 401, 403, 404, 415]);
+  });
+
+  it("answers a dead worker's request 500, a full pool 503, and then serves again", async () => {
+    const post = (body: string) =>
+      faulty.request("/v1/evaluate", {
+        method: "POST",
+        body,
+        headers: { "content-type": "application/json" },
+      });
+    const died = await post("exit");
+    expect(died.status).toBe(500);
+    expect(await died.json()).toMatchObject({ code: "internal" });
+    const held = [post("sleep:400"), post("sleep:400")];
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const busy = await post(bodies[0] ?? "");
+    expect(busy.status).toBe(503);
+    expect(await busy.json()).toMatchObject({ code: "evaluation_busy" });
+    await Promise.all(held);
+    const served = await post(bodies[0] ?? "");
+    expect(served.status).toBe(200);
+    expect(await served.json()).toMatchObject({ decision: expect.any(String) });
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
+import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
@@ -35,11 +36,14 @@ export interface Api {
   ): Promise<Response>;
 }
 
-/** `evaluateThreads`: worker threads for POST /v1/evaluate (default 0, inline). */
+/**
+ * `evaluateThreads`: worker threads for POST /v1/evaluate (default 0, inline); `evaluation`: a
+ * runner of the test's own instead (the server does not close it).
+ */
 export async function startApi(
   store: Store,
   prefix: string,
-  options: { evaluateThreads?: number } = {},
+  options: { evaluateThreads?: number; evaluation?: EvaluationRunner } = {},
 ): Promise<Api> {
   const factory = counterFactory(prefix);
   const tokens = {} as Record<Role, string>;
@@ -58,7 +62,12 @@ export async function startApi(
     store,
     port: 0,
     evaluateThreads: options.evaluateThreads ?? 0,
-    deps: { clock, tokenFactory: factory, logError: () => {} },
+    deps: {
+      clock,
+      tokenFactory: factory,
+      logError: () => {},
+      ...(options.evaluation ? { evaluation: options.evaluation } : {}),
+    },
   });
   return {
     server,

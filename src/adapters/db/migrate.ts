@@ -25,8 +25,12 @@ export function listMigrations(): Migration[] {
     }));
 }
 
-/** Two sessions creating the same table at once can collide in the catalog: retry those. */
-const catalogRace = new Set(["23505", "42P07", "40001", "40P01"]);
+/**
+ * Two sessions creating the same table at once can collide in the catalog: a unique violation in
+ * pg_type (23505), "relation already exists" (42P07), or "type … already exists" (42710, the
+ * table's row type, seen in CI); retry those, and serialization failures and deadlocks.
+ */
+const catalogRace = new Set(["23505", "42P07", "42710", "40001", "40P01"]);
 
 async function ensureMigrationsTable(store: Store): Promise<void> {
   for (let attempt = 1; ; attempt++) {
