@@ -363,7 +363,7 @@ const lines = [
   "",
   `${loadBefore.replace("(shared", "at the start (shared")}`,
   `${machineLine().replace("Machine: ", "At the end: ")}`,
-  `Command: \`node --import tsx bench/http.ts --duration ${durationS} --connections ${connections} --chain ${chainEntries}${skipRelease ? " --skip-release" : ` --shipments ${shipmentCount}`}\` — server in its own process (\`sluice serve\`), autocannon ${connections} connections, ${durationS} s per route after a 2 s warm-up.`,
+  `Command: \`node --import tsx bench/http.ts --duration ${durationS} --connections ${connections} --chain ${chainEntries} --rounds ${rounds}${threadsArgs.length > 0 ? ` ${threadsArgs.join(" ")}` : ""}${skipRelease ? " --skip-release" : ` --shipments ${shipmentCount}`}\` — server in its own process (\`sluice serve\`), autocannon ${connections} connections, ${durationS} s per route after a 2 s warm-up.`,
   "",
   "| route | req/s | p50 ms | p99 ms | max ms | non-2xx | errors |",
   "|---|---|---|---|---|---|---|",

@@ -87,7 +87,7 @@ describe("evaluateRequestText", () => {
   it("decides on `today` when neither `at` nor submittedOn names a day", () => {
     const { submittedOn: _none, ...dossier } = examples[0] ?? {};
     const result = evaluateRequestText(evaluator, JSON.stringify({ dossier }), "2026-01-10");
-    expect(result.outcome === "decided" && JSON.parse(result.json).at).toBe("2026-01-10");
+    expect(result.outcome === "decided" && JSON.parse(String(result.json)).at).toBe("2026-01-10");
   });
 });
 
@@ -103,7 +103,14 @@ describe("the evaluation pool", () => {
   it("answers every body exactly as the inline path does", async () => {
     const inline = inlineEvaluation(evaluator);
     const today = "2026-02-01";
-    const pooled = await Promise.all(bodies.map((body) => settled(pool.run(body, today))));
+    // A worker answers a decision's JSON as UTF-8 bytes, inline as text: the same text either way.
+    const asText = (result: { outcome?: unknown; error?: unknown }) => {
+      const outcome = result.outcome as { outcome: string; json?: unknown } | undefined;
+      if (outcome?.outcome !== "decided") return result;
+      expect(outcome.json).toBeInstanceOf(Uint8Array);
+      return { outcome: { ...outcome, json: new TextDecoder().decode(outcome.json as Uint8Array) } };
+    };
+    const pooled = (await Promise.all(bodies.map((body) => settled(pool.run(body, today))))).map(asText);
     const direct = await Promise.all(bodies.map((body) => settled(inline.run(body, today))));
     expect(pooled).toEqual(direct);
     expect(

@@ -30,7 +30,8 @@ export interface ErrorData {
 
 /** What one evaluation request comes to: the decision's JSON text, or why there is none. */
 export type EvaluateOutcome =
-  | { outcome: "decided"; json: string }
+  /** The decision's JSON: text inline, its UTF-8 bytes from a worker (evaluate-worker.ts). */
+  | { outcome: "decided"; json: string | Uint8Array<ArrayBuffer> }
   | { outcome: "malformed_json" }
   | { outcome: "invalid"; issues: z.core.$ZodIssue[] }
   | { outcome: "refused"; error: ErrorData };
