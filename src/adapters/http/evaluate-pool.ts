@@ -25,6 +25,13 @@ export const evaluateInFlightMax = 4096;
 export const workerRestartsMax = 16;
 export const workerRestartWindowMs = 60_000;
 
+/**
+ * A worker's young generation: nearly all an evaluation allocates dies with it, so a larger one
+ * means fewer scavenges for the same work (V8's default gave 70 a second at 10,000 evaluations a
+ * second, 4–7 % of the worker's time; this about 25, 3 %: bench/RESULTS.md, 2026-12-03).
+ */
+export const workerYoungGenerationMb = 128;
+
 /** One thread fewer than the cores (the event loop keeps one), at least one. */
 export const evaluateThreadsDefault = (): number => Math.max(1, availableParallelism() - 1);
 export const evaluateThreadsMax = 64;
@@ -145,7 +152,11 @@ export class EvaluationPool implements EvaluationRunner {
   }
 
   #start(): Slot {
-    const worker = new Worker(workerShim(this.#module), { eval: true, workerData: this.#data });
+    const worker = new Worker(workerShim(this.#module), {
+      eval: true,
+      workerData: this.#data,
+      resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
+    });
     const slot: Slot = { worker, pending: new Map() };
     worker.on("message", (reply: EvaluateReply) => this.#settle(slot, reply));
     // An 'error' (an uncaught throw in the worker) is followed by 'exit': both end the slot.
