@@ -57,6 +57,19 @@ function build(v: Variation): Dossier {
 }
 
 describe("evaluation properties", () => {
+  it("writes a decision's JSON from its rule set's pieces as JSON.stringify writes it, to the byte", () => {
+    let held = 0;
+    fc.assert(
+      fc.property(variationArb, (v) => {
+        const { decision, json } = evaluator.evaluateWithJson(build(v), v.at, v.scenarios);
+        expect(json).toBe(JSON.stringify(decision));
+        if (decision.decision !== "approve") held += 1;
+      }),
+      { numRuns: 1000 },
+    );
+    expect(held).toBeGreaterThan(100);
+  });
+
   it("same input, same decision and same hash", () => {
     fc.assert(
       fc.property(variationArb, (v) => {

@@ -3,6 +3,8 @@
 import { classify } from "../core/classification/classify.ts";
 import { canonicalDigest } from "../core/digest.ts";
 import { type Dossier, dossierDigest } from "../core/dossier/schema.ts";
+import { compiled } from "../core/evaluation/compile.ts";
+import { decisionJson } from "../core/evaluation/decision-json.ts";
 import { evaluate } from "../core/evaluation/evaluate.ts";
 import type { Decision, EvidenceSource, ResolvedProduct } from "../core/evaluation/types.ts";
 import { type RuleSet, selectRules } from "../core/rulebook/load.ts";
@@ -81,6 +83,28 @@ export class Evaluator {
       evidenceSource,
     };
     return evaluate(subject, this.rulesFor(at, scenarios));
+  }
+
+  /**
+   * As `evaluate`, with the decision's JSON text written from the compiled rule set's pieces
+   * (decision-json.ts; the same text as JSON.stringify, in about half the time). `json` is
+   * undefined where only JSON.stringify with a bigint replacer can write the decision.
+   */
+  evaluateWithJson(
+    dossier: Dossier,
+    at: IsoDate,
+    scenarios: readonly string[] = [],
+  ): { decision: Decision; json: string | undefined } {
+    const ruleSet = this.rulesFor(at, scenarios);
+    const subject = {
+      dossier,
+      dossierDigest: dossierDigest(dossier),
+      product: this.product(dossier),
+      at,
+      evidenceSource: "dossier" as const,
+    };
+    const decision = evaluate(subject, ruleSet);
+    return { decision, json: decisionJson(decision, compiled(ruleSet)) };
   }
 
   /** A catalog product, resolved and classified once. */

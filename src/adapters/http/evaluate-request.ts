@@ -52,10 +52,12 @@ export function evaluateRequestText(evaluator: Evaluator, text: string, today: I
   if (!parsed.success) return { outcome: "invalid", issues: parsed.error.issues };
   const { dossier, at, scenarios } = parsed.data;
   try {
-    return {
-      outcome: "decided",
-      json: toJsonText(evaluator.evaluate(dossier, at ?? dossier.submittedOn ?? today, scenarios)),
-    };
+    const { decision, json } = evaluator.evaluateWithJson(
+      dossier,
+      at ?? dossier.submittedOn ?? today,
+      scenarios,
+    );
+    return { outcome: "decided", json: json ?? toJsonText(decision) };
   } catch (error) {
     if (!(error instanceof SluiceError)) throw error;
     return {
