@@ -143,7 +143,7 @@ async function startProcess(
     let seen = "";
     child.stdout?.on("data", (chunk: Buffer) => {
       seen += chunk.toString("utf8");
-      const match = /serving (http:\/\/\S+) .*?(?:(\d+) evaluation threads)?\n/.exec(seen);
+      const match = /serving (http:\/\/\S+) .*?(?:(\d+) evaluation threads?)?\n/.exec(seen);
       if (match?.[1]) resolve([match[1], match[2] ?? "?"]);
     });
     child.once("exit", (code) => reject(new Error(`server exited (${code})`)));

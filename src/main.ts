@@ -49,7 +49,7 @@ const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
 const server = await startServer({ store, port, evaluateThreads });
 
 console.log(
-  `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation threads)\n`,
+  `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"})\n`,
 );
 console.log("Demo tokens (shown once; a restart issues new ones):");
 for (const token of tokens) {

@@ -170,7 +170,7 @@ function registerServe(program: Command): void {
         const store = await openStore();
         const server = await startServer({ store, port, hostname: options.host, evaluateThreads });
         println(
-          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation threads`,
+          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"}`,
         );
         await new Promise<void>((resolve) => {
           const stop = () => resolve();
