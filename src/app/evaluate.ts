@@ -75,14 +75,7 @@ export class Evaluator {
     digest?: string,
     evidenceSource: EvidenceSource = "dossier",
   ): Decision {
-    const subject = {
-      dossier,
-      dossierDigest: digest ?? dossierDigest(dossier),
-      product: this.product(dossier),
-      at,
-      evidenceSource,
-    };
-    return evaluate(subject, this.rulesFor(at, scenarios));
+    return evaluate(this.subject(dossier, at, digest, evidenceSource), this.rulesFor(at, scenarios));
   }
 
   /**
@@ -96,15 +89,23 @@ export class Evaluator {
     scenarios: readonly string[] = [],
   ): { decision: Decision; json: string | undefined } {
     const ruleSet = this.rulesFor(at, scenarios);
-    const subject = {
+    const decision = evaluate(this.subject(dossier, at), ruleSet);
+    return { decision, json: decisionJson(decision, compiled(ruleSet)) };
+  }
+
+  private subject(
+    dossier: Dossier,
+    at: IsoDate,
+    digest?: string,
+    evidenceSource: EvidenceSource = "dossier",
+  ) {
+    return {
       dossier,
-      dossierDigest: dossierDigest(dossier),
+      dossierDigest: digest ?? dossierDigest(dossier),
       product: this.product(dossier),
       at,
-      evidenceSource: "dossier" as const,
+      evidenceSource,
     };
-    const decision = evaluate(subject, ruleSet);
-    return { decision, json: decisionJson(decision, compiled(ruleSet)) };
   }
 
   /** A catalog product, resolved and classified once. */
