@@ -238,4 +238,31 @@ describe("POST /v1/evaluate through a server with worker threads", () => {
     expect(served.status).toBe(200);
     expect(await served.json()).toMatchObject({ decision: expect.any(String) });
   });
+
+  it("reuses answer buffers only once written: many concurrent answers, each its own request's", async () => {
+    const base = examples[0] ?? {};
+    const ids = Array.from({ length: 400 }, (_, i) => `concurrent-${i}-${"x".repeat(i % 50)}`);
+    const answers = await Promise.all(
+      ids.map(async (id) => {
+        const response = await pooled.request("/v1/evaluate", {
+          method: "POST",
+          body: { dossier: { ...base, id }, at: "2026-02-01" },
+        });
+        return { id, status: response.status, text: await response.text() };
+      }),
+    );
+    for (const { id, status, text } of answers) {
+      expect(status).toBe(200);
+      const decision = JSON.parse(text) as { dossierId: string };
+      expect(decision.dossierId).toBe(id);
+      expect(text).toBe(
+        await (
+          await inline.request("/v1/evaluate", {
+            method: "POST",
+            body: { dossier: { ...base, id }, at: "2026-02-01" },
+          })
+        ).text(),
+      );
+    }
+  });
 });

@@ -56,6 +56,8 @@ export interface EvaluationRunner {
   /** Worker threads behind it (0: inline on the event loop). */
   readonly threads: number;
   run(text: string, today: IsoDate): Promise<EvaluateOutcome>;
+  /** An answer's bytes, once written to the socket, back to the worker that made them (reuse). */
+  release(bytes: Uint8Array): void;
   close(): Promise<void>;
 }
 
@@ -64,6 +66,7 @@ export function inlineEvaluation(evaluator: Evaluator): EvaluationRunner {
   return {
     threads: 0,
     run: async (text, today) => evaluateRequestText(evaluator, text, today),
+    release: () => {},
     close: async () => {},
   };
 }
@@ -88,6 +91,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** Answer buffers written and waiting to go back to this worker (sent once per turn). */
+  released: ArrayBuffer[];
 }
 
 const defaultWorkerModule = new URL("./evaluate-worker.ts", import.meta.url);
@@ -105,6 +110,9 @@ export class EvaluationPool implements EvaluationRunner {
   readonly #logError: (error: unknown) => void;
   readonly #inFlightMax: number;
   #restarts: number[] = [];
+  /** Which worker an answer buffer came from (it goes back there for reuse). */
+  readonly #owners = new WeakMap<ArrayBuffer, Slot>();
+  #releaseScheduled = false;
   #nextId = 0;
   #inFlight = 0;
   #closed = false;
@@ -139,6 +147,26 @@ export class EvaluationPool implements EvaluationRunner {
     });
   }
 
+  release(bytes: Uint8Array): void {
+    const buffer = bytes.buffer as ArrayBuffer;
+    const slot = this.#owners.get(buffer);
+    if (slot === undefined || buffer.byteLength === 0) return;
+    this.#owners.delete(buffer);
+    slot.released.push(buffer);
+    if (this.#releaseScheduled) return;
+    this.#releaseScheduled = true;
+    setImmediate(() => this.#sendReleased());
+  }
+
+  #sendReleased(): void {
+    this.#releaseScheduled = false;
+    for (const slot of this.#slots) {
+      if (slot.released.length === 0) continue;
+      const buffers = slot.released.splice(0);
+      slot.worker.postMessage({ released: buffers } satisfies EvaluateJob, buffers);
+    }
+  }
+
   async close(): Promise<void> {
     this.#closed = true;
     const slots = this.#slots.splice(0);
@@ -157,7 +185,7 @@ export class EvaluationPool implements EvaluationRunner {
       workerData: this.#data,
       resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
     });
-    const slot: Slot = { worker, pending: new Map() };
+    const slot: Slot = { worker, pending: new Map(), released: [] };
     worker.on("message", (reply: EvaluateReply) => this.#settle(slot, reply));
     // An 'error' (an uncaught throw in the worker) is followed by 'exit': both end the slot.
     worker.on("error", (error) => this.#logError(error));
@@ -170,8 +198,14 @@ export class EvaluationPool implements EvaluationRunner {
     if (pending === undefined) return;
     slot.pending.delete(reply.id);
     this.#inFlight -= 1;
-    if ("bug" in reply) pending.reject(new Error(`evaluation worker: ${reply.bug}`));
-    else pending.resolve(reply.outcome);
+    if ("bug" in reply) {
+      pending.reject(new Error(`evaluation worker: ${reply.bug}`));
+      return;
+    }
+    const { outcome } = reply;
+    if (outcome.outcome === "decided" && typeof outcome.json !== "string")
+      this.#owners.set(outcome.json.buffer, slot);
+    pending.resolve(outcome);
   }
 
   /** A worker ended: fail what it had, and replace it unless closing or dying too often. */

@@ -16,28 +16,41 @@ export interface EvaluateWorkerData {
   products: readonly Product[];
 }
 
-export interface EvaluateJob {
-  id: number;
-  text: string;
-  today: IsoDate;
-}
+/** A request to evaluate, or answer buffers handed back for reuse. */
+export type EvaluateJob = { id: number; text: string; today: IsoDate } | { released: ArrayBuffer[] };
 
 export type EvaluateReply = { id: number; outcome: EvaluateOutcome } | { id: number; bug: string };
 
 const encoder = new TextEncoder();
+/** An answer buffer's least size; UTF-8 takes at most 3 bytes per UTF-16 unit. */
+const answerBufferBytesMin = 64 * 1024;
+const spareBuffersMax = 256;
+/** Buffers the event loop handed back once it had written them: reused, so none is allocated per answer. */
+const spare: ArrayBuffer[] = [];
+
+function bytesOf(json: string): Uint8Array<ArrayBuffer> {
+  const needed = json.length * 3;
+  let buffer = spare.pop();
+  if (buffer === undefined || buffer.byteLength < needed)
+    buffer = new ArrayBuffer(Math.max(answerBufferBytesMin, needed));
+  const { written } = encoder.encodeInto(json, new Uint8Array(buffer));
+  return new Uint8Array(buffer, 0, written);
+}
 if (parentPort) {
   const port = parentPort;
   const data = workerData as EvaluateWorkerData;
   const evaluator = new Evaluator(data.rulebooks, catalogOf(data.products));
-  port.on("message", ({ id, text, today }: EvaluateJob) => {
+  port.on("message", (job: EvaluateJob) => {
+    if ("released" in job) {
+      for (const buffer of job.released) if (spare.length < spareBuffersMax) spare.push(buffer);
+      return;
+    }
+    const { id, text, today } = job;
     let reply: EvaluateReply;
     try {
       const outcome = evaluateRequestText(evaluator, text, today);
       if (outcome.outcome === "decided" && typeof outcome.json === "string") {
-        // The answer as UTF-8 bytes, moved (not copied) to the event loop, which writes them as
-        // they are: a 10 KB string there was copied by every young-generation GC it lived
-        // through, and cost the event loop three times the GC pauses (bench/RESULTS.md).
-        const bytes = encoder.encode(outcome.json);
+        const bytes = bytesOf(outcome.json);
         port.postMessage({ id, outcome: { outcome: "decided", json: bytes } } satisfies EvaluateReply, [
           bytes.buffer,
         ]);

@@ -15,6 +15,9 @@ import { jsonContentType } from "../json.ts";
 import { ValidationFailure } from "../problem.ts";
 import type { RouteModule } from "./types.ts";
 
+/** What @hono/node-server gives a handler as `c.env`: the Node response, to know when it is written. */
+type NodeBindings = { outgoing?: { once(event: "close", listener: () => void): unknown } };
+
 const decisionSchema = z
   .looseObject({
     dossierId: z.string(),
@@ -64,8 +67,12 @@ export const registerEvaluate: RouteModule = (app, { evaluation, clock }) => {
     const text = await jsonBodyText(c);
     const result = await evaluation.run(text, clock().toISOString().slice(0, 10));
     switch (result.outcome) {
-      case "decided":
-        return c.body(result.json, 200, { "content-type": jsonContentType });
+      case "decided": {
+        const { json } = result;
+        if (typeof json !== "string")
+          (c.env as NodeBindings | undefined)?.outgoing?.once("close", () => evaluation.release(json));
+        return c.body(json, 200, { "content-type": jsonContentType });
+      }
       case "malformed_json":
         throw new HTTPException(400, { message: "Malformed JSON in request body" });
       case "invalid":
