@@ -2,7 +2,9 @@
 // of worker threads: a request's parse, validation, evaluation and JSON text (~60 µs of CPU, 95 %
 // of what the route costs beyond HTTP) then run beside the event loop, which keeps serving I/O —
 // other routes, the database's answers, /healthz. Each request goes to the worker with the fewest
-// in flight. A pool was measured against piscina before it was written (bench/RESULTS.md,
+// in flight. A worker answers a decision as UTF-8 bytes in a buffer it moves to the event loop;
+// once the response is written the route hands the buffer back (`release`), and the worker
+// encodes a later answer into it, so answers allocate no memory on the event loop. A pool was measured against piscina before it was written (bench/RESULTS.md,
 // 2026-12-03): piscina's per-task overhead cut evaluate throughput by a third on 2 cores.
 //
 // Limits: at most `evaluateInFlightMax` requests wait or run in the pool (more are refused with a
