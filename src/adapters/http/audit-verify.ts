@@ -7,16 +7,14 @@ import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../.
 import { auditHead } from "../db/audit.ts";
 import type { Store, Tx } from "../db/store.ts";
 import type { VerifyJobMessage } from "./audit-verify-worker.ts";
+import { typescriptWorkerSource } from "./worker-source.ts";
 
 /** Chains up to this many entries are verified inline (≈ 30 ms at ≈ 30 µs per entry). */
 export const inlineVerifyEntriesMax = 1000;
 /** Rows per read: small enough that parsing one page stalls the event loop only briefly. */
 export const verifyPageRowsMax = 1000;
 
-const workerFile = new URL("./audit-verify-worker.ts", import.meta.url).href;
-const tsxApi = import.meta.resolve("tsx/esm/api");
-/** Node 20 does not apply `--import` hooks to a worker's entry: register tsx there first. */
-const workerShim = `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(workerFile)}); })`;
+const workerShim = typescriptWorkerSource(new URL("./audit-verify-worker.ts", import.meta.url));
 
 interface AuditRow {
   seq: bigint;

@@ -20,6 +20,7 @@ import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { IsoDate } from "../../core/shared.ts";
 import { type EvaluateOutcome, evaluateRequestText } from "./evaluate-request.ts";
 import type { EvaluateJob, EvaluateReply, EvaluateWorkerData } from "./evaluate-worker.ts";
+import { typescriptWorkerSource } from "./worker-source.ts";
 
 /** Requests waiting or running in the pool at once; the next one is refused (503). */
 export const evaluateInFlightMax = 4096;
@@ -98,10 +99,6 @@ interface Slot {
 }
 
 const defaultWorkerModule = new URL("./evaluate-worker.ts", import.meta.url);
-const tsxApi = import.meta.resolve("tsx/esm/api");
-/** Node 20 does not apply `--import` hooks to a worker's entry: register tsx there first. */
-const workerShim = (module: URL) =>
-  `import(${JSON.stringify(tsxApi)}).then(({ register }) => { register(); return import(${JSON.stringify(module.href)}); })`;
 
 const unavailable = (why: string, code: string) => new SluiceError("unavailable", "evaluation", why, code);
 
@@ -182,7 +179,7 @@ export class EvaluationPool implements EvaluationRunner {
   }
 
   #start(): Slot {
-    const worker = new Worker(workerShim(this.#module), {
+    const worker = new Worker(typescriptWorkerSource(this.#module), {
       eval: true,
       workerData: this.#data,
       resourceLimits: { maxYoungGenerationSizeMb: workerYoungGenerationMb },
