@@ -176,9 +176,10 @@ export function publicKeyFromBase64(raw: string): KeyObject | null {
   }
 }
 
-/** Base64 of the raw 32 bytes of an Ed25519 public key. */
+/** Base64 of the raw 32 bytes of an Ed25519 public key (of a private key: its public half). */
 export function publicKeyToBase64(key: KeyObject): string {
-  const der = key.export({ format: "der", type: "spki" });
+  const publicKey = key.type === "private" ? createPublicKey(key) : key;
+  const der = publicKey.export({ format: "der", type: "spki" });
   return der.subarray(der.length - 32).toString("base64");
 }
 
