@@ -1,4 +1,5 @@
 // Alert detectors, one table each: what raises an alert, what stays quiet, and the edges.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
   detectClone,
@@ -10,6 +11,8 @@ import {
   detectUnlicensed,
   type HeartbeatDiscs,
   defaultAlertParams as params,
+  sweepRelay,
+  sweepSilence,
   transitionAlert,
 } from "./alerts.ts";
 
@@ -183,5 +186,58 @@ describe("transitionAlert", () => {
   it("refuses a transition without a reason", () => {
     const result = transitionAlert("open", "close", "  ");
     expect(result.ok ? null : result.refusal).toBe("reason_required");
+  });
+});
+
+describe("fleet sweeps agree with the per-chip detectors (property)", () => {
+  const instant = fc.oneof(fc.constant(Number.NaN), fc.integer({ min: now - 30 * day, max: now }));
+  it("sweepSilence visits exactly the chips detectSilence calls silent", () => {
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, instant), { maxLength: 50 }), (chips) => {
+        const installedAtMs = Float64Array.from(chips, ([installed]) => installed);
+        const lastHeardAtMs = Float64Array.from(chips, ([, heard]) => heard);
+        const visited: number[] = [];
+        const count = sweepSilence({ installedAtMs, lastHeardAtMs }, now, params, (i) => visited.push(i));
+        const expected = chips.flatMap(([installed, heard], i) =>
+          detectSilence(
+            "s",
+            {
+              installedAtMs: Number.isNaN(installed) ? null : installed,
+              lastHeardAtMs: Number.isNaN(heard) ? null : heard,
+            },
+            now,
+            params,
+          )
+            ? [i]
+            : [],
+        );
+        expect(visited).toEqual(expected);
+        expect(count).toBe(expected.length);
+      }),
+    );
+  });
+
+  it("sweepRelay finds the step detectRelay finds, chip by chip", () => {
+    const window = 2 * params.relayHeartbeatsMin;
+    const series = fc.tuple(
+      fc.double({ min: 1, max: 50, noNaN: true }),
+      fc.constantFrom(0, 20, 39.9, 40, 70, 300, 301),
+      fc.integer({ min: 0, max: 3 }),
+    );
+    fc.assert(
+      fc.property(fc.array(series, { maxLength: 20 }), (chips) => {
+        const rows = chips.map(([base, step, jitter]) =>
+          Array.from(
+            { length: window },
+            (_, j) => base + (j >= params.relayHeartbeatsMin ? step : 0) + ((j * 7) % 4) * jitter * 0.1,
+          ),
+        );
+        const packed = Float64Array.from(rows.flat());
+        const visited: number[] = [];
+        sweepRelay(packed, window, params, (i) => visited.push(i));
+        const expected = rows.flatMap((row, i) => (detectRelay("s", "l", row, params) ? [i] : []));
+        expect(visited).toEqual(expected);
+      }),
+    );
   });
 });

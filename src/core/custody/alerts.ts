@@ -187,32 +187,54 @@ export function detectUnlicensed(
 }
 
 /**
- * A relay: the round trip to the chip's nearest landmark steps up by `relayStepMsMin`–`relayStepMsMax`
- * and stays up for the last `relayHeartbeatsMin` heartbeats. `rttsMs` is that landmark's series,
- * oldest first. The baseline is the least round trip before the step (the path's physical floor);
- * the step is the least of the recent ones above it, so every recent heartbeat carries it. A step
- * above the maximum is not a relay pattern (an outage or a reroute), and needs history before it.
+ * The relay step in `rttsMs[start..end)` (oldest first), or NaN when there is none: the round trip
+ * to the chip's nearest landmark steps up by `relayStepMsMin`–`relayStepMsMax` and stays up for the
+ * last `relayHeartbeatsMin` heartbeats. The baseline is the least round trip before those (the
+ * path's physical floor, needing at least as many heartbeats of history); the step is the least of
+ * the recent ones above it, so every recent heartbeat carries it. A step above the maximum is not a
+ * relay pattern (an outage or a reroute). Allocation-free, for sweeps over packed columns.
  */
+export function relayStepMs(
+  rttsMs: ArrayLike<number>,
+  start: number,
+  end: number,
+  params: Pick<AlertParams, "relayStepMsMin" | "relayStepMsMax" | "relayHeartbeatsMin">,
+): number {
+  const k = params.relayHeartbeatsMin;
+  const recentFrom = end - k;
+  if (k < 1 || recentFrom - start < k) return Number.NaN;
+  let baseline = Number.POSITIVE_INFINITY;
+  for (let i = start; i < recentFrom; i++) baseline = Math.min(baseline, rttsMs[i] as number);
+  let recentMin = Number.POSITIVE_INFINITY;
+  let recentMax = Number.NEGATIVE_INFINITY;
+  for (let i = recentFrom; i < end; i++) {
+    const rtt = rttsMs[i] as number;
+    recentMin = Math.min(recentMin, rtt);
+    recentMax = Math.max(recentMax, rtt);
+  }
+  const step = recentMin - baseline;
+  // NaN in the data (a missing heartbeat) fails both tests: no alert on incomplete evidence.
+  if (!(step >= params.relayStepMsMin && recentMax - baseline <= params.relayStepMsMax)) return Number.NaN;
+  return step;
+}
+
+/** A relay alert from the nearest landmark's series (oldest first), or null: see `relayStepMs`. */
 export function detectRelay(
   serial: string,
   landmark: string,
   rttsMs: ArrayLike<number>,
   params: Pick<AlertParams, "relayStepMsMin" | "relayStepMsMax" | "relayHeartbeatsMin">,
 ): Alert | null {
+  const step = relayStepMs(rttsMs, 0, rttsMs.length, params);
+  if (Number.isNaN(step)) return null;
   const k = params.relayHeartbeatsMin;
-  const before = rttsMs.length - k;
-  if (k < 1 || before < k) return null;
   let baseline = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < before; i++) baseline = Math.min(baseline, rttsMs[i] as number);
-  let recentMin = Number.POSITIVE_INFINITY;
   let recentMax = Number.NEGATIVE_INFINITY;
-  for (let i = before; i < rttsMs.length; i++) {
+  for (let i = 0; i < rttsMs.length; i++) {
     const rtt = rttsMs[i] as number;
-    recentMin = Math.min(recentMin, rtt);
-    recentMax = Math.max(recentMax, rtt);
+    if (i < rttsMs.length - k) baseline = Math.min(baseline, rtt);
+    else recentMax = Math.max(recentMax, rtt);
   }
-  const step = recentMin - baseline;
-  if (step < params.relayStepMsMin || recentMax - baseline > params.relayStepMsMax) return null;
   return {
     kind: "relay",
     serial,
@@ -228,6 +250,55 @@ export function detectRelay(
       relayStepMsMax: params.relayStepMsMax,
     },
   };
+}
+
+/**
+ * Silent chips of a whole fleet from packed columns (index i is one chip; NaN = not installed /
+ * never heard): calls `visit(i)` for each, returns how many. No allocation per chip, so a sweep
+ * over millions costs one pass over two arrays; the caller builds `detectSilence`'s alert for hits.
+ */
+export function sweepSilence(
+  columns: { installedAtMs: Float64Array; lastHeardAtMs: Float64Array },
+  nowMs: number,
+  params: Pick<AlertParams, "silentDaysMax">,
+  visit: (index: number) => void,
+): number {
+  const { installedAtMs, lastHeardAtMs } = columns;
+  const heardAfterMs = nowMs - params.silentDaysMax * dayMs;
+  let silent = 0;
+  for (let i = 0; i < installedAtMs.length; i++) {
+    const installed = installedAtMs[i] as number;
+    if (Number.isNaN(installed)) continue;
+    const heard = lastHeardAtMs[i] as number;
+    if ((Number.isNaN(heard) ? installed : heard) < heardAfterMs) {
+      silent += 1;
+      visit(i);
+    }
+  }
+  return silent;
+}
+
+/**
+ * Relay steps of a whole fleet from one packed column (Float32 is enough: microseconds at 10 s): chip i's last `window` round trips to its
+ * nearest landmark at `rttsMs[i × window ..]`, oldest first (NaN where no heartbeat came). Calls
+ * `visit(i, stepMs)` for each chip with a step; returns how many.
+ */
+export function sweepRelay(
+  rttsMs: Float32Array | Float64Array,
+  window: number,
+  params: Pick<AlertParams, "relayStepMsMin" | "relayStepMsMax" | "relayHeartbeatsMin">,
+  visit: (index: number, stepMs: number) => void,
+): number {
+  let found = 0;
+  const chips = Math.floor(rttsMs.length / window);
+  for (let i = 0; i < chips; i++) {
+    const step = relayStepMs(rttsMs, i * window, (i + 1) * window, params);
+    if (!Number.isNaN(step)) {
+      found += 1;
+      visit(i, step);
+    }
+  }
+  return found;
 }
 
 /** A device key revoked by the lab or the regulator: the chip can no longer prove where it is. */
