@@ -168,7 +168,7 @@ describe("locate over random geometry (property)", () => {
           return verdict === "verified" || verdict === "unprovable";
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
 
@@ -187,7 +187,7 @@ describe("locate over random geometry (property)", () => {
           return locate({ site, observations }).verdict !== "verified";
         },
       ),
-      { numRuns: 3000 },
+      { numRuns: 5000 },
     );
   });
 
@@ -208,6 +208,29 @@ describe("locate over random geometry (property)", () => {
       ),
       { numRuns: 2000 },
     );
+  });
+
+  it("keeps the counterexamples it once found: tangent discs of metres, and pole-to-pole hemispheres", () => {
+    const cases: [LatLon, LatLon[]][] = [
+      [
+        { lat: -0.000008993203637245386, lon: 0 },
+        [
+          { lat: -0.00032539563630518066, lon: 0 },
+          { lat: 0, lon: 0 },
+        ],
+      ],
+      [
+        { lat: 0, lon: 0 },
+        [
+          { lat: 89.99999999999982, lon: 3.993455809220641e-16 },
+          { lat: -89.99999999999996, lon: -2.5e-323 },
+        ],
+      ],
+    ];
+    for (const [chip, marks] of cases) {
+      const observations = marks.map((m, i) => obs(`l${i}`, m, rttFor(chip, m)));
+      expect(locate({ site: chip, observations }).verdict).toMatch(/verified|unprovable/);
+    }
   });
 
   it("a site near Frankfurt is never verified by an honest chip in Beijing", () => {

@@ -125,8 +125,12 @@ export interface Disc extends LatLon {
 
 /** Half the Earth's circumference: a disc at least this large covers the whole sphere. */
 const wholeSphereKm = Math.PI * earthRadiusKm;
-/** A quarter: discs smaller than this are convex, where the common-point search below is exact. */
-const convexRadiusKm = wholeSphereKm / 2;
+/**
+ * Discs smaller than a quarter of the circumference are convex, where the common-point search below
+ * is exact; a kilometre less, so two of them with antipodal centres are always apart by more than
+ * the tolerance (and caught in pairs) rather than touching along a great circle.
+ */
+const convexRadiusKm = wholeSphereKm / 2 - 1;
 
 type Vec = [number, number, number];
 const toVec = ({ lat, lon }: LatLon): Vec => {
@@ -177,10 +181,32 @@ function edgeCrossings(a: Disc, b: Disc): LatLon[] {
 }
 
 /**
+ * The point of two discs' common part on the great-circle arc between their centres (the middle
+ * of the stretch the two cover), or null. For tangent discs it is the one common point, which the
+ * crossing formula finds only to the square root of the rounding error.
+ */
+function pointBetween(a: Disc, b: Disc): LatLon | null {
+  const d = distanceKm(a, b);
+  if (d === 0) return { lat: a.lat, lon: a.lon };
+  const from = Math.max(0, d - b.radiusKm);
+  const to = Math.min(d, a.radiusKm);
+  const theta = d / earthRadiusKm;
+  // Near-antipodal centres make the weights below explode; such convex discs never meet anyway.
+  if (from > to + insideToleranceKm || (theta > Math.PI / 2 && Math.sin(theta) < 1e-6)) return null;
+  const fraction = Math.min(1, (from + to) / 2 / d);
+  const va = toVec(a);
+  const vb = toVec(b);
+  const wa = Math.sin((1 - fraction) * theta) / Math.sin(theta);
+  const wb = Math.sin(fraction * theta) / Math.sin(theta);
+  return toLatLon([wa * va[0] + wb * vb[0], wa * va[1] + wb * vb[1], wa * va[2] + wb * vb[2]]);
+}
+
+/**
  * Whether convex discs (radius < a quarter of the circumference) share a point. Their common part
  * is convex; if it is not empty, either it is one whole disc (whose centre is then in every disc)
- * or its edge has a corner where two circles cross. So trying the centres and the crossings is
- * exact, up to the tolerance.
+ * or its edge has a corner where two circles cross (a tangent point when it is a single point).
+ * So trying the centres, the crossings and each pair's point between centres is exact, up to the
+ * tolerance.
  */
 export function convexDiscsMeet(discs: readonly Disc[]): boolean {
   if (discs.length === 0) return true;
@@ -190,6 +216,8 @@ export function convexDiscsMeet(discs: readonly Disc[]): boolean {
       const a = discs[i] as Disc;
       const b = discs[j] as Disc;
       for (const point of edgeCrossings(a, b)) if (insideAll(point, discs)) return true;
+      const between = pointBetween(a, b);
+      if (between && insideAll(between, discs)) return true;
     }
   return false;
 }
