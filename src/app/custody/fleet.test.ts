@@ -11,9 +11,16 @@ import {
   checkHeartbeat,
   type Heartbeat,
   type HeartbeatCheckContext,
+  heartbeatDigest,
   publicKeyFromBase64,
 } from "../../core/custody/heartbeat.ts";
-import { discRadiusKm, distanceKm, locate, speedOfLightKmPerMs } from "../../core/custody/location.ts";
+import { heartbeatDiscs, heartbeatVerdict } from "../../core/custody/heartbeat-verdict.ts";
+import {
+  defaultLocationParams,
+  discRadiusKm,
+  distanceKm,
+  speedOfLightKmPerMs,
+} from "../../core/custody/location.ts";
 import { type Fleet, generateFleet, heartbeatRound } from "./fleet.ts";
 import { seededRandom } from "./seeded-random.ts";
 
@@ -35,16 +42,15 @@ const chipOf = new Map(fleet.chips.map((c) => [c.serial, c]));
 const landmarkOf = new Map(fleet.landmarks.map((l) => [l.id, l]));
 const siteOf = new Map(fleet.sites.map((s) => [s.id, s]));
 
+const landmarkAt = (id: string) => landmarkOf.get(id);
+
 function verdictOf(h: Heartbeat) {
   const chip = chipOf.get(h.serial);
   const site = chip && siteOf.get(chip.siteId);
   if (!site) throw new Error(`no site for ${h.serial}`);
-  const observations = h.observations.map((o) => {
-    const landmark = landmarkOf.get(o.landmarkId);
-    if (!landmark) throw new Error(`no landmark ${o.landmarkId}`);
-    return { landmark: o.landmarkId, lat: landmark.lat, lon: landmark.lon, rttMs: o.rttMs };
-  });
-  return locate({ site, observations }).verdict;
+  const result = heartbeatVerdict(h, site, landmarkAt, defaultLocationParams);
+  if (!result) throw new Error(`unknown landmark in ${h.id}`);
+  return result.verdict;
 }
 
 describe("fleet simulator", () => {
@@ -88,6 +94,23 @@ describe("fleet simulator", () => {
     }
   });
 
+  it("gives each heartbeat one canonical digest, whatever its JSON spacing and key order", () => {
+    const [h] = heartbeats;
+    if (!h) throw new Error("no heartbeat");
+    const reordered = JSON.parse(
+      JSON.stringify({
+        signature: h.signature,
+        observations: h.observations,
+        at: h.at,
+        serial: h.serial,
+        id: h.id,
+      }),
+    );
+    expect(heartbeatDigest(reordered)).toBe(heartbeatDigest(h));
+    expect(heartbeatDigest({ ...h, signature: heartbeats[1]?.signature ?? "" })).not.toBe(heartbeatDigest(h));
+    expect(new Set(heartbeats.map(heartbeatDigest)).size).toBe(heartbeats.length);
+  });
+
   it("never sends a round trip below the light-speed minimum", () => {
     for (const h of heartbeats) {
       const chip = chipOf.get(h.serial);
@@ -115,19 +138,11 @@ describe("fleet simulator", () => {
     expect(verdicts.has("silent")).toBe(false);
   });
 
-  const discsOf = (h: Heartbeat): HeartbeatDiscs => ({
-    heartbeatId: h.id,
-    atMs: Date.parse(h.at),
-    discs: h.observations.map((o) => {
-      const l = landmarkOf.get(o.landmarkId);
-      return {
-        landmark: o.landmarkId,
-        lat: l?.lat ?? 0,
-        lon: l?.lon ?? 0,
-        radiusKm: discRadiusKm(o.rttMs, speedOfLightKmPerMs),
-      };
-    }),
-  });
+  const discsOf = (h: Heartbeat): HeartbeatDiscs => {
+    const discs = heartbeatDiscs(h, landmarkAt, defaultLocationParams);
+    if (!discs) throw new Error(`unknown landmark in ${h.id}`);
+    return discs;
+  };
 
   it("raises a clone alert for the cloned serial and for no other", () => {
     const bySerial = new Map<string, Heartbeat[]>();

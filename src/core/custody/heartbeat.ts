@@ -6,7 +6,7 @@
 // certificate's). Keys travel as base64 of the raw 32-byte public key, signatures as base64 of the
 // 64 bytes, instants as ISO 8601 UTC with milliseconds. Pure: no clock (the caller passes the
 // server's time), no randomness (nonces come from landmarks, ids from the chip).
-import { createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
 import { z } from "zod";
 import { reportIssues } from "../validation.ts";
@@ -139,6 +139,26 @@ export function heartbeatSigningBytes(h: UnsignedHeartbeat): Buffer {
   }));
   return utf8(canonical({ type: heartbeatType, id: h.id, serial: h.serial, at: h.at, observations }));
 }
+
+/**
+ * The whole heartbeat (signature included) as canonical JSON bytes: what "same bytes" means for
+ * `duplicate` against `id_reused_with_different_content`, and the leaf of an ingest batch's Merkle
+ * tree, so a heartbeat kept by the importer can be proven later whatever its JSON spacing or order.
+ */
+export function heartbeatCanonicalBytes(h: Heartbeat): Buffer {
+  const observations = h.observations.map(({ landmarkId, nonce, rttMs, at, signature }) => ({
+    landmarkId,
+    nonce,
+    rttMs,
+    at,
+    signature,
+  }));
+  return utf8(canonical({ id: h.id, serial: h.serial, at: h.at, observations, signature: h.signature }));
+}
+
+/** sha256 (hex) of `heartbeatCanonicalBytes`. */
+export const heartbeatDigest = (h: Heartbeat): string =>
+  createHash("sha256").update(heartbeatCanonicalBytes(h)).digest("hex");
 
 export function signObservation(landmarkKey: KeyObject, serial: string, o: UnsignedObservation): Observation {
   return { ...o, signature: sign(null, observationSigningBytes(serial, o), landmarkKey).toString("base64") };
