@@ -2,6 +2,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
+  alertKinds,
   detectClone,
   detectFleetSilence,
   detectLocation,
@@ -15,6 +16,7 @@ import {
   sweepSilence,
   transitionAlert,
 } from "./alerts.ts";
+import { diversionGrounds, diversionReport } from "./diversion-report.ts";
 
 const day = 86_400_000;
 const now = Date.parse("2026-12-06T00:00:00.000Z");
@@ -239,5 +241,42 @@ describe("fleet sweeps agree with the per-chip detectors (property)", () => {
         expect(visited).toEqual(expected);
       }),
     );
+  });
+});
+
+describe("diversionReport", () => {
+  it("files every alert kind under at least one of the Act's grounds, with its evidence", () => {
+    for (const kind of alertKinds) {
+      const alert = { kind, serial: "s1", importerId: null, message: `m ${kind}`, evidence: { x: 1 } };
+      const report = diversionReport(alert, {
+        licenceId: "lic-1",
+        exporterId: "nvidia",
+        importerId: "imp",
+        siteId: "zb",
+      });
+      expect(report.grounds.length, kind).toBeGreaterThan(0);
+      for (const ground of report.grounds) expect(diversionGrounds).toContain(ground);
+      expect(report.statements).toHaveLength(report.grounds.length);
+      expect(report).toMatchObject({
+        licenceId: "lic-1",
+        importerId: "imp",
+        summary: `m ${kind}`,
+        evidence: { x: 1 },
+      });
+    }
+  });
+  it("calls a relay both spoofing and absence from the licensed location", () => {
+    const relay = detectRelay("s1", "shanghai", [3, 3, 3, ...Array(24).fill(80)].slice(-27), {
+      ...params,
+      relayHeartbeatsMin: 3,
+    });
+    if (!relay) throw new Error("no relay alert");
+    const report = diversionReport(relay, {
+      licenceId: null,
+      exporterId: null,
+      importerId: null,
+      siteId: null,
+    });
+    expect(report.grounds).toEqual(["tampered_or_spoofed", "not_at_licensed_location"]);
   });
 });

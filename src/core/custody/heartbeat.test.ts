@@ -140,6 +140,14 @@ describe("checkHeartbeat: each refusal has its own outcome", () => {
       "landmark_not_valid",
     ],
     [
+      "a landmark whose registration ended before the measurement",
+      h,
+      context({
+        landmark: () => ({ key: landmarkA.publicKey, validFromMs: 0, validToMs: nowMs - 3_600_000 }),
+      }),
+      "landmark_not_valid",
+    ],
+    [
       "an RTT changed and re-signed by the device (forged landmark signature)",
       resignedAfterTamper,
       context(),
