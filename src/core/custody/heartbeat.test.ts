@@ -186,6 +186,16 @@ describe("checkHeartbeat: each refusal has its own outcome", () => {
   });
 });
 
+/** The same 64 bytes in another base64 text: a non-zero bit where the decoder ignores it. */
+const reencoded = (signature: string): string => {
+  const last = signature.charAt(85);
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  const other = `${signature.slice(0, 85)}${alphabet.charAt(alphabet.indexOf(last) + 1)}==`;
+  if (!Buffer.from(other, "base64").equals(Buffer.from(signature, "base64")))
+    throw new Error("bug: not the same bytes");
+  return other;
+};
+
 describe("parseHeartbeat", () => {
   const h = makeHeartbeat();
   const bad: [string, unknown, string][] = [
@@ -205,6 +215,16 @@ describe("parseHeartbeat", () => {
       "observations[0].nonce",
     ],
     ["an unknown field", { ...h, gps: [1, 2] }, "gps"],
+    [
+      "a signature in a non-canonical base64 (same bytes, other text)",
+      { ...h, signature: reencoded(h.signature) },
+      "signature",
+    ],
+    [
+      "a nonce in a non-canonical base64url",
+      { ...h, observations: [{ ...h.observations[0], nonce: `${nonce(1).slice(0, 21)}B` }] },
+      "observations[0].nonce",
+    ],
     ["not an object", "heartbeat", "(root)"],
   ];
   for (const [name, input, where] of bad)

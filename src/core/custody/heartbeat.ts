@@ -56,18 +56,21 @@ export const instantSchema = z
     return Number.isFinite(ms) && new Date(ms).toISOString() === text;
   }, "not a real instant");
 
+// Canonical encodings only (the unused low bits of the last character are zero): one text per value,
+// so equal bytes are equal texts and "same bytes", nonce reuse and digests cannot be dodged by
+// re-encoding.
 /** Base64 (standard alphabet, padded) of a 64-byte Ed25519 signature. */
 export const signatureSchema = z
   .string()
-  .regex(/^[A-Za-z0-9+/]{86}==$/, "expected base64 of a 64-byte Ed25519 signature");
+  .regex(/^[A-Za-z0-9+/]{85}[AQgw]==$/, "expected base64 of a 64-byte Ed25519 signature");
 /** Base64 of a raw 32-byte Ed25519 public key. */
 export const publicKeySchema = z
   .string()
-  .regex(/^[A-Za-z0-9+/]{43}=$/, "expected base64 of a 32-byte Ed25519 public key");
+  .regex(/^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/, "expected base64 of a 32-byte Ed25519 public key");
 /** Base64url (no padding) of the 16 random bytes a landmark issues for one challenge. */
 export const nonceSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_-]{22}$/, "expected base64url of 16 bytes (22 characters)");
+  .regex(/^[A-Za-z0-9_-]{21}[AQgw]$/, "expected base64url of 16 bytes (22 characters)");
 
 const textId = (max: number) =>
   z
