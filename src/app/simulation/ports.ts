@@ -30,6 +30,8 @@ export interface StoredDecisionReader {
 export type SimulationScreener = (party: {
   name: string;
   country: string;
+  /** The day the screening is dated (the horizon's first day). */
+  on: IsoDate;
 }) => NonNullable<DossierInput["screening"]>;
 
 /** True once the run has used up its time; checked between months. */

@@ -63,7 +63,9 @@ export interface SimulationReport {
 
 export async function simulate(input: SimulationInput): Promise<SimulationReport> {
   const plan = planScenario(input.scenario);
-  const screenings = plan.buyers.map((buyer) => input.screen({ name: buyer.name, country: "CN" }));
+  const screenings = plan.buyers.map((buyer) =>
+    input.screen({ name: buyer.name, country: "CN", on: `${plan.months[0]}-01` }),
+  );
   const series: MonthFigures[] = [];
   const totals: SetTotals[] = [];
   const rulebookSets: SimulationReport["rulebookSets"] = [];
