@@ -6,8 +6,9 @@ import { dirname, relative, resolve } from "node:path";
 import { badInput, quote } from "../../core/errors.ts";
 import { parseRulebook } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
+import type { ScreeningIndex } from "../../core/screening/name-index.ts";
 import { parseScenarioText, type Scenario } from "../../core/simulation/scenario.ts";
-import { screen } from "../screening.ts";
+import { bundledIndex, screen } from "../screening.ts";
 import type { SimulationScreener } from "./ports.ts";
 
 function readText(path: string, what: string): string {
@@ -36,19 +37,27 @@ export function loadScenarioFile(path: string): { scenario: Scenario; extraBooks
   return { scenario, extraBooks };
 }
 
-/** Screens a party against the bundled lists; open hits stay open (no reviewer in a simulation). */
-export const bundledScreener: SimulationScreener = (party) => {
-  const result = screen(party.name, { country: party.country });
-  return {
-    screenedOn: party.on,
-    listVersions: result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) })),
-    hits: result.hits.map((hit) => ({
-      party: "consignee" as const,
-      listId: hit.listId,
-      entryId: hit.entryId,
-      name: hit.name,
-      score: hit.score,
-      explanation: hit.explanation.summary,
-    })),
+/** Screens a party against an index's lists; open hits stay open (no reviewer in a simulation). */
+export const screenerOn =
+  (index: () => ScreeningIndex): SimulationScreener =>
+  (party) => {
+    const result = screen(party.name, { country: party.country }, index());
+    return {
+      screenedOn: party.on,
+      listVersions: result.listVersions.map((v) => ({
+        listId: v.listId,
+        version: v.contentHash.slice(0, 16),
+      })),
+      hits: result.hits.map((hit) => ({
+        party: "consignee" as const,
+        listId: hit.listId,
+        entryId: hit.entryId,
+        name: hit.name,
+        score: hit.score,
+        explanation: hit.explanation.summary,
+      })),
+    };
   };
-};
+
+/** The bundled lists, as the store's screener uses when no lists were imported. */
+export const bundledScreener: SimulationScreener = screenerOn(() => bundledIndex());

@@ -50,6 +50,8 @@ export interface SimulationInput {
   catalog: Catalog;
   screen: SimulationScreener;
   pastDeadline?: Deadline;
+  /** Awaited between months, so a server stays responsive during a long run. */
+  pause?: () => Promise<void>;
 }
 
 export interface SimulationReport {
@@ -158,6 +160,7 @@ async function runSet(run: SetRun): Promise<MonthFigures[]> {
       );
     }
     months.push(await runMonth(world, m, month));
+    await run.input.pause?.();
   }
   return months;
 }

@@ -54,6 +54,8 @@ const expectedTable: Record<Action, string> = {
   "evidence.read": "xx..xxxx",
   "duty.read": "xx..xxxx",
   "forfeitures.read": "xx.xxxxx",
+  // issue #19
+  "simulations.run": "xx..xx.x",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({
