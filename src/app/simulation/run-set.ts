@@ -2,7 +2,7 @@
 // month (the in-memory ledger, stock, each buyer's shipments, approval use and domestic purchases),
 // the month, and the lot. Each lot's dossier is decided by the evaluator; an approved lot is reserved
 // and posted on the ledger, which has the last word on the cap.
-import { quote, SluiceError } from "../../core/errors.ts";
+import { badInput, quote, SluiceError } from "../../core/errors.ts";
 import type { Decision } from "../../core/evaluation/types.ts";
 import type { CapPolicy } from "../../core/ledger/policy.ts";
 import type { RuleSet } from "../../core/rulebook/load.ts";
@@ -95,6 +95,14 @@ async function runMonth(world: World, m: number, month: string): Promise<MonthFi
       units: BigInt(scenario.usSales.unitsPerMonth),
       shippedOn: day,
     });
+    // The ledger keeps one ratio per window, as the real one does: a set whose books change the
+    // ratio inside a window cannot be run on it, and the user is told which set and month.
+    if (posted.status === "policy_ratio_differs") {
+      throw badInput(
+        `rulebook set ${quote(world.run.set.id)} in ${month}`,
+        `the cap's ratio becomes ${policy.ratioPercent} % inside a window opened at another ratio; start the book with a new window`,
+      );
+    }
     if (posted.status !== "ok") throw new Error(`simulated US posting refused: ${posted.status}`);
   }
   world.usShipped += scenario.usSales.unitsPerMonth;
