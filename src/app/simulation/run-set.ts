@@ -103,10 +103,12 @@ async function runMonth(world: World, m: number, month: string): Promise<MonthFi
         `the cap's ratio becomes ${policy.ratioPercent} % inside a window opened at another ratio; start the book with a new window`,
       );
     }
-    if (posted.status !== "ok") throw new Error(`simulated US posting refused: ${posted.status}`);
+    // Sales dated before a cumulative window opens do not count towards it, here as in the store.
+    if (posted.status !== "ok" && posted.status !== "outside_window")
+      throw new Error(`simulated US posting refused: ${posted.status}`);
   }
   world.usShipped += scenario.usSales.unitsPerMonth;
-  const month_ = {
+  const state: MonthState = {
     m,
     month,
     day,
@@ -115,7 +117,7 @@ async function runMonth(world: World, m: number, month: string): Promise<MonthFi
     labLeft: labCapacity,
     domesticLeft: scenario.domesticSupply.unitsPerMonth,
   };
-  for (const b of world.run.plan.turns[m] ?? []) await runLot(world, month_, b, figures);
+  for (const b of world.run.plan.turns[m] ?? []) await runLot(world, state, b, figures);
   monthEnd(world, figures, ruleSet, day);
   return figures;
 }
