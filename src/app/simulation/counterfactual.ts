@@ -3,7 +3,7 @@
 // listing the decisions that would flip and, finding by finding, the rules whose status changed.
 // The dossier is the one decided, ledger view included: the question is "same facts, other rules".
 import { type Dossier, parseDossier } from "../../core/dossier/schema.ts";
-import { badInput, quote } from "../../core/errors.ts";
+import { badInput, quote, SluiceError } from "../../core/errors.ts";
 import type { DecisionValue, Finding } from "../../core/evaluation/types.ts";
 import { checkLibrary } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
@@ -88,7 +88,12 @@ export async function counterfactual(input: CounterfactualInput): Promise<Counte
     }
     if (page.length < counterfactualPageSize) break;
     after = page.at(-1)?.id ?? null;
-    if (input.pastDeadline?.()) throw badInput("counterfactual", "ran past its time limit");
+    if (input.pastDeadline?.())
+      throw new SluiceError(
+        "unavailable",
+        "counterfactual",
+        "ran past its time limit; try again when the server is less busy",
+      );
   }
   return {
     proposed: input.proposed.map((book) => ({ id: book.id, version: book.version, scenario: book.scenario })),
