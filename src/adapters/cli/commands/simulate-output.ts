@@ -2,8 +2,6 @@
 // csv-stringify, and SVG charts rendered with ECharts' server-side SVG renderer (no DOM, no network).
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "csv-stringify/sync";
-import * as echarts from "echarts";
 import type { CounterfactualReport } from "../../../app/simulation/counterfactual.ts";
 import type { SimulationReport } from "../../../app/simulation/simulate.ts";
 import { type MonthFigures, monthColumns, monthRow, totalsJson } from "../../../core/simulation/results.ts";
@@ -55,7 +53,8 @@ export function comparisonTable(report: SimulationReport): string {
   ].join("\n");
 }
 
-export function writeCsv(report: SimulationReport, dir: string): string[] {
+export async function writeCsv(report: SimulationReport, dir: string): Promise<string[]> {
+  const { stringify } = await import("csv-stringify/sync");
   mkdirSync(dir, { recursive: true });
   const monthsFile = join(dir, "months.csv");
   writeFileSync(
@@ -77,6 +76,7 @@ export function writeCsv(report: SimulationReport, dir: string): string[] {
 
 /** One line per rulebook set over the months; SVG text, the same bytes for the same report. */
 export function lineChartSvg(
+  echarts: typeof import("echarts"),
   title: string,
   unit: string,
   report: SimulationReport,
@@ -145,11 +145,13 @@ export const charts: {
   },
 ];
 
-export function writeCharts(report: SimulationReport, dir: string): string[] {
+export async function writeCharts(report: SimulationReport, dir: string): Promise<string[]> {
+  // ECharts takes seconds to load on a busy machine: only a run that draws charts loads it.
+  const echarts = await import("echarts");
   mkdirSync(dir, { recursive: true });
   return charts.map(({ file, title, unit, value }) => {
     const path = join(dir, file);
-    writeFileSync(path, lineChartSvg(title, unit, report, value));
+    writeFileSync(path, lineChartSvg(echarts, title, unit, report, value));
     return path;
   });
 }
