@@ -36,13 +36,14 @@ function describe(
   if (issue.code === "unrecognized_keys") {
     const parent = formatPath(issue.path);
     const missing = all
-      .filter((other) => other.code === "invalid_type" && other.input === undefined)
+      .filter((other) => other.code === "invalid_type" && other.message.endsWith("received undefined"))
       .filter((other) => formatPath(other.path.slice(0, -1)) === parent)
       .map((other) => String(other.path.at(-1)));
     const hint = missing.length > 0 ? ` (expected ${missing.map(quote).join(", ")})` : "";
     return `unknown field ${issue.keys.map(quote).join(", ")}${hint}`;
   }
-  if (issue.code === "invalid_type" && issue.input === undefined) return "missing";
+  // zod reports no input by default, so "missing" is read from the message, not from `input`.
+  if (issue.code === "invalid_type" && issue.message.endsWith("received undefined")) return "missing";
   if (issue.code === "invalid_union") {
     const special = describeUnion?.(issue);
     if (special) return special;

@@ -17,6 +17,7 @@ import { ShipmentService } from "../../src/app/shipments.ts";
 import { createScratch } from "../support/drivers.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
+import { smallScenario } from "./simulation-samples.ts";
 import { clock, counterFactory, exampleDossier, h200Spec, storeFingerprint } from "./support.ts";
 
 /** Bodies per route; the brief asks for at least 10,000. */
@@ -86,6 +87,8 @@ function bodies(valid: Json): fc.Arbitrary<string> {
 const validBodies: Record<string, Json> = {
   "/v1/evaluate": { dossier: exampleDossier() as Json, at: "2026-02-01", scenarios: ["scenario-cap-25"] },
   "/v1/classify": h200Spec,
+  // issue #19: stateless, so the store's fingerprint must not move
+  "/v1/simulations": { scenario: smallScenario() as Json },
   "/v1/screen": { name: "Huawei Technologies Co., Ltd.", country: "CN", all: true, person: false },
   "/v1/match": { a: "华为技术有限公司", b: "Huawei Technologies" },
   "/v1/tokens": { role: "importer", partyId: "alibaba-cloud", label: "fuzz" },

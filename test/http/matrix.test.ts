@@ -7,6 +7,7 @@ import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.t
 import { forEachDriver } from "../support/drivers.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
+import { smallScenario } from "./simulation-samples.ts";
 import { type Api, exampleDossier, h200Spec, startApi } from "./support.ts";
 
 type Sample = (api: Api) => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
@@ -52,6 +53,8 @@ const samples: Record<string, Sample> = {
       headers: { "if-match": current.headers.get("etag") ?? "" },
     };
   },
+  // issue #19: stateless, no object of anyone's; the role decides alone
+  "post /v1/simulations": async () => ({ path: "/v1/simulations", body: { scenario: smallScenario() } }),
   "delete /v1/tokens/{id}": async (api) => {
     const created = await api.request("/v1/tokens", { method: "POST", body: { role: "auditor" } });
     const { id } = (await created.json()) as { id: string };

@@ -8,6 +8,8 @@ import { register as registerLocate } from "./commands/locate.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerShipments } from "./commands/shipments.ts";
+// issue #19: the policy simulator
+import { register as registerSimulate } from "./commands/simulate.ts";
 import { register as registerTokens } from "./commands/tokens.ts";
 
 export type RegisterCommands = (program: Command) => void;
@@ -21,5 +23,6 @@ export const commandModules: RegisterCommands[] = [
   registerSchema,
   registerScreening,
   registerShipments,
+  registerSimulate,
   registerTokens,
 ];

@@ -3,6 +3,8 @@
 // apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
 // constraint (third guard), and append the operation to the audit chain in the same transaction.
 // Refusals change nothing and are not audited. The clock is a port.
+
+import type { CapLedger } from "../../app/ledger/ports.ts";
 import {
   type Account,
   afterUsReverse,
@@ -201,7 +203,7 @@ export interface LedgerAlert {
   details: Record<string, string | number>;
 }
 
-export class SqlLedger {
+export class SqlLedger implements CapLedger {
   readonly #store: Store;
   readonly #clock: Clock;
   readonly #txOptions: TransactionOptions;

@@ -56,6 +56,8 @@ export const actions = [
   "evidence.read",
   "duty.read",
   "forfeitures.read",
+  // issue #19: run the policy simulator (stateless; the counterfactual reads every stored decision)
+  "simulations.run",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -110,6 +112,9 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "duty.read": readAll,
   // An importer sees the forfeitures of its own orders (the prepayment it paid).
   "forfeitures.read": [...readAll, "importer"],
+  // issue #19: the simulator's counterfactual lists flips of every stored decision, so only roles
+  // that read all decisions (and the auditor) run it; importers, labs and customs do not.
+  "simulations.run": ["admin", "exporter", "us-regulator", "cn-authority", "auditor"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

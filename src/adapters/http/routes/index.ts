@@ -11,6 +11,8 @@ import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
 import { registerScreeningWorkflow } from "./screening-workflow.ts";
 import { registerShipments } from "./shipments.ts";
+// issue #19: the policy simulator
+import { registerSimulations } from "./simulations.ts";
 import { registerTokens } from "./tokens.ts";
 import type { RouteModule } from "./types.ts";
 
@@ -27,4 +29,5 @@ export const routeModules: RouteModule[] = [
   registerAudit,
   registerQuota,
   registerTokens,
+  registerSimulations,
 ];
