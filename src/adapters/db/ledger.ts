@@ -3,6 +3,8 @@
 // apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
 // constraint (third guard), and append the operation to the audit chain in the same transaction.
 // Refusals change nothing and are not audited. The clock is a port.
+
+import type { Clock } from "../../app/ports.ts";
 import {
   type Account,
   afterUsReverse,
@@ -26,7 +28,7 @@ import { appendAudit, appendAuditJson } from "./audit.ts";
 import { type ReserveItem, type ReserveResult, reserveBatchMax, reserveBatchTx } from "./reserve-batch.ts";
 import type { Store, TransactionOptions, Tx } from "./store.ts";
 
-export type Clock = () => Date;
+export type { Clock } from "../../app/ports.ts";
 
 export interface SqlLedgerOptions {
   /** Queue writers on the audit chain lock instead of letting them abort each other (default on). */
