@@ -20,7 +20,6 @@ export const knownImportViolations: readonly string[] = [
   "src/adapters/cli/ledger-context.ts -> src/adapters/db/ledger.ts",
   "src/adapters/cli/ledger-context.ts -> src/adapters/db/open.ts",
   "src/adapters/cli/ledger-context.ts -> src/adapters/db/store.ts",
-  "src/adapters/cli/remote.ts -> src/adapters/http/pagination.ts",
   "src/adapters/http/audit-verify.ts -> src/adapters/db/audit.ts",
   "src/adapters/http/audit-verify.ts -> src/adapters/db/store.ts",
   "src/adapters/http/auth.ts -> src/adapters/db/store.ts",
