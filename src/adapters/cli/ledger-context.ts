@@ -1,11 +1,14 @@
 // What the store and ledger commands share: opening the store from the environment (always closed
 // afterwards), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
-// (--policy <file>, else the default reading of REGIME C6), products from the catalog, and the
+// (--policy <file>, else the ratio-cap rule of the rulebooks in force on the clock's day: one source
+// for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
 // mapping of ledger statuses to one-line errors and exit codes.
 import { loadCatalog } from "../../app/catalog.ts";
+import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, type ErrorKind, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
-import { type CapPolicy, capPolicyDefault, capPolicySchema } from "../../core/ledger/policy.ts";
+import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
+import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/policy.ts";
 import { type Clock, SqlLedger } from "../db/ledger.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
@@ -20,8 +23,16 @@ export function cliClock(env: NodeJS.ProcessEnv = process.env): Clock {
   return () => instant;
 }
 
+/** The cap of the rulebooks in force on the clock's day; a refusal when no cap rule is in force. */
+export function capPolicyToday(clock: Clock = cliClock()): CapPolicy {
+  const day = dayOf(clock());
+  const policy = capPolicyInForceOn(loadRulebooks(), day);
+  if (!policy) throw badInput(`day ${quote(day)}`, "no ratio-cap rule is in force; pass --policy <file>");
+  return policy;
+}
+
 export function loadPolicy(file: string | undefined): CapPolicy {
-  if (!file) return capPolicyDefault;
+  if (!file) return capPolicyToday();
   const parsed = capPolicySchema.safeParse(readJsonInput(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];

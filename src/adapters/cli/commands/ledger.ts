@@ -102,7 +102,10 @@ function registerUsShip(program: Command): void {
     .requiredOption("--units <n>", "units shipped")
     .requiredOption("--shipped-on <date>", "YYYY-MM-DD")
     .option("--customer <name>", "US customer")
-    .option("--policy <file>", "cap policy JSON (default: 50 %, units, per product, since 2026-01-15)")
+    .option(
+      "--policy <file>",
+      "cap policy JSON (default: the ratio-cap rule of the rulebooks in force today)",
+    )
     .option("--json", "print JSON")
     .action(
       action(
