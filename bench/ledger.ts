@@ -12,7 +12,7 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { importUsShipmentsText } from "../src/adapters/cli/commands/ledger.ts";
-import { SqlLedger } from "../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, type StoreConfig } from "../src/adapters/db/open.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import type { CapPolicy } from "../src/core/ledger/policy.ts";

@@ -4,8 +4,8 @@
 // docs/architecture.md and test/architecture). Adapters that are slow to load (the database
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
-import type { CliWiring, RunningServer, ServeRequest } from "./adapters/cli/wiring.ts";
-import { SqlLedger } from "./adapters/db/ledger.ts";
+import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -83,7 +83,41 @@ async function serveApi(request: ServeRequest): Promise<RunningServer> {
   };
 }
 
+/** Opens the configured store for one command and closes it afterwards. */
+async function withConfiguredStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import("./adapters/db/open.ts");
+  const store = await openStore();
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function storeStatus(): Promise<StoreStatus> {
+  const [{ migrationStatus }, { auditHead }, { ledgerRowCounts }] = await Promise.all([
+    import("./adapters/db/migrate.ts"),
+    import("./adapters/db/audit.ts"),
+    import("./adapters/db/ledger/rows.ts"),
+  ]);
+  return withConfiguredStore(async (store) => {
+    const status = await migrationStatus(store);
+    const head = await auditHead(store);
+    const counts = await ledgerRowCounts(store);
+    return { driver: store.driver, location: store.location, ...status, auditHead: head, counts };
+  });
+}
+
+async function migrateStore(): Promise<{ driver: string; location: string; applied: string[] }> {
+  const { migrate } = await import("./adapters/db/migrate.ts");
+  return withConfiguredStore(async (store) => ({
+    driver: store.driver,
+    location: store.location,
+    applied: await migrate(store),
+  }));
+}
+
 /** What the CLI's commands are given instead of importing other adapters. */
 export function cliWiring(): CliWiring {
-  return { serve: serveApi };
+  return { serve: serveApi, migrate: migrateStore, storeStatus };
 }

@@ -3,7 +3,7 @@
 // illegal transitions and bad input that change nothing.
 import { expect, it } from "vitest";
 import { appendAudit, readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
-import type { SqlLedger } from "../src/adapters/db/ledger.ts";
+import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
 import { shipmentContext } from "../src/app/shipment-context.ts";

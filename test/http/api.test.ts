@@ -2,7 +2,7 @@
 // problem details, body size limit, Idempotency-Key (replay, reuse, writes recorded with the
 // write), ETag/If-Match, pagination, the evaluate answer equal to the CLI's, quota and audit.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { bodySizeMaxBytes } from "../../src/adapters/http/app.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import { runCli } from "../support/cli.ts";

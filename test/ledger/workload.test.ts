@@ -1,7 +1,7 @@
 // The SQL ledger against the reference model, operation by operation, on both drivers, under three
 // policies (cumulative units per product, calendar-quarter TPP for all products, rolling 7 days).
 import { expect, it } from "vitest";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import type { CapPolicy } from "../../src/core/ledger/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { fakeClock, runWorkload } from "../support/workload.ts";

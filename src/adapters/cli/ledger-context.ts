@@ -4,12 +4,13 @@
 // for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
 // mapping of ledger statuses to one-line errors and exit codes.
 import { loadCatalog } from "../../app/catalog.ts";
+import type { Clock } from "../../app/ports.ts";
 import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, type ErrorKind, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
 import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/policy.ts";
-import { type Clock, SqlLedger } from "../db/ledger.ts";
+import { SqlLedger } from "../db/ledger/sql-ledger.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { printJson, readJsonInput } from "./io.ts";

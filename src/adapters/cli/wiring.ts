@@ -19,7 +19,21 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
+/** `sluice db status`: where the store is, its migrations, the audit head and the ledger's rows. */
+export interface StoreStatus {
+  readonly driver: string;
+  readonly location: string;
+  readonly applied: { version: string; name: string; appliedAt: Date }[];
+  readonly pending: { version: string; name: string }[];
+  readonly auditHead: { seq: number; hash: string };
+  readonly counts: { accounts: bigint; reservations: bigint; postings: bigint } | undefined;
+}
+
 export interface CliWiring {
   /** `sluice serve`: serves the HTTP API on the configured store. */
   serve(request: ServeRequest): Promise<RunningServer>;
+  /** `sluice db migrate`: applies pending migrations to the configured store. */
+  migrate(): Promise<{ driver: string; location: string; applied: string[] }>;
+  /** `sluice db status` of the configured store. */
+  storeStatus(): Promise<StoreStatus>;
 }
