@@ -10,7 +10,7 @@ import { shipmentContext } from "../src/app/shipment-context.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import type { Finding } from "../src/core/evaluation/types.ts";
-import { capPolicyDefault } from "../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
 import { certifyShipment, exampleDocumentEvidence } from "./support/lab.ts";

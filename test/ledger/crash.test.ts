@@ -13,7 +13,7 @@ import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 const childScript = fileURLToPath(new URL("../support/crash-child.ts", import.meta.url));

@@ -8,7 +8,7 @@ import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.t
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { SluiceError } from "../../src/core/errors.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { fakeClock } from "../support/workload.ts";
 

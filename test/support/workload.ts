@@ -4,9 +4,9 @@
 // every failure message; LEDGER_SEED=<n> replays a run.
 import type { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { expireBatchMax } from "../../src/adapters/db/ledger/types.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import type { Account } from "../../src/core/ledger/ledger.ts";
 import { LedgerModel } from "../../src/core/ledger/model.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
 
 /** mulberry32: small, fast, good enough to drive a workload reproducibly. */
 export function prng(seed: number): () => number {

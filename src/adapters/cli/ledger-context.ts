@@ -9,7 +9,7 @@ import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, type ErrorKind, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
-import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/policy.ts";
+import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/cap-policy.ts";
 import { SqlLedger } from "../db/ledger/sql-ledger.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { loadRulebooks } from "../../app/rulebooks.ts";
 import { capPolicyInForceOn } from "./cap-in-force.ts";
-import { capPolicyDefault } from "./policy.ts";
+import { capPolicyDefault } from "./cap-policy.ts";
 
 const rulebooks = loadRulebooks();
 

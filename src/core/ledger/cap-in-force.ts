@@ -5,7 +5,7 @@
 import { type RuleSet, selectRules } from "../rulebook/load.ts";
 import type { Rulebook } from "../rulebook/schema.ts";
 import type { IsoDate } from "../shared.ts";
-import type { CapPolicy } from "./policy.ts";
+import type { CapPolicy } from "./cap-policy.ts";
 
 /** The cap policy of the first ratio-cap rule in a rule set, or undefined when it has none. */
 export function capPolicyOfRuleSet(ruleSet: RuleSet): CapPolicy | undefined {

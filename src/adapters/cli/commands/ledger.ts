@@ -6,7 +6,7 @@ import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
 import { type BadLine, badLinesError, parseUsShipmentsCsv } from "../../../app/us-shipments-import.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
-import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/policy.ts";
+import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/cap-policy.ts";
 import { verifyAudit } from "../../db/audit.ts";
 import type { SqlLedger } from "../../db/ledger/sql-ledger.ts";
 import { action, printJson, readInput } from "../io.ts";

@@ -7,6 +7,7 @@
 // are serialized anyway; batching amortizes the round trips and the commit over many requests.
 
 import { type AuditEntry, nextEntry } from "../../../core/audit/chain.ts";
+import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
   decideReserve,
@@ -14,7 +15,6 @@ import {
   type Reservation,
   type ReserveStatus,
 } from "../../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../../core/ledger/policy.ts";
 import { toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
 

@@ -2,6 +2,8 @@
 // one statement that moves balances (applyDeltas, the second guard: a conditional UPDATE that
 // re-checks the cap under the accounts' CHECK constraint). Every function runs in the caller's
 // transaction.
+
+import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
   afterUsReverse,
@@ -9,7 +11,6 @@ import {
   type ReservationState,
   type UsPosting,
 } from "../../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../../core/ledger/policy.ts";
 import type { Store, Tx } from "../store.ts";
 import type { LedgerAlert } from "./types.ts";
 

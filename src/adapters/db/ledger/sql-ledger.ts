@@ -6,6 +6,7 @@
 // Refusals change nothing and are not audited. The clock is a port.
 
 import type { Clock } from "../../../app/ports.ts";
+import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
   decideReserve,
@@ -21,7 +22,6 @@ import {
   type UsPostStatus,
   type UsReversal,
 } from "../../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../../core/ledger/policy.ts";
 import { appendAudit, appendAuditJson } from "../audit.ts";
 import type { Store, TransactionOptions, Tx } from "../store.ts";
 import { type ReserveItem, type ReserveResult, reserveBatchMax, reserveBatchTx } from "./reserve-batch.ts";

@@ -1,7 +1,7 @@
 // US postings in bulk: inserting many in one statement, the staged batch import (COPY into a
 // staging table on PostgreSQL, multi-row inserts on PGlite, then one set-based statement per batch)
 // and the replay check that finds rows already posted with other values.
-import type { CapPolicy } from "../../../core/ledger/policy.ts";
+import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import type { Store, Tx } from "../store.ts";
 import { ensureAccounts, type UsPostingRow, withinSql } from "./rows.ts";
 import type { UsPostInput } from "./types.ts";
