@@ -17,20 +17,14 @@ import {
 } from "../../../core/ledger/ledger.ts";
 import { toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
+import type { ReserveInput } from "./types.ts";
 
 /** Requests decided in one transaction at most. */
 export const reserveBatchMax = 512;
 
 export interface ReserveItem {
   policy: CapPolicy;
-  input: {
-    id: string;
-    productId: string;
-    units: bigint;
-    tppPerUnit?: number | undefined;
-    holdMs: number;
-    reference?: unknown;
-  };
+  input: ReserveInput;
 }
 
 export type ReserveResult = { status: ReserveStatus; amount?: bigint };
