@@ -204,7 +204,7 @@ async function expireAll(ledger: SqlLedger, options: JsonOption): Promise<number
     expired.push(...batch.expired);
     if (batch.expired.length === 0) break;
   }
-  const result = { status: "ok", expired };
+  const result = { status: "ok" as const, expired };
   return reportOutcome("reservations", result, options.json);
 }
 
