@@ -4,14 +4,11 @@
 // decision includes its findings and input hash. Run: node --import tsx bench/evaluate.ts [seconds]
 import { readdirSync, readFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
-import { loadCatalog } from "../src/app/catalog.ts";
-import { Evaluator } from "../src/app/evaluate.ts";
-import { loadRulebooks } from "../src/app/rulebooks.ts";
+import { referenceData } from "../src/compose.ts";
 import { type Dossier, type DossierInput, dossierDigest, parseDossier } from "../src/core/dossier/schema.ts";
 
 const seconds = Number(process.argv[2] ?? 5);
-const library = loadRulebooks();
-const evaluator = new Evaluator(library, loadCatalog());
+const { rulebooks: library, evaluator } = referenceData();
 const exampleDir = new URL("../examples/", import.meta.url);
 const examples = readdirSync(exampleDir)
   .filter((file) => file.endsWith(".json"))

@@ -19,7 +19,7 @@ import * as rows from "../src/app/shipment-rows.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../src/core/evidence/issue.ts";
-import { capPolicyDefault } from "../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
 
 const day = "2026-02-02";
 const unitsPerShipment = 10;

@@ -12,10 +12,10 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { importUsShipmentsText } from "../src/adapters/cli/commands/ledger.ts";
-import { SqlLedger } from "../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, type StoreConfig } from "../src/adapters/db/open.ts";
 import type { Store } from "../src/adapters/db/store.ts";
-import type { CapPolicy } from "../src/core/ledger/policy.ts";
+import type { CapPolicy } from "../src/core/ledger/cap-policy.ts";
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const databaseUrl = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";

@@ -3,7 +3,12 @@
 // as written, with a typo, with words reversed, Chinese script, and non-hits) on one core, with
 // explanations. Prints import and index-build times, memory, and queries per second.
 // Run: node --import tsx bench/screening.ts
-import { bundledIndex, loadBundledVersions, loadLexicon } from "../src/app/screening.ts";
+import {
+  bundledIndex,
+  bundledListsImportedAt,
+  loadBundledVersions,
+  loadLexicon,
+} from "../src/app/screening.ts";
 import { screenName } from "../src/core/screening/match.ts";
 import { buildScreeningIndex } from "../src/core/screening/name-index.ts";
 
@@ -71,7 +76,7 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 const heapBefore = process.memoryUsage().heapUsed;
 let t = performance.now();
-const versions = loadBundledVersions();
+const versions = loadBundledVersions(undefined, bundledListsImportedAt);
 const importMs = performance.now() - t;
 t = performance.now();
 const lexicon = loadLexicon();

@@ -3,9 +3,7 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { formatDecision } from "./adapters/cli/commands/evaluate.ts";
-import { loadCatalog } from "./app/catalog.ts";
-import { Evaluator } from "./app/evaluate.ts";
-import { loadRulebooks } from "./app/rulebooks.ts";
+import { referenceData } from "./compose.ts";
 import { parseDossier } from "./core/dossier/schema.ts";
 
 const exampleDir = fileURLToPath(new URL("../examples/", import.meta.url));
@@ -16,7 +14,7 @@ const timeline = [
   { at: "2026-02-01", what: "named Chinese importers approved (28 Jan)" },
 ];
 
-const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
+const { evaluator } = referenceData();
 const dossiers = readdirSync(exampleDir)
   .filter((file) => file.endsWith(".json"))
   .map((file) => parseDossier(JSON.parse(readFileSync(`${exampleDir}${file}`, "utf8")), file));

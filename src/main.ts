@@ -1,4 +1,4 @@
-// `npm start`: the main job. Opens the store (the embedded database in ./.sluice unless
+// `npm start`: the main job, wired by src/compose.ts. Opens the store (the embedded database in ./.sluice unless
 // DATABASE_URL is set), migrates, seeds the January 2026 story on first run, issues one demo token
 // per role, and serves the API, its OpenAPI document and docs on port 8080 (--port, PORT), with
 // POST /v1/evaluate in worker threads (--evaluate-threads, SLUICE_EVALUATE_THREADS; default the
@@ -12,6 +12,7 @@ import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
+import { httpDeps, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 
 const { values } = parseArgs({
@@ -32,7 +33,7 @@ try {
   process.exit(2);
 }
 
-const clock = () => new Date();
+const clock = systemClock;
 const store = await openStore(storeConfigFromEnv());
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });
@@ -46,7 +47,7 @@ const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
-const server = await startServer({ store, port, evaluateThreads });
+const server = await startServer({ deps: httpDeps(store, { clock }), port, evaluateThreads });
 
 console.log(
   `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"})\n`,

@@ -3,14 +3,14 @@
 // illegal transitions and bad input that change nothing.
 import { expect, it } from "vitest";
 import { appendAudit, readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
-import type { SqlLedger } from "../src/adapters/db/ledger.ts";
+import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
 import { shipmentContext } from "../src/app/shipment-context.ts";
 import { ShipmentService } from "../src/app/shipments.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import type { Finding } from "../src/core/evaluation/types.ts";
-import { capPolicyDefault } from "../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
 import { certifyShipment, exampleDocumentEvidence } from "./support/lab.ts";

@@ -73,12 +73,13 @@ export interface LoadedList {
 export interface LoadOptions {
   readonly listId?: string;
   readonly skipBadRows?: boolean;
-  readonly importedAt?: string;
+  /** When the version is taken in: the caller's clock (use cases never read the global one). */
+  readonly importedAt: string;
 }
 
 /** Parses a list file into a version (not stored). */
-export function loadListFile(path: string, format: ImportFormat, options: LoadOptions = {}): LoadedList {
-  const importedAt = options.importedAt ?? new Date().toISOString();
+export function loadListFile(path: string, format: ImportFormat, options: LoadOptions): LoadedList {
+  const importedAt = options.importedAt;
   const skip = options.skipBadRows === true;
   if (format === "ofac") {
     const paths = ofacPaths(path);
@@ -122,11 +123,16 @@ export function loadListFile(path: string, format: ImportFormat, options: LoadOp
   };
 }
 
+/**
+ * When the bundled lists were taken into the repository. The in-memory index over them (below) is
+ * never stored, so its versions carry this fixed stamp rather than the time a process happens to
+ * load them: the same versions in every process, and no global clock read in a use case. Versions
+ * stored from the bundle take the store's clock instead (screening-store.ts).
+ */
+export const bundledListsImportedAt = "2026-11-22T00:36:10.000Z";
+
 /** The bundled list versions: OFAC SDN 2021 snapshot, CSL sample, Entity List extract. */
-export function loadBundledVersions(
-  dataDir = defaultDataDir,
-  importedAt = new Date().toISOString(),
-): ListVersion[] {
+export function loadBundledVersions(dataDir = defaultDataDir, importedAt: string): ListVersion[] {
   const ofac = loadListFile(join(dataDir, "lists", "ofac-sdn-2021"), "ofac", { importedAt }).version;
   const csl = loadListFile(join(dataDir, "lists", "csl-sample", "csl.csv"), "csl", { importedAt }).version;
   const elFile = join(dataDir, "screening", "entity-list-extract.csv");
@@ -150,7 +156,10 @@ let cached: { dataDir: string; index: ScreeningIndex } | undefined;
 /** The index over the bundled lists, built on first use and kept for the process. */
 export function bundledIndex(dataDir = defaultDataDir): ScreeningIndex {
   if (cached?.dataDir !== dataDir) {
-    cached = { dataDir, index: buildScreeningIndex(loadBundledVersions(dataDir), loadLexicon(dataDir)) };
+    cached = {
+      dataDir,
+      index: buildScreeningIndex(loadBundledVersions(dataDir, bundledListsImportedAt), loadLexicon(dataDir)),
+    };
   }
   return cached.index;
 }
@@ -171,14 +180,15 @@ export interface DryRunReport {
   readonly skipped: RowProblem[];
 }
 
-export function importDryRun(path: string, format: ImportFormat, options: LoadOptions = {}): DryRunReport {
+export function importDryRun(path: string, format: ImportFormat, options: LoadOptions): DryRunReport {
   const { version, skipped } = loadListFile(path, format, options);
   const { listId, contentHash, entryCount, nameCount } = version;
   return { listId, format: version.format, contentHash, entryCount, nameCount, skipped };
 }
 
+/** The entries two list files differ by (their versions are compared by content, never stored). */
 export function diffListFiles(fileA: string, fileB: string, format: ImportFormat): ListDiff {
-  const importedAt = new Date().toISOString();
+  const importedAt = bundledListsImportedAt;
   const a = loadListFile(fileA, format, { importedAt, listId: "diff" }).version;
   const b = loadListFile(fileB, format, { importedAt, listId: "diff" }).version;
   return diffListVersions(a, b);

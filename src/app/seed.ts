@@ -7,12 +7,12 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import type { SqlLedger } from "../adapters/db/ledger.ts";
+import type { SqlLedger } from "../adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../adapters/db/store.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
 import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
 import { draftCertificate } from "../core/evidence/issue.ts";
-import { capPolicyDefault } from "../core/ledger/policy.ts";
+import { capPolicyDefault } from "../core/ledger/cap-policy.ts";
 import type { IsoDate } from "../core/shared.ts";
 import type { PartyInput } from "../core/shipments/model.ts";
 import { type EvidenceContext, EvidenceService, type SubmitResult } from "./evidence.ts";

@@ -2,7 +2,7 @@
 // source. Tests and the server build one; nothing in the use cases reads a global clock.
 import { v7 as uuidv7 } from "uuid";
 import { appendAudit } from "../adapters/db/audit.ts";
-import { SqlLedger } from "../adapters/db/ledger.ts";
+import { SqlLedger } from "../adapters/db/ledger/sql-ledger.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput, PartyRole } from "../core/dossier/schema.ts";
 import type { IsoDate } from "../core/shared.ts";

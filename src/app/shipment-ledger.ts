@@ -4,7 +4,7 @@ import type { Tx } from "../adapters/db/store.ts";
 import type { LedgerFigures } from "../core/dossier/schema.ts";
 import { inapplicability } from "../core/evaluation/evaluate.ts";
 import type { Subject } from "../core/evaluation/types.ts";
-import { accountIdsFor, type CapPolicy } from "../core/ledger/policy.ts";
+import { accountIdsFor, type CapPolicy } from "../core/ledger/cap-policy.ts";
 import type { RuleSet } from "../core/rulebook/load.ts";
 import type { IsoDate } from "../core/shared.ts";
 

@@ -6,7 +6,7 @@ import { appendAudit } from "../../src/adapters/db/audit.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { sampleOrder } from "../http/evidence-samples.ts";
 import { type Api, clock, importerParty, startApi } from "../http/support.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";

@@ -2,9 +2,9 @@
 // problem details, body size limit, Idempotency-Key (replay, reuse, writes recorded with the
 // write), ETag/If-Match, pagination, the evaluate answer equal to the CLI's, quota and audit.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { bodySizeMaxBytes } from "../../src/adapters/http/app.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { runCli } from "../support/cli.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, exampleDossier, h200Spec, startApi, storeFingerprint } from "./support.ts";

@@ -6,10 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters/db/open.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, principalOf } from "../../src/adapters/db/tokens.ts";
-import { createApp, defaultDeps } from "../../src/adapters/http/app.ts";
+import { createApp } from "../../src/adapters/http/app.ts";
 import { guarded } from "../../src/adapters/http/auth.ts";
 import type { RouteModule } from "../../src/adapters/http/routes/types.ts";
 import { issueDemoTokens } from "../../src/app/seed-tokens.ts";
+import { httpDeps } from "../../src/compose.ts";
 import { roles } from "../../src/core/policy/policy.ts";
 import { createScratch } from "../support/drivers.ts";
 import { clock, counterFactory, storeFingerprint } from "./support.ts";
@@ -43,7 +44,7 @@ describe("app factory and demo tokens (embedded database)", () => {
     const factory = counterFactory("bug");
     const { secret } = await createToken(store, clock, factory, { role: "admin" });
     const app = createApp(
-      { ...defaultDeps(store), clock, tokenFactory: factory, logError: (e) => logged.push(e) },
+      httpDeps(store, { clock, tokenFactory: factory, logError: (e) => logged.push(e) }),
       [broken],
     );
     const response = await app.request("/v1/broken", { headers: { authorization: `Bearer ${secret}` } });

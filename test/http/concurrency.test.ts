@@ -15,6 +15,7 @@ import {
   requestHash,
 } from "../../src/adapters/http/idempotency.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
+import { httpDeps } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { labBody } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
@@ -44,9 +45,8 @@ forEachDriver("optimistic concurrency and idempotency expiry over HTTP", (env) =
     secret = created.secret;
     principal = created.token.id;
     server = await startServer({
-      store: env.store(),
       port: 0,
-      deps: { clock: () => now, tokenFactory: factory, logError: () => {} },
+      deps: httpDeps(env.store(), { clock: () => now, tokenFactory: factory, logError: () => {} }),
     });
   });
   afterAll(async () => server?.close());

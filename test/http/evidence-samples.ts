@@ -10,7 +10,7 @@ import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../../src/core/evidence/issue.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { exampleDocumentEvidence } from "../support/lab.ts";

@@ -11,7 +11,7 @@ import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import * as rows from "../../src/app/shipment-rows.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { exampleDocumentEvidence } from "../support/lab.ts";

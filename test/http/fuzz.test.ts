@@ -11,9 +11,10 @@ import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
-import { createApp, defaultDeps } from "../../src/adapters/http/app.ts";
+import { createApp } from "../../src/adapters/http/app.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
+import { httpDeps } from "../../src/compose.ts";
 import { createScratch } from "../support/drivers.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
@@ -120,7 +121,7 @@ describe("fuzz of write routes (in process, embedded database)", () => {
     store = await openStore(scratch.config);
     const factory = counterFactory("fz");
     secret = (await createToken(store, clock, factory, { role: "admin" })).secret;
-    app = createApp({ ...defaultDeps(store), clock, tokenFactory: factory, logError: () => {} });
+    app = createApp(httpDeps(store, { clock, tokenFactory: factory, logError: () => {} }));
     const shipments = new ShipmentService(shipmentContext(store, { clock }));
     await shipments.addParty({ id: "fuzz-maker", name: "NVIDIA Corporation", country: "US" });
     await shipments.addParty({ id: "fuzz-buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
@@ -286,7 +287,7 @@ describe("fuzz of evidence and shipment writes (in process, embedded database)",
     store = await openStore(scratch.config);
     const factory = counterFactory("fd");
     secret = (await createToken(store, clock, factory, { role: "admin" })).secret;
-    app = createApp({ ...defaultDeps(store), clock, tokenFactory: factory, logError: () => {} });
+    app = createApp(httpDeps(store, { clock, tokenFactory: factory, logError: () => {} }));
     digestQuery = await stateDigestQuery(store);
   });
   afterAll(async () => {

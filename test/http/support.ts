@@ -5,6 +5,7 @@ import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
 import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
+import { httpDeps } from "../../src/compose.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
 
@@ -59,15 +60,14 @@ export async function startApi(
     tokenIds[role] = token.id;
   }
   const server = await startServer({
-    store,
     port: 0,
     evaluateThreads: options.evaluateThreads ?? 0,
-    deps: {
+    deps: httpDeps(store, {
       clock,
       tokenFactory: factory,
       logError: () => {},
       ...(options.evaluation ? { evaluation: options.evaluation } : {}),
-    },
+    }),
   });
   return {
     server,

@@ -4,9 +4,9 @@
 // balances equal the sum of acknowledged operations; retries are counted and printed.
 import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { createScratch, forEachDriver } from "../support/drivers.ts";
 import { prng } from "../support/workload.ts";
 

@@ -3,10 +3,10 @@
 // cap boundary, idempotent replays, settlement, expiry, rolling windows and a US reversal that
 // breaks the cap (blocked, alert raised, past kept). Ids are unique per run so blocks never collide.
 import { describe, expect, it } from "vitest";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { InMemoryLedger } from "../../src/app/ledger/in-memory.ts";
 import type { CapLedger } from "../../src/app/ledger/ports.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type FakeClock, fakeClock } from "../support/workload.ts";
 

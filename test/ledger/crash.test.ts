@@ -11,9 +11,9 @@ import { createInterface } from "node:readline";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 const childScript = fileURLToPath(new URL("../support/crash-child.ts", import.meta.url));

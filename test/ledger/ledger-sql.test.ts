@@ -5,10 +5,10 @@ import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importUsShipmentsText } from "../../src/adapters/cli/commands/ledger.ts";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { SluiceError } from "../../src/core/errors.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { fakeClock } from "../support/workload.ts";
 

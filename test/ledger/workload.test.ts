@@ -1,8 +1,8 @@
 // The SQL ledger against the reference model, operation by operation, on both drivers, under three
 // policies (cumulative units per product, calendar-quarter TPP for all products, rolling 7 days).
 import { expect, it } from "vitest";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { fakeClock, runWorkload } from "../support/workload.ts";
 

@@ -32,6 +32,7 @@ export function runCli(
  */
 export async function runCliInProcess(args: readonly string[]): Promise<CliResult> {
   const { runCli: run } = await import("../../src/adapters/cli/program.ts");
+  const { cliWiring } = await import("../../src/compose.ts");
   const captured = { stdout: "", stderr: "" };
   const original = { out: process.stdout.write, err: process.stderr.write, exitCode: process.exitCode };
   process.stdout.write = ((chunk: string | Uint8Array) => {
@@ -44,7 +45,7 @@ export async function runCliInProcess(args: readonly string[]): Promise<CliResul
   }) as typeof process.stderr.write;
   process.exitCode = undefined;
   try {
-    await run(["node", "sluice", ...args]);
+    await run(["node", "sluice", ...args], cliWiring());
     return { code: Number(process.exitCode ?? 0), ...captured };
   } finally {
     process.stdout.write = original.out;

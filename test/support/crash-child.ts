@@ -5,9 +5,9 @@
 import { readFileSync } from "node:fs";
 import { importUsShipmentsText } from "../../src/adapters/cli/commands/ledger.ts";
 import { readLock } from "../../src/adapters/db/data-dir-lock.ts";
-import { SqlLedger } from "../../src/adapters/db/ledger.ts";
+import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, storeConfigFromEnv } from "../../src/adapters/db/open.ts";
-import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 
 const [mode, csv] = process.argv.slice(2);
 const config = storeConfigFromEnv();

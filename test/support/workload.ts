@@ -2,10 +2,11 @@
 // same and different fields, clock steps), applied to the SQL ledger and to the reference model
 // side by side; every status and every account is compared after every operation. The seed is in
 // every failure message; LEDGER_SEED=<n> replays a run.
-import { expireBatchMax, type SqlLedger } from "../../src/adapters/db/ledger.ts";
+import type { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
+import { expireBatchMax } from "../../src/adapters/db/ledger/types.ts";
+import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import type { Account } from "../../src/core/ledger/ledger.ts";
 import { LedgerModel } from "../../src/core/ledger/model.ts";
-import type { CapPolicy } from "../../src/core/ledger/policy.ts";
 
 /** mulberry32: small, fast, good enough to drive a workload reproducibly. */
 export function prng(seed: number): () => number {

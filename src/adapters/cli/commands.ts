@@ -1,4 +1,5 @@
-// The list of CLI command modules. Each module registers its commands on the program.
+// The list of CLI command modules. Each module registers its commands on the program; a module
+// that needs more than the CLI adapter (a server, a store) takes the wiring port as well.
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
@@ -7,12 +8,15 @@ import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerLocate } from "./commands/locate.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
+import { register as registerServe } from "./commands/serve.ts";
 import { register as registerShipments } from "./commands/shipments.ts";
 // issue #19: the policy simulator
 import { register as registerSimulate } from "./commands/simulate.ts";
 import { register as registerTokens } from "./commands/tokens.ts";
 
-export type RegisterCommands = (program: Command) => void;
+import type { CliWiring } from "./wiring.ts";
+
+export type RegisterCommands = (program: Command, wiring: CliWiring) => void;
 
 export const commandModules: RegisterCommands[] = [
   registerClassify,
@@ -25,4 +29,5 @@ export const commandModules: RegisterCommands[] = [
   registerShipments,
   registerSimulate,
   registerTokens,
+  registerServe,
 ];

@@ -1,12 +1,18 @@
 // What the store and ledger commands share: opening the store from the environment (always closed
 // afterwards), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
-// (--policy <file>, else the default reading of REGIME C6), products from the catalog, and the
-// mapping of ledger statuses to one-line errors and exit codes.
+// (--policy <file>, else the ratio-cap rule of the rulebooks in force on the clock's day: one source
+// for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
+// printing of ledger outcomes (each refusal's kind from core/ledger/refusals.ts, its exit code from
+// core/errors.ts).
 import { loadCatalog } from "../../app/catalog.ts";
+import type { Clock } from "../../app/ports.ts";
+import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
-import { badInput, type ErrorKind, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
-import { type CapPolicy, capPolicyDefault, capPolicySchema } from "../../core/ledger/policy.ts";
-import { type Clock, SqlLedger } from "../db/ledger.ts";
+import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
+import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
+import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/cap-policy.ts";
+import { errorKindByLedgerRefusal, isLedgerSuccess, type LedgerStatus } from "../../core/ledger/refusals.ts";
+import { SqlLedger } from "../db/ledger/sql-ledger.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { printJson, readJsonInput } from "./io.ts";
@@ -20,8 +26,16 @@ export function cliClock(env: NodeJS.ProcessEnv = process.env): Clock {
   return () => instant;
 }
 
+/** The cap of the rulebooks in force on the clock's day; a refusal when no cap rule is in force. */
+export function capPolicyToday(clock: Clock = cliClock()): CapPolicy {
+  const day = dayOf(clock());
+  const policy = capPolicyInForceOn(loadRulebooks(), day);
+  if (!policy) throw badInput(`day ${quote(day)}`, "no ratio-cap rule is in force; pass --policy <file>");
+  return policy;
+}
+
 export function loadPolicy(file: string | undefined): CapPolicy {
-  if (!file) return capPolicyDefault;
+  if (!file) return capPolicyToday();
   const parsed = capPolicySchema.safeParse(readJsonInput(file));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -66,42 +80,23 @@ export async function withLedger<T>(run: (ledger: SqlLedger) => Promise<T>): Pro
   return withStore((store) => run(new SqlLedger(store, clock)));
 }
 
-const kindByStatus: Record<string, ErrorKind> = {
-  reservation_not_found: "not_found",
-  posting_not_found: "not_found",
-  account_not_found: "forbidden",
-  exceeds_cap: "forbidden",
-  reservations_blocked: "forbidden",
-  policy_ratio_differs: "conflict",
-  exceeds_posting: "conflict",
-  reservation_expired: "conflict",
-};
-
-/** ErrorKind for a refusal: input errors are bad input, replays and states conflicts, cap refusals forbidden. */
-export function kindOfStatus(status: string): ErrorKind {
-  const kind = kindByStatus[status];
-  if (kind) return kind;
-  if (status.startsWith("exists_with_different_") || status.startsWith("already_")) return "conflict";
-  return "bad_input";
-}
-
 /**
  * Prints a ledger outcome. `ok` and `exists` succeed; other statuses are printed as JSON with
  * --json (with the exit code of their kind) or raised as a one-line error.
  */
 export function reportOutcome(
   what: string,
-  result: { status: string } & object,
+  result: { status: LedgerStatus } & object,
   json: boolean | undefined,
 ): number {
-  const success = result.status === "ok" || result.status === "exists";
+  const { status } = result;
   if (json) {
     printJson(result);
-    return success ? 0 : exitCodeByKind[kindOfStatus(result.status)];
+    return isLedgerSuccess(status) ? 0 : exitCodeByKind[errorKindByLedgerRefusal[status]];
   }
-  if (!success)
+  if (!isLedgerSuccess(status))
     throw new SluiceError(
-      kindOfStatus(result.status),
+      errorKindByLedgerRefusal[status],
       what,
       result.status.replaceAll("_", " "),
       result.status,

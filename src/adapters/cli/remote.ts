@@ -7,7 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { type Command, Option } from "commander";
 import { type ErrorKind, errorKinds, httpStatusByKind, quote, SluiceError } from "../../core/errors.ts";
-import { encodeCursor, pageLimitMax } from "../http/pagination.ts";
+import { encodeCursor, pageLimitMax } from "../contract/pagination.ts";
 import { action } from "./io.ts";
 
 export interface ServerOptions {

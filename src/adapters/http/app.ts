@@ -1,15 +1,10 @@
-// The HTTP API as a Hono app, built from its ports (createApp(deps)); serve.ts puts it on a port.
+// The HTTP API as a Hono app, built from its ports (createApp(deps); src/compose.ts's httpDeps
+// wires the production ones); serve.ts puts it on a port.
 // Order of the checks on a /v1 request: body size (413) → token (401) → Idempotency-Key replay
 // or conflict → the route's action against the policy (403) → schema validation (400) → handler.
 // Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
 import { OpenAPIHono } from "@hono/zod-openapi";
-import { loadCatalog } from "../../app/catalog.ts";
-import { Evaluator } from "../../app/evaluate.ts";
-import { loadRulebooks } from "../../app/rulebooks.ts";
-import { bundledIndex } from "../../app/screening.ts";
 import { SluiceError } from "../../core/errors.ts";
-import type { Store } from "../db/store.ts";
-import { systemTokenFactory } from "../db/tokens.ts";
 import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
 import type { AppDeps, AppEnv, AppServices } from "./context.ts";
@@ -37,21 +32,6 @@ export const apiInfo: ApiInfo = {
   description:
     "Executable, dated, explainable export/import rules for AI chips (the January 2026 US/China regime), and the records that prove they were enforced.",
 };
-
-/** The production deps over an open store: bundled rulebooks, catalog and lists, the system clock. */
-export function defaultDeps(store: Store): AppDeps {
-  const rulebooks = loadRulebooks();
-  const catalog = loadCatalog();
-  return {
-    store,
-    rulebooks,
-    catalog,
-    evaluator: new Evaluator(rulebooks, catalog),
-    screening: () => bundledIndex(),
-    clock: () => new Date(),
-    tokenFactory: systemTokenFactory,
-  };
-}
 
 /** The docs page loads nothing and runs nothing: say so to the browser. */
 const docsHeaders = {

@@ -1,8 +1,9 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
-// the authenticated principal and the request's idempotency context. Tests inject their own
-// clock, token factory and store.
+// the authenticated principal and the request's idempotency context. src/compose.ts builds the
+// production deps (httpDeps); tests override the clock, token factory and store.
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -19,6 +20,8 @@ export interface AppDeps {
   rulebooks: readonly Rulebook[];
   /** The screening index over the bundled lists; built on first use (it takes a moment). */
   screening: () => ScreeningIndex;
+  /** The cap ledger as the quota routes read it. */
+  quota: QuotaView;
   clock: Clock;
   tokenFactory: TokenFactory;
   /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */

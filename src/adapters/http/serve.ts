@@ -3,11 +3,10 @@
 // idle keep-alive connections, waits for the server to close and stops the evaluation pool. With
 // `evaluateThreads` > 0, POST /v1/evaluate runs in that many worker threads (evaluate-pool.ts);
 // 0 (the default here; `sluice serve` and `npm start` pass the cores less one) runs it inline.
-// The store stays the caller's.
+// The deps (src/compose.ts's httpDeps) and their store stay the caller's.
 import type { AddressInfo } from "node:net";
 import { serve } from "@hono/node-server";
-import type { Store } from "../db/store.ts";
-import { createApp, defaultDeps } from "./app.ts";
+import { createApp } from "./app.ts";
 import type { AppDeps } from "./context.ts";
 import { EvaluationPool } from "./evaluate-pool.ts";
 
@@ -15,13 +14,12 @@ export const portDefault = 8080;
 export const hostnameDefault = "127.0.0.1";
 
 export interface StartOptions {
-  store: Store;
+  /** The app's ports (src/compose.ts's httpDeps builds the production ones). */
+  deps: AppDeps;
   port?: number;
   hostname?: string;
   /** Worker threads for POST /v1/evaluate (default 0: inline on the event loop). */
   evaluateThreads?: number;
-  /** Replace some of the default deps (clock, token factory, …). */
-  deps?: Partial<AppDeps>;
 }
 
 export interface ServerHandle {
@@ -33,7 +31,7 @@ export interface ServerHandle {
 }
 
 export function startServer(options: StartOptions): Promise<ServerHandle> {
-  const deps: AppDeps = { ...defaultDeps(options.store), ...options.deps };
+  const deps: AppDeps = { ...options.deps };
   const threads = options.evaluateThreads ?? 0;
   const pool =
     deps.evaluation === undefined && threads > 0

@@ -20,7 +20,7 @@ import {
   type UsPostStatus,
   type UsReversal,
 } from "../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../core/ledger/policy.ts";
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type {
   CapLedger,
   LedgerAlert,

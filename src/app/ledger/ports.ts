@@ -1,6 +1,6 @@
 // The cap ledger as the use cases need it: the operations of the volume-cap ledger (reserve, post,
 // void, expire; US post and reversal) and a read of its accounts, with the statuses of
-// src/core/ledger/ledger.ts. Implemented on SQL by SqlLedger (src/adapters/db/ledger.ts) and in
+// src/core/ledger/ledger.ts. Implemented on SQL by SqlLedger (src/adapters/db/ledger/sql-ledger.ts) and in
 // memory by InMemoryLedger (./in-memory.ts); one contract suite (test/ledger/contract.test.ts)
 // runs against both. Instants come from the implementation's clock port, never from the caller.
 import type {
@@ -10,7 +10,7 @@ import type {
   UsPostStatus,
   UsReverseStatus,
 } from "../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../core/ledger/policy.ts";
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 
 export interface ReserveInput {
   id: string;

@@ -13,7 +13,7 @@ import {
 } from "../../core/dossier/schema.ts";
 import { inapplicability } from "../../core/evaluation/evaluate.ts";
 import type { ResolvedProduct, Subject } from "../../core/evaluation/types.ts";
-import { accountIdsFor, type CapPolicy } from "../../core/ledger/policy.ts";
+import { accountIdsFor, type CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { RuleSet } from "../../core/rulebook/load.ts";
 import type { ParamsOf, RuleKind } from "../../core/rulebook/schema.ts";
 import { ceilDiv, type IsoDate } from "../../core/shared.ts";

@@ -4,7 +4,7 @@
 // and posted on the ledger, which has the last word on the cap.
 import { badInput, quote, SluiceError } from "../../core/errors.ts";
 import type { Decision } from "../../core/evaluation/types.ts";
-import type { CapPolicy } from "../../core/ledger/policy.ts";
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { RuleSet } from "../../core/rulebook/load.ts";
 import type { Plan, PlannedBuyer } from "../../core/simulation/plan.ts";
 import { addReason, emptyMonth, type MonthFigures } from "../../core/simulation/results.ts";

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { type CapPolicy, capPolicyDefault } from "./cap-policy.ts";
 import {
   type Account,
   afterUsReverse,
@@ -11,7 +12,6 @@ import {
   type ReserveRequest,
   reblock,
 } from "./ledger.ts";
-import { type CapPolicy, capPolicyDefault } from "./policy.ts";
 
 const policy: CapPolicy = capPolicyDefault;
 const at = new Date("2026-02-01T10:00:00Z");

@@ -3,7 +3,7 @@
 // ordered by precedence (TigerBeetle style: input errors, then idempotency, then state, then
 // balance), plus, when ok, the exact effect to apply. Stores apply the effect; they never decide.
 // Amounts are bigint in the policy's measure; instants come in as parameters.
-import { accountIdsFor, type CapPolicy, capAmount, isValidDay, withinCap } from "./policy.ts";
+import { accountIdsFor, type CapPolicy, capAmount, isValidDay, withinCap } from "./cap-policy.ts";
 
 export const reserveStatuses = [
   "ok",

@@ -2,8 +2,9 @@
 // written as plainly as possible over in-memory maps and independently of the decide* functions,
 // so that a seeded random workload can check the real store against it operation by operation.
 // Uses only the policy derivations (accountIdsFor, capAmount), which have their own tests.
+
+import { accountIdsFor, type CapPolicy, capAmount, isValidDay } from "./cap-policy.ts";
 import type { Account, Reservation, ReservationState } from "./ledger.ts";
-import { accountIdsFor, type CapPolicy, capAmount, isValidDay } from "./policy.ts";
 
 const productOk = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/;
 const unitsLimit = 1_000_000_000n;

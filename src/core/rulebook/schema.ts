@@ -1,7 +1,8 @@
 // The rulebook format: dated rule sets as data, one schema per predicate kind. A rule is a kind
-// implemented in code (src/core/evaluation/kinds.ts) plus parameters, a citation with its status,
-// a one-line summary and a remedy template. Facts the regime leaves unverified [U] or disputed [D]
-// are parameters with an annotation carrying that status, never silent constants.
+// implemented in code (src/core/evaluation/kinds/, one module per kind) plus parameters, a
+// citation with its status, a one-line summary and a remedy template. Facts the regime leaves
+// unverified [U] or disputed [D] are parameters with an annotation carrying that status, never
+// silent constants.
 import { z } from "zod";
 import { certificationKinds, dossierStages, partyRoles, purposes, sectors } from "../dossier/schema.ts";
 import { samplingPlanSchema, z14GeneralLevelII } from "../evidence/sampling.ts";

@@ -6,10 +6,9 @@ import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
 import { type BadLine, badLinesError, parseUsShipmentsCsv } from "../../../app/us-shipments-import.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
-import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/policy.ts";
-import { auditHead, verifyAudit } from "../../db/audit.ts";
-import { type SqlLedger, usPostingConflicts } from "../../db/ledger.ts";
-import { migrate, migrationStatus } from "../../db/migrate.ts";
+import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/cap-policy.ts";
+import { verifyAudit } from "../../db/audit.ts";
+import type { SqlLedger } from "../../db/ledger/sql-ledger.ts";
 import { action, printJson, readInput } from "../io.ts";
 import {
   catalogProducts,
@@ -22,6 +21,7 @@ import {
 } from "../ledger-context.ts";
 import { type Progress, progressReporter } from "../progress.ts";
 import { type Remote, serve } from "../remote.ts";
+import type { CliWiring, StoreStatus } from "../wiring.ts";
 
 interface JsonOption {
   json?: boolean;
@@ -41,53 +41,39 @@ function positiveInteger(text: string, what: string): bigint {
   return BigInt(text);
 }
 
-function registerDb(program: Command): void {
+function registerDb(program: Command, wiring: CliWiring): void {
   const db = program.command("db").description("the database: migrations and status");
   db.command("migrate")
     .description("apply pending migrations (also done on every open)")
     .option("--json", "print JSON")
     .action(
-      action(async (options: JsonOption) =>
-        withStore(async (store) => {
-          const applied = await migrate(store);
-          if (options.json) printJson({ driver: store.driver, location: store.location, applied });
-          else
-            process.stdout.write(
-              `${store.location}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "up to date"}\n`,
-            );
-          return 0;
-        }),
-      ),
+      action(async (options: JsonOption) => {
+        const { driver, location, applied } = await wiring.migrate();
+        if (options.json) printJson({ driver, location, applied });
+        else
+          process.stdout.write(
+            `${location}: ${applied.length > 0 ? `applied ${applied.join(", ")}` : "up to date"}\n`,
+          );
+        return 0;
+      }),
     );
   db.command("status")
     .description("driver, location, migrations, audit head and row counts")
     .option("--json", "print JSON")
-    .action(action(async (options: JsonOption) => withStore(async (store) => printStatus(store, options))));
+    .action(action(async (options: JsonOption) => printStatus(await wiring.storeStatus(), options)));
 }
 
-async function printStatus(store: Parameters<Parameters<typeof withStore>[0]>[0], options: JsonOption) {
-  const status = await migrationStatus(store);
-  const head = await auditHead(store);
-  const { rows } = await store.query<{ accounts: bigint; reservations: bigint; postings: bigint }>(
-    `SELECT (SELECT count(*) FROM ledger_accounts) AS accounts, (SELECT count(*) FROM ledger_reservations) AS reservations,
-            (SELECT count(*) FROM ledger_us_postings) AS postings`,
-  );
-  const report = {
-    driver: store.driver,
-    location: store.location,
-    ...status,
-    auditHead: head,
-    counts: rows[0],
-  };
+function printStatus(report: StoreStatus, options: JsonOption): number {
   if (options.json) printJson(report);
   else {
+    const { counts } = report;
     process.stdout.write(
       [
-        `driver     ${store.driver}`,
-        `location   ${store.location}`,
-        `migrations ${status.applied.map((m) => m.version).join(", ") || "none"} applied, ${status.pending.length} pending`,
-        `audit head seq ${head.seq} ${head.hash}`,
-        `rows       ${rows[0]?.accounts} accounts, ${rows[0]?.reservations} reservations, ${rows[0]?.postings} US postings`,
+        `driver     ${report.driver}`,
+        `location   ${report.location}`,
+        `migrations ${report.applied.map((m) => m.version).join(", ") || "none"} applied, ${report.pending.length} pending`,
+        `audit head seq ${report.auditHead.seq} ${report.auditHead.hash}`,
+        `rows       ${counts?.accounts} accounts, ${counts?.reservations} reservations, ${counts?.postings} US postings`,
       ].join("\n") + "\n",
     );
   }
@@ -102,7 +88,10 @@ function registerUsShip(program: Command): void {
     .requiredOption("--units <n>", "units shipped")
     .requiredOption("--shipped-on <date>", "YYYY-MM-DD")
     .option("--customer <name>", "US customer")
-    .option("--policy <file>", "cap policy JSON (default: 50 %, units, per product, since 2026-01-15)")
+    .option(
+      "--policy <file>",
+      "cap policy JSON (default: the ratio-cap rule of the rulebooks in force today)",
+    )
     .option("--json", "print JSON")
     .action(
       action(
@@ -215,7 +204,7 @@ async function expireAll(ledger: SqlLedger, options: JsonOption): Promise<number
     expired.push(...batch.expired);
     if (batch.expired.length === 0) break;
   }
-  const result = { status: "ok", expired };
+  const result = { status: "ok" as const, expired };
   return reportOutcome("reservations", result, options.json);
 }
 
@@ -369,7 +358,7 @@ export async function importUsShipmentsText(
   },
 ): Promise<ImportSummary> {
   const { rows, bad } = parseUsShipmentsCsv(text, source, policy, catalogProducts());
-  const conflicts = await usPostingConflicts(ledger.store, rows);
+  const conflicts = await ledger.usPostingConflicts(rows);
   if (conflicts.length > 0) {
     const lineOf = new Map(rows.map((row) => [row.id, row.line]));
     for (const c of conflicts) {
@@ -483,8 +472,8 @@ function parseHead(text: string): { seq: number; hash: string } {
   return { seq: Number(match[1]), hash: match[2] as string };
 }
 
-export function register(program: Command): void {
-  registerDb(program);
+export function register(program: Command, wiring: CliWiring): void {
+  registerDb(program, wiring);
   registerUsShip(program);
   registerLedger(program);
   registerQuota(program);

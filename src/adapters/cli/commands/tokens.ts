@@ -1,17 +1,14 @@
 // CLI: `sluice tokens create|list|revoke` (API tokens for the HTTP server, stored hashed in the
-// database of DATABASE_URL or SLUICE_DATA_DIR) and `sluice serve [--port]` (the HTTP API). With
-// --server and an admin token, the tokens commands go through /v1/tokens instead (same output).
+// database of DATABASE_URL or SLUICE_DATA_DIR). With --server and an admin token, they go through
+// /v1/tokens instead (same output). `sluice serve` is in serve.ts.
 import type { Command } from "commander";
-import { badInput, quote } from "../../../core/errors.ts";
 import { roles } from "../../../core/policy/policy.ts";
 import type { Store } from "../../db/store.ts";
-import { action, printJson, println } from "../io.ts";
+import { printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 
-// The store and the server are loaded on use: every other command starts without them.
+// The store is loaded on use: every other command starts without it.
 const tokensModule = () => import("../../db/tokens.ts");
-const serverModule = () => import("../../http/serve.ts");
-const portDefault = 8080;
 
 /** Tokens listed by `tokens list` (all of them, one page at a time from the store). */
 const listPageSize = 500;
@@ -143,47 +140,6 @@ function registerTokens(program: Command): void {
   );
 }
 
-function parsePort(value: string | undefined): number {
-  const text = value ?? process.env.PORT ?? String(portDefault);
-  const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw badInput(`port ${quote(text)}`, "expected 0–65535");
-  return port;
-}
-
-function registerServe(program: Command): void {
-  program
-    .command("serve")
-    .description("serve the HTTP API (/v1, /openapi.json, /docs) on the configured database")
-    .option("--port <port>", `TCP port (default PORT, else ${portDefault})`)
-    .option("--host <host>", "address to listen on", "127.0.0.1")
-    .option(
-      "--evaluate-threads <n>",
-      "worker threads for POST /v1/evaluate, 0 for inline (default SLUICE_EVALUATE_THREADS, else the cores less one)",
-    )
-    .action(
-      action(async (options: { port?: string; host: string; evaluateThreads?: string }) => {
-        const port = parsePort(options.port);
-        const { startServer } = await serverModule();
-        const { evaluateThreadsOf } = await import("../../http/evaluate-pool.ts");
-        const evaluateThreads = evaluateThreadsOf(options.evaluateThreads);
-        const { openStore } = await import("../../db/open.ts");
-        const store = await openStore();
-        const server = await startServer({ store, port, hostname: options.host, evaluateThreads });
-        println(
-          `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"}`,
-        );
-        await new Promise<void>((resolve) => {
-          const stop = () => resolve();
-          process.once("SIGINT", stop);
-          process.once("SIGTERM", stop);
-        });
-        await server.close();
-        await store.close();
-      }),
-    );
-}
-
 export function register(program: Command): void {
   registerTokens(program);
-  registerServe(program);
 }

@@ -3,7 +3,6 @@
 // Writes (reserve, post, void) belong to the shipment routes.
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Account } from "../../../core/ledger/ledger.ts";
-import { SqlLedger } from "../../db/ledger.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { pageOfSorted, pageQuerySchema, pageSchema } from "../pagination.ts";
@@ -71,8 +70,7 @@ const alertsRoute = createRoute({
   responses: { 200: { description: "a page of alerts", ...json(pageSchema(alertSchema)) } },
 });
 
-export const registerQuota: RouteModule = (app, { store, clock }) => {
-  const ledger = new SqlLedger(store, clock);
+export const registerQuota: RouteModule = (app, { quota: ledger }) => {
   app.openapi(quotaRoute, async (c) => {
     const query = c.req.valid("query");
     const accounts = (await ledger.accounts(query.prefix)).map(view);

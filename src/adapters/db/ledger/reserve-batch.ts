@@ -6,31 +6,25 @@
 // Why: every ledger write goes through the single audit chain head, so per-request transactions
 // are serialized anyway; batching amortizes the round trips and the commit over many requests.
 
-import { type AuditEntry, nextEntry } from "../../core/audit/chain.ts";
+import { type AuditEntry, nextEntry } from "../../../core/audit/chain.ts";
+import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
   decideReserve,
   deriveReserve,
   type Reservation,
   type ReserveStatus,
-} from "../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../core/ledger/policy.ts";
-import { toAuditJson } from "./audit.ts";
-import type { Tx } from "./store.ts";
+} from "../../../core/ledger/ledger.ts";
+import { toAuditJson } from "../audit.ts";
+import type { Tx } from "../store.ts";
+import type { ReserveInput } from "./types.ts";
 
 /** Requests decided in one transaction at most. */
 export const reserveBatchMax = 512;
 
 export interface ReserveItem {
   policy: CapPolicy;
-  input: {
-    id: string;
-    productId: string;
-    units: bigint;
-    tppPerUnit?: number | undefined;
-    holdMs: number;
-    reference?: unknown;
-  };
+  input: ReserveInput;
 }
 
 export type ReserveResult = { status: ReserveStatus; amount?: bigint };

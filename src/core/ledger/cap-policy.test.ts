@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { accountIdsFor, addDays, type CapPolicy, capAmount, isValidDay, withinCap } from "./policy.ts";
+import { accountIdsFor, addDays, type CapPolicy, capAmount, isValidDay, withinCap } from "./cap-policy.ts";
 
 const base: CapPolicy = {
   ratioPercent: 50,

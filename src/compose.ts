@@ -1,0 +1,123 @@
+// The one composition root: it wires the application's ports to their adapters for the server
+// (src/main.ts), the CLI (src/adapters/cli/main.ts), the tests and the benchmarks alike. Only this
+// file, src/main.ts, src/demo.ts and the CLI's main.ts may import any adapter (see
+// docs/architecture.md and test/architecture). Adapters that are slow to load (the database
+// drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
+import { v7 as uuidv7 } from "uuid";
+import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import type { Store } from "./adapters/db/store.ts";
+import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import type { AppDeps } from "./adapters/http/context.ts";
+import { type Catalog, loadCatalog } from "./app/catalog.ts";
+import { Evaluator } from "./app/evaluate.ts";
+import type { Clock, IdSource } from "./app/ports.ts";
+import { loadRulebooks } from "./app/rulebooks.ts";
+import { bundledIndex } from "./app/screening.ts";
+import type { Rulebook } from "./core/rulebook/schema.ts";
+import type { ScreeningIndex } from "./core/screening/name-index.ts";
+
+/** The system's clock: the server's time for every act it records. */
+export const systemClock: Clock = () => new Date();
+
+/** Fresh record ids: UUIDv7 (time-ordered, generated in the application, see DESIGN.md). */
+export const uuidV7Ids: IdSource = () => uuidv7();
+
+/** The reference data every evaluation reads: the bundled rulebooks, catalog and lists. */
+export interface ReferenceData {
+  readonly rulebooks: readonly Rulebook[];
+  readonly catalog: Catalog;
+  readonly evaluator: Evaluator;
+  /** The screening index over the bundled lists; built on first use (it takes a moment). */
+  readonly screening: () => ScreeningIndex;
+}
+
+export function referenceData(): ReferenceData {
+  const rulebooks = loadRulebooks();
+  const catalog = loadCatalog();
+  return {
+    rulebooks,
+    catalog,
+    evaluator: new Evaluator(rulebooks, catalog),
+    screening: () => bundledIndex(),
+  };
+}
+
+/** The HTTP app's ports over an open store: reference data, the ledger's quota view, the clock. */
+export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDeps {
+  const clock = overrides.clock ?? systemClock;
+  return {
+    store,
+    ...referenceData(),
+    quota: new SqlLedger(store, clock),
+    clock,
+    tokenFactory: systemTokenFactory,
+    ...overrides,
+  };
+}
+
+/** `sluice serve`: opens the configured store and serves the API on it until closed. */
+async function serveApi(request: ServeRequest): Promise<RunningServer> {
+  const [{ startServer }, { evaluateThreadsOf }, { openStore }] = await Promise.all([
+    import("./adapters/http/serve.ts"),
+    import("./adapters/http/evaluate-pool.ts"),
+    import("./adapters/db/open.ts"),
+  ]);
+  const evaluateThreads = evaluateThreadsOf(request.evaluateThreads);
+  const store = await openStore();
+  const server = await startServer({
+    deps: httpDeps(store),
+    port: request.port,
+    hostname: request.hostname,
+    evaluateThreads,
+  });
+  return {
+    url: server.url,
+    evaluateThreads: server.evaluateThreads,
+    storeDriver: store.driver,
+    storeLocation: store.location,
+    close: async () => {
+      await server.close();
+      await store.close();
+    },
+  };
+}
+
+/** Opens the configured store for one command and closes it afterwards. */
+async function withConfiguredStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
+  const { openStore } = await import("./adapters/db/open.ts");
+  const store = await openStore();
+  try {
+    return await run(store);
+  } finally {
+    await store.close();
+  }
+}
+
+async function storeStatus(): Promise<StoreStatus> {
+  const [{ migrationStatus }, { auditHead }, { ledgerRowCounts }] = await Promise.all([
+    import("./adapters/db/migrate.ts"),
+    import("./adapters/db/audit.ts"),
+    import("./adapters/db/ledger/rows.ts"),
+  ]);
+  return withConfiguredStore(async (store) => {
+    const status = await migrationStatus(store);
+    const head = await auditHead(store);
+    const counts = await ledgerRowCounts(store);
+    return { driver: store.driver, location: store.location, ...status, auditHead: head, counts };
+  });
+}
+
+async function migrateStore(): Promise<{ driver: string; location: string; applied: string[] }> {
+  const { migrate } = await import("./adapters/db/migrate.ts");
+  return withConfiguredStore(async (store) => ({
+    driver: store.driver,
+    location: store.location,
+    applied: await migrate(store),
+  }));
+}
+
+/** What the CLI's commands are given instead of importing other adapters. */
+export function cliWiring(): CliWiring {
+  return { serve: serveApi, migrate: migrateStore, storeStatus };
+}
