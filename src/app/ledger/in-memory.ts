@@ -3,6 +3,8 @@
 // every account of the operation, `blocked` re-derived by `reblock`, the reservation's own account
 // becoming enforced), over maps instead of rows. For the simulator and fast tests; it keeps no audit
 // chain. Single-threaded: each operation runs to completion before the next, as SERIALIZABLE would.
+
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import {
   type Account,
   decideReserve,
@@ -20,7 +22,6 @@ import {
   type UsPostStatus,
   type UsReversal,
 } from "../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type {
   CapLedger,
   LedgerAlert,

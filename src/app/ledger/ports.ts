@@ -3,6 +3,8 @@
 // src/core/ledger/ledger.ts. Implemented on SQL by SqlLedger (src/adapters/db/ledger/sql-ledger.ts) and in
 // memory by InMemoryLedger (./in-memory.ts); one contract suite (test/ledger/contract.test.ts)
 // runs against both. Instants come from the implementation's clock port, never from the caller.
+
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type {
   Account,
   ReserveStatus,
@@ -10,7 +12,6 @@ import type {
   UsPostStatus,
   UsReverseStatus,
 } from "../../core/ledger/ledger.ts";
-import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 
 export interface ReserveInput {
   id: string;
