@@ -49,8 +49,8 @@ export const ingestOutcomes = [
 ] as const;
 export type IngestOutcome = (typeof ingestOutcomes)[number];
 
-/** Heartbeats per batch (HTTP body or NATS fetch). */
-export const batchSizeMax = 1000;
+/** Heartbeats per HTTP batch: 500 of about 1.3 KB (three observations) stay under the 1 MiB body limit. */
+export const batchSizeHttpMax = 500;
 
 export interface IngestParams extends LocateParams {
   /** An observation older than this by the server's clock is stale. */
