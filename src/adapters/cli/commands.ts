@@ -1,6 +1,7 @@
 // The list of CLI command modules. Each module registers its commands on the program.
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
+import { register as registerCustody } from "./commands/custody.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
@@ -20,4 +21,5 @@ export const commandModules: RegisterCommands[] = [
   registerScreening,
   registerShipments,
   registerTokens,
+  registerCustody,
 ];

@@ -60,3 +60,63 @@ export function playHeartbeat(landmarks: readonly PlayedLandmark[], chip: ChipRo
     chip.deviceKey,
   );
 }
+
+export interface FleetPlan {
+  prefix: string;
+  first: number;
+  last: number;
+  /** Where the honest chips are (their declared site). */
+  site: { lat: number; lon: number };
+  /** The last `diverted` serials answer from `divertedAt` instead. */
+  diverted: number;
+  divertedAt: { lat: number; lon: number };
+  /** The `silent` serials before the diverted ones never answer. */
+  silent: number;
+  /** The first serial is also answered by a clone at `divertedAt` (same key, other place). */
+  clone: boolean;
+  /** The second serial answers through a relay adding `relayDelayMs` to every RTT. */
+  relayDelayMs: number;
+  /** A label making this run's heartbeat ids and nonces unique. */
+  run: string;
+}
+
+/** One round of the fleet's heartbeats at `when` (round number `round`). */
+export function playFleetRound(
+  landmarks: readonly PlayedLandmark[],
+  plan: FleetPlan,
+  round: number,
+  when: Date,
+  deviceKey: (serial: string) => KeyObject,
+): Heartbeat[] {
+  const out: Heartbeat[] = [];
+  const total = plan.last - plan.first + 1;
+  for (let i = 0; i < total; i += 1) {
+    const serial = `${plan.prefix}${plan.first + i}`;
+    const fromEnd = total - i;
+    if (fromEnd <= plan.diverted + plan.silent && fromEnd > plan.diverted) continue;
+    const at = fromEnd <= plan.diverted ? plan.divertedAt : plan.site;
+    const delayMs = i === 1 ? plan.relayDelayMs : 0;
+    const key = deviceKey(serial);
+    out.push(
+      playHeartbeat(landmarks, {
+        serial,
+        deviceKey: key,
+        at,
+        round: `${plan.run}-${round}-${serial}`,
+        when,
+        delayMs,
+      }),
+    );
+    if (i === 0 && plan.clone)
+      out.push(
+        playHeartbeat(landmarks, {
+          serial,
+          deviceKey: key,
+          at: plan.divertedAt,
+          round: `${plan.run}-${round}-${serial}-clone`,
+          when,
+        }),
+      );
+  }
+  return out;
+}
