@@ -36,8 +36,8 @@ export const ackWaitMs = 30_000;
 export const connectNats = (url = process.env.NATS_URL || natsUrlDefault): Promise<NatsConnection> =>
   connect({ servers: url, name: "sluice" });
 
-/** Creates the stream and the durable consumer unless they exist. */
-export async function ensureStream(nc: NatsConnection, s: HeartbeatStream): Promise<void> {
+/** Creates the stream and the durable consumer unless they exist (`ackWait`: the redelivery delay). */
+export async function ensureStream(nc: NatsConnection, s: HeartbeatStream, ackWait = ackWaitMs): Promise<void> {
   const jsm = await nc.jetstreamManager();
   try {
     await jsm.streams.info(s.stream);
@@ -50,7 +50,7 @@ export async function ensureStream(nc: NatsConnection, s: HeartbeatStream): Prom
     await jsm.consumers.add(s.stream, {
       durable_name: s.durable,
       ack_policy: AckPolicy.Explicit,
-      ack_wait: nanos(ackWaitMs),
+      ack_wait: nanos(ackWait),
       max_ack_pending: 20_000,
     });
   }
