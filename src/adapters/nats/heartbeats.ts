@@ -37,7 +37,11 @@ export const connectNats = (url = process.env.NATS_URL || natsUrlDefault): Promi
   connect({ servers: url, name: "sluice" });
 
 /** Creates the stream and the durable consumer unless they exist (`ackWait`: the redelivery delay). */
-export async function ensureStream(nc: NatsConnection, s: HeartbeatStream, ackWait = ackWaitMs): Promise<void> {
+export async function ensureStream(
+  nc: NatsConnection,
+  s: HeartbeatStream,
+  ackWait = ackWaitMs,
+): Promise<void> {
   const jsm = await nc.jetstreamManager();
   try {
     await jsm.streams.info(s.stream);
@@ -97,15 +101,32 @@ async function drain(messages: ConsumerMessages): Promise<JsMsg[]> {
   return out;
 }
 
+/** Batches ingested at once: the next batch is verified while the previous one commits. */
+export const batchesInFlightMax = 2;
+
 /** The consume loop; resolves with the number of messages acknowledged. */
 export async function consumeHeartbeats(options: ConsumeOptions): Promise<number> {
   const js = options.nc.jetstream();
   const consumer = await js.consumers.get(options.stream.stream, options.stream.durable);
   let acknowledged = 0;
   let idleSince = Date.now();
+  const inFlight = new Set<Promise<void>>();
+  const settle = async (items: unknown[], kept: JsMsg[]) => {
+    try {
+      await options.ingest(items);
+    } catch (error) {
+      for (const m of kept) m.nak(1000);
+      throw error;
+    }
+    // Committed: now, and only now, the messages are acknowledged (and the server confirms it).
+    await Promise.all(kept.map((m) => m.ackAck()));
+    acknowledged += kept.length;
+    options.onBatch?.(kept.length);
+  };
   while (!options.signal?.aborted) {
     const batch = await drain(await consumer.fetch({ max_messages: options.batchSize, expires: 1000 }));
     if (batch.length === 0) {
+      if (inFlight.size > 0) await Promise.all(inFlight);
       if (options.idleExitMs !== undefined && Date.now() - idleSince >= options.idleExitMs) break;
       continue;
     }
@@ -120,16 +141,14 @@ export async function consumeHeartbeats(options: ConsumeOptions): Promise<number
         m.term("not JSON");
       }
     }
-    try {
-      await options.ingest(items);
-    } catch (error) {
-      for (const m of kept) m.nak(1000);
-      throw error;
-    }
-    // Committed: now, and only now, the messages are acknowledged (and the server confirms it).
-    await Promise.all(kept.map((m) => m.ackAck()));
-    acknowledged += kept.length;
-    options.onBatch?.(kept.length);
+    const work = settle(items, kept);
+    inFlight.add(work);
+    void work.then(
+      () => inFlight.delete(work),
+      () => inFlight.delete(work),
+    );
+    if (inFlight.size >= batchesInFlightMax) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return acknowledged;
 }

@@ -152,7 +152,7 @@ export class CustodyService {
       actor,
       at,
     );
-    if (status === "exists_with_different_content") throw refused(`site ${quote(input.id)}`, status);
+    if (status !== "created" && status !== "exists") throw refused(`site ${quote(input.id)}`, status);
     return { status, siteId: input.id };
   }
 

@@ -122,7 +122,7 @@ export class HeartbeatIngest {
     for (const { index, heartbeat } of parsed) {
       const seen = known.get(heartbeat.id);
       if (seen !== undefined) {
-        const same = seen === contentHashOf(heartbeat);
+        const same = seen === contentHashOf(heartbeatText(heartbeat), heartbeat);
         results.push({
           index,
           id: heartbeat.id,
@@ -232,7 +232,7 @@ export class HeartbeatIngest {
       item: {
         heartbeat,
         canonicalText: text,
-        contentSha256: contentHashOf(heartbeat),
+        contentSha256: contentHashOf(text, heartbeat),
         verdict: verdict.verdict,
         nearestLandmarkId: nearest?.landmark ?? "",
         nearestRadiusKm: verdict.minRadiusKm,
@@ -243,8 +243,8 @@ export class HeartbeatIngest {
 }
 
 /** The identity of a heartbeat's content: its signed text and signature. */
-const contentHashOf = (heartbeat: Heartbeat): string =>
-  sha256(`${heartbeatText(heartbeat)}\n${heartbeat.signature}`);
+const contentHashOf = (text: string, heartbeat: Heartbeat): string =>
+  sha256(`${text}\n${heartbeat.signature}`);
 
 const idOf = (raw: unknown): string | null =>
   raw !== null && typeof raw === "object" && "id" in raw && typeof raw.id === "string"

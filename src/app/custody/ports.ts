@@ -136,7 +136,7 @@ export interface SerialContext extends SerialRecord {
 
 export interface CustodyStore {
   shipmentFacts(id: string): Promise<ShipmentFacts | null>;
-  writeSite(site: SiteRecord, actor: Actor, at: Date): Promise<WriteOutcome>;
+  writeSite(site: SiteRecord, actor: Actor, at: Date): Promise<WriteOutcome | "unknown_importer">;
   site(id: string): Promise<SiteRecord | null>;
   sites(importerId: string | null): Promise<SiteRecord[]>;
   writePermit(

@@ -56,8 +56,8 @@ export async function writeSite(
   site: SiteRecord,
   actor: Actor,
   at: Date,
-): Promise<WriteOutcome> {
-  return store.transaction(async (tx) => {
+): Promise<WriteOutcome | "unknown_importer"> {
+  return store.transaction(async (tx): Promise<WriteOutcome | "unknown_importer"> => {
     const existing = await tx.query<SiteRow>("SELECT doc FROM custody_sites WHERE id = $1", [site.id]);
     const prior = existing.rows[0];
     if (prior) {
@@ -66,7 +66,7 @@ export async function writeSite(
       return sameJson(stored, given) ? "exists" : "exists_with_different_content";
     }
     const party = await tx.query("SELECT 1 FROM parties WHERE id = $1", [site.importerId]);
-    if (party.rowCount === 0) return "exists_with_different_content";
+    if (party.rowCount === 0) return "unknown_importer";
     await tx.query(
       `INSERT INTO custody_sites (id, importer_id, name, address, lat, lon, doc, created_by, created_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
