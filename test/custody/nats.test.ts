@@ -3,7 +3,7 @@
 // at once. Afterwards every published heartbeat is stored exactly once (nothing acknowledged lost,
 // nothing doubled), the daily summary counts each once, every batch's Merkle root recomputes from
 // its stored heartbeats, and the audit chain verifies. Needs NATS on 127.0.0.1:4222 (CI starts it).
-import { type ChildProcess, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { connect } from "nats";
 import { expect, it } from "vitest";
@@ -129,7 +129,7 @@ forEachDriver(
       const stream = { stream: `T_HB_${run}`, subject: `test.hb.${run}`, durable: `d-${run}` };
       const nc = await connect({ servers: "nats://127.0.0.1:4222" });
       // Unacknowledged messages (the killed consumer's batch) come back after 2 s.
-    await ensureStream(nc, stream, 2000);
+      await ensureStream(nc, stream, 2000);
       const landmarks = landmarkKeys();
       const plan = {
         prefix: lot.prefix,
@@ -161,10 +161,7 @@ forEachDriver(
       const [b, c] = [consumer(env.config().env, stream, 6000), consumer(env.config().env, stream, 6000)];
       const results = await Promise.all([b.done, c.done]);
       for (const r of results) expect(r.code, r.stderr).toBe(0);
-      const acked = results.map(
-        (r) =>
-          (JSON.parse(r.stdout) as { acknowledged: number }).acknowledged,
-      );
+      const acked = results.map((r) => (JSON.parse(r.stdout) as { acknowledged: number }).acknowledged);
       expect(acked[0], "both consumers took messages").toBeGreaterThan(0);
       expect(acked[1], "both consumers took messages").toBeGreaterThan(0);
 

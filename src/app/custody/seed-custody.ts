@@ -4,6 +4,8 @@
 // installation, and a simulated fleet: most chips answer from their sites, one range turns up near
 // Singapore, and the alerts that raises. Keys are demo keys derived from labels (not secret).
 import type { KeyObject } from "node:crypto";
+import { v7 as uuidv7 } from "uuid";
+import { demoLabKey } from "../seed.ts";
 import { AlertService } from "./alerts.ts";
 import { CustodyService } from "./custody.ts";
 import { HeartbeatIngest } from "./ingest.ts";
@@ -176,4 +178,29 @@ function splitRange(first: number, last: number, parts: number): { first: number
     first: first + i * size,
     last: Math.min(last, first + (i + 1) * size - 1),
   })).filter((r) => r.first <= r.last);
+}
+
+/**
+ * The demo's custody story on the seeded store (src/app/seed.ts): the first `chips` serials of the
+ * shipped lot `ord-alibaba-1-s1` (licence `lic-ord-alibaba-1`, lab `lab-austin`), the last
+ * `diverted` of them near Singapore. Called once, after seedDemo, by the composition root.
+ */
+export async function seedCustodyDemo(store: CustodyStore, clock: Clock, chips = 600, diverted = 24) {
+  return seedCustody(
+    {
+      store,
+      clock,
+      newId: uuidv7,
+      lab: { id: "lab-austin", privateKey: demoLabKey("lab-austin").privateKey },
+    },
+    {
+      shipmentId: "ord-alibaba-1-s1",
+      importerId: "alibaba-cloud",
+      licenceId: "lic-ord-alibaba-1",
+      prefix: "ord-alibaba-1-H200-",
+      first: 1,
+      last: chips,
+      diverted,
+    },
+  );
 }

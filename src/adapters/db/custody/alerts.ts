@@ -143,7 +143,7 @@ export async function updateAlert(
 export async function silentSerials(store: Store, before: Date, limit: number) {
   const { rows } = await store.query<{ serial: string; importer_id: string; last_heartbeat_at: Date | null }>(
     `SELECT serial, importer_id, last_heartbeat_at FROM serials
-     WHERE state = 'installed' AND (last_heartbeat_at IS NULL OR last_heartbeat_at < $1) LIMIT $2`,
+     WHERE state = 'installed' AND coalesce(last_heartbeat_at, registered_at) < $1 LIMIT $2`,
     [before, limit],
   );
   return rows.map((r) => ({

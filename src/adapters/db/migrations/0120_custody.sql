@@ -65,7 +65,8 @@ CREATE TABLE serials (
 );
 CREATE INDEX serials_range ON serials (shipment_id, prefix, num);
 CREATE INDEX serials_importer ON serials (importer_id);
-CREATE INDEX serials_silence ON serials (last_heartbeat_at) WHERE state = 'installed';
+-- The silence sweep: a chip never heard from counts from its registration.
+CREATE INDEX serials_silence ON serials ((coalesce(last_heartbeat_at, registered_at))) WHERE state = 'installed';
 
 CREATE TABLE serial_imports (
   shipment_id text PRIMARY KEY REFERENCES shipments (id),
