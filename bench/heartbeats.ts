@@ -167,8 +167,13 @@ for (let from = 1; from <= ingestChips; from += 10_000) {
 await installLot(s.custody, small, ingestChips);
 const landmarks = landmarkKeys();
 const keys = new Map<string, ReturnType<typeof deviceKeyOf>>();
-const keyOf = (serial: string) =>
-  keys.get(serial) ?? (keys.set(serial, deviceKeyOf(serial)), deviceKeyOf(serial));
+const keyOf = (serial: string) => {
+  const known = keys.get(serial);
+  if (known) return known;
+  const made = deviceKeyOf(serial);
+  keys.set(serial, made);
+  return made;
+};
 const play = (run: string): Heartbeat[] => {
   const plan = {
     prefix: small.prefix,
