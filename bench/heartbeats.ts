@@ -49,6 +49,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "5" },
     batch: { type: "string", default: "500" },
     concurrency: { type: "string", default: "2" },
+    "skip-fleet": { type: "boolean", default: false },
   },
 });
 const chips = Number(values.chips);
@@ -80,6 +81,13 @@ function rawVerifyRate(): number {
     n += 200;
   }
   return (n * 1000) / (now() - started);
+}
+
+/** The machine is shared and its load moves: the limit is measured around each ingest run. */
+let lastLimit = 0;
+function limitAround(before: number): number {
+  lastLimit = (before + rawVerifyRate()) / 2;
+  return lastLimit;
 }
 
 async function freshSchema(): Promise<string> {
@@ -196,6 +204,7 @@ const play = (run: string): Heartbeat[] => {
 // HTTP: batches of `batch` heartbeats, `concurrency` requests in flight, server in this process.
 {
   const heartbeats = play(`http-${uuidv7()}`);
+  const verifyBefore = rawVerifyRate();
   const { secret } = await createToken(
     store,
     () => new Date(),
@@ -227,13 +236,14 @@ const play = (run: string): Heartbeat[] => {
   await server.close();
   const rate = (accepted * 1000) / elapsed;
   report(
-    `HTTP ingest: ${accepted}/${heartbeats.length} accepted in ${seconds(elapsed)} s = ${Math.round(rate)} heartbeats/s (batches of ${batch}, ${concurrency} in flight); ratio ${((rate * 4) / verifiesPerSecond).toFixed(2)} of the verify limit; peak RSS ${peak()}`,
+    `HTTP ingest: ${accepted}/${heartbeats.length} accepted in ${seconds(elapsed)} s = ${Math.round(rate)} heartbeats/s (batches of ${batch}, ${concurrency} in flight); ratio ${((rate * 4) / limitAround(verifyBefore)).toFixed(2)} of the verify limit (${Math.round(lastLimit)} verifies/s: the mean of the raw rate just before and just after); peak RSS ${peak()}`,
   );
 }
 
 // NATS: publish, then consume in this process with the same ingest.
 {
   const heartbeats = play(`nats-${uuidv7()}`);
+  const verifyBefore = rawVerifyRate();
   const run = uuidv7().slice(-8);
   const stream = { stream: `BENCH_HB_${run}`, subject: `bench.hb.${run}`, durable: `bench-${run}` };
   const nc = await connectNats();
@@ -263,12 +273,12 @@ const play = (run: string): Heartbeat[] => {
   await nc.close();
   const rate = (accepted * 1000) / elapsed;
   report(
-    `NATS ingest: ${accepted}/${heartbeats.length} accepted in ${seconds(elapsed)} s = ${Math.round(rate)} heartbeats/s (fetch ${batch}); ratio ${((rate * 4) / verifiesPerSecond).toFixed(2)} of the verify limit; peak RSS ${peak()}`,
+    `NATS ingest: ${accepted}/${heartbeats.length} accepted in ${seconds(elapsed)} s = ${Math.round(rate)} heartbeats/s (fetch ${batch}); ratio ${((rate * 4) / limitAround(verifyBefore)).toFixed(2)} of the verify limit (${Math.round(lastLimit)} verifies/s: the mean of the raw rate just before and just after); peak RSS ${peak()}`,
   );
 }
 
 // Fleet scale: register `chips` serials, install them, then the sweeps.
-{
+if (!values["skip-fleet"]) {
   const big = await licensedShipment(store, () => new Date("2026-02-01T12:00:00Z"), "bench-fleet", chips);
   let started = now();
   const imported = await s.custody.importSerials({ shipmentId: big.shipmentId }, actor("exporter"));

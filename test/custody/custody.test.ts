@@ -2,6 +2,7 @@
 // landmarks, serial registration, device keys, the custody state machine's refusals, and heartbeat
 // ingestion with every refusal its own status; a refusal changes nothing; a replay is a duplicate.
 import { expect, it } from "vitest";
+import { pruneHeartbeats } from "../../src/app/custody/ingest.ts";
 import { playHeartbeat } from "../../src/app/custody/play.ts";
 import {
   demoSites,
@@ -278,5 +279,12 @@ forEachDriver("custody", (env) => {
     const swept = await s.alerts.sweep(admin);
     expect(swept.silent).toBeGreaterThan(0);
     expect((await s.alerts.sweep(admin)).raised).toBe(0);
+
+    // Retention: raw days older than the period go, whole partitions at a time; the summary stays.
+    const summaryBefore = await store.query("SELECT count(*) AS n FROM heartbeat_daily");
+    expect((await pruneHeartbeats(s.deps.store, time.clock, 1)).dropped).toEqual(["heartbeats_p20261206"]);
+    expect((await store.query("SELECT count(*) AS n FROM heartbeats")).rows[0]).toEqual({ n: 0n });
+    expect((await store.query("SELECT count(*) AS n FROM heartbeat_nonces")).rows[0]).toEqual({ n: 0n });
+    expect((await store.query("SELECT count(*) AS n FROM heartbeat_daily")).rows).toEqual(summaryBefore.rows);
   });
 });

@@ -126,7 +126,11 @@ export async function consumeHeartbeats(options: ConsumeOptions): Promise<number
   while (!options.signal?.aborted) {
     const batch = await drain(await consumer.fetch({ max_messages: options.batchSize, expires: 1000 }));
     if (batch.length === 0) {
-      if (inFlight.size > 0) await Promise.all(inFlight);
+      // Idle means nothing delivered and nothing being ingested: time spent committing is not idle.
+      if (inFlight.size > 0) {
+        await Promise.all(inFlight);
+        idleSince = Date.now();
+      }
       if (options.idleExitMs !== undefined && Date.now() - idleSince >= options.idleExitMs) break;
       continue;
     }

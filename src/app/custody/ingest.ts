@@ -52,6 +52,9 @@ export type IngestOutcome = (typeof ingestOutcomes)[number];
 /** Heartbeats per HTTP batch: 500 of about 1.3 KB (three observations) stay under the 1 MiB body limit. */
 export const batchSizeHttpMax = 500;
 
+/** Device KeyObjects kept by one ingest (about 100 bytes each, plus the key's native memory). */
+export const deviceKeysCachedMax = 250_000;
+
 export interface IngestParams extends LocateParams {
   /** An observation older than this by the server's clock is stale. */
   heartbeatAgeMaxMs: number;
@@ -93,6 +96,19 @@ export class HeartbeatIngest {
 
   constructor(private readonly deps: IngestDeps) {
     this.#params = deps.params ?? ingestDefaults;
+  }
+
+  /** Device keys as KeyObjects, by their base64 (a chip is heard every hour; making one costs half a verify). */
+  readonly #deviceKeys = new Map<string, KeyObject | null>();
+
+  #deviceKey(raw: string): KeyObject | null {
+    let key = this.#deviceKeys.get(raw);
+    if (key === undefined) {
+      if (this.#deviceKeys.size >= deviceKeysCachedMax) this.#deviceKeys.clear();
+      key = publicKeyOfRaw(raw);
+      this.#deviceKeys.set(raw, key);
+    }
+    return key;
   }
 
   /** Landmarks are few and rarely change: read at most once a second. */
@@ -176,7 +192,7 @@ export class HeartbeatIngest {
     if (!serial) return { outcome: "unknown_serial" };
     if (!serial.deviceKey) return { outcome: "no_device_key" };
     const text = heartbeatText(heartbeat);
-    const deviceKey = publicKeyOfRaw(serial.deviceKey);
+    const deviceKey = this.#deviceKey(serial.deviceKey);
     if (serial.deviceKeyRevokedAt) {
       alerts.push(
         serialAlert("device_key_revoked", serial, {
@@ -274,4 +290,16 @@ function locationAlert(candidate: Candidate): AlertDraft {
     nearestRadiusKm,
     observations: heartbeat.observations.map((o) => ({ landmarkId: o.landmarkId, rttMs: o.rttMs, at: o.at })),
   });
+}
+
+/** Raw heartbeats are kept this many days by default (the daily summary for the licence's life). */
+export const retentionDaysDefault = 90;
+
+/**
+ * Drops the raw heartbeat partitions (and the ids and nonces kept as long) older than `keepDays`
+ * days before today by the clock; returns the partitions dropped. The daily summary stays.
+ */
+export async function pruneHeartbeats(store: CustodyStore, clock: Clock, keepDays = retentionDaysDefault) {
+  const cut = new Date(clock().getTime() - keepDays * 86_400_000).toISOString().slice(0, 10);
+  return { before: cut, dropped: await store.dropPartitionsBefore(cut) };
 }

@@ -270,6 +270,10 @@ export function register(program: Command): void {
   registerAlerts(program);
   registerHeartbeats(program, {
     withIngest: (run) => withCustody(({ ingest }) => run(ingest)),
+    withStore: async (run) => {
+      const { sqlCustodyStore } = await import("../../db/custody/store.ts");
+      return withStore((store) => run(sqlCustodyStore(store)));
+    },
     actor: cliActor,
   });
 }

@@ -5,9 +5,9 @@
 import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
 import type { HeartbeatIngest } from "../../../app/custody/ingest.ts";
-import { batchSizeHttpMax } from "../../../app/custody/ingest.ts";
+import { batchSizeHttpMax, pruneHeartbeats, retentionDaysDefault } from "../../../app/custody/ingest.ts";
 import { playFleetRound } from "../../../app/custody/play.ts";
-import type { Actor } from "../../../app/custody/ports.ts";
+import type { Actor, CustodyStore } from "../../../app/custody/ports.ts";
 import { demoSites, deviceKeyOf, divertedPosition, landmarkKeys } from "../../../app/custody/seed-custody.ts";
 import type { Heartbeat } from "../../../app/custody/wire.ts";
 import { badInput, quote } from "../../../core/errors.ts";
@@ -15,6 +15,7 @@ import { action, printJson, println } from "../io.ts";
 
 interface Hooks {
   withIngest: <T>(run: (ingest: HeartbeatIngest) => Promise<T>) => Promise<T>;
+  withStore: <T>(run: (store: CustodyStore) => Promise<T>) => Promise<T>;
   actor: () => Actor;
 }
 
@@ -198,10 +199,27 @@ function registerSimulate(heartbeats: Command): void {
     );
 }
 
+function registerPrune(heartbeats: Command, hooks: Hooks): void {
+  heartbeats
+    .command("prune")
+    .description("drop raw heartbeats (whole days) older than the retention period; daily summaries stay")
+    .option("--keep-days <n>", "retention period in days", String(retentionDaysDefault))
+    .option("--json", "print JSON")
+    .action(
+      action(async (o: { keepDays: string; json?: boolean }) => {
+        const keepDays = integer("--keep-days", o.keepDays, 0, 36_500);
+        const result = await hooks.withStore((store) => pruneHeartbeats(store, () => new Date(), keepDays));
+        if (o.json) printJson(result);
+        else println(`dropped ${result.dropped.length} day partitions before ${result.before}`);
+      }),
+    );
+}
+
 export function registerHeartbeats(program: Command, hooks: Hooks): void {
   const heartbeats = program
     .command("heartbeats")
     .description("signed heartbeats: consume from NATS, simulate a fleet");
   registerConsume(heartbeats, hooks);
   registerSimulate(heartbeats);
+  registerPrune(heartbeats, hooks);
 }
