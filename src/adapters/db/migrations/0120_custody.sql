@@ -64,7 +64,6 @@ CREATE TABLE serials (
   registered_at timestamptz NOT NULL
 );
 CREATE INDEX serials_range ON serials (shipment_id, prefix, num);
-CREATE INDEX serials_importer ON serials (importer_id);
 -- The silence sweep: a chip never heard from counts from its registration.
 CREATE INDEX serials_silence ON serials ((coalesce(last_heartbeat_at, registered_at))) WHERE state = 'installed';
 
