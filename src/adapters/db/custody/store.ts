@@ -3,6 +3,7 @@
 import type { CustodyStore } from "../../../app/custody/ports.ts";
 import type { Store } from "../store.ts";
 import * as a from "./alerts.ts";
+import * as e from "./events.ts";
 import * as h from "./heartbeats.ts";
 import * as k from "./keys.ts";
 import * as r from "./registry.ts";
@@ -20,8 +21,8 @@ export function sqlCustodyStore(store: Store): CustodyStore {
     landmarks: () => r.landmarks(store),
     importSerials: (shipment, actor, at) => r.importSerials(store, shipment, actor, at),
     serial: (id) => r.serial(store, id),
-    applyEvent: (input, decide) => r.applyEvent(store, input, decide),
-    eventsOf: (record) => r.eventsOf(store, record),
+    applyEvent: (input, decide) => e.applyEvent(store, input, decide),
+    eventsOf: (record) => e.eventsOf(store, record),
     applyDeviceKeys: (certificate, decide, accepted, actor, at) =>
       k.applyDeviceKeys(store, certificate, decide, accepted, actor, at),
     revokeDeviceKey: (serial, reason, actor, at) => k.revokeDeviceKey(store, serial, reason, actor, at),
