@@ -5,6 +5,7 @@ import { register as registerCustody } from "./commands/custody.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
+import { register as registerLocate } from "./commands/locate.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerShipments } from "./commands/shipments.ts";
@@ -17,6 +18,7 @@ export const commandModules: RegisterCommands[] = [
   registerEvaluate,
   registerEvidence,
   registerLedger,
+  registerLocate,
   registerSchema,
   registerScreening,
   registerShipments,

@@ -179,9 +179,21 @@ const screeningSchema = z.strictObject({
     .default([]),
 });
 
+/**
+ * Whether the lot's chips carry location verification (signed round trips to landmarks, see
+ * docs/custody.md): the Chip Security Act scenario requires it, a Chinese-side rule may refuse it.
+ * Absent: not stated.
+ */
+export const locationVerificationMethods = ["none", "signed-latency"] as const;
+const locationVerificationSchema = z.enum(locationVerificationMethods).optional();
+
 const productRefSchema = z.union([
-  z.strictObject({ id: z.string().min(1) }),
-  z.strictObject({ id: z.string().min(1).optional(), spec: chipSpecSchema }),
+  z.strictObject({ id: z.string().min(1), locationVerification: locationVerificationSchema }),
+  z.strictObject({
+    id: z.string().min(1).optional(),
+    spec: chipSpecSchema,
+    locationVerification: locationVerificationSchema,
+  }),
 ]);
 
 /** Licence application (before any shipment) or export release of one shipment (a lot). */

@@ -602,6 +602,33 @@ const revenueShare: Kind<"revenue-share"> =
     );
   };
 
+const locationVerification: Kind<"location-verification"> = ({ requirement, onViolation }) => {
+  const required = requirement === "required" ? "signed-latency" : "none";
+  const unstated = "the dossier does not say whether the chips carry location verification";
+  const unstatedRemedy = "state product.locationVerification (none or signed-latency)";
+  const remedy =
+    requirement === "required"
+      ? "fit the chips with location verification (signed round trips to landmarks) before export"
+      : "none for chips that carry location verification: ship chips without it";
+  return ({ dossier }, v) => {
+    const method = dossier.product.locationVerification;
+    if (method === undefined) return v.pending(unstated, unstatedRemedy, { required });
+    const figures = { measured: method, required };
+    if (method === required)
+      return v.pass(
+        requirement === "required"
+          ? "the chips carry location verification (signed latency)"
+          : "the chips carry no location verification",
+        figures,
+      );
+    const message =
+      requirement === "required"
+        ? "the chips carry no location verification, which is required before export"
+        : "the chips carry location verification (signed latency), which is refused here";
+    return onViolation === "fail" ? v.fail(message, remedy, figures) : v.pending(message, remedy, figures);
+  };
+};
+
 export const kinds: { [K in RuleKind]: Kind<K> } = {
   policy,
   threshold,
@@ -619,4 +646,5 @@ export const kinds: { [K in RuleKind]: Kind<K> } = {
   "list-screening": listScreening,
   "notice-period": noticePeriod,
   "revenue-share": revenueShare,
+  "location-verification": locationVerification,
 };

@@ -68,6 +68,40 @@ const windowSchema = z.discriminatedUnion("kind", [
 ]);
 const percentSchema = z.number().int().min(0).max(100);
 
+/**
+ * Location verification: `required` (the Chip Security Act scenario) or `forbidden` (a Chinese-side
+ * rule refusing chips that report their location). A book may also carry the thresholds that judge
+ * the heartbeats of chips under it (verdicts and alerts, src/core/custody/parameters.ts), so that
+ * alerts replay like decisions, under the books in force on the day.
+ */
+const locationVerificationParamsSchema = z.strictObject({
+  requirement: z.enum(["required", "forbidden"]),
+  onViolation: outcomeSchema.default("fail"),
+  verdict: z
+    .strictObject({
+      /** Distance per ms of one-way delay bounding each disc: at most light in vacuum (299.792458). */
+      speedKmPerMs: z.number().positive().max(299.792458),
+      verifiedRadiusKmMax: z.number().positive().max(20_000),
+    })
+    .optional(),
+  alerts: z
+    .strictObject({
+      silentDaysMax: z.number().int().positive().max(3660),
+      fleetSilentSharePercentMax: percentSchema,
+      cloneWindowMinutes: z.number().int().positive().max(10_080),
+      relayStepMsMin: z.number().positive().max(10_000),
+      relayStepMsMax: z.number().positive().max(10_000),
+      relayHeartbeatsMin: z.number().int().positive().max(10_000),
+      /** How old an observation may be when it reaches the server (ingest freshness). */
+      heartbeatAgeMaxMs: z.number().int().positive().max(86_400_000),
+    })
+    .refine((a) => a.relayStepMsMin <= a.relayStepMsMax, {
+      message: "relayStepMsMin must not exceed relayStepMsMax",
+      path: ["relayStepMsMin"],
+    })
+    .optional(),
+});
+
 /** Parameters per predicate kind. `strictObject` so a misspelt parameter is an error, not a default. */
 export const paramsByKind = {
   policy: z.strictObject({ outcome: outcomeSchema, message: z.string().min(1) }),
@@ -128,6 +162,7 @@ export const paramsByKind = {
   "list-screening": z.strictObject({ alertScoreMin: z.number().min(0).max(1) }),
   "notice-period": z.strictObject({ businessDaysMin: z.number().int().positive() }),
   "revenue-share": z.strictObject({ sharePercent: percentSchema }),
+  "location-verification": locationVerificationParamsSchema,
 } as const;
 export type RuleKind = keyof typeof paramsByKind;
 export const ruleKinds = Object.keys(paramsByKind) as RuleKind[];
