@@ -1,12 +1,13 @@
 // The heartbeat wire format agreed between the two custody engineers (docs/custody.md): schemas,
 // the signed texts (RFC 8785 canonical JSON, each starting with a `type` domain-separation field),
-// Ed25519 signing and verification with raw 32-byte keys in base64, and an interim `locate`.
-// INTERIM: part A (branch issue-16a) owns the pure core in src/core/custody (heartbeat.ts,
-// location.ts); until it lands this module carries the same contract so ingestion can be built and
-// tested. When merging, replace the bodies here by re-exports of part A's functions.
+// Ed25519 signing and verification with raw 32-byte keys in base64, and the verdict (part A's
+// `locate`). Part A's src/core/custody/heartbeat.ts carries the same contract (a test checks that
+// its verifiers accept what this module signs); folding the schemas and texts into it is a
+// follow-up (its parseHeartbeat answers where/why, the ingest answers `malformed`).
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
 import { z } from "zod";
+import { type LocationVerdict, locate as coreLocate } from "../../core/custody/location.ts";
 
 export const observationsMax = 16;
 export const rttMsMax = 10_000;
@@ -104,8 +105,7 @@ export function verifyText(text: string, signature: string, key: KeyObject): boo
   }
 }
 
-export const locationVerdicts = ["verified", "inconsistent", "unprovable", "impossible"] as const;
-export type LocationVerdict = (typeof locationVerdicts)[number];
+export type { LocationVerdict } from "../../core/custody/location.ts";
 
 export interface LocateParams {
   speedKmPerMs: number;
@@ -135,33 +135,19 @@ export interface LocatedObservation {
 }
 
 /**
- * The verdict of the issue's constraint-based geolocation (interim copy of part A's `locate`):
- * each observation bounds the chip to a disc of radius rttMs / 2 × v; `impossible` when two discs
- * do not meet, `inconsistent` when the site is outside a disc, `verified` when inside all and the
- * smallest radius ≤ verifiedRadiusKm, else `unprovable`.
+ * The verdict of the issue's constraint-based geolocation: part A's `locate`
+ * (src/core/custody/location.ts), with the index of the smallest disc the ingest stores.
  */
 export function locate(
   input: { site: { lat: number; lon: number }; observations: readonly LocatedObservation[] },
   params: LocateParams = locateDefaults,
 ): { verdict: LocationVerdict; radiiKm: number[]; minRadiusKm: number; nearest: number } {
-  const radiiKm = input.observations.map((o) => (o.rttMs / 2) * params.speedKmPerMs);
+  const result = coreLocate(
+    { site: input.site, observations: [...input.observations] },
+    { speedKmPerMs: params.speedKmPerMs, verifiedRadiusKmMax: params.verifiedRadiusKm },
+  );
+  const radiiKm = result.observations.map((o) => o.radiusKm);
   let nearest = 0;
   for (let i = 1; i < radiiKm.length; i += 1) if ((radiiKm[i] ?? 0) < (radiiKm[nearest] ?? 0)) nearest = i;
-  const minRadiusKm = radiiKm[nearest] ?? Number.POSITIVE_INFINITY;
-  const obs = input.observations;
-  for (let i = 0; i < obs.length; i += 1)
-    for (let j = i + 1; j < obs.length; j += 1) {
-      const a = obs[i];
-      const b = obs[j];
-      if (a && b && distanceKm(a, b) > (radiiKm[i] ?? 0) + (radiiKm[j] ?? 0))
-        return { verdict: "impossible", radiiKm, minRadiusKm, nearest };
-    }
-  const outside = obs.some((o, i) => distanceKm(o, input.site) > (radiiKm[i] ?? 0));
-  if (outside) return { verdict: "inconsistent", radiiKm, minRadiusKm, nearest };
-  return {
-    verdict: minRadiusKm <= params.verifiedRadiusKm ? "verified" : "unprovable",
-    radiiKm,
-    minRadiusKm,
-    nearest,
-  };
+  return { verdict: result.verdict, radiiKm, minRadiusKm: result.smallestRadiusKm ?? Number.POSITIVE_INFINITY, nearest };
 }
