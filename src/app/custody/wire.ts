@@ -7,7 +7,7 @@
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
 import { z } from "zod";
-import { type LocationVerdict, locate as coreLocate } from "../../core/custody/location.ts";
+import { locate as coreLocate, type LocationVerdict } from "../../core/custody/location.ts";
 
 export const observationsMax = 16;
 export const rttMsMax = 10_000;
@@ -149,5 +149,10 @@ export function locate(
   const radiiKm = result.observations.map((o) => o.radiusKm);
   let nearest = 0;
   for (let i = 1; i < radiiKm.length; i += 1) if ((radiiKm[i] ?? 0) < (radiiKm[nearest] ?? 0)) nearest = i;
-  return { verdict: result.verdict, radiiKm, minRadiusKm: result.smallestRadiusKm ?? Number.POSITIVE_INFINITY, nearest };
+  return {
+    verdict: result.verdict,
+    radiiKm,
+    minRadiusKm: result.smallestRadiusKm ?? Number.POSITIVE_INFINITY,
+    nearest,
+  };
 }
