@@ -4,10 +4,12 @@
 // POST /v1/evaluate in worker threads (--evaluate-threads, SLUICE_EVALUATE_THREADS; default the
 // cores less one, 0 inline).
 import { parseArgs } from "node:util";
+import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
+import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
@@ -41,6 +43,8 @@ if (await needsSeed(store)) {
   console.log("sluice: first run, seeding the January 2026 story …");
   const seeded = await seedDemo(shipmentContext(store, { clock }));
   console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
+  // Custody (issue #16): sites, landmarks, a fleet with a range near Singapore, and its alerts.
+  console.log("sluice: custody:", JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock)));
 }
 await activeLists(store); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {

@@ -69,11 +69,14 @@ export const sampleOrder = (id: string) => ({
   usShippedUnits: 1000,
 });
 
-export function evidenceSamples(store: () => Store): Record<string, Sample> {
+/** `labKeys`: the sample lab's key pair (the custody samples sign device keys with the same lab). */
+export function evidenceSamples(
+  store: () => Store,
+  labKeys: { publicKey: KeyObject; privateKey: KeyObject } = generateKeyPairSync("ed25519"),
+): Record<string, Sample> {
   let counter = 0;
   let ready: Promise<{ shipments: ShipmentService; evidence: EvidenceService }> | undefined;
   let readyFor: Store | undefined;
-  const labKeys = generateKeyPairSync("ed25519");
   const next = (prefix: string) => `${prefix}-${++counter}`;
   const services = () => {
     if (readyFor !== store()) ready = undefined;

@@ -5,6 +5,7 @@
 // evidence and shipment writes mutate the valid sample requests of the route × role matrix (which
 // reach deeper than random bodies) and check after every refusal that passed the schema that the
 // store's state digest did not move.
+import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
@@ -16,6 +17,7 @@ import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { httpDeps } from "../../src/compose.ts";
 import { createScratch } from "../support/drivers.ts";
+import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
 import { smallScenario } from "./simulation-samples.ts";
@@ -341,6 +343,98 @@ describe("fuzz of evidence and shipment writes (in process, embedded database)",
       expect(await digest()).toBe(last);
       const accepted = [...statuses].filter(([status]) => status < 300).reduce((sum, [, n]) => sum + n, 0);
       expect(runsPerDeepRoute - accepted).toBeGreaterThan(runsPerDeepRoute / 2);
+      expect(await verifyAudit(storeNow())).toMatchObject({ ok: true });
+    });
+  }
+});
+
+/** Custody (issue #16): every write route, mutating its matrix sample. */
+const custodyWriteRoutes = [
+  "post /v1/sites",
+  "post /v1/licence-sites",
+  "post /v1/site-changes",
+  "post /v1/landmarks",
+  "post /v1/serials/import",
+  "post /v1/custody-events",
+  "post /v1/device-keys",
+  "post /v1/device-keys/revoke",
+  "post /v1/heartbeats",
+  "post /v1/alerts/{id}/status",
+  "post /v1/alerts/sweep",
+];
+
+describe("fuzz of custody writes (in process, embedded database)", () => {
+  let store: Store | undefined;
+  let dispose: () => Promise<void>;
+  let app: ReturnType<typeof createApp>;
+  let secret: string;
+  let digestQuery: string;
+  const storeNow = () => {
+    if (!store) throw new Error("store not open");
+    return store;
+  };
+  const samples = custodySamples(storeNow, generateKeyPairSync("ed25519"));
+  beforeAll(async () => {
+    const scratch = await createScratch("pglite");
+    dispose = scratch.dispose;
+    store = await openStore(scratch.config);
+    const factory = counterFactory("fc");
+    secret = (await createToken(store, clock, factory, { role: "admin" })).secret;
+    app = createApp(httpDeps(store, { clock, tokenFactory: factory, logError: () => {} }));
+    // Row counts of every table (partitions included) and the custody columns updated in place.
+    digestQuery = (await stateDigestQuery(store)).replace(
+      ") AS digest",
+      `, (SELECT string_agg(state || coalesce(site_id, '') || coalesce(device_key_revoked_at::text, '') || coalesce(last_verdict, ''), ',' ORDER BY serial) FROM serials),
+         (SELECT coalesce(sum(version), 0)::text FROM custody_alerts)) AS digest`,
+    );
+  });
+  afterAll(async () => {
+    await store?.close();
+    await dispose?.();
+  });
+
+  const digest = async () =>
+    (await storeNow().query<{ digest: string }>(digestQuery)).rows[0]?.digest ?? "no digest";
+
+  for (const operation of custodyWriteRoutes) {
+    it(`${operation}: ${runsPerDeepRoute} mutated sample bodies, no 5xx, refusals write nothing`, {
+      timeout: 600_000,
+    }, async () => {
+      const sample = samples[operation];
+      if (!sample) throw new Error(`no custody sample for ${operation}`);
+      const request = await sample();
+      const valid = (request.body ?? {}) as Json;
+      let last = await digest();
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(bodies(valid), async (body) => {
+          const response = await app.request(request.path, {
+            method: "POST",
+            body,
+            headers: { authorization: `Bearer ${secret}`, "content-type": "application/json" },
+          });
+          statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+          const text = await response.text();
+          expect(response.status, `${text.slice(0, 300)} for ${body.slice(0, 300)}`).toBeLessThan(500);
+          if (response.status < 400) {
+            const answer = JSON.parse(text) as { counts?: Record<string, number> };
+            // A heartbeat batch with nothing accepted (and no alert-raising outcome) wrote nothing.
+            const counts = answer.counts ?? {};
+            const quiet = !counts.accepted && !counts.not_installed && !counts.device_key_revoked;
+            if (operation === "post /v1/heartbeats" && quiet) expect(await digest()).toBe(last);
+            last = await digest();
+            return;
+          }
+          expect(response.headers.get("content-type")).toBe("application/problem+json");
+          const problem = JSON.parse(text) as { status: number; code: string; detail: string };
+          expect(problem.status).toBe(response.status);
+          expect(problem.detail.length).toBeGreaterThan(0);
+          if (schemaCodes.has(problem.code)) return;
+          expect(await digest(), `${problem.code} for ${body.slice(0, 300)}`).toBe(last);
+        }),
+        { numRuns: runsPerDeepRoute, seed: 20261206, endOnFailure: true },
+      );
+      expect(await digest()).toBe(last);
       expect(await verifyAudit(storeNow())).toMatchObject({ ok: true });
     });
   }

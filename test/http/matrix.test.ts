@@ -1,10 +1,13 @@
 // Every /v1 route × every role, over real HTTP on both drivers: a role the policy allows gets a
 // 2xx, any other role a 403 problem, no token (or a revoked one) a 401 problem. The routes are
 // read from the served /openapi.json, so a new route without a sample request here fails the test.
+
+import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
 import { smallScenario } from "./simulation-samples.ts";
@@ -18,10 +21,14 @@ const storeNow = (): Store => {
   return currentStore;
 };
 
+const sampleLabKeys = generateKeyPairSync("ed25519");
+
 /** A valid request per operation; setup steps use the admin token (or the use cases directly). */
 const samples: Record<string, Sample> = {
   ...shipmentSamples(storeNow),
-  ...evidenceSamples(storeNow),
+  ...evidenceSamples(storeNow, sampleLabKeys),
+  // Custody (issue #16): signs device keys as the evidence samples' lab.
+  ...custodySamples(storeNow, sampleLabKeys),
   "post /v1/classify": async () => ({ path: "/v1/classify", body: h200Spec }),
   "get /v1/products": async () => ({ path: "/v1/products?limit=3" }),
   "get /v1/products/{id}/classification": async () => ({

@@ -2,6 +2,7 @@
 // that needs more than the CLI adapter (a server, a store) takes the wiring port as well.
 import type { Command } from "commander";
 import { register as registerClassify } from "./commands/classify.ts";
+import { register as registerCustody } from "./commands/custody.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
@@ -30,4 +31,5 @@ export const commandModules: RegisterCommands[] = [
   registerSimulate,
   registerTokens,
   registerServe,
+  registerCustody,
 ];

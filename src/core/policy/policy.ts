@@ -13,6 +13,8 @@ export const roles = [
   "cn-authority",
   "customs",
   "auditor",
+  // Custody (issue #16): a landmark operator posts signed observations (heartbeats) and nothing else.
+  "landmark-operator",
 ] as const;
 export type Role = (typeof roles)[number];
 
@@ -58,12 +60,27 @@ export const actions = [
   "forfeitures.read",
   // issue #19: run the policy simulator (stateless; the counterfactual reads every stored decision)
   "simulations.run",
+  // Custody and location (issue #16).
+  "custody.read",
+  "sites.write",
+  "sites.permit",
+  "site-changes.write",
+  "landmarks.write",
+  "serials.write",
+  "custody.write",
+  "device-keys.write",
+  "device-keys.revoke",
+  "heartbeats.write",
+  "alerts.read",
+  "alerts.write",
+  "alerts.sweep",
 ] as const;
 export type Action = (typeof actions)[number];
 
 /** Roles that read every object (no party scope). Importers and labs see only their own. */
 const readAll = ["admin", "exporter", "us-regulator", "cn-authority", "customs", "auditor"] as const;
-const everyone = roles;
+// A landmark operator only posts observations: it is not among "everyone" who reads the catalog.
+const everyone = roles.filter((role) => role !== "landmark-operator");
 /** Roles that decide and oversee: they read records and replay decisions. */
 const overseers = ["admin", "exporter", "us-regulator", "auditor"] as const;
 
@@ -115,6 +132,22 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   // issue #19: the simulator's counterfactual lists flips of every stored decision, so only roles
   // that read all decisions (and the auditor) run it; importers, labs and customs do not.
   "simulations.run": ["admin", "exporter", "us-regulator", "cn-authority", "auditor"],
+  // Custody (issue #16): each fact from its authority (src/app/custody/custody.ts checks the
+  // event kind against the role: exported by the exporter, entered by customs, the rest by the
+  // importer); an importer sees only its own chips, sites and alerts.
+  "custody.read": [...readAll, "importer"],
+  "sites.write": ["admin", "importer"],
+  "sites.permit": ["admin", "us-regulator"],
+  "site-changes.write": ["admin", "us-regulator"],
+  "landmarks.write": ["admin", "us-regulator"],
+  "serials.write": ["admin", "exporter"],
+  "custody.write": ["admin", "exporter", "customs", "importer"],
+  "device-keys.write": ["admin", "lab"],
+  "device-keys.revoke": ["admin", "lab", "us-regulator"],
+  "heartbeats.write": ["admin", "landmark-operator"],
+  "alerts.read": [...readAll, "importer"],
+  "alerts.write": ["admin", "us-regulator", "exporter"],
+  "alerts.sweep": ["admin", "us-regulator"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

@@ -2,6 +2,7 @@
 // routes/<area>.ts exporting a RouteModule and add ONE import and ONE entry here.
 import { registerAudit } from "./audit.ts";
 import { registerCatalog } from "./catalog.ts";
+import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
@@ -30,4 +31,5 @@ export const routeModules: RouteModule[] = [
   registerQuota,
   registerTokens,
   registerSimulations,
+  registerCustody,
 ];

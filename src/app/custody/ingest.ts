@@ -1,0 +1,305 @@
+// Heartbeat ingestion, one batch at a time (HTTP `POST /v1/heartbeats` and the NATS consumer both
+// call `ingest`). Each item gets one outcome from a closed, ordered list (first failing wins):
+// read-only checks first (schema, a replayed id, the device and landmark signatures, nonce age,
+// installation), verdict by constraint-based geolocation, then ONE transaction stores the accepted
+// heartbeats with their ids and nonces (a concurrent batch that took an id or nonce first wins:
+// its loser is answered `duplicate`/`nonce_reused`), the daily summary, the batch row and a
+// `heartbeats.batch` audit entry holding the batch's RFC 6962 Merkle root. Nothing is acknowledged
+// before that commit, so a crash loses nothing acknowledged and a redelivery doubles nothing.
+import { createHash, type KeyObject } from "node:crypto";
+import { merkleRootHex } from "./merkle.ts";
+import type {
+  AcceptedHeartbeat,
+  Actor,
+  AlertDraft,
+  Clock,
+  CustodyStore,
+  LandmarkRecord,
+  NewId,
+  SerialContext,
+} from "./ports.ts";
+import {
+  type Heartbeat,
+  heartbeatSchema,
+  heartbeatText,
+  type LocateParams,
+  type LocationVerdict,
+  locate,
+  locateDefaults,
+  observationText,
+  publicKeyOfRaw,
+  verifyText,
+} from "./wire.ts";
+
+export const ingestOutcomes = [
+  "accepted",
+  "duplicate",
+  "malformed",
+  "unknown_serial",
+  "no_device_key",
+  "device_key_revoked",
+  "bad_device_signature",
+  "unknown_landmark",
+  "landmark_not_valid",
+  "bad_landmark_signature",
+  "nonce_stale",
+  "nonce_reused",
+  "not_installed",
+  "id_reused_with_different_content",
+] as const;
+export type IngestOutcome = (typeof ingestOutcomes)[number];
+
+/** Heartbeats per HTTP batch: 500 of about 1.3 KB (three observations) stay under the 1 MiB body limit. */
+export const batchSizeHttpMax = 500;
+
+/** Device KeyObjects kept by one ingest (about 100 bytes each, plus the key's native memory). */
+export const deviceKeysCachedMax = 250_000;
+
+export interface IngestParams extends LocateParams {
+  /** An observation older than this by the server's clock is stale. */
+  heartbeatAgeMaxMs: number;
+  /** An observation this far in the future (clock skew) is still accepted. */
+  clockSkewMaxMs: number;
+}
+export const ingestDefaults: IngestParams = {
+  ...locateDefaults,
+  heartbeatAgeMaxMs: 15 * 60_000,
+  clockSkewMaxMs: 30_000,
+};
+
+export interface ItemResult {
+  index: number;
+  id: string | null;
+  outcome: IngestOutcome;
+  verdict?: LocationVerdict;
+}
+
+export interface IngestDeps {
+  store: CustodyStore;
+  clock: Clock;
+  newId: NewId;
+  params?: IngestParams;
+}
+
+interface Candidate {
+  index: number;
+  item: AcceptedHeartbeat;
+  serial: SerialContext;
+}
+
+const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+export class HeartbeatIngest {
+  readonly #params: IngestParams;
+  #landmarks: { at: number; byId: Map<string, { record: LandmarkRecord; key: KeyObject | null }> } | null =
+    null;
+
+  constructor(private readonly deps: IngestDeps) {
+    this.#params = deps.params ?? ingestDefaults;
+  }
+
+  /** Device keys as KeyObjects, by their base64 (a chip is heard every hour; making one costs half a verify). */
+  readonly #deviceKeys = new Map<string, KeyObject | null>();
+
+  #deviceKey(raw: string): KeyObject | null {
+    let key = this.#deviceKeys.get(raw);
+    if (key === undefined) {
+      if (this.#deviceKeys.size >= deviceKeysCachedMax) this.#deviceKeys.clear();
+      key = publicKeyOfRaw(raw);
+      this.#deviceKeys.set(raw, key);
+    }
+    return key;
+  }
+
+  /** Landmarks are few and rarely change: read at most once a second. */
+  async #landmarkMap(now: number) {
+    if (this.#landmarks && now - this.#landmarks.at < 1000) return this.#landmarks.byId;
+    const byId = new Map<string, { record: LandmarkRecord; key: KeyObject | null }>();
+    for (const record of await this.deps.store.landmarks())
+      byId.set(record.id, { record, key: publicKeyOfRaw(record.publicKey) });
+    this.#landmarks = { at: now, byId };
+    return byId;
+  }
+
+  async ingest(items: readonly unknown[], actor: Actor, source: string) {
+    const now = this.deps.clock();
+    const results: ItemResult[] = [];
+    const parsed: { index: number; heartbeat: Heartbeat }[] = [];
+    items.forEach((raw, index) => {
+      const result = heartbeatSchema.safeParse(raw);
+      if (result.success) parsed.push({ index, heartbeat: result.data });
+      else results.push({ index, id: idOf(raw), outcome: "malformed" });
+    });
+    const serials = await this.deps.store.serialContexts([...new Set(parsed.map((p) => p.heartbeat.serial))]);
+    const landmarks = await this.#landmarkMap(now.getTime());
+    const candidates: Candidate[] = [];
+    const alerts: AlertDraft[] = [];
+    const known = await this.deps.store.knownIds(parsed.map((p) => p.heartbeat.id));
+    for (const { index, heartbeat } of parsed) {
+      const seen = known.get(heartbeat.id);
+      if (seen !== undefined) {
+        const same = seen === contentHashOf(heartbeatText(heartbeat), heartbeat);
+        results.push({
+          index,
+          id: heartbeat.id,
+          outcome: same ? "duplicate" : "id_reused_with_different_content",
+        });
+        continue;
+      }
+      const checked = this.#check(heartbeat, serials.get(heartbeat.serial), landmarks, now, alerts);
+      if ("outcome" in checked) results.push({ index, id: heartbeat.id, outcome: checked.outcome });
+      else candidates.push({ index, item: checked.item, serial: checked.serial });
+    }
+    const batchId = this.deps.newId();
+    const stored = await this.deps.store.storeBatch({
+      id: batchId,
+      source,
+      accepted: candidates.map((c) => c.item),
+      refused: items.length - candidates.length,
+      actor,
+      at: now,
+      merkleRoot: (accepted) => merkleRootHex(accepted.map((a) => Buffer.from(a.canonicalText, "utf8"))),
+    });
+    for (const candidate of candidates) {
+      const outcome = stored.outcomes.get(candidate.item.heartbeat.id) ?? "nonce_reused";
+      results.push({
+        index: candidate.index,
+        id: candidate.item.heartbeat.id,
+        outcome,
+        ...(outcome === "accepted" ? { verdict: candidate.item.verdict } : {}),
+      });
+      if (
+        outcome === "accepted" &&
+        (candidate.item.verdict === "inconsistent" || candidate.item.verdict === "impossible")
+      )
+        alerts.push(locationAlert(candidate));
+    }
+    if (alerts.length > 0) await this.deps.store.raiseAlerts(alerts, actor, now);
+    results.sort((a, b) => a.index - b.index);
+    const counts: Partial<Record<IngestOutcome, number>> = {};
+    for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
+    return { batchId, auditSeq: stored.auditSeq, counts, results };
+  }
+
+  /** The read-only checks of one heartbeat, in the outcome list's order. */
+  #check(
+    heartbeat: Heartbeat,
+    serial: SerialContext | undefined,
+    landmarks: Map<string, { record: LandmarkRecord; key: KeyObject | null }>,
+    now: Date,
+    alerts: AlertDraft[],
+  ): { outcome: IngestOutcome } | { item: AcceptedHeartbeat; serial: SerialContext } {
+    if (!serial) return { outcome: "unknown_serial" };
+    if (!serial.deviceKey) return { outcome: "no_device_key" };
+    const text = heartbeatText(heartbeat);
+    const deviceKey = this.#deviceKey(serial.deviceKey);
+    if (serial.deviceKeyRevokedAt) {
+      alerts.push(
+        serialAlert("device_key_revoked", serial, {
+          heartbeatId: heartbeat.id,
+          revokedAt: serial.deviceKeyRevokedAt,
+        }),
+      );
+      return { outcome: "device_key_revoked" };
+    }
+    if (!deviceKey || !verifyText(text, heartbeat.signature, deviceKey))
+      return { outcome: "bad_device_signature" };
+    const located = [];
+    for (const o of heartbeat.observations) {
+      const landmark = landmarks.get(o.landmarkId);
+      if (!landmark?.key) return { outcome: "unknown_landmark" };
+      const at = Date.parse(o.at);
+      const from = Date.parse(landmark.record.validFrom);
+      const until = landmark.record.validUntil
+        ? Date.parse(landmark.record.validUntil)
+        : Number.POSITIVE_INFINITY;
+      if (now.getTime() < from || now.getTime() >= until) return { outcome: "landmark_not_valid" };
+      if (!verifyText(observationText(heartbeat.serial, o), o.signature, landmark.key))
+        return { outcome: "bad_landmark_signature" };
+      if (
+        now.getTime() - at > this.#params.heartbeatAgeMaxMs ||
+        at - now.getTime() > this.#params.clockSkewMaxMs
+      )
+        return { outcome: "nonce_stale" };
+      located.push({
+        landmark: o.landmarkId,
+        lat: landmark.record.lat,
+        lon: landmark.record.lon,
+        rttMs: o.rttMs,
+      });
+    }
+    const nonces = new Set(heartbeat.observations.map((o) => `${o.landmarkId} ${o.nonce}`));
+    if (nonces.size !== heartbeat.observations.length) return { outcome: "nonce_reused" };
+    if (serial.state !== "installed" || !serial.site) {
+      // A chip heard from before it was delivered and installed, or outside any licence.
+      alerts.push(
+        serialAlert("heartbeat_not_installed", serial, {
+          heartbeatId: heartbeat.id,
+          state: serial.state,
+          licenceId: serial.licenceId,
+        }),
+      );
+      return { outcome: "not_installed" };
+    }
+    const verdict = locate({ site: serial.site, observations: located }, this.#params);
+    const nearest = located[verdict.nearest];
+    return {
+      serial,
+      item: {
+        heartbeat,
+        canonicalText: text,
+        contentSha256: contentHashOf(text, heartbeat),
+        verdict: verdict.verdict,
+        nearestLandmarkId: nearest?.landmark ?? "",
+        nearestRadiusKm: verdict.minRadiusKm,
+        nearestRttMs: nearest?.rttMs ?? 0,
+      },
+    };
+  }
+}
+
+/** The identity of a heartbeat's content: its signed text and signature. */
+const contentHashOf = (text: string, heartbeat: Heartbeat): string =>
+  sha256(`${text}\n${heartbeat.signature}`);
+
+const idOf = (raw: unknown): string | null =>
+  raw !== null && typeof raw === "object" && "id" in raw && typeof raw.id === "string"
+    ? raw.id.slice(0, 128)
+    : null;
+
+const chipSecurityBook = "scenario-chip-security-act";
+
+function serialAlert(kind: string, serial: SerialContext, evidence: Record<string, unknown>): AlertDraft {
+  return {
+    kind,
+    serial: serial.serial,
+    importerId: serial.importerId,
+    dedupeKey: `${kind}:${serial.serial}`,
+    evidence: { ...evidence, serial: serial.serial, shipmentId: serial.shipmentId },
+    rulebook: chipSecurityBook,
+  };
+}
+
+function locationAlert(candidate: Candidate): AlertDraft {
+  const { heartbeat, verdict, nearestLandmarkId, nearestRadiusKm } = candidate.item;
+  return serialAlert(`location_${verdict}`, candidate.serial, {
+    heartbeatId: heartbeat.id,
+    verdict,
+    siteId: candidate.serial.siteId,
+    nearestLandmarkId,
+    nearestRadiusKm,
+    observations: heartbeat.observations.map((o) => ({ landmarkId: o.landmarkId, rttMs: o.rttMs, at: o.at })),
+  });
+}
+
+/** Raw heartbeats are kept this many days by default (the daily summary for the licence's life). */
+export const retentionDaysDefault = 90;
+
+/**
+ * Drops the raw heartbeat partitions (and the ids and nonces kept as long) older than `keepDays`
+ * days before today by the clock; returns the partitions dropped. The daily summary stays.
+ */
+export async function pruneHeartbeats(store: CustodyStore, clock: Clock, keepDays = retentionDaysDefault) {
+  const cut = new Date(clock().getTime() - keepDays * 86_400_000).toISOString().slice(0, 10);
+  return { before: cut, dropped: await store.dropPartitionsBefore(cut) };
+}

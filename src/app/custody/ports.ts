@@ -1,0 +1,229 @@
+// What the custody use cases need from the outside world, as interfaces (implemented on SQL in
+// src/adapters/db/custody, wired by the composition roots): the custody store, a clock and ids.
+// Writes that check state and then change it take a pure `decide` callback that the store runs
+// inside its transaction on a snapshot read there, so check and change are one atomic step.
+import type { Role } from "../../core/policy/policy.ts";
+import type { SerialRange } from "../../core/shipments/model.ts";
+import type {
+  CustodyEventInput,
+  DeviceKeyBody,
+  LandmarkInput,
+  SiteChangeInput,
+  SiteInput,
+} from "./inputs.ts";
+import type { Heartbeat, LocationVerdict } from "./wire.ts";
+
+export type Clock = () => Date;
+export type NewId = () => string;
+
+/** Who acts: from the credential, never from a body. */
+export interface Actor {
+  id: string;
+  role: Role;
+  partyId: string | null;
+}
+
+export const serialStates = [
+  "registered",
+  "exported",
+  "entered_china",
+  "delivered",
+  "installed",
+  "in_repair",
+  "destroyed",
+] as const;
+export type SerialState = (typeof serialStates)[number];
+
+/** A replayed client id: the same content (`exists`) or not. */
+export type WriteOutcome = "created" | "exists" | "exists_with_different_content";
+
+export interface ShipmentFacts {
+  id: string;
+  importerId: string;
+  licenceId: string | null;
+  ranges: SerialRange[];
+  status: string;
+}
+
+export interface SiteRecord extends SiteInput {
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface LandmarkRecord extends LandmarkInput {
+  createdBy: string;
+}
+
+export interface SerialRecord {
+  serial: string;
+  shipmentId: string;
+  licenceId: string | null;
+  importerId: string;
+  state: SerialState;
+  siteId: string | null;
+  deviceKey: string | null;
+  deviceKeyRevokedAt: string | null;
+  lastHeartbeatAt: string | null;
+  lastVerdict: string | null;
+}
+
+/** What a custody event's check reads, inside the writing transaction. */
+export interface EventSnapshot {
+  shipment: ShipmentFacts | null;
+  /** Serials of the ranges that are registered, by state and by site. */
+  registered: number;
+  states: Partial<Record<SerialState, number>>;
+  siteIds: (string | null)[];
+  site: SiteRecord | null;
+  sitePermitted: boolean;
+  siteChange: (SiteChangeInput & { approvedBy: string }) | null;
+}
+
+export interface EventRecord {
+  input: CustodyEventInput;
+  serialCount: number;
+  fromStates: SerialState[];
+  toState: SerialState;
+  siteId: string | null;
+  contentSha256: string;
+  actor: Actor;
+  at: Date;
+}
+
+/** What the device-key check reads inside the writing transaction. */
+export interface DeviceKeySnapshot {
+  lab: { publicKeyPem: string; revoked: boolean } | null;
+  shipment: ShipmentFacts | null;
+  /** Serials of the certificate that are registered, with the key they already have. */
+  existing: Map<string, string | null>;
+}
+
+/** One accepted heartbeat as stored. */
+export interface AcceptedHeartbeat {
+  heartbeat: Heartbeat;
+  canonicalText: string;
+  contentSha256: string;
+  verdict: LocationVerdict;
+  nearestLandmarkId: string;
+  nearestRadiusKm: number;
+  nearestRttMs: number;
+}
+
+export interface AlertDraft {
+  kind: string;
+  serial: string | null;
+  importerId: string | null;
+  dedupeKey: string;
+  evidence: unknown;
+  rulebook: string;
+}
+
+export interface AlertRecord extends AlertDraft {
+  id: string;
+  status: "open" | "acknowledged" | "closed";
+  openedBy: string;
+  openedAt: string;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  reason: string | null;
+  version: number;
+}
+
+/** Context the ingest needs per serial: its record and its site's coordinates. */
+export interface SerialContext extends SerialRecord {
+  site: { lat: number; lon: number } | null;
+}
+
+export interface CustodyStore {
+  shipmentFacts(id: string): Promise<ShipmentFacts | null>;
+  writeSite(site: SiteRecord, actor: Actor, at: Date): Promise<WriteOutcome | "unknown_importer">;
+  site(id: string): Promise<SiteRecord | null>;
+  sites(importerId: string | null): Promise<SiteRecord[]>;
+  writePermit(
+    licenceId: string,
+    siteId: string,
+    actor: Actor,
+    at: Date,
+  ): Promise<"created" | "exists" | "unknown_licence" | "unknown_site">;
+  writeSiteChange(
+    change: SiteChangeInput,
+    actor: Actor,
+    at: Date,
+  ): Promise<WriteOutcome | "unknown_shipment" | "unknown_site">;
+  writeLandmark(landmark: LandmarkRecord, at: Date): Promise<WriteOutcome>;
+  landmarks(): Promise<LandmarkRecord[]>;
+  importSerials(
+    shipment: ShipmentFacts,
+    actor: Actor,
+    at: Date,
+  ): Promise<{ status: "created" | "exists" | "serials_taken"; count: number; clash?: string }>;
+  serial(serial: string): Promise<SerialRecord | null>;
+  applyEvent<S extends string>(
+    input: CustodyEventInput,
+    decide: (snapshot: EventSnapshot) => { status: S; record?: EventRecord },
+  ): Promise<{ status: S | "exists" | "exists_with_different_content" }>;
+  eventsOf(serial: SerialRecord): Promise<
+    {
+      input: CustodyEventInput;
+      fromState: string;
+      toState: string;
+      recordedBy: string;
+      role: string;
+      recordedAt: string;
+    }[]
+  >;
+  applyDeviceKeys<S extends string>(
+    certificate: { body: DeviceKeyBody; canonicalText: string; signature: string; contentSha256: string },
+    decide: (snapshot: DeviceKeySnapshot) => S,
+    accepted: S,
+    actor: Actor,
+    at: Date,
+  ): Promise<{ status: S | "exists" }>;
+  revokeDeviceKey(
+    serial: string,
+    reason: string,
+    actor: Actor,
+    at: Date,
+  ): Promise<"revoked" | "exists" | "unknown_serial" | "no_device_key">;
+  serialContexts(serials: readonly string[]): Promise<Map<string, SerialContext>>;
+  /** The content hash of each id already accepted. */
+  knownIds(ids: readonly string[]): Promise<Map<string, string>>;
+  storeBatch(batch: {
+    id: string;
+    source: string;
+    accepted: AcceptedHeartbeat[];
+    refused: number;
+    actor: Actor;
+    at: Date;
+    merkleRoot: (accepted: AcceptedHeartbeat[]) => string;
+  }): Promise<{
+    outcomes: Map<string, "accepted" | "duplicate" | "id_reused_with_different_content" | "nonce_reused">;
+    auditSeq: number | null;
+  }>;
+  raiseAlerts(drafts: readonly AlertDraft[], actor: Actor, at: Date): Promise<number>;
+  alerts(filter: {
+    importerId: string | null;
+    serial?: string;
+    status?: string;
+    limit: number;
+  }): Promise<AlertRecord[]>;
+  alert(id: string): Promise<AlertRecord | null>;
+  updateAlert(
+    id: string,
+    status: "acknowledged" | "closed",
+    reason: string,
+    actor: Actor,
+    at: Date,
+  ): Promise<"updated" | "unknown_alert" | "already_closed">;
+  silentSerials(
+    before: Date,
+    limit: number,
+  ): Promise<{ serial: string; importerId: string; lastHeartbeatAt: string | null }[]>;
+  cloneCandidates(
+    since: Date,
+  ): Promise<
+    { serial: string; importerId: string; a: string; b: string; distanceKm: number; radiiKm: number }[]
+  >;
+  dropPartitionsBefore(day: string): Promise<string[]>;
+  dailySummary(serial: string, days: number): Promise<unknown[]>;
+}
