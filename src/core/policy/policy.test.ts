@@ -54,6 +54,9 @@ const expectedTable: Record<Action, string> = {
   "evidence.read": "xx..xxxx",
   "duty.read": "xx..xxxx",
   "forfeitures.read": "xx.xxxxx",
+  // Web app reads (issue #17).
+  "session.read": "xxxxxxxx",
+  "overview.read": "xx.xxxxx",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

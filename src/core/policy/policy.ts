@@ -56,6 +56,9 @@ export const actions = [
   "evidence.read",
   "duty.read",
   "forfeitures.read",
+  // Web app reads (issue #17).
+  "session.read",
+  "overview.read",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -110,6 +113,9 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "duty.read": readAll,
   // An importer sees the forfeitures of its own orders (the prepayment it paid).
   "forfeitures.read": [...readAll, "importer"],
+  // Web app reads (issue #17): every token may ask who it is; the overview's counts are scoped.
+  "session.read": everyone,
+  "overview.read": [...readAll, "importer"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

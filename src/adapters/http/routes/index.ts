@@ -6,6 +6,7 @@ import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
 import { registerListsImport } from "./lists-import.ts";
+import { registerOverview } from "./overview.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
@@ -27,4 +28,5 @@ export const routeModules: RouteModule[] = [
   registerAudit,
   registerQuota,
   registerTokens,
+  registerOverview,
 ];
