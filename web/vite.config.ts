@@ -8,6 +8,13 @@ export default defineConfig({
   root: fileURLToPath(new URL(".", import.meta.url)),
   oxc: { jsx: { runtime: "automatic", importSource: "preact" } },
   resolve: { alias: { react: "preact/compat", "react-dom": "preact/compat" } },
-  build: { outDir: "dist", emptyOutDir: true, target: "es2022", reportCompressedSize: false },
+  // assetsInlineLimit 0: every font stays a file (the CSP allows fonts from self, not data: URLs).
+  build: {
+    outDir: "dist",
+    emptyOutDir: true,
+    target: "es2022",
+    reportCompressedSize: false,
+    assetsInlineLimit: 0,
+  },
   server: { proxy: { "/v1": "http://127.0.0.1:8080", "/openapi.json": "http://127.0.0.1:8080" } },
 });

@@ -11,7 +11,7 @@ export interface Overview {
   decisionsByOutcome: Record<string, number>;
   ordersByStatus: Record<string, number>;
   shipmentsByStatus: Record<string, number>;
-  history: { accountId: string; days: VolumeDay[] }[];
+  history: { accountId: string; ratioPercent: number; days: VolumeDay[] }[];
 }
 
 /** Every key of `keys` with its count (0 when absent), then any key the store knows beyond them. */
@@ -26,7 +26,7 @@ export function completeCounts(
 
 export async function overviewOf(
   reader: OverviewReader,
-  accountIds: readonly string[],
+  accounts: readonly { id: string; ratioPercent: number }[],
   partyId: string | null,
 ): Promise<Overview> {
   const [decisions, orders, shipments] = await Promise.all([
@@ -38,9 +38,10 @@ export async function overviewOf(
   const history =
     partyId === null
       ? await Promise.all(
-          accountIds.map(async (accountId) => ({
-            accountId,
-            days: await reader.volumeHistory(accountId, historyDaysMax),
+          accounts.map(async (account) => ({
+            accountId: account.id,
+            ratioPercent: account.ratioPercent,
+            days: await reader.volumeHistory(account.id, historyDaysMax),
           })),
         )
       : [];

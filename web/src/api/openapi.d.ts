@@ -7756,6 +7756,7 @@ export interface paths {
                             /** @description balances at the end of each day with a movement (last 400 days) */
                             history: {
                                 accountId: string;
+                                ratioPercent: number;
                                 days: {
                                     day: string;
                                     usPosted: string;

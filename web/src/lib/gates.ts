@@ -2,6 +2,7 @@
 // shipment"), each with its state, the evidence that decides it, who recorded it and when, as far
 // as the records this server keeps say. Pure: the page loads the records and passes them in;
 // a record the viewer may not read is `undefined` and its gate says "not visible to you".
+import { dollars } from "./format.ts";
 
 export const gateIds = [
   "screening",
@@ -65,8 +66,11 @@ const text = (value: unknown): string =>
   typeof value === "string" || typeof value === "number" ? String(value) : JSON.stringify(value);
 const record = (value: unknown): Evidence | undefined =>
   typeof value === "object" && value !== null ? (value as Evidence) : undefined;
+/** Money fields (`…Cents`, integer strings) read as dollars; everything else as sent. */
+const shown = (key: string, value: unknown): string =>
+  key.endsWith("Cents") && /^-?\d+$/.test(text(value)) ? dollars(text(value)) : text(value);
 const pairs = (evidence: Evidence): [string, string][] =>
-  Object.entries(evidence).map(([key, value]) => [key, text(value)]);
+  Object.entries(evidence).map(([key, value]) => [key, shown(key, value)]);
 
 function gate(id: GateId, state: GateState, more: Partial<Omit<Gate, "id" | "label" | "state">> = {}): Gate {
   return { id, label: labels[id], state, evidence: [], author: null, at: null, ...more };

@@ -3,7 +3,7 @@
 // inclusion-proof algorithm of RFC 9162 §2.1.3.2. WebCrypto only (browser and Node 20 alike), so
 // the page needs no library and trusts no server-side check.
 
-const subtle = (): SubtleCrypto => globalThis.crypto.subtle;
+const subtle = () => globalThis.crypto.subtle;
 
 export async function sha256(...parts: Uint8Array[]): Promise<Uint8Array> {
   const length = parts.reduce((sum, part) => sum + part.length, 0);

@@ -30,7 +30,9 @@ const overviewSchema = z.object({
   ordersByStatus: counts,
   shipmentsByStatus: counts,
   history: z
-    .array(z.object({ accountId: z.string(), days: z.array(volumeDaySchema) }))
+    .array(
+      z.object({ accountId: z.string(), ratioPercent: z.number().int(), days: z.array(volumeDaySchema) }),
+    )
     .meta({ description: `balances at the end of each day with a movement (last ${historyDaysMax} days)` }),
 });
 
@@ -111,8 +113,8 @@ export const registerOverview: RouteModule = (app, { store, clock }) => {
   });
   app.openapi(overviewRoute, async (c) => {
     const partyId = partyOf(scopeOf(c.get("principal")));
-    const accountIds = partyId === null ? (await ledger.accounts()).map((account) => account.id) : [];
-    return sendJson(c, await overviewOf(reader, accountIds, partyId));
+    const accounts = partyId === null ? await ledger.accounts() : [];
+    return sendJson(c, await overviewOf(reader, accounts, partyId));
   });
   app.openapi(decisionsRoute, async (c) => {
     const { limit, cursor, outcome } = c.req.valid("query");
