@@ -2,7 +2,7 @@
 // built here from the RFC's definitions (every index of every size up to 33, and tampered
 // proofs), the C2SP signed-note check against notes signed here with node:crypto, the cap's
 // alert levels, the shipment gates and the replay comparison.
-import { createHash, generateKeyPairSync, sign } from "node:crypto";
+import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { compareFindings } from "../../web/src/lib/diff.ts";
 import { gateIds, gatesOf } from "../../web/src/lib/gates.ts";
@@ -75,12 +75,20 @@ describe("inclusion proofs (RFC 6962 / 9162)", () => {
 });
 
 describe("signed notes (C2SP)", () => {
-  const { publicKey, privateKey } = generateKeyPairSync("ed25519");
+  // A fixed key whose base64 holds a `+` (a verifier key splits on the first two `+` only).
+  const seed = Buffer.alloc(32, 8);
+  const privateKey = createPrivateKey({
+    key: Buffer.concat([Buffer.from("302e020100300506032b657004220420", "hex"), seed]),
+    format: "der",
+    type: "pkcs8",
+  });
+  const publicKey = createPublicKey(privateKey);
   const raw = publicKey.export({ format: "der", type: "spki" }).subarray(-32);
   const name = "sluice.example/log";
   const keyBytes = Buffer.concat([Buffer.of(1), raw]);
   const keyHash = h(Buffer.from(`${name}\n`), keyBytes).subarray(0, 4);
   const verifierKey = `${name}+${keyHash.toString("hex")}+${keyBytes.toString("base64")}`;
+  it("uses a key whose base64 holds a plus sign", () => expect(keyBytes.toString("base64")).toContain("+"));
   const treeRoot = root(entriesOf(5));
   const body = `${name}\n5\n${treeRoot.toString("base64")}\n`;
   const signed = (text: string) =>

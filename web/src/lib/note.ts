@@ -23,9 +23,10 @@ const ed25519Type = 0x01;
 const encoder = new TextEncoder();
 
 export async function parseVerifierKey(text: string): Promise<VerifierKey | undefined> {
-  const parts = text.trim().split("+");
-  if (parts.length !== 3) return undefined;
-  const [name, hashHex, keyText] = parts as [string, string, string];
+  // The name has no `+`; the base64 key may (so split on the first two only).
+  const match = /^([^+]+)\+([^+]+)\+(.+)$/.exec(text.trim());
+  if (!match) return undefined;
+  const [, name = "", hashHex = "", keyText = ""] = match;
   if (name === "" || !/^[0-9a-f]{8}$/.test(hashHex)) return undefined;
   let key: Uint8Array;
   try {
