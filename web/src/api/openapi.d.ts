@@ -1367,7 +1367,7 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     disposition?: {
-                                        id: string;
+                                        id?: string;
                                         partyId: string;
                                         listId: string;
                                         entryId: string;
@@ -1375,9 +1375,9 @@ export interface paths {
                                         decision: "false_positive" | "true_match";
                                         reason: string;
                                         decidedBy: string;
-                                        decidedAt?: string;
-                                        expiresAt?: string | null;
-                                        status?: string;
+                                        decidedAt: string;
+                                        expiresAt?: string;
+                                        listVersion: string;
                                     } & {
                                         [key: string]: unknown;
                                     };
@@ -1450,7 +1450,7 @@ export interface paths {
                                         [key: string]: unknown;
                                     };
                                     disposition?: {
-                                        id: string;
+                                        id?: string;
                                         partyId: string;
                                         listId: string;
                                         entryId: string;
@@ -1458,9 +1458,9 @@ export interface paths {
                                         decision: "false_positive" | "true_match";
                                         reason: string;
                                         decidedBy: string;
-                                        decidedAt?: string;
-                                        expiresAt?: string | null;
-                                        status?: string;
+                                        decidedAt: string;
+                                        expiresAt?: string;
+                                        listVersion: string;
                                     } & {
                                         [key: string]: unknown;
                                     };
@@ -1553,21 +1553,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: ({
-                                id: string;
-                                partyId: string;
-                                listId: string;
-                                entryId: string;
-                                /** @enum {string} */
-                                decision: "false_positive" | "true_match";
-                                reason: string;
-                                decidedBy: string;
-                                decidedAt?: string;
-                                expiresAt?: string | null;
-                                status?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            items: {
+                                disposition: {
+                                    id?: string;
+                                    partyId: string;
+                                    listId: string;
+                                    entryId: string;
+                                    /** @enum {string} */
+                                    decision: "false_positive" | "true_match";
+                                    reason: string;
+                                    decidedBy: string;
+                                    decidedAt: string;
+                                    expiresAt?: string;
+                                    listVersion: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                status: string;
+                            }[];
                         };
                     };
                 };
@@ -1578,21 +1581,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            items: ({
-                                id: string;
-                                partyId: string;
-                                listId: string;
-                                entryId: string;
-                                /** @enum {string} */
-                                decision: "false_positive" | "true_match";
-                                reason: string;
-                                decidedBy: string;
-                                decidedAt?: string;
-                                expiresAt?: string | null;
-                                status?: string;
-                            } & {
-                                [key: string]: unknown;
-                            })[];
+                            items: {
+                                disposition: {
+                                    id?: string;
+                                    partyId: string;
+                                    listId: string;
+                                    entryId: string;
+                                    /** @enum {string} */
+                                    decision: "false_positive" | "true_match";
+                                    reason: string;
+                                    decidedBy: string;
+                                    decidedAt: string;
+                                    expiresAt?: string;
+                                    listVersion: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                status: string;
+                            }[];
                         };
                     };
                 };
@@ -1679,7 +1685,7 @@ export interface paths {
                         "application/json": {
                             status: string;
                             disposition: {
-                                id: string;
+                                id?: string;
                                 partyId: string;
                                 listId: string;
                                 entryId: string;
@@ -1687,9 +1693,9 @@ export interface paths {
                                 decision: "false_positive" | "true_match";
                                 reason: string;
                                 decidedBy: string;
-                                decidedAt?: string;
-                                expiresAt?: string | null;
-                                status?: string;
+                                decidedAt: string;
+                                expiresAt?: string;
+                                listVersion: string;
                             } & {
                                 [key: string]: unknown;
                             };
@@ -1705,7 +1711,7 @@ export interface paths {
                         "application/json": {
                             status: string;
                             disposition: {
-                                id: string;
+                                id?: string;
                                 partyId: string;
                                 listId: string;
                                 entryId: string;
@@ -1713,9 +1719,9 @@ export interface paths {
                                 decision: "false_positive" | "true_match";
                                 reason: string;
                                 decidedBy: string;
-                                decidedAt?: string;
-                                expiresAt?: string | null;
-                                status?: string;
+                                decidedAt: string;
+                                expiresAt?: string;
+                                listVersion: string;
                             } & {
                                 [key: string]: unknown;
                             };

@@ -2,7 +2,14 @@
 // a form to record one, and the queue of dismissals waiting for a second reviewer (when the
 // server's dispositions carry that state).
 import { useState } from "preact/hooks";
-import type { Api, Disposition, Dispositions, PartyPage, ScreeningReview, Session } from "../api/client.ts";
+import type {
+  Api,
+  DispositionItem,
+  Dispositions,
+  PartyPage,
+  ScreeningReview,
+  Session,
+} from "../api/client.ts";
 import { Badge, Card, messageOf, Show, useLoad } from "../components/ui.tsx";
 import { instant } from "../lib/format.ts";
 
@@ -89,7 +96,7 @@ function HitRow({ reviewed, children }: { reviewed: ReviewedHit; children?: prea
       {disposition && (
         <p class="small" data-testid="disposition">
           {disposition.decision.replace("_", " ")} by {disposition.decidedBy}
-          {disposition.decidedAt ? ` on ${instant(disposition.decidedAt)}` : ""}: “{disposition.reason}”
+          {` on ${instant(disposition.decidedAt)}`}: “{disposition.reason}”
         </p>
       )}
       {children}
@@ -150,9 +157,10 @@ function SecondReviewQueue({ api }: { api: Api }) {
             </p>
           ) : (
             <ul data-testid="second-review-queue">
-              {waiting.map((d) => (
-                <li key={d.id}>
-                  {d.partyId} / {d.entryId}: {d.decision.replace("_", " ")} by {d.decidedBy}: “{d.reason}”
+              {waiting.map(({ disposition: d }) => (
+                <li key={`${d.partyId}/${d.listId}/${d.entryId}/${d.decidedAt}`}>
+                  {d.partyId} / {d.entryId}: {d.decision.replace("_", " ")} by {d.decidedBy} on{" "}
+                  {instant(d.decidedAt)}: “{d.reason}”
                 </li>
               ))}
             </ul>

@@ -128,16 +128,16 @@ const hitSchema = z.looseObject({
 });
 
 export const dispositionViewSchema = z.looseObject({
-  id: z.string(),
+  id: z.string().optional(),
   partyId: z.string(),
   listId: z.string(),
   entryId: z.string(),
   decision: z.enum(["false_positive", "true_match"]),
   reason: z.string(),
   decidedBy: z.string(),
-  decidedAt: z.string().optional(),
-  expiresAt: z.string().nullable().optional(),
-  status: z.string().optional(),
+  decidedAt: z.string(),
+  expiresAt: z.string().optional(),
+  listVersion: z.string(),
 });
 
 export const screeningReviewSchema = z.object({

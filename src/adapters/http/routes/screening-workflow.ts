@@ -68,7 +68,7 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
       {
         query: z.object({ party: z.string().min(1).max(128).optional() }),
       },
-      z.object({ items: z.array(dispositionViewSchema) }),
+      z.object({ items: z.array(z.object({ disposition: dispositionViewSchema, status: z.string() })) }),
     ),
     async (c) => {
       const { party } = c.req.valid("query");
