@@ -664,11 +664,67 @@ export interface paths {
                             decidingRuleIds: string[];
                             findings: ({
                                 ruleId: string;
-                                status: string;
+                                bookId: string;
+                                jurisdiction: string;
+                                kind: string;
+                                /** @enum {string} */
+                                status: "fail" | "pending" | "pass" | "not_applicable";
                                 message: string;
+                                citation: {
+                                    source: string;
+                                    /** @enum {string} */
+                                    status: "P" | "S" | "U" | "D";
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                annotations?: {
+                                    [key: string]: {
+                                        /** @enum {string} */
+                                        status: "P" | "S" | "U" | "D";
+                                        note: string;
+                                    };
+                                };
+                                overriddenBy?: {
+                                    bookId: string;
+                                    note: string;
+                                };
+                                measured?: string;
+                                required?: string;
+                                unit?: string;
+                                remedy?: {
+                                    summary: string;
+                                    details?: {
+                                        [key: string]: string;
+                                    };
+                                };
+                                /** @constant */
+                                error?: true;
                             } & {
                                 [key: string]: unknown;
                             })[];
+                            product: {
+                                id: string | null;
+                                name: string;
+                                tpp: number;
+                                eccn: string | null;
+                                section232Band: number | null;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            rulebooks: ({
+                                id: string;
+                                version: number;
+                                jurisdiction: string;
+                                scenario: boolean;
+                                contentHash: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            scenarios: string[];
+                            listVersions: {
+                                listId: string;
+                                version: string;
+                            }[];
                             inputHash: string;
                         } & {
                             [key: string]: unknown;
@@ -1221,6 +1277,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                            /** @description the re-screening a new version started */
+                            rescreen: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -1232,6 +1294,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                            /** @description the re-screening a new version started */
+                            rescreen: {
+                                [key: string]: unknown;
+                            } | null;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -2912,7 +2980,83 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            decisionId: string;
+                            /** @enum {string} */
+                            orderStatus: "created" | "held" | "denied" | "approved" | "licensed";
+                            /** @description the decision with every finding, its citation and remedy */
+                            decision: {
+                                dossierId: string;
+                                at: string;
+                                /** @enum {string} */
+                                decision: "deny" | "hold" | "approve";
+                                decidingRuleIds: string[];
+                                findings: ({
+                                    ruleId: string;
+                                    bookId: string;
+                                    jurisdiction: string;
+                                    kind: string;
+                                    /** @enum {string} */
+                                    status: "fail" | "pending" | "pass" | "not_applicable";
+                                    message: string;
+                                    citation: {
+                                        source: string;
+                                        /** @enum {string} */
+                                        status: "P" | "S" | "U" | "D";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    annotations?: {
+                                        [key: string]: {
+                                            /** @enum {string} */
+                                            status: "P" | "S" | "U" | "D";
+                                            note: string;
+                                        };
+                                    };
+                                    overriddenBy?: {
+                                        bookId: string;
+                                        note: string;
+                                    };
+                                    measured?: string;
+                                    required?: string;
+                                    unit?: string;
+                                    remedy?: {
+                                        summary: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    /** @constant */
+                                    error?: true;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                product: {
+                                    id: string | null;
+                                    name: string;
+                                    tpp: number;
+                                    eccn: string | null;
+                                    section232Band: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                rulebooks: ({
+                                    id: string;
+                                    version: number;
+                                    jurisdiction: string;
+                                    scenario: boolean;
+                                    contentHash: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                scenarios: string[];
+                                listVersions: {
+                                    listId: string;
+                                    version: string;
+                                }[];
+                                inputHash: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -2923,7 +3067,83 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            decisionId: string;
+                            /** @enum {string} */
+                            orderStatus: "created" | "held" | "denied" | "approved" | "licensed";
+                            /** @description the decision with every finding, its citation and remedy */
+                            decision: {
+                                dossierId: string;
+                                at: string;
+                                /** @enum {string} */
+                                decision: "deny" | "hold" | "approve";
+                                decidingRuleIds: string[];
+                                findings: ({
+                                    ruleId: string;
+                                    bookId: string;
+                                    jurisdiction: string;
+                                    kind: string;
+                                    /** @enum {string} */
+                                    status: "fail" | "pending" | "pass" | "not_applicable";
+                                    message: string;
+                                    citation: {
+                                        source: string;
+                                        /** @enum {string} */
+                                        status: "P" | "S" | "U" | "D";
+                                    } & {
+                                        [key: string]: unknown;
+                                    };
+                                    annotations?: {
+                                        [key: string]: {
+                                            /** @enum {string} */
+                                            status: "P" | "S" | "U" | "D";
+                                            note: string;
+                                        };
+                                    };
+                                    overriddenBy?: {
+                                        bookId: string;
+                                        note: string;
+                                    };
+                                    measured?: string;
+                                    required?: string;
+                                    unit?: string;
+                                    remedy?: {
+                                        summary: string;
+                                        details?: {
+                                            [key: string]: string;
+                                        };
+                                    };
+                                    /** @constant */
+                                    error?: true;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                product: {
+                                    id: string | null;
+                                    name: string;
+                                    tpp: number;
+                                    eccn: string | null;
+                                    section232Band: number | null;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                rulebooks: ({
+                                    id: string;
+                                    version: number;
+                                    jurisdiction: string;
+                                    scenario: boolean;
+                                    contentHash: string;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                scenarios: string[];
+                                listVersions: {
+                                    listId: string;
+                                    version: string;
+                                }[];
+                                inputHash: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -4891,6 +5111,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -4902,6 +5124,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5021,6 +5245,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5032,6 +5258,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5136,6 +5364,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            name: string;
+                            headquartersCountry: string;
+                            controlCountry: string | null;
+                            publicKey: string;
+                            keyId: string;
+                            qualifiedFrom: string;
+                            qualifiedTo: string | null;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            version: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5147,6 +5387,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            name: string;
+                            headquartersCountry: string;
+                            controlCountry: string | null;
+                            publicKey: string;
+                            keyId: string;
+                            qualifiedFrom: string;
+                            qualifiedTo: string | null;
+                            revokedOn: string | null;
+                            revocationReason: string | null;
+                            version: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5253,6 +5505,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5264,6 +5518,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5368,6 +5624,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                            /** @description the signed certificate body (canonical JSON) */
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            signature: string;
+                            /** @enum {string} */
+                            status: "ok" | "lab_revoked";
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5379,6 +5647,18 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                            /** @description the signed certificate body (canonical JSON) */
+                            document: {
+                                [key: string]: unknown;
+                            };
+                            signature: string;
+                            /** @enum {string} */
+                            status: "ok" | "lab_revoked";
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5495,6 +5775,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5506,6 +5788,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5624,6 +5908,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5635,6 +5921,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5752,6 +6040,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5763,6 +6053,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5886,6 +6178,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -5897,6 +6191,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6005,7 +6301,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                id: string;
+                                orderId: string;
+                                amountCents: string;
+                                reason: string;
+                                kind: string;
+                                forfeitedOn: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6019,7 +6320,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                id: string;
+                                orderId: string;
+                                amountCents: string;
+                                reason: string;
+                                kind: string;
+                                forfeitedOn: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6116,6 +6422,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6127,6 +6435,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6263,6 +6573,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6274,6 +6586,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6395,6 +6709,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6406,6 +6722,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6527,6 +6845,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6538,6 +6858,8 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            status: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6644,7 +6966,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            orderId: string;
+                            shipmentId: string | null;
+                            /** @description the evidence on file, by kind, as the rules read it */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -6655,7 +6982,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            orderId: string;
+                            shipmentId: string | null;
+                            /** @description the evidence on file, by kind, as the rules read it */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
                         };
                     };
                 };
@@ -6754,6 +7086,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            from: string;
+                            to: string;
+                            by: string;
+                            windows: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6765,6 +7104,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            from: string;
+                            to: string;
+                            by: string;
+                            windows: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -6865,7 +7211,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                id: string;
+                                orderId: string;
+                                amountCents: string;
+                                reason: string;
+                                kind: string;
+                                forfeitedOn: string;
                             }[];
                             nextCursor: string | null;
                         };
@@ -6879,7 +7230,12 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                id: string;
+                                orderId: string;
+                                amountCents: string;
+                                reason: string;
+                                kind: string;
+                                forfeitedOn: string;
                             }[];
                             nextCursor: string | null;
                         };

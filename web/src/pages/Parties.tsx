@@ -16,8 +16,8 @@ import { instant } from "../lib/format.ts";
 type ReviewedHit = ScreeningReview["review"]["hits"][number];
 
 /** A disposition waiting for a second reviewer, whatever the server calls that state. */
-export const awaitsSecondReview = (d: Disposition): boolean =>
-  /second|awaiting|pending/i.test(String(d.status ?? ""));
+export const awaitsSecondReview = (item: DispositionItem): boolean =>
+  /second|awaiting|pending/i.test(item.status);
 
 function DispositionForm({
   api,

@@ -13,21 +13,13 @@ import { guarded, requireAction } from "../auth.ts";
 import { errorFromData, evaluateBodySchema } from "../evaluate-request.ts";
 import { jsonContentType } from "../json.ts";
 import { ValidationFailure } from "../problem.ts";
+import { decisionSchema } from "./responses.ts";
 import type { RouteModule } from "./types.ts";
 
 /** What @hono/node-server gives a handler as `c.env`: the Node response, to know when it is written. */
 type NodeBindings = { outgoing?: { once(event: "close", listener: () => void): unknown } };
 
-const decisionSchema = z
-  .looseObject({
-    dossierId: z.string(),
-    at: z.string(),
-    decision: z.enum(decisionValues),
-    decidingRuleIds: z.array(z.string()),
-    findings: z.array(z.looseObject({ ruleId: z.string(), status: z.string(), message: z.string() })),
-    inputHash: z.string(),
-  })
-  .meta({ description: "the decision with every finding, its citation and remedy" });
+// The decision's full schema (every finding field) lives with the other answers (issue #17).
 
 const evaluateRoute = createRoute({
   method: "post",

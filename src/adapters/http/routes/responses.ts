@@ -158,3 +158,10 @@ export const screeningReviewSchema = z.object({
     ),
   }),
 });
+
+/** The answer of an application: the decision recorded and the order's state after it. */
+export const applyResultSchema = z.object({
+  decisionId: z.string(),
+  orderStatus: z.enum(orderStatuses),
+  decision: decisionSchema,
+});

@@ -23,6 +23,7 @@ import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 // Response schemas (issue #17: the OpenAPI document and the web app's types).
 import {
+  applyResultSchema,
   decisionRecordSchema,
   moveResultSchema,
   orderDecisionsSchema,
@@ -295,7 +296,7 @@ function registerDecisions(app: Api, services: AppServices): void {
       "applications.write",
       "apply: evaluate the order under the rules in force and record the decision",
       { params: idParams, ...body(decisionRequest) },
-      anyObject,
+      applyResultSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
