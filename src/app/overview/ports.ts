@@ -49,6 +49,51 @@ export interface DecisionFilter {
   partyId: string | null;
 }
 
+export interface LabSummary {
+  id: string;
+  name: string;
+  headquartersCountry: string;
+  keyId: string;
+  qualifiedFrom: string;
+  qualifiedTo: string | null;
+  revokedOn: string | null;
+}
+
+export interface CertificateSummary {
+  id: string;
+  shipmentId: string;
+  labId: string;
+  hash: string;
+  testedOn: string;
+  status: "ok" | "lab_revoked";
+  submittedAt: string;
+}
+
+export interface DutyEntrySummary {
+  id: string;
+  shipmentId: string;
+  enteredOn: string;
+  htsCode: string;
+  band: number | null;
+  enteredValueCents: bigint;
+  ratePercent: number;
+  exemptionKind: string | null;
+  dutyOwedCents: bigint;
+  dutyPaidCents: bigint;
+}
+
+/** A page request: ids after `after`, at most `limit`; `labId` non-null keeps one lab's rows. */
+export interface ListWindow {
+  after: string;
+  limit: number;
+}
+
+export interface EvidenceListReader {
+  listLabs(window: ListWindow, labId: string | null): Promise<LabSummary[]>;
+  listCertificates(window: ListWindow, labId: string | null): Promise<CertificateSummary[]>;
+  listDutyEntries(window: ListWindow): Promise<DutyEntrySummary[]>;
+}
+
 export interface OverviewReader {
   decisionsByOutcome(partyId: string | null): Promise<CountByKey[]>;
   ordersByStatus(partyId: string | null): Promise<CountByKey[]>;

@@ -5,6 +5,7 @@ import { registerCatalog } from "./catalog.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
+import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
 import { registerOverview } from "./overview.ts";
 import { registerQuota } from "./quota.ts";
@@ -29,4 +30,5 @@ export const routeModules: RouteModule[] = [
   registerQuota,
   registerTokens,
   registerOverview,
+  registerLists,
 ];
