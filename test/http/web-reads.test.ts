@@ -137,6 +137,14 @@ forEachDriver("web app reads", (env) => {
     expect((await get<Page<unknown>>("/v1/labs", "lab")).items).toEqual([]);
     expect((await get<Page<unknown>>("/v1/certificates", "lab")).items).toEqual([]);
     expect(certificates.items.every((c) => labs.items.some((l) => l.id === c.labId))).toBe(true);
+    const one = certificates.items[0];
+    if (one) {
+      const forShipment = await get<Page<{ shipmentId: string }>>(
+        `/v1/certificates?shipment=${(one as unknown as { shipmentId: string }).shipmentId}`,
+      );
+      expect(forShipment.items.length).toBeGreaterThan(0);
+      expect(new Set(forShipment.items.map((c) => c.shipmentId)).size).toBe(1);
+    }
   });
 
   it("refuses bad query input with a 400 problem naming the field, and changes nothing", async () => {

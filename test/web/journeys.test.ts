@@ -17,7 +17,7 @@ import { forEachDriver } from "../support/drivers.ts";
 import { launchChromium, screenshot, seriousViolations, signIn, skipBrowser } from "./browser.ts";
 
 /** Pages the app has built (the nav rows of features not landed have no page yet). */
-const builtPages = ["/overview", "/pipeline", "/decisions", "/parties", "/rulebooks", "/audit"];
+const builtPages = ["/overview", "/pipeline", "/decisions", "/parties", "/evidence", "/rulebooks", "/audit"];
 
 const actionsOf = (role: Role): string[] =>
   Object.entries(allowedRoles)
@@ -73,7 +73,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
             role,
           ).toEqual(expected);
           if (expected.length > 0) {
-            await page.waitForURL(/\/(overview|pipeline|decisions|parties|rulebooks|audit)$/);
+            await page.waitForURL(/\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit)$/);
           }
           await context.close();
         }
@@ -249,6 +249,27 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         expect((await verdict.textContent())?.replaceAll(",", "")).toContain(`${api_.count} entries`);
         await accessible(page, "audit");
         await screenshot(page, "audit");
+        await context.close();
+      });
+
+      it("customs: licences with their depletion and the duty entries, as the API lists them", async () => {
+        const { context, page } = await open("customs");
+        await page.getByRole("link", { name: /Licences & evidence/ }).click();
+        const licences = await json<{ items: { id: string }[] }>("/v1/licences", "customs");
+        const rows = page.getByRole("table", { name: "licences" }).locator("tbody tr td:first-child");
+        await rows.first().waitFor();
+        expect(await rows.allTextContents()).toEqual(licences.items.map((l) => l.id));
+        const duty = await json<{ items: { id: string }[] }>("/v1/duty-entries", "customs");
+        if (duty.items.length === 0) await page.getByText("No entries recorded by customs.").waitFor();
+        else
+          expect(
+            await page
+              .getByRole("table", { name: "duty entries" })
+              .locator("tbody tr td:first-child")
+              .allTextContents(),
+          ).toEqual(duty.items.map((d) => d.id));
+        await accessible(page, "evidence");
+        await screenshot(page, "evidence");
         await context.close();
       });
 

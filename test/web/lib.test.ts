@@ -176,6 +176,29 @@ describe("shipment gates", () => {
     expect(gates.find((g) => g.id === "decision")?.link).toBe("/decisions/d-1");
   });
 
+  it("reads the lab certificate on file, with the lab as its author", () => {
+    const gates = gatesOf({
+      shipment: { status: "planned", reservationId: null, evidence: {} },
+      order: undefined,
+      decisions: undefined,
+      screening: undefined,
+      certificates: [
+        {
+          id: "c-1",
+          labId: "lab-austin",
+          testedOn: "2026-01-30",
+          status: "ok",
+          submittedAt: "2026-01-30T10:00:00Z",
+        },
+      ],
+    });
+    expect(gates.find((g) => g.id === "lab-certificate")).toMatchObject({
+      state: "passed",
+      author: "lab-austin",
+      at: "2026-01-30T10:00:00Z",
+    });
+  });
+
   it("holds on a part payment and a held decision", () => {
     const gates = gatesOf({
       shipment: { status: "planned", reservationId: null, evidence: {} },

@@ -9,6 +9,7 @@ import { pagesFor } from "./nav.ts";
 import { Audit } from "./pages/Audit.tsx";
 import { Decision } from "./pages/Decision.tsx";
 import { Decisions } from "./pages/Decisions.tsx";
+import { Evidence } from "./pages/Evidence.tsx";
 import { Overview } from "./pages/Overview.tsx";
 import { Parties } from "./pages/Parties.tsx";
 import { Pipeline } from "./pages/Pipeline.tsx";
@@ -25,6 +26,7 @@ const pageComponents: Record<string, (props: PageProps) => preact.JSX.Element> =
   "/pipeline": Pipeline,
   "/decisions": Decisions,
   "/parties": Parties,
+  "/evidence": Evidence,
   "/rulebooks": Rulebooks,
   "/audit": Audit,
 };

@@ -90,7 +90,11 @@ export interface ListWindow {
 
 export interface EvidenceListReader {
   listLabs(window: ListWindow, labId: string | null): Promise<LabSummary[]>;
-  listCertificates(window: ListWindow, labId: string | null): Promise<CertificateSummary[]>;
+  listCertificates(
+    window: ListWindow,
+    labId: string | null,
+    shipmentId?: string,
+  ): Promise<CertificateSummary[]>;
   listDutyEntries(window: ListWindow): Promise<DutyEntrySummary[]>;
 }
 

@@ -5547,12 +5547,13 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list lab certificates on file (a lab sees its own) */
+        /** list lab certificates on file (a lab sees its own); ?shipment= for one shipment's */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    shipment?: string;
                 };
                 header?: never;
                 path?: never;

@@ -42,6 +42,10 @@ export interface GateInputs {
   order: { evidence: Evidence } | undefined;
   /** The order's recorded decisions, oldest first (undefined: not visible). */
   decisions: { id: string; decision: string; at: string; decidingRuleIds: string[] }[] | undefined;
+  /** The lab certificates on file for this shipment (undefined: not visible). */
+  certificates?:
+    | { id: string; labId: string; testedOn: string; status: string; submittedAt: string }[]
+    | undefined;
   /** The consignee's latest screening review (undefined: not visible). */
   screening:
     | { screening: { screenedAt: string; reason: string }; review: { outcome: string; hits: unknown[] } }
@@ -118,6 +122,22 @@ function evidenceGate(id: GateId, value: unknown, passed: (e: Evidence) => boole
   });
 }
 
+/** The certificate on file (the lab's signed record) decides; evidence in the dossier otherwise. */
+function certificateGate(inputs: GateInputs): Gate {
+  const live = inputs.certificates?.find((c) => c.status === "ok") ?? inputs.certificates?.[0];
+  if (!live)
+    return evidenceGate("lab-certificate", inputs.shipment.evidence.labCertificate, () => true, "testedOn");
+  return gate("lab-certificate", live.status === "ok" ? "passed" : "failed", {
+    evidence: [
+      ["certificate", live.id],
+      ["tested on", live.testedOn],
+      ["status", live.status],
+    ],
+    author: live.labId,
+    at: live.submittedAt,
+  });
+}
+
 const paidInFull = (e: Evidence): boolean =>
   e.paidCents !== undefined &&
   e.invoicedCents !== undefined &&
@@ -133,7 +153,7 @@ export function gatesOf(inputs: GateInputs): Gate[] {
       ? evidenceGate("prepayment", order.evidence.payment, paidInFull, "paidOn")
       : gate("prepayment", "hidden"),
     evidenceGate("duty", shipment.evidence.dutyEntry, (e) => e.dutyPaidCents !== undefined, "enteredOn"),
-    evidenceGate("lab-certificate", shipment.evidence.labCertificate, () => true, "testedOn"),
+    certificateGate(inputs),
     shipment.reservationId
       ? gate("reservation", "passed", { evidence: [["reservation", shipment.reservationId]] })
       : gate("reservation", shipment.status === "cancelled" ? "failed" : "waiting"),

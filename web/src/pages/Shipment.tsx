@@ -3,6 +3,7 @@
 import { Link } from "wouter-preact";
 import type {
   Api,
+  GetAnswer,
   Order,
   OrderDecisions,
   ScreeningReview,
@@ -12,6 +13,8 @@ import type {
 import { Badge, Card, Show, useLoad } from "../components/ui.tsx";
 import { units } from "../lib/format.ts";
 import { type Gate, gatesOf } from "../lib/gates.ts";
+
+type Certificates = GetAnswer<"/v1/certificates">;
 
 const stateLabels: Record<Gate["state"], string> = {
   passed: "passed",
@@ -37,7 +40,10 @@ async function loadGates(api: Api, session: Session, id: string) {
           `/v1/parties/${encodeURIComponent(order.consigneeId)}/screening`,
         )
       : undefined;
-  return { shipment, order, gates: gatesOf({ shipment, order, decisions, screening }) };
+  const certificates = can("certificates.read")
+    ? (await api.get<Certificates>(`/v1/certificates?shipment=${encodeURIComponent(id)}`)).items
+    : undefined;
+  return { shipment, order, gates: gatesOf({ shipment, order, decisions, screening, certificates }) };
 }
 
 export function Shipment({ api, session, id }: { api: Api; session: Session; id: string }) {

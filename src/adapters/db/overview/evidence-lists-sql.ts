@@ -36,11 +36,16 @@ export class SqlEvidenceLists implements EvidenceListReader {
     }));
   }
 
-  async listCertificates(window: ListWindow, labId: string | null): Promise<CertificateSummary[]> {
+  async listCertificates(
+    window: ListWindow,
+    labId: string | null,
+    shipmentId?: string,
+  ): Promise<CertificateSummary[]> {
     const { rows } = await this.store.query<Record<string, unknown>>(
       `SELECT id, shipment_id, lab_id, certificate_hash, tested_on, status, submitted_at FROM lab_certificates
-        WHERE id > $1 AND ($3::text IS NULL OR lab_id = $3) ORDER BY id COLLATE "C" LIMIT $2`,
-      [window.after, window.limit, labId],
+        WHERE id > $1 AND ($3::text IS NULL OR lab_id = $3) AND ($4::text IS NULL OR shipment_id = $4)
+        ORDER BY id COLLATE "C" LIMIT $2`,
+      [window.after, window.limit, labId, shipmentId ?? null],
     );
     return rows.map((row) => ({
       id: String(row.id),

@@ -49,6 +49,7 @@ const listRoute = <T extends z.ZodType>(
   action: "certificates.read" | "duty.read",
   summary: string,
   item: T,
+  query = pageQuerySchema,
 ) =>
   createRoute({
     method: "get",
@@ -56,7 +57,7 @@ const listRoute = <T extends z.ZodType>(
     tags: ["evidence"],
     summary,
     ...guarded(action),
-    request: { query: pageQuerySchema },
+    request: { query },
     responses: { 200: { description: "a page", ...json(pageSchema(item)) } },
   });
 
@@ -69,8 +70,9 @@ const labsRoute = listRoute(
 const certificatesRoute = listRoute(
   "/v1/certificates",
   "certificates.read",
-  "list lab certificates on file (a lab sees its own)",
+  "list lab certificates on file (a lab sees its own); ?shipment= for one shipment's",
   certificateSummarySchema,
+  pageQuerySchema.extend({ shipment: z.string().min(1).max(128).optional() }),
 );
 const dutyEntriesRoute = listRoute(
   "/v1/duty-entries",
@@ -94,9 +96,13 @@ export const registerLists: RouteModule = (app, { store }) => {
     );
   });
   app.openapi(certificatesRoute, async (c) => {
-    const { limit, cursor } = c.req.valid("query");
+    const { limit, cursor, shipment } = c.req.valid("query") as {
+      limit: number;
+      cursor?: string;
+      shipment?: string;
+    };
     const window = { after: decodeCursor(cursor) ?? "", limit: limit + 1 };
-    const rows = await lists.listCertificates(window, labOf(scopeOf(c.get("principal"))));
+    const rows = await lists.listCertificates(window, labOf(scopeOf(c.get("principal"))), shipment);
     return sendJson(
       c,
       pageOf(rows, limit, (row) => row.id),
