@@ -5,10 +5,9 @@
 // so the event loop only moves text: the route declares its schema for the document and reads the
 // body itself instead of through the validator middleware, with the same answers (a non-JSON
 // content type 415, malformed JSON 400 `malformed_request`, a schema failure 400 `invalid_request`).
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { decisionValues } from "../../../core/evaluation/types.ts";
 import { guarded, requireAction } from "../auth.ts";
 import { errorFromData, evaluateBodySchema } from "../evaluate-request.ts";
 import { jsonContentType } from "../json.ts";

@@ -20,7 +20,7 @@ import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
-import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import { actionRoutes, body, idParams, ifMatchHeaders } from "./define.ts";
 // Response schemas (issue #17: the OpenAPI document and the web app's types).
 import {
   applyResultSchema,
