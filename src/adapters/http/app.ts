@@ -1,6 +1,7 @@
 // The HTTP API as a Hono app, built from its ports (createApp(deps)); serve.ts puts it on a port.
-// Paths outside /v1 may be the web app's files and pages (web.ts). Order of the checks on a /v1 request: body size (413) → token (401) → Idempotency-Key replay
-// or conflict → the route's action against the policy (403) → schema validation (400) → handler.
+// Paths outside /v1 may be the web app's files and pages (web.ts). Order of the checks on a /v1
+// request: body size (413) → token (401) → Idempotency-Key replay or conflict → the route's
+// action against the policy (403) → schema validation (400) → handler.
 // Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { loadCatalog } from "../../app/catalog.ts";
