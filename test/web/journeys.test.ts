@@ -172,6 +172,12 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
           "el-huawei-device",
           api.tokenIds.exporter,
         ]);
+        // Chinese text (the hit's listed name) renders in the bundled font, not a system one.
+        expect(await hit.textContent()).toMatch(/[\u4e00-\u9fff]/u);
+        const bundled = await page.evaluate(
+          `document.fonts.ready.then(() => document.fonts.load('16px "Noto Sans SC"', "华为终端有限公司")).then((faces) => faces.filter((f) => f.status === "loaded").length)`,
+        );
+        expect(bundled).toBeGreaterThan(0);
         await page.getByTestId("second-review-queue").waitFor();
         await accessible(page, "parties");
         await screenshot(page, "parties-screening");
