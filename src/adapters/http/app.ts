@@ -1,7 +1,7 @@
-// The HTTP API as a Hono app, built from its ports (createApp(deps); src/compose.ts's httpDeps
-// wires the production ones); serve.ts puts it on a port.
-// Order of the checks on a /v1 request: body size (413) → token (401) → Idempotency-Key replay
-// or conflict → the route's action against the policy (403) → schema validation (400) → handler.
+// The HTTP API as a Hono app, built from its ports (createApp(deps)); serve.ts puts it on a port.
+// Paths outside /v1 may be the web app's files and pages (web.ts). Order of the checks on a /v1
+// request: body size (413) → token (401) → Idempotency-Key replay or conflict → the route's
+// action against the policy (403) → schema validation (400) → handler.
 // Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { SluiceError } from "../../core/errors.ts";
@@ -22,6 +22,7 @@ import {
 } from "./problem.ts";
 import { routeModules } from "./routes/index.ts";
 import type { RouteModule } from "./routes/types.ts";
+import { serveWeb } from "./web.ts";
 
 /** Largest request body accepted, in bytes (1 MiB): a dossier is a few KiB. */
 export const bodySizeMaxBytes = 1024 * 1024;
@@ -95,6 +96,8 @@ export function createApp(
       );
     }),
   );
+  // The web app (web/dist) at `/`: its files and pages, never /v1 (web.ts).
+  app.use("*", serveWeb(deps.webRoot));
   app.use("/v1/*", authenticate(authenticator));
   app.use(
     "/v1/*",

@@ -34,6 +34,8 @@ export interface AppDeps {
   idempotencySweepIntervalMs?: number;
   /** Where unexpected errors are reported (default: console.error). */
   logError?: (error: unknown) => void;
+  /** The built web app served at `/` (default web/dist; absent: the API alone). */
+  webRoot?: string;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
 }

@@ -71,6 +71,9 @@ const expectedTable: Record<Action, string> = {
   "alerts.sweep": "x...x....",
   // issue #19
   "simulations.run": "xx..xx.x.",
+  // Web app reads (issue #17).
+  "session.read": "xxxxxxxxx",
+  "overview.read": "xx.xxxxx.",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

@@ -74,6 +74,9 @@ export const actions = [
   "alerts.read",
   "alerts.write",
   "alerts.sweep",
+  // Web app reads (issue #17).
+  "session.read",
+  "overview.read",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -148,6 +151,9 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "alerts.read": [...readAll, "importer"],
   "alerts.write": ["admin", "us-regulator", "exporter"],
   "alerts.sweep": ["admin", "us-regulator"],
+  // Web app reads (issue #17): every token may ask who it is; the overview's counts are scoped.
+  "session.read": roles,
+  "overview.read": [...readAll, "importer"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

@@ -5,29 +5,20 @@
 // so the event loop only moves text: the route declares its schema for the document and reads the
 // body itself instead of through the validator middleware, with the same answers (a non-JSON
 // content type 415, malformed JSON 400 `malformed_request`, a schema failure 400 `invalid_request`).
-import { createRoute, z } from "@hono/zod-openapi";
+import { createRoute } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { decisionValues } from "../../../core/evaluation/types.ts";
 import { guarded, requireAction } from "../auth.ts";
 import { errorFromData, evaluateBodySchema } from "../evaluate-request.ts";
 import { jsonContentType } from "../json.ts";
 import { ValidationFailure } from "../problem.ts";
+import { decisionSchema } from "./responses.ts";
 import type { RouteModule } from "./types.ts";
 
 /** What @hono/node-server gives a handler as `c.env`: the Node response, to know when it is written. */
 type NodeBindings = { outgoing?: { once(event: "close", listener: () => void): unknown } };
 
-const decisionSchema = z
-  .looseObject({
-    dossierId: z.string(),
-    at: z.string(),
-    decision: z.enum(decisionValues),
-    decidingRuleIds: z.array(z.string()),
-    findings: z.array(z.looseObject({ ruleId: z.string(), status: z.string(), message: z.string() })),
-    inputHash: z.string(),
-  })
-  .meta({ description: "the decision with every finding, its citation and remedy" });
+// The decision's full schema (every finding field) lives with the other answers (issue #17).
 
 const evaluateRoute = createRoute({
   method: "post",

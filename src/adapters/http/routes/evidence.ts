@@ -38,6 +38,14 @@ import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, type PageQuery, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import {
+  certificateSchema,
+  dutyTotalsSchema,
+  evidenceRecordsSchema,
+  evidenceWriteSchema,
+  forfeitureSchema,
+  labSchema,
+} from "./evidence-responses.ts";
 import type { Api, RouteModule } from "./types.ts";
 
 const route = actionRoutes(
@@ -97,9 +105,16 @@ async function answer<R extends { status: string }>(
 
 function registerLabs(api: Api, app: AppServices): void {
   api.openapi(
-    route("post", "/v1/labs", "labs.write", "register a qualified lab with its Ed25519 public key", {
-      ...body(labInputSchema),
-    }),
+    route(
+      "post",
+      "/v1/labs",
+      "labs.write",
+      "register a qualified lab with its Ed25519 public key",
+      {
+        ...body(labInputSchema),
+      },
+      evidenceWriteSchema,
+    ),
     async (c) => {
       const result = await servicesOf(app).evidence.registerLab(await c.req.json());
       return answer(c, `lab ${quote(result.labId)}`, result);
@@ -116,6 +131,7 @@ function registerLabs(api: Api, app: AppServices): void {
         headers: ifMatchHeaders(false),
         ...body(labRevocationSchema.omit({ labId: true })),
       },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -140,6 +156,7 @@ function registerLabs(api: Api, app: AppServices): void {
       "certificates.read",
       "one registered lab with its key, qualification and revocation, and its ETag (a lab sees itself)",
       { params: idParams },
+      labSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -171,6 +188,7 @@ function registerCertificates(api: Api, app: AppServices): void {
       "certificates.write",
       "submit a signed lab certificate (as `sluice lab certify` prints it); a lab submits its own only",
       { ...body(anyObject) },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const input: unknown = await c.req.json();
@@ -198,6 +216,7 @@ function registerCertificates(api: Api, app: AppServices): void {
       {
         params: idParams,
       },
+      certificateSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -222,6 +241,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       "duty.write",
       "record a lot's US entry under Section 232 (band from the product, duty at the rate in force)",
       { ...body(dutyEntryInputSchema) },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordDutyEntry(await c.req.json());
@@ -229,10 +249,17 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     },
   );
   api.openapi(
-    route("post", "/v1/duty-entries/{id}/payments", "duty.write", "record a payment of an entry's duty", {
-      params: idParams,
-      ...body(dutyPaymentInputSchema.omit({ entryId: true })),
-    }),
+    route(
+      "post",
+      "/v1/duty-entries/{id}/payments",
+      "duty.write",
+      "record a payment of an entry's duty",
+      {
+        params: idParams,
+        ...body(dutyPaymentInputSchema.omit({ entryId: true })),
+      },
+      evidenceWriteSchema,
+    ),
     async (c) => {
       const { id } = c.req.valid("param");
       const raw = (await c.req.json()) as Record<string, unknown>;
@@ -241,9 +268,16 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     },
   );
   api.openapi(
-    route("post", "/v1/invoices", "payments.write", "record the invoice of an order", {
-      ...body(invoiceInputSchema),
-    }),
+    route(
+      "post",
+      "/v1/invoices",
+      "payments.write",
+      "record the invoice of an order",
+      {
+        ...body(invoiceInputSchema),
+      },
+      evidenceWriteSchema,
+    ),
     async (c) => {
       const result = await servicesOf(app).evidence.invoice(await c.req.json());
       return answer(c, `invoice ${quote(result.invoiceId)}`, result);
@@ -258,6 +292,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       {
         ...body(paymentInputSchema),
       },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.pay(await c.req.json());
@@ -281,6 +316,7 @@ function registerForfeit(api: Api, app: AppServices): void {
       "payments.write",
       "forfeit the order's paid cash after a denial or revocation (never a refund); nothing paid: `nothing_to_forfeit`",
       { params: idParams, ...body(forfeitureInputSchema) },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -296,9 +332,16 @@ function registerForfeit(api: Api, app: AppServices): void {
 
 function registerChina(api: Api, app: AppServices): void {
   api.openapi(
-    route("post", "/v1/import-approvals", "approvals.write", "record a Chinese import approval", {
-      ...body(approvalInputSchema),
-    }),
+    route(
+      "post",
+      "/v1/import-approvals",
+      "approvals.write",
+      "record a Chinese import approval",
+      {
+        ...body(approvalInputSchema),
+      },
+      evidenceWriteSchema,
+    ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordImportApproval(await c.req.json());
       return answer(c, `import approval ${quote(result.approvalId)}`, result);
@@ -311,6 +354,7 @@ function registerChina(api: Api, app: AppServices): void {
       "approvals.write",
       "record an importer's purchase of domestic chips",
       { ...body(domesticPurchaseInputSchema) },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordDomesticPurchase(await c.req.json());
@@ -326,6 +370,7 @@ function registerChina(api: Api, app: AppServices): void {
       {
         ...body(customsEventInputSchema),
       },
+      evidenceWriteSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).evidence.recordCustomsEvent(await c.req.json());
@@ -342,6 +387,7 @@ function registerView(api: Api, app: AppServices): void {
       "evidence.read",
       "an order's evidence section as built from the records (optionally for one of its shipments)",
       { params: idParams, query: z.object({ shipment: z.string().min(1).max(128).optional() }) },
+      evidenceRecordsSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -383,6 +429,7 @@ function registerReports(api: Api, app: AppServices): void {
       "duty.read",
       "Section 232 duty totals per window (month, quarter, year or the range): by band, exemption claims apart, in cents",
       { query: dutyTotalsQueryFields },
+      dutyTotalsSchema,
     ),
     async (c) => {
       const report = await app.store.transaction((tx) => dutyTotals(tx, c.req.query()));
@@ -396,7 +443,7 @@ function registerReports(api: Api, app: AppServices): void {
       "forfeitures.read",
       "forfeiture entries (paid cash forfeited after a denial or revocation; an importer sees its own orders')",
       { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
-      pageSchema(anyObject),
+      pageSchema(forfeitureSchema),
     ),
     async (c) => {
       const query = c.req.valid("query");
@@ -410,7 +457,7 @@ function registerReports(api: Api, app: AppServices): void {
       "forfeitures.read",
       "an order's forfeiture entries (404 when the order is not yours)",
       { params: idParams, query: pageQuerySchema },
-      pageSchema(anyObject),
+      pageSchema(forfeitureSchema),
     ),
     async (c) => {
       const { id } = c.req.valid("param");

@@ -6,7 +6,9 @@ import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
+import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
+import { registerOverview } from "./overview.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
@@ -32,4 +34,6 @@ export const routeModules: RouteModule[] = [
   registerTokens,
   registerSimulations,
   registerCustody,
+  registerOverview,
+  registerLists,
 ];

@@ -21,6 +21,12 @@ const importBodySchema = z.strictObject({
   skipBadRows: z.boolean().default(false),
 });
 
+/** The import's status (created, exists …), the list version's fields, and the re-screening run. */
+const importAnswerSchema = z.looseObject({
+  status: z.string(),
+  rescreen: z.looseObject({}).nullable().meta({ description: "the re-screening a new version started" }),
+});
+
 const importRoute = createRoute({
   method: "post",
   path: "/v1/lists",
@@ -29,10 +35,10 @@ const importRoute = createRoute({
   ...guarded("lists.write"),
   request: { body: { required: true, content: { "application/json": { schema: importBodySchema } } } },
   responses: {
-    201: { description: "a new version", content: { "application/json": { schema: z.looseObject({}) } } },
+    201: { description: "a new version", content: { "application/json": { schema: importAnswerSchema } } },
     200: {
       description: "these bytes were imported before",
-      content: { "application/json": { schema: z.looseObject({}) } },
+      content: { "application/json": { schema: importAnswerSchema } },
     },
   },
 });

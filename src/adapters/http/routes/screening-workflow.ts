@@ -13,6 +13,7 @@ import { notFound, quote } from "../../../core/errors.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { actionRoutes, json } from "./define.ts";
+import { dispositionViewSchema, screeningReviewSchema } from "./responses.ts";
 import type { RouteModule } from "./types.ts";
 
 const route = actionRoutes("screening", { ok: "the result", created: "recorded" }, { 404: "not found" });
@@ -29,6 +30,7 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
       {
         params: z.object({ id: z.string().min(1).max(128) }),
       },
+      screeningReviewSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -46,6 +48,7 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
       {
         body: { required: true, ...json(dispositionInputSchema) },
       },
+      z.object({ status: z.string(), disposition: dispositionViewSchema }),
     ),
     async (c) => {
       const at = clock();
@@ -65,6 +68,7 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
       {
         query: z.object({ party: z.string().min(1).max(128).optional() }),
       },
+      z.object({ items: z.array(z.object({ disposition: dispositionViewSchema, status: z.string() })) }),
     ),
     async (c) => {
       const { party } = c.req.valid("query");

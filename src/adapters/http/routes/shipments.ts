@@ -20,7 +20,17 @@ import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
-import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import { actionRoutes, body, idParams, ifMatchHeaders } from "./define.ts";
+// Response schemas (issue #17: the OpenAPI document and the web app's types).
+import {
+  applyResultSchema,
+  decisionRecordSchema,
+  moveResultSchema,
+  orderDecisionsSchema,
+  orderViewSchema,
+  partyViewSchema,
+  shipmentViewSchema,
+} from "./responses.ts";
 import type { Api, RouteModule } from "./types.ts";
 
 const createdSchema = z.object({ id: z.string(), status: z.string() });
@@ -168,7 +178,7 @@ function registerParties(app: Api, services: AppServices): void {
       "parties.read",
       "list parties (an importer sees itself)",
       { query: pageQuerySchema },
-      pageSchema(anyObject),
+      pageSchema(partyViewSchema),
     ),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -184,7 +194,7 @@ function registerParties(app: Api, services: AppServices): void {
     },
   );
   app.openapi(
-    route("get", "/v1/parties/{id}", "parties.read", "one party", { params: idParams }, anyObject),
+    route("get", "/v1/parties/{id}", "parties.read", "one party", { params: idParams }, partyViewSchema),
     async (c) => {
       const { id } = c.req.valid("param");
       const party = await services.store.transaction((tx) => rows.loadParty(tx, id));
@@ -221,7 +231,7 @@ function registerOrders(app: Api, services: AppServices): void {
       "orders.read",
       "list orders (an importer sees its own)",
       { query: pageQuerySchema },
-      pageSchema(anyObject),
+      pageSchema(orderViewSchema),
     ),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
@@ -240,7 +250,7 @@ function registerOrders(app: Api, services: AppServices): void {
       "orders.read",
       "one order with its status and evidence",
       { params: idParams },
-      anyObject,
+      orderViewSchema,
     ),
     async (c) => {
       const order = await loadVisibleOrder(
@@ -286,7 +296,7 @@ function registerDecisions(app: Api, services: AppServices): void {
       "applications.write",
       "apply: evaluate the order under the rules in force and record the decision",
       { params: idParams, ...body(decisionRequest) },
-      anyObject,
+      applyResultSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -312,7 +322,7 @@ function registerDecisions(app: Api, services: AppServices): void {
       "decisions.read",
       "the decisions recorded for an order, oldest first",
       { params: idParams },
-      anyObject,
+      orderDecisionsSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -328,7 +338,7 @@ function registerDecisions(app: Api, services: AppServices): void {
       "decisions.read",
       "one decision with its findings and the dossier it was made on",
       { params: idParams },
-      anyObject,
+      decisionRecordSchema,
     ),
     async (c) => {
       const { id } = c.req.valid("param");
@@ -395,7 +405,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
       "shipments.read",
       "list shipments (an importer sees its own)",
       { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
-      pageSchema(anyObject),
+      pageSchema(shipmentViewSchema),
     ),
     async (c) => {
       const { limit, cursor, order } = c.req.valid("query");
@@ -414,7 +424,14 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
     },
   );
   app.openapi(
-    route("get", "/v1/shipments/{id}", "shipments.read", "one shipment", { params: idParams }, anyObject),
+    route(
+      "get",
+      "/v1/shipments/{id}",
+      "shipments.read",
+      "one shipment",
+      { params: idParams },
+      shipmentViewSchema,
+    ),
     async (c) => {
       const shipment = await loadVisibleShipment(
         services,
@@ -460,7 +477,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
         action,
         `${summary} (If-Match optional)`,
         { params: idParams, headers: ifMatchHeaders(false), ...body(moveRequest) },
-        anyObject,
+        moveResultSchema,
       ),
       async (c) => {
         const { id } = c.req.valid("param");
