@@ -4,6 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { inlineVerifyEntriesMax } from "../../src/adapters/http/audit-verify.ts";
 import { type AuditEntry, nextEntry } from "../../src/core/audit/chain.ts";
+import { roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, startApi } from "./support.ts";
 
@@ -47,7 +48,7 @@ forEachDriver("http audit verify", (env) => {
 
   it("verifies the long chain: ok, every entry counted, the same verdict as the store's verifier", async () => {
     const verdict = await verify();
-    expect(verdict).toMatchObject({ ok: true, count: inlineVerifyEntriesMax + 500 + 8 });
+    expect(verdict).toMatchObject({ ok: true, count: inlineVerifyEntriesMax + 500 + roles.length });
     expect(verdict).toEqual(await verifyAudit(env.store()));
   });
 
