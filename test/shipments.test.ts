@@ -47,7 +47,7 @@ forEachDriver("shipment path", (env) => {
     expect((await service.createOrder(order)).status).toBe("created");
 
     // No US volume yet: the cap holds the application, with its remedy.
-    const held = await service.apply("ord-1", { at });
+    const held = await service.apply("ord-1", {});
     expect(held.decision.decision).toBe("hold");
     expect(held.decision.decidingRuleIds).toEqual(["us-bis-2026.c6-volume-cap"]);
     expect(held.orderStatus).toBe("held");
@@ -62,7 +62,7 @@ forEachDriver("shipment path", (env) => {
         })
       ).status,
     ).toBe("ok");
-    const approved = await service.apply("ord-1", { at, id: "app-1" });
+    const approved = await service.apply("ord-1", { id: "app-1" });
     expect(approved.decision.decision).toBe("approve");
     expect(approved.orderStatus).toBe("approved");
 
@@ -78,11 +78,11 @@ forEachDriver("shipment path", (env) => {
     expect((await service.planShipment(plan)).status).toBe("created");
 
     // Release waits for the release-stage evidence, then reserves quota.
-    const waiting = await service.release("SHP-2026-0001", { at, eventId: "rel-0" });
+    const waiting = await service.release("SHP-2026-0001", { eventId: "rel-0" });
     expect(waiting.status).toBe("decision_hold");
     await service.setOrderEvidence("ord-1", exampleDocumentEvidence());
     await certifyShipment(context, "SHP-2026-0001");
-    const released = await service.release("SHP-2026-0001", { at });
+    const released = await service.release("SHP-2026-0001", {});
     expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
     const [account] = await ledger.accounts("units/product:nvidia-h200-sxm");
     expect(account).toMatchObject({ usPosted: 4000n, cnPending: 1000n, cnPosted: 0n });
@@ -144,7 +144,7 @@ forEachDriver("shipment path", (env) => {
       /unknown party `nobody`/,
     );
     await expectError(
-      () => service.release("no-such-shipment", { at }),
+      () => service.release("no-such-shipment", {}),
       "not_found",
       /shipment `no-such-shipment`/,
     );
@@ -173,7 +173,7 @@ forEachDriver("shipment path", (env) => {
     expect((await service.planShipment(over)).status).toBe("created");
     await certifyShipment(context, "SHP-OVER");
     // The licence of 1,000 units is used up by the first shipment.
-    const result = await service.release("SHP-OVER", { at });
+    const result = await service.release("SHP-OVER", {});
     expect(result.status).toBe("licence_exhausted");
     expect(result.shipmentStatus).toBe("planned");
     expect((await service.cancel("SHP-OVER", { reason: "not licensed" })).status).toBe("cancelled");
@@ -194,7 +194,7 @@ forEachDriver("shipment releases undone", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    expect((await service.apply("ord-2", { at, id: "app-2" })).decision.decision).toBe("approve");
+    expect((await service.apply("ord-2", { id: "app-2" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-2", applicationId: "app-2", expiresOn: "2027-01-31" });
     await service.planShipment({
       id: "SHP-2",
@@ -210,17 +210,17 @@ forEachDriver("shipment releases undone", (env) => {
       (await env.store().query<{ used_units: bigint }>("SELECT used_units FROM licences WHERE id = 'lic-2'"))
         .rows[0]?.used_units;
 
-    expect((await service.release("SHP-2", { at, eventId: "rel-a" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-a" })).status).toBe("released");
     expect([await pending(), await licenceUsed()]).toEqual([100n, 100n]);
     expect((await service.revertRelease("SHP-2", { reason: "lab revoked" })).status).toBe("reverted");
     expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
 
-    expect((await service.release("SHP-2", { at, eventId: "rel-b" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-b" })).status).toBe("released");
     now = new Date(now.getTime() + context.reservationHoldMs + 1000);
     expect(await service.expireReleases()).toEqual({ expired: ["SHP-2"] });
     expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
     await expectError(() => service.ship("SHP-2"), "illegal_transition", /cannot ship from status `expired`/);
-    expect((await service.release("SHP-2", { at, eventId: "rel-c" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-c" })).status).toBe("released");
     expect((await verifyAudit(env.store())).ok).toBe(true);
   });
 });
@@ -258,7 +258,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       purpose: "commercial-cloud",
     };
     expect((await evidence.recordImportApproval(approval)).status).toBe("created");
-    expect((await service.apply("ord-r", { at, id: "app-r" })).decision.decision).toBe("approve");
+    expect((await service.apply("ord-r", { id: "app-r" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-r", applicationId: "app-r", expiresOn: "2027-01-31" });
     await service.planShipment({
       id: "SHP-R",
@@ -274,7 +274,7 @@ forEachDriver("shipment path with evidence records", (env) => {
           .query<{ used_units: bigint }>("SELECT used_units FROM cn_import_approvals WHERE id = 'MOFCOM-R'")
       ).rows[0]?.used_units;
 
-    expect((await service.release("SHP-R", { at })).status).toBe("released");
+    expect((await service.release("SHP-R", {})).status).toBe("released");
     expect(await used()).toBe(100n);
     expect((await service.cancel("SHP-R", { reason: "buyer withdrew" })).status).toBe("cancelled");
     expect(await used()).toBe(0n);
@@ -321,7 +321,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
       shippedOn: "2026-01-20",
     });
     await service.setOrderEvidence("ord-g", exampleDocumentEvidence());
-    expect((await service.apply("ord-g", { at, id: "app-g" })).decision.decision).toBe("approve");
+    expect((await service.apply("ord-g", { id: "app-g" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-g", applicationId: "app-g", expiresOn: "2027-01-31" });
     const serials = [{ prefix: "G-", first: 1, last: 100 }];
     await service.planShipment({ id: "SHP-G", orderId: "ord-g", quantityUnits: 100, serials });
@@ -330,7 +330,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
       .store()
       .query("UPDATE shipments SET evidence = $2 WHERE id = $1", ["SHP-G", JSON.stringify(forged("SHP-G"))]);
 
-    const held = await service.release("SHP-G", { at, eventId: "rel-g1" });
+    const held = await service.release("SHP-G", { eventId: "rel-g1" });
     expect(held.status).toBe("decision_hold");
     const { rows } = await env
       .store()
@@ -349,7 +349,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
 
     // The signed certificate, submitted, takes the document's place; its check is Sluice's own.
     await certifyShipment(context, "SHP-G");
-    expect((await service.release("SHP-G", { at, eventId: "rel-g2" })).status).toBe("released");
+    expect((await service.release("SHP-G", { eventId: "rel-g2" })).status).toBe("released");
     const { rows: released } = await env
       .store()
       .query<{ result: { findings: Finding[] } }>(

@@ -209,43 +209,34 @@ export class ShipmentService {
     });
   }
 
-  /** Builds the dossier from the store, evaluates it under the rules in force, records the decision. */
-  async apply(
-    orderId: string,
-    options: { id?: string; at: IsoDate; scenarios?: string[] },
-  ): Promise<ApplyResult> {
+  /**
+   * Builds the dossier from the store, evaluates it under the rules in force on the server's day,
+   * records the decision. There is no `at`: a state change takes the clock (one act, one instant:
+   * the decision, its record and its audit entry share `now`).
+   */
+  async apply(orderId: string, options: { id?: string; scenarios?: string[] } = {}): Promise<ApplyResult> {
     const decisionId = options.id ?? this.context.newId();
+    const now = this.context.clock();
+    const day = isoDay(now);
     return this.tx(async (tx) => {
       const existing = await rows.loadDecision(tx, decisionId);
       if (existing) return { decisionId, orderStatus: existing.orderStatus, decision: existing.result };
       const order = await this.requireOrder(tx, orderId);
       if (!orderAllows(order.status, "apply"))
         throw illegal(`order ${quote(orderId)}`, order.status, "apply");
-      const { dossier, digest } = await this.buildDossier(
-        tx,
-        order,
-        null,
-        options.at,
-        options.scenarios ?? [],
-      );
-      const decision = this.context.evaluator.evaluate(
-        dossier,
-        options.at,
-        options.scenarios ?? [],
-        digest,
-        "records",
-      );
+      const { dossier, digest } = await this.buildDossier(tx, order, null, day, options.scenarios ?? []);
+      const decision = this.context.evaluator.evaluate(dossier, day, options.scenarios ?? [], digest, "records");
       const orderStatus = orderStatusAfter[decision.decision];
       await rows.insertDecision(
         tx,
         { id: decisionId, orderId, shipmentId: null, purpose: "application", dossier, digest, decision },
-        this.context.clock(),
+        now,
       );
-      await rows.updateOrderStatus(tx, orderId, orderStatus, this.context.clock());
-      await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision));
+      await rows.updateOrderStatus(tx, orderId, orderStatus, now);
+      await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision), now);
       if (decision.decision === "deny") {
         // The exporter's terms: a denial after payment forfeits it, never a silent refund.
-        const time = { at: this.context.clock(), appendAudit: this.context.appendAudit, on: options.at };
+        const time = { at: now, appendAudit: this.context.appendAudit, on: day };
         await forfeitPayments(tx, orderId, "licence-denied", { ...time, id: `${decisionId}:forfeit` });
       }
       return { decisionId, orderStatus, decision };
@@ -270,6 +261,14 @@ export class ShipmentService {
           "not_approved",
         );
       }
+      // A licence is granted from the server's day on: one that has already expired grants nothing.
+      const today = isoDay(this.context.clock());
+      if (licence.expiresOn < today)
+        throw badInput(
+          `licence ${quote(licence.id)} at \`expiresOn\``,
+          `${quote(licence.expiresOn)} has passed (today is ${today}): a licence is granted from today`,
+          "licence_expired",
+        );
       const order = await this.requireOrder(tx, decision.orderId);
       if (!orderAllows(order.status, "license"))
         throw illegal(`order ${quote(order.id)}`, order.status, "license");
@@ -318,13 +317,19 @@ export class ShipmentService {
     });
   }
 
-  /** Re-evaluates the shipment under the rules in force, writes down the licence and reserves quota. */
+  /**
+   * Re-evaluates the shipment under the rules in force on the server's day, writes down the licence
+   * and reserves quota. One act, one instant: the decision, the licence check, the reservation's
+   * window and every audit entry take the same `now` from the clock.
+   */
   async release(
     shipmentId: string,
-    options: { eventId?: string; at: IsoDate; scenarios?: string[]; ifVersion?: number },
+    options: { eventId?: string; scenarios?: string[]; ifVersion?: number } = {},
   ): Promise<ReleaseResult> {
     const eventId = options.eventId ?? `${shipmentId}:release`;
     const scenarios = options.scenarios ?? [];
+    const now = this.context.clock();
+    const day = isoDay(now);
     return this.tx<ReleaseResult>(async (tx) => {
       const shipment = await this.requireShipment(tx, shipmentId);
       if (await rows.eventExists(tx, eventId))
@@ -333,15 +338,15 @@ export class ShipmentService {
       const step = shipmentTransition(shipment.status, "release");
       if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, "release");
       const order = await this.requireOrder(tx, shipment.orderId);
-      const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, options.at, scenarios);
-      const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest, "records");
+      const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, day, scenarios);
+      const decision = this.context.evaluator.evaluate(dossier, day, scenarios, digest, "records");
       const decisionId = `${eventId}:decision:${this.context.newId()}`;
       await rows.insertDecision(
         tx,
         { id: decisionId, orderId: order.id, shipmentId, purpose: "release", dossier, digest, decision },
-        this.context.clock(),
+        now,
       );
-      await this.audit(tx, "release.decided", decisionSummary(decisionId, order.id, decision));
+      await this.audit(tx, "release.decided", decisionSummary(decisionId, order.id, decision), now);
       if (decision.decision !== "approve") {
         return {
           status: `decision_${decision.decision}`,
@@ -350,7 +355,7 @@ export class ShipmentService {
           decision,
         };
       }
-      const refusal = await this.writeDownLicence(tx, shipment, options.at);
+      const refusal = await this.writeDownLicence(tx, shipment, day);
       if (refusal) return { status: refusal, shipmentStatus: shipment.status, decisionId, decision };
       let reservationId: string | undefined;
       if (policy) {
@@ -373,7 +378,7 @@ export class ShipmentService {
       }
       // The Chinese import approval on record is written down by this shipment (none on record:
       // the evaluation has already judged the approval filed as a document).
-      const time = { on: options.at, at: this.context.clock(), appendAudit: this.context.appendAudit };
+      const time = { on: day, at: now, appendAudit: this.context.appendAudit };
       const written = approvalRequired(decision)
         ? await writeDownApprovalTx(tx, order.id, shipmentId, shipment.quantityUnits, time)
         : { status: "no_approval" };
@@ -385,13 +390,7 @@ export class ShipmentService {
           decision,
         });
       }
-      await rows.moveShipment(
-        tx,
-        shipment,
-        step.next,
-        { reservationId: reservationId ?? null },
-        this.context.clock(),
-      );
+      await rows.moveShipment(tx, shipment, step.next, { reservationId: reservationId ?? null }, now);
       await rows.insertEvent(
         tx,
         {
@@ -402,9 +401,9 @@ export class ShipmentService {
           to: step.next,
           details: { decisionId, reservationId },
         },
-        this.context.clock(),
+        now,
       );
-      await this.audit(tx, "shipment.released", { shipmentId, eventId, decisionId, reservationId });
+      await this.audit(tx, "shipment.released", { shipmentId, eventId, decisionId, reservationId }, now);
       return {
         status: "released",
         shipmentStatus: step.next,
@@ -617,8 +616,8 @@ export class ShipmentService {
     return { dossier, digest: dossierDigest(dossier), policy };
   }
 
-  private audit(tx: Tx, kind: string, payload: unknown) {
-    return this.context.appendAudit(tx, kind, payload, this.context.clock());
+  private audit(tx: Tx, kind: string, payload: unknown, at: Date = this.context.clock()) {
+    return this.context.appendAudit(tx, kind, payload, at);
   }
 }
 
@@ -639,6 +638,9 @@ class RollbackWith extends Error {
 }
 
 const asParty = (party: PartyInput): Party => party as Party;
+
+/** The server's day of an instant (UTC), the day rules are taken in force on. */
+const isoDay = (at: Date): IsoDate => at.toISOString().slice(0, 10) as IsoDate;
 
 function decisionSummary(decisionId: string, orderId: string, decision: Decision) {
   return {

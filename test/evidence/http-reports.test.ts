@@ -70,7 +70,7 @@ forEachDriver("evidence report routes", (env) => {
   };
 
   it("answers duty totals per month in exact cents, and a bad query with a 400 problem", async () => {
-    const { status, body } = await get("/v1/duty/totals?from=2026-01-01&to=2026-02-28", "customs");
+    const { status, body } = await get("/v1/duty/totals?from=2026-01-01&to=2026-02-28", "us-customs");
     expect(status).toBe(200);
     // 25 % of 10 ¢ = 2.5 ¢ → 3 ¢; of 6 ¢ = 1.5 ¢ → 2 ¢ (half up, per entry).
     const totals = (body.windows as { from: string; total: Record<string, unknown> }[]).map((w) => [

@@ -110,7 +110,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
   const planned = async () => {
     const { shipments } = await services();
     const orderId = await newOrder();
-    await shipments.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+    await shipments.apply(orderId, { id: `${orderId}:app`});
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -128,7 +128,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
     const certificate = signedCertificate(next("e-cert"), labParty, labKeys, shipment, evidence);
     const submitted = await evidence.submitCertificate(certificate);
     if (submitted.status !== "ok") throw new Error(`sample certificate: ${submitted.status}`);
-    const result = await shipments.release(shipment.id, { at: "2026-02-01" });
+    const result = await shipments.release(shipment.id, {});
     if (result.status !== "released")
       throw new Error(`sample release: ${JSON.stringify(result).slice(0, 1500)}`);
     await shipments.ship(shipment.id, {});

@@ -63,7 +63,7 @@ forEachDriver("evidence routes", (env) => {
   const planned = async () => {
     const orderId = `ev-ord-${++n}`;
     await shipments.createOrder(sampleOrder(orderId));
-    await shipments.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+    await shipments.apply(orderId, { id: `${orderId}:app`});
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -189,7 +189,7 @@ forEachDriver("evidence routes", (env) => {
       enteredValueCents: "27000000",
     };
     expect((await post("/v1/duty-entries", entry, "exporter")).status).toBe(403);
-    const entered = await post("/v1/duty-entries", entry, "customs");
+    const entered = await post("/v1/duty-entries", entry, "us-customs");
     expect(entered).toMatchObject({
       status: 201,
       body: { status: "created", band: 1, dutyOwedCents: "6750000" },
@@ -201,7 +201,7 @@ forEachDriver("evidence routes", (env) => {
         amountCents: "6750000",
         paidOn: "2026-01-31",
       },
-      "customs",
+      "us-customs",
     );
     expect(paid).toMatchObject({
       status: 201,
@@ -215,10 +215,10 @@ forEachDriver("evidence routes", (env) => {
         amountCents: "1",
         paidOn: "2026-01-31",
       },
-      "customs",
+      "us-customs",
     );
     expect(over).toMatchObject({ status: 409, body: { code: "exceeds_duty_owed" } });
-    const bad = await post("/v1/duty-entries", { ...entry, id: "ev-bad", htsCode: "84" }, "customs");
+    const bad = await post("/v1/duty-entries", { ...entry, id: "ev-bad", htsCode: "84" }, "us-customs");
     expect(bad.status).toBe(400);
     expect(await storeFingerprint(env.store())).toBe(before);
     const view = await api.request(
@@ -266,7 +266,7 @@ forEachDriver("evidence routes", (env) => {
       approvedUnits: 500,
       purpose: "commercial-cloud",
     };
-    expect((await post("/v1/import-approvals", approval, "customs")).status).toBe(403);
+    expect((await post("/v1/import-approvals", approval, "cn-customs")).status).toBe(403);
     expect(await post("/v1/import-approvals", approval, "cn-authority")).toMatchObject({
       status: 201,
       body: { status: "created", approvalId: approval.id },
@@ -275,11 +275,11 @@ forEachDriver("evidence routes", (env) => {
     expect(changed).toMatchObject({ status: 409, body: { code: "exists_with_different_approved_units" } });
     const before = await storeFingerprint(env.store());
     const event = { id: `ev-cust-${n}`, shipmentId: shipment.id, kind: "cleared", on: "2026-02-01" };
-    expect(await post("/v1/customs-events", event, "customs")).toMatchObject({
+    expect(await post("/v1/customs-events", event, "cn-customs")).toMatchObject({
       status: 409,
       body: { code: "shipment_not_shipped" },
     });
-    const rejected = await post("/v1/customs-events", { ...event, kind: "rejected" }, "customs");
+    const rejected = await post("/v1/customs-events", { ...event, kind: "rejected" }, "cn-customs");
     expect(rejected).toMatchObject({ status: 400, body: { code: "invalid_request" } });
     expect(await storeFingerprint(env.store())).toBe(before);
     const view = await api.request(`/v1/orders/${shipment.orderId}/evidence-records`, {
@@ -318,7 +318,7 @@ forEachDriver("evidence routes", (env) => {
     const signed = signedCertificate(`ev-cert-${n}`, labId, keys, shipment, evidence);
     expect((await evidence.submitCertificate(signed)).status).toBe("ok");
     await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
-    const released = await shipments.release(shipment.id, { at: "2026-02-01" });
+    const released = await shipments.release(shipment.id, {});
     expect(released.status).toBe("released");
 
     const revocation = { reason: "falsified test records", revokedOn: "2026-02-01" };

@@ -45,9 +45,9 @@ const samples: Record<string, Sample> = {
   "get /v1/tokens": async () => ({ path: "/v1/tokens?limit=2" }),
   "get /v1/tokens/{id}": async (api) => ({ path: `/v1/tokens/${api.tokenIds.auditor}` }),
   "patch /v1/tokens/{id}": async (api) => {
-    const current = await api.request(`/v1/tokens/${api.tokenIds.customs}`);
+    const current = await api.request(`/v1/tokens/${api.tokenIds["us-customs"]}`);
     return {
-      path: `/v1/tokens/${api.tokenIds.customs}`,
+      path: `/v1/tokens/${api.tokenIds["us-customs"]}`,
       body: { label: "relabelled" },
       headers: { "if-match": current.headers.get("etag") ?? "" },
     };

@@ -62,7 +62,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   };
   const approved = async () => {
     const id = await newOrder();
-    await (await service()).apply(id, { id: `${id}:app`, at: "2026-02-01" });
+    await (await service()).apply(id, { id: `${id}:app`});
     return id;
   };
   const licensed = async () => {
@@ -90,7 +90,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     const s = await service();
     await s.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
     await certifyShipment({ store: store(), evaluator: sharedEvaluator, clock, appendAudit }, shipment.id);
-    const result = await s.release(shipment.id, { at: "2026-02-01" });
+    const result = await s.release(shipment.id, {});
     if (result.status !== "released") throw new Error(`sample release: ${result.status}`);
     return shipment.id;
   };

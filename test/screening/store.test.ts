@@ -173,7 +173,7 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
     await service.createOrder(order);
     const screeningFinding = (decision: { findings: { kind: string; status: string; message: string }[] }) =>
       decision.findings.find((f) => f.kind === "list-screening");
-    const held = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-1" });
+    const held = await service.apply("sp-order", { id: "sp-app-1" });
     expect(held.decision.decision).not.toBe("approve");
     expect(screeningFinding(held.decision)).toMatchObject({ status: "pending" });
     expect(screeningFinding(held.decision)?.message).toMatch(/consignee ~ Huawei Technologies Co., Ltd./);
@@ -195,7 +195,7 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
         { at: t0, newId },
       );
     }
-    const again = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-2" });
+    const again = await service.apply("sp-order", { id: "sp-app-2" });
     expect(screeningFinding(again.decision)?.status).toBe("pass");
   });
 });

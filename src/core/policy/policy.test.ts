@@ -14,46 +14,48 @@ import {
   scopeOf,
 } from "./policy.ts";
 
-// Columns: admin exporter lab importer us-regulator cn-authority customs auditor ("x" allowed).
+// Columns: admin exporter lab importer us-regulator us-customs cn-authority cn-customs
+// compliance-reviewer auditor ("x" allowed).
 const expectedTable: Record<Action, string> = {
-  "products.read": "xxxxxxxx",
-  classify: "xxxxxxxx",
-  evaluate: "xx.xxx.x",
-  "rulebooks.read": "xxxxxxxx",
-  screen: "xx..x.xx",
-  "lists.read": "xx..x.xx",
-  "lists.write": "xx......",
-  "audit.verify": "xx..x..x",
-  "quota.read": "xx..xx.x",
-  "tokens.create": "x.......",
-  "tokens.read": "x.......",
-  "tokens.update": "x.......",
-  "tokens.revoke": "x.......",
-  "parties.read": "xx.xxxxx",
-  "parties.write": "xx......",
-  "orders.read": "xx.xxxxx",
-  "orders.write": "xx......",
-  "applications.write": "xx......",
-  "decisions.read": "xx.xxxxx",
-  "licences.read": "xx.xxxxx",
-  "licences.write": "x...x...",
-  "shipments.read": "xx.xxxxx",
-  "shipments.write": "xx......",
-  "shipments.release": "xx......",
-  "shipments.ship": "xx......",
-  "shipments.cancel": "xx......",
-  "certificates.read": "xxx.xxxx",
-  "certificates.write": "x.x.....",
-  "screenings.read": "xx..x.xx",
-  "dispositions.write": "xx......",
-  "labs.write": "x...x...",
-  "duty.write": "x.....x.",
-  "payments.write": "xx......",
-  "approvals.write": "x....x..",
-  "customs.write": "x....xx.",
-  "evidence.read": "xx..xxxx",
-  "duty.read": "xx..xxxx",
-  "forfeitures.read": "xx.xxxxx",
+  "products.read": "xxxxxxxxxx",
+  classify: "xxxxxxxxxx",
+  evaluate: "xx.xx.x.xx",
+  "rulebooks.read": "xxxxxxxxxx",
+  screen: "xx..xx..xx",
+  "lists.read": "xx..xx..xx",
+  "lists.write": "xx......x.",
+  "audit.verify": "xx..x...xx",
+  "quota.read": "xx..x....x",
+  "tokens.create": "x.........",
+  "tokens.read": "x.........",
+  "tokens.update": "x.........",
+  "tokens.revoke": "x.........",
+  "parties.read": "xx.xxxxxxx",
+  "parties.write": "xx........",
+  "orders.read": "xx.xxxxx.x",
+  "orders.write": "xx........",
+  "applications.write": "xx........",
+  "decisions.read": "xx.xx.x..x",
+  "licences.read": "xx.xxxx..x",
+  "licences.write": "x...x.....",
+  "shipments.read": "xx.xxxxx.x",
+  "shipments.write": "xx........",
+  "shipments.release": "xx........",
+  "shipments.ship": "xx........",
+  "shipments.cancel": "xx........",
+  "certificates.read": "xxx.x....x",
+  "certificates.write": "x.x.......",
+  "screenings.read": "xx..x...xx",
+  "dispositions.write": "x...x...x.",
+  "labs.write": "x...x.....",
+  "duty.write": "x....x....",
+  "payments.write": "xx........",
+  "approvals.write": "x.....x...",
+  "customs.write": "x......x..",
+  "evidence.read": "xx..xxxx.x",
+  "duty.read": "xx..xx...x",
+  "forfeitures.read": "xx.xx....x",
+  "audit.read": "x...x....x",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({
@@ -83,6 +85,7 @@ describe("policy table", () => {
     for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
     expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([
       "licences.write",
+      "dispositions.write",
       "labs.write",
     ]);
   });
@@ -113,6 +116,26 @@ describe("ownership", () => {
     expect(authorize(lab, "certificates.read", { parties: { lab: "other-lab" } })).toBe("hide");
     expect(authorize(lab, "orders.read", { parties: { consignee: "us-test-lab" } })).toBe("hide");
     expect(scopeOf(lab)).toEqual({ all: false, partyId: "us-test-lab", relations: ["self", "lab"] });
+  });
+
+  it("scopes exporters to their own orders, and lets them read the party directory", () => {
+    const nvidia = principal("exporter", "nvidia");
+    expect(authorize(nvidia, "orders.read", { parties: { exporter: "nvidia", consignee: "x" } })).toBe(
+      "allow",
+    );
+    expect(authorize(nvidia, "orders.write", { parties: { exporter: "amd", consignee: "x" } })).toBe("hide");
+    expect(canSee(nvidia, { parties: { self: "alibaba-cloud" }, directoryEntry: true })).toBe(true);
+    expect(canSee(principal("importer", "x"), { parties: { self: "y" }, directoryEntry: true })).toBe(false);
+  });
+
+  it("shows the Chinese authorities only objects bound for China", () => {
+    for (const role of ["cn-authority", "cn-customs"] as const) {
+      const me = principal(role);
+      expect(canSee(me, { parties: { consignee: "a" }, destination: "CN" })).toBe(true);
+      expect(canSee(me, { parties: { consignee: "a" }, destination: "SG" })).toBe(false);
+      expect(authorize(me, "orders.read", { parties: {}, destination: "SG" })).toBe("hide");
+    }
+    expect(canSee(principal("us-customs"), { parties: {}, destination: "SG" })).toBe(true);
   });
 
   it("lets every other role see every object, and hides nothing from them", () => {
