@@ -13,7 +13,7 @@ import type { Finding } from "../src/core/evaluation/types.ts";
 import { capPolicyDefault } from "../src/core/ledger/policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
-import { certifyShipment, exampleDocumentEvidence } from "./support/lab.ts";
+import { certifyShipment, recordExampleEvidence } from "./support/lab.ts";
 
 const at = "2026-02-01";
 const clock = () => new Date("2026-02-01T12:00:00Z");
@@ -80,7 +80,7 @@ forEachDriver("shipment path", (env) => {
     // Release waits for the release-stage evidence, then reserves quota.
     const waiting = await service.release("SHP-2026-0001", { eventId: "rel-0" });
     expect(waiting.status).toBe("decision_hold");
-    await service.setOrderEvidence("ord-1", exampleDocumentEvidence());
+    await recordExampleEvidence(context, "ord-1", ["SHP-2026-0001"]);
     await certifyShipment(context, "SHP-2026-0001");
     const released = await service.release("SHP-2026-0001", {});
     expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
@@ -172,6 +172,7 @@ forEachDriver("shipment path", (env) => {
     };
     expect((await service.planShipment(over)).status).toBe("created");
     await certifyShipment(context, "SHP-OVER");
+    await recordExampleEvidence(context, "ord-1", ["SHP-OVER"]);
     // The licence of 1,000 units is used up by the first shipment.
     const result = await service.release("SHP-OVER", {});
     expect(result.status).toBe("licence_exhausted");
@@ -202,7 +203,7 @@ forEachDriver("shipment releases undone", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "X-", first: 1, last: 100 }],
     });
-    await service.setOrderEvidence("ord-2", exampleDocumentEvidence());
+    await recordExampleEvidence(context, "ord-2", ["SHP-2"]);
     await certifyShipment(context, "SHP-2");
     const pending = async () =>
       (await context.ledger.accounts("units/product:nvidia-h200-sxm"))[0]?.cnPending;
@@ -244,8 +245,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    const { cnImportApproval: _fromDocument, ...rest } = exampleDocumentEvidence();
-    await service.setOrderEvidence("ord-r", rest);
+    await recordExampleEvidence(context, "ord-r", [], { approval: false });
     const approval = {
       id: "MOFCOM-R",
       importerId: "alibaba-cloud",
@@ -267,6 +267,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       serials: [{ prefix: "R-", first: 1, last: 100 }],
     });
     await certifyShipment(context, "SHP-R");
+    await recordExampleEvidence(context, "ord-r", ["SHP-R"], { approval: false });
     const used = async () =>
       (
         await env
@@ -293,17 +294,39 @@ forEachDriver("lab certificate filed as a document", (env) => {
     const service = new ShipmentService(context);
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-f" });
-    await service.setOrderEvidence("ord-f", exampleDocumentEvidence());
+    const statements = { usBuyerNotice: { noticeOn: "2026-01-20" } };
+    await service.setOrderEvidence("ord-f", statements);
     const before = (await readAudit(env.store())).length;
     const stored = async () =>
       (await env.store().query<{ evidence: unknown }>("SELECT evidence FROM orders WHERE id = 'ord-f'"))
         .rows[0]?.evidence;
     const evidenceBefore = await stored();
     await expectError(
-      () => service.setOrderEvidence("ord-f", { ...exampleDocumentEvidence(), ...forged("SHP-F") }),
-      "certificate_not_submitted",
-      /evidence for order `ord-f` at `labCertificate`: .*POST \/v1\/certificates or `sluice lab submit`/,
+      () => service.setOrderEvidence("ord-f", { ...statements, ...forged("SHP-F") }),
+      "evidence_not_yours",
+      /evidence for order `ord-f` at `labCertificate`: asserted only by a qualified lab .*POST \/v1\/certificates \(`sluice lab submit`\)/,
     );
+    // Each other authority's evidence is refused the same way, naming the field and its authority.
+    const { labCertificate: _lab, ...others } = example.evidence as Record<string, unknown>;
+    const authorities: Record<string, RegExp> = {
+      dutyEntry: /US customs \(CBP\).*POST \/v1\/duty-entries/,
+      payment: /the exporter .*POST \/v1\/payments/,
+      cnImportApproval: /the Chinese import authority .*POST \/v1\/import-approvals/,
+    };
+    for (const [field, value] of Object.entries(others)) {
+      const where = new RegExp(`at \`${field}\`: asserted only by .*${authorities[field]?.source ?? ""}`);
+      await expectError(
+        () => service.setOrderEvidence("ord-f", { [field]: value }),
+        "evidence_not_yours",
+        where,
+      );
+      await expectError(
+        () => service.setShipmentEvidence("no-such-shipment", { [field]: value }),
+        "evidence_not_yours",
+        where,
+      );
+    }
+    expect(Object.keys(others).sort()).toEqual(Object.keys(authorities).sort());
     expect(await stored()).toEqual(evidenceBefore);
     expect((await readAudit(env.store())).length).toBe(before);
   });
@@ -320,11 +343,12 @@ forEachDriver("lab certificate filed as a document", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    await service.setOrderEvidence("ord-g", exampleDocumentEvidence());
+    await recordExampleEvidence(context, "ord-g");
     expect((await service.apply("ord-g", { id: "app-g" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-g", applicationId: "app-g", expiresOn: "2027-01-31" });
     const serials = [{ prefix: "G-", first: 1, last: 100 }];
     await service.planShipment({ id: "SHP-G", orderId: "ord-g", quantityUnits: 100, serials });
+    await recordExampleEvidence(context, "ord-g", ["SHP-G"]);
     // A row written before documents refused certificates: the claim must not count.
     await env
       .store()
@@ -340,10 +364,8 @@ forEachDriver("lab certificate filed as a document", (env) => {
     const decision = rows[0]?.result;
     expect(decision?.decidingRuleIds).toEqual(["us-bis-2026.c9-lab-test"]);
     const lab = decision?.findings.find((f) => f.ruleId === "us-bis-2026.c9-lab-test");
-    expect(lab).toMatchObject({
-      status: "pending",
-      remedy: { summary: "submit the signed certificate so its signature can be verified" },
-    });
+    // The document on file counts for nothing: no certificate is on record yet.
+    expect(lab).toMatchObject({ status: "pending" });
     const [account] = await context.ledger.accounts("units/product:nvidia-h200-sxm");
     expect(account?.cnPending).toBe(0n);
 

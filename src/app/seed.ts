@@ -147,6 +147,14 @@ const orders: SeedOrder[] = [
     until: "shipments",
     shipments: [{ units: 64, state: "held", certified: false }],
   },
+  // Approved, no licence granted yet: the fifth order state of the story.
+  {
+    id: "ord-tencent-2",
+    buyer: "tencent-cloud",
+    units: 4_000,
+    purpose: "commercial-cloud",
+    until: "applied",
+  },
   { id: "ord-bytedance-1", buyer: "bytedance", units: 80_000, purpose: "commercial-cloud", until: "applied" },
   { id: "ord-nudt-1", buyer: "nudt-lab", units: 2_000, purpose: "military", until: "applied" },
   {

@@ -1,12 +1,13 @@
 // SQL for the shipment path (tables of migration 0010). Documents are stored as JSON with bigints
 // as decimal strings and parsed back through their schemas on load, so rows come back typed.
-import type { OrderScope } from "../core/policy/policy.ts";
+
 import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Tx } from "../adapters/db/store.ts";
 import type { Product } from "../core/catalog/catalog.ts";
 import { canonicalDigest } from "../core/digest.ts";
 import type { Dossier } from "../core/dossier/schema.ts";
 import type { Decision } from "../core/evaluation/types.ts";
+import type { OrderScope } from "../core/policy/policy.ts";
 import {
   type LicenceInput,
   type OrderInput,
@@ -100,7 +101,12 @@ const scopeSql = (first: number) =>
      OR ($${first + 1}::boolean AND o.exporter_id = $${first})
      OR ($${first + 2}::boolean AND (o.consignee_id = $${first} OR o.end_user_id = $${first})))
    AND ($${first + 3}::text IS NULL OR o.doc->'route'->>'destination' = $${first + 3})`;
-const scopeParams = (scope: OrderScope) => [scope.partyId, scope.asExporter, scope.asBuyer, scope.destination];
+const scopeParams = (scope: OrderScope) => [
+  scope.partyId,
+  scope.asExporter,
+  scope.asBuyer,
+  scope.destination,
+];
 
 /** Orders after `after` in id order, only those the scope lets its principal see. */
 export async function listOrders(

@@ -13,6 +13,7 @@ import {
 } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError, VersionMismatch } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
+import { documentSections, refuseRecordedEvidence } from "../core/evidence/provenance.ts";
 import type { IsoDate } from "../core/shared.ts";
 import {
   compareReplay,
@@ -34,10 +35,8 @@ import {
 import { parseInput } from "../core/validation.ts";
 import {
   approvalRequired,
-  documentEvidence,
   evidenceView,
   forfeitPayments,
-  refuseFiledCertificate,
   restoreApprovalTx,
   writeDownApprovalTx,
 } from "./evidence.ts";
@@ -172,7 +171,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for order ${quote(orderId)}`);
-    refuseFiledCertificate(parsed, `evidence for order ${quote(orderId)}`);
+    refuseRecordedEvidence(parsed, `evidence for order ${quote(orderId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock(), ifVersion);
       if (version === undefined) {
@@ -191,7 +190,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for shipment ${quote(shipmentId)}`);
-    refuseFiledCertificate(parsed, `evidence for shipment ${quote(shipmentId)}`);
+    refuseRecordedEvidence(parsed, `evidence for shipment ${quote(shipmentId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateShipmentEvidence(
         tx,
@@ -225,7 +224,13 @@ export class ShipmentService {
       if (!orderAllows(order.status, "apply"))
         throw illegal(`order ${quote(orderId)}`, order.status, "apply");
       const { dossier, digest } = await this.buildDossier(tx, order, null, day, options.scenarios ?? []);
-      const decision = this.context.evaluator.evaluate(dossier, day, options.scenarios ?? [], digest, "records");
+      const decision = this.context.evaluator.evaluate(
+        dossier,
+        day,
+        options.scenarios ?? [],
+        digest,
+        "records",
+      );
       const orderStatus = orderStatusAfter[decision.decision];
       await rows.insertDecision(
         tx,
@@ -594,12 +599,12 @@ export class ShipmentService {
         ...(order.doc.usShippedUnits !== undefined ? { usShippedUnits: order.doc.usShippedUnits } : {}),
         ...(shipment ? { shipmentId: shipment.id } : {}),
       },
-      // Evidence records (certificates, duty entries, payments, approvals) take precedence over
-      // evidence filed as documents on the order or shipment.
-      // A certificate filed as a document never counts as signed (documentEvidence).
+      // Certificates, duty entries, payments, approvals and domestic purchases come only from their
+      // authorities' records; a document on file (even one from before PUT refused them) counts
+      // only for the exporter's own statements (documentSections, docs/trust.md).
       evidence: {
-        ...documentEvidence(order.evidence),
-        ...documentEvidence(shipment?.evidence),
+        ...documentSections(order.evidence),
+        ...documentSections(shipment?.evidence),
         ...(await evidenceView(tx, order.id, shipment?.id ?? null)),
       } as DossierInput["evidence"],
     };

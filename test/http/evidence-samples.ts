@@ -13,7 +13,7 @@ import { draftCertificate } from "../../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
-import { exampleDocumentEvidence } from "../support/lab.ts";
+import { recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty, labParty } from "./support.ts";
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
@@ -102,6 +102,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
     })();
     return ready;
   };
+  const evidenceContext = () => ({ store: store(), evaluator: sharedEvaluator, clock, appendAudit });
   const newOrder = async () => {
     const id = next("e-ord");
     await (await services()).shipments.createOrder(sampleOrder(id));
@@ -110,7 +111,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
   const planned = async () => {
     const { shipments } = await services();
     const orderId = await newOrder();
-    await shipments.apply(orderId, { id: `${orderId}:app`});
+    await shipments.apply(orderId, { id: `${orderId}:app` });
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -124,7 +125,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
   const shipped = async () => {
     const shipment = await planned();
     const { shipments, evidence } = await services();
-    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
+    await recordExampleEvidence(evidenceContext(), shipment.orderId, [shipment.id]);
     const certificate = signedCertificate(next("e-cert"), labParty, labKeys, shipment, evidence);
     const submitted = await evidence.submitCertificate(certificate);
     if (submitted.status !== "ok") throw new Error(`sample certificate: ${submitted.status}`);

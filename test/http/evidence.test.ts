@@ -14,7 +14,7 @@ import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
-import { exampleDocumentEvidence } from "../support/lab.ts";
+import { recordExampleEvidence } from "../support/lab.ts";
 import { labBody, sampleOrder, signedCertificate } from "./evidence-samples.ts";
 import { type Api, clock, importerParty, labParty, startApi, storeFingerprint } from "./support.ts";
 
@@ -63,7 +63,7 @@ forEachDriver("evidence routes", (env) => {
   const planned = async () => {
     const orderId = `ev-ord-${++n}`;
     await shipments.createOrder(sampleOrder(orderId));
-    await shipments.apply(orderId, { id: `${orderId}:app`});
+    await shipments.apply(orderId, { id: `${orderId}:app` });
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -317,7 +317,11 @@ forEachDriver("evidence routes", (env) => {
     const shipment = await planned();
     const signed = signedCertificate(`ev-cert-${n}`, labId, keys, shipment, evidence);
     expect((await evidence.submitCertificate(signed)).status).toBe("ok");
-    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
+    await recordExampleEvidence(
+      { store: env.store(), evaluator: sharedEvaluator, clock, appendAudit },
+      shipment.orderId,
+      [shipment.id],
+    );
     const released = await shipments.release(shipment.id, {});
     expect(released.status).toBe("released");
 

@@ -8,7 +8,7 @@ import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
-import { certifyShipment, exampleDocumentEvidence } from "../support/lab.ts";
+import { certifyShipment, recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty } from "./support.ts";
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
@@ -62,7 +62,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   };
   const approved = async () => {
     const id = await newOrder();
-    await (await service()).apply(id, { id: `${id}:app`});
+    await (await service()).apply(id, { id: `${id}:app` });
     return id;
   };
   const licensed = async () => {
@@ -88,8 +88,9 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   const released = async () => {
     const shipment = await planned();
     const s = await service();
-    await s.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
-    await certifyShipment({ store: store(), evaluator: sharedEvaluator, clock, appendAudit }, shipment.id);
+    const evidenceContext = { store: store(), evaluator: sharedEvaluator, clock, appendAudit };
+    await recordExampleEvidence(evidenceContext, shipment.orderId, [shipment.id]);
+    await certifyShipment(evidenceContext, shipment.id);
     const result = await s.release(shipment.id, {});
     if (result.status !== "released") throw new Error(`sample release: ${result.status}`);
     return shipment.id;

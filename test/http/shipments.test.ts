@@ -158,7 +158,9 @@ forEachDriver("shipment routes", (env) => {
     const screening = await get("/v1/parties/tencent-cloud/screening", "us-regulator");
     expect(JSON.stringify(screening.body)).toContain("http-test-list");
     expect((await api.request("/v1/lists", request)).status).toBe(200);
-    expect((await api.request("/v1/lists", { ...request, token: api.tokens["cn-customs"] })).status).toBe(403);
+    expect((await api.request("/v1/lists", { ...request, token: api.tokens["cn-customs"] })).status).toBe(
+      403,
+    );
   });
 
   it("rejects a bad order with a 400 problem naming the field, and writes nothing", async () => {
