@@ -11,7 +11,7 @@ import { badInput, notFound, quote } from "../core/errors.ts";
 import {
   type DispositionDecision,
   dispositionDecisions,
-  dispositionStatus,
+  reviewedStatus,
   type PartyScreening,
   reviewScreening,
 } from "../core/screening/dispositions.ts";
@@ -559,7 +559,9 @@ export const dispositionInputSchema = z.strictObject({
   entryId: z.string().min(1),
   decision: z.enum(dispositionDecisions),
   reason: z.string().trim().min(1, "a reason is required").max(2000),
-  decidedBy: z.string().trim().min(1).max(200),
+  // Who decided comes from the credential, never from the body (issue #13): a `decidedBy` field is
+  // refused by name (refuseBodyDecider) so a caller cannot sign for someone else.
+  decidedBy: z.string().max(200).optional().meta({ description: "refused: the decider is the token's principal" }),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type DispositionInput = z.input<typeof dispositionInputSchema>;
@@ -590,9 +592,21 @@ function replayStatus(stored: StoredDisposition, incoming: Record<string, unknow
 export async function addDisposition(
   store: Store,
   input: unknown,
-  options: { at: Date; newId: () => string; appendAudit?: AppendAudit },
+  options: {
+    at: Date;
+    newId: () => string;
+    appendAudit?: AppendAudit;
+    /** The authenticated principal that decides: its token id (or a CLI operator) and role. */
+    decider: { id: string; role: string };
+  },
 ): Promise<{ status: AddDispositionStatus; disposition: StoredDisposition }> {
   const parsed = parseInput(dispositionInputSchema, input, "disposition");
+  if (parsed.decidedBy !== undefined)
+    throw badInput(
+      "disposition at `decidedBy`",
+      `the decider is the authenticated principal (${options.decider.role} ${quote(options.decider.id)}), never a body field`,
+      "decider_from_credential",
+    );
   if (parsed.expiresAt !== undefined && Date.parse(parsed.expiresAt) <= options.at.getTime())
     throw badInput("disposition at `expiresAt`", "must be after the time of the decision");
   const id = parsed.id ?? options.newId();
@@ -613,7 +627,8 @@ export async function addDisposition(
       entryFingerprint: hit.entryFingerprint,
       decision: parsed.decision,
       reason: parsed.reason,
-      decidedBy: parsed.decidedBy,
+      decidedBy: options.decider.id,
+      decidedByRole: options.decider.role,
       decidedAt: options.at.toISOString(),
       ...(parsed.expiresAt === undefined ? {} : { expiresAt: new Date(parsed.expiresAt).toISOString() }),
       listVersion: hit.explanation.list.version,
@@ -628,6 +643,7 @@ export async function addDisposition(
 /** How a stored disposition stands now, against the party's latest screening. */
 export const dispositionViewStatuses = [
   "active",
+  "pending_second_review",
   "expired",
   "reopened_entry_changed",
   "no_current_hit",
@@ -653,7 +669,7 @@ export async function listDispositions(
       return { disposition, status: "superseded" };
     const hit = latest.get(disposition.partyId)?.hits.find((h) => alertKey(h) === alertKey(disposition));
     if (!hit) return { disposition, status: "no_current_hit" };
-    const status = dispositionStatus(hit, disposition, options.at.toISOString());
+    const status = reviewedStatus(hit, disposition, all, options.at.toISOString());
     return { disposition, status: status === "none" ? "no_current_hit" : status };
   });
 }

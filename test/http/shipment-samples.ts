@@ -117,7 +117,6 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
         entryId: hit.entryId,
         decision: "false_positive",
         reason: "matrix sample",
-        decidedBy: "matrix",
       };
       return { path: "/v1/dispositions", body: { ...body, id: next("m-disp") } };
     },

@@ -47,6 +47,11 @@ export const tokenInputSchema = z
   .refine((input) => !partyRequiredRoles.includes(input.role) || input.partyId !== undefined, {
     message: `roles ${partyRequiredRoles.join(", ")} need a party`,
     path: ["partyId"],
+  })
+  // A party on a role that is not scoped to one would be accepted and ignored (issue #13): refused.
+  .refine((input) => partyRequiredRoles.includes(input.role) || input.partyId === undefined, {
+    message: `only roles ${partyRequiredRoles.join(", ")} act for a party; this role reads across parties`,
+    path: ["partyId"],
   });
 export type TokenInput = z.output<typeof tokenInputSchema>;
 

@@ -269,7 +269,6 @@ interface AddFlags {
   decision: string;
   reason: string;
   expires?: string;
-  by?: string;
   id?: string;
   json?: boolean;
 }
@@ -282,7 +281,6 @@ function dispositionInputOf(options: AddFlags) {
     entryId: options.entry,
     decision: decisionOf(options.decision),
     reason: options.reason,
-    decidedBy: options.by ?? userInfo().username,
     ...(options.expires === undefined ? {} : { expiresAt: expiryOf(options.expires) }),
   };
 }
@@ -307,11 +305,17 @@ function reportDisposition({ status, disposition }: AddResult, options: AddFlags
   return 0;
 }
 
+/**
+ * Who decides on the local store: the operating-system user that opened it, with the store's full
+ * rights (the HTTP API names the token's principal instead). Never a flag: `--by` is gone (#13).
+ */
+const localOperator = () => ({ id: `cli:${userInfo().username}`, role: "admin" });
+
 async function addCommand(options: AddFlags): Promise<number> {
   const at = now();
   const input = dispositionInputOf(options);
   return reportDisposition(
-    await withStore(at, (store) => addDisposition(store, input, { at, newId: uuidv7 })),
+    await withStore(at, (store) => addDisposition(store, input, { at, newId: uuidv7, decider: localOperator() })),
     options,
   );
 }
@@ -343,7 +347,6 @@ function registerDispositions(program: Command): void {
       .requiredOption("--decision <decision>", "false-positive or true-match")
       .requiredOption("--reason <text>", "why (required)")
       .option("--expires <date>", "no longer applies from this date (yyyy-mm-dd, 00:00 UTC) or instant")
-      .option("--by <name>", "reviewer (default: the user name)")
       .option("--id <id>", "client-supplied id (a replay answers exists)")
       .option("--json", "print JSON"),
     addCommand,

@@ -49,7 +49,12 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
     ),
     async (c) => {
       const at = clock();
-      const result = await addDisposition(store, await c.req.json(), { at, newId: uuidv7 });
+      const principal = c.get("principal");
+      const result = await addDisposition(store, await c.req.json(), {
+        at,
+        newId: uuidv7,
+        decider: { id: principal.id, role: principal.role },
+      });
       const body = plain({ status: result.status, disposition: result.disposition });
       const status = result.status === "created" ? 201 : 200;
       if (c.get("idempotency")) await store.transaction((tx) => recordIdempotent(c, tx, status, body, at));
