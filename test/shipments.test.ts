@@ -2,7 +2,7 @@
 // → licence → shipment → release (quota reserved) → ship (posted) / cancel (voided), with replays,
 // illegal transitions and bad input that change nothing.
 import { expect, it } from "vitest";
-import { appendAudit, readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
+import { readAudit, systemAudit, verifyAudit } from "../src/adapters/db/audit.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
@@ -14,6 +14,9 @@ import { capPolicyDefault } from "../src/core/ledger/policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
 import { certifyShipment, recordExampleEvidence } from "./support/lab.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const at = "2026-02-01";
 const clock = () => new Date("2026-02-01T12:00:00Z");

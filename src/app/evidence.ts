@@ -5,7 +5,7 @@
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
 // replayed client id answers `exists` or `exists_with_different_<field>`.
 import type { KeyObject } from "node:crypto";
-import { type appendAudit, toAuditJson } from "../adapters/db/audit.ts";
+import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
@@ -41,6 +41,7 @@ import {
 import type { Rule } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import { parseInput } from "../core/validation.ts";
+import type { AuditAppender } from "./audit/ports.ts";
 import type { Evaluator } from "./evaluate.ts";
 import * as ev from "./evidence-rows.ts";
 import * as rows from "./shipment-rows.ts";
@@ -51,7 +52,7 @@ export interface EvidenceContext {
   store: Store;
   evaluator: Evaluator;
   clock: () => Date;
-  appendAudit: typeof appendAudit;
+  appendAudit: AuditAppender;
 }
 
 /** Puts a released shipment back to planned (voids its reservation, restores its licence). */
@@ -667,7 +668,7 @@ export interface HookTime {
   on: IsoDate;
   /** The instant recorded in rows and the audit entry. */
   at: Date;
-  appendAudit: typeof appendAudit;
+  appendAudit: AuditAppender;
 }
 
 /** True when the release decision passed an import-approval rule: its units must be written down. */
@@ -764,7 +765,7 @@ export async function forfeitPayments(
   tx: Tx,
   orderId: string,
   reason: string,
-  options: { at: Date; appendAudit: typeof appendAudit; id?: string; on?: IsoDate },
+  options: { at: Date; appendAudit: AuditAppender; id?: string; on?: IsoDate },
 ): Promise<{
   status: "forfeited" | "nothing_to_forfeit" | "exists";
   forfeitureId?: string;

@@ -4,15 +4,15 @@
 // dispositions, and the dossier's `screening` section. Every write runs in one SERIALIZABLE
 // transaction with its audit entry; input is validated before the transaction starts.
 import { z } from "zod";
-import { appendAudit } from "../adapters/db/audit.ts";
+import { systemAudit } from "../adapters/db/audit.ts";
 import type { Store, TransactionOptions, Tx } from "../adapters/db/store.ts";
 import type { Dossier, PartyRole } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote } from "../core/errors.ts";
 import {
   type DispositionDecision,
   dispositionDecisions,
-  reviewedStatus,
   type PartyScreening,
+  reviewedStatus,
   reviewScreening,
 } from "../core/screening/dispositions.ts";
 import { type Hit, screenName } from "../core/screening/match.ts";
@@ -21,6 +21,7 @@ import type { Lexicon } from "../core/screening/normalize.ts";
 import type { ListVersion, RowProblem } from "../core/screening/types.ts";
 import { diffListVersions, entryFingerprint, type ListDiff } from "../core/screening/versions.ts";
 import { parseInput } from "../core/validation.ts";
+import type { AuditAppender } from "./audit/ports.ts";
 import {
   bundledListIds,
   defaultDataDir,
@@ -41,7 +42,9 @@ import * as rows from "./screening-rows.ts";
 export type { Db, ScreeningReason, StoredDisposition, StoredListVersion, StoredScreening };
 
 const writeTx: TransactionOptions = { isolation: "serializable", lockAuditChain: true };
-type AppendAudit = typeof appendAudit;
+type AppendAudit = AuditAppender;
+/** Screening acts nobody asked for (a bundled list seeded, a re-screen) are the system's own. */
+const screeningSystem = systemAudit("sluice screening");
 
 // ---------------------------------------------------------------- list versions
 
@@ -83,7 +86,7 @@ export async function storeVersionTx(
   tx: Tx,
   prepared: PreparedVersion,
   at: Date,
-  audit: AppendAudit = appendAudit,
+  audit: AppendAudit = screeningSystem,
 ): Promise<StoreVersionResult> {
   const { version } = prepared;
   const existing = await rows.loadVersion(tx, rows.versionId(version.listId, version.contentHash));
@@ -361,7 +364,7 @@ export async function screenParty(
   };
   const id = await rows.insertScreening(tx, record);
   const summary = hits.map((h) => ({ listId: h.listId, entryId: h.entryId, name: h.name, score: h.score }));
-  await (options.appendAudit ?? appendAudit)(
+  await (options.appendAudit ?? screeningSystem)(
     tx,
     "party.screened",
     { partyId: party.id, screeningId: id, reason: record.reason, indexKey: active.key, alerts: summary },
@@ -561,7 +564,11 @@ export const dispositionInputSchema = z.strictObject({
   reason: z.string().trim().min(1, "a reason is required").max(2000),
   // Who decided comes from the credential, never from the body (issue #13): a `decidedBy` field is
   // refused by name (refuseBodyDecider) so a caller cannot sign for someone else.
-  decidedBy: z.string().max(200).optional().meta({ description: "refused: the decider is the token's principal" }),
+  decidedBy: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "refused: the decider is the token's principal" }),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type DispositionInput = z.input<typeof dispositionInputSchema>;
@@ -635,7 +642,7 @@ export async function addDisposition(
       screeningId: latest.id,
     };
     await rows.insertDisposition(tx, disposition);
-    await (options.appendAudit ?? appendAudit)(tx, "disposition.recorded", disposition, options.at);
+    await (options.appendAudit ?? screeningSystem)(tx, "disposition.recorded", disposition, options.at);
     return { status: "created" as const, disposition };
   }, writeTx);
 }

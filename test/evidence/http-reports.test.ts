@@ -2,7 +2,7 @@
 // decimal strings), a bad query as a 400 problem; forfeitures listed a page at a time, an importer
 // seeing only its own orders' entries and a 404 for another party's order.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
@@ -11,6 +11,9 @@ import { sampleOrder } from "../http/evidence-samples.ts";
 import { type Api, clock, importerParty, startApi } from "../http/support.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;

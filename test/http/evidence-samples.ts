@@ -3,7 +3,7 @@
 // so every allowed role gets a request that can succeed. The sample lab is `us-test-lab`, the lab
 // token's party, so a lab token sees the certificates it reads here.
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
@@ -15,6 +15,9 @@ import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty, labParty } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 

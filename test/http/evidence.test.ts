@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appendAudit, auditHead } from "../../src/adapters/db/audit.ts";
+import { auditHead, systemAudit } from "../../src/adapters/db/audit.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
@@ -17,6 +17,9 @@ import { forEachDriver } from "../support/drivers.ts";
 import { recordExampleEvidence } from "../support/lab.ts";
 import { labBody, sampleOrder, signedCertificate } from "./evidence-samples.ts";
 import { type Api, clock, importerParty, labParty, startApi, storeFingerprint } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;

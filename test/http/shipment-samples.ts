@@ -1,7 +1,7 @@
 // Sample requests for the shipment routes in the route × role matrix. Each call builds what its
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { partyReview } from "../../src/app/screening-store.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
@@ -10,6 +10,9 @@ import { capPolicyDefault } from "../../src/core/ledger/policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { certifyShipment, recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 

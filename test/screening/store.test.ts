@@ -158,25 +158,48 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
     );
     // The same reviewer again does not count twice; a second reviewer does.
     for (const { hit } of strong) {
-      const input = { partyId: "huawei", listId: hit.listId, entryId: hit.entryId, decision: "false_positive" };
+      const input = {
+        partyId: "huawei",
+        listId: hit.listId,
+        entryId: hit.entryId,
+        decision: "false_positive",
+      };
       await addDisposition(store(), { ...input, reason: "again" }, { at: t0, newId, decider: reviewer });
     }
     expect((await decide(t0)).decision).toBe("hold");
     for (const { hit } of strong) {
-      const input = { partyId: "huawei", listId: hit.listId, entryId: hit.entryId, decision: "false_positive" };
+      const input = {
+        partyId: "huawei",
+        listId: hit.listId,
+        entryId: hit.entryId,
+        decision: "false_positive",
+      };
       const second = { id: "tok-second-reviewer", role: "compliance-reviewer" };
-      await addDisposition(store(), { ...input, reason: "agreed" }, { at: later(0.001), newId, decider: second });
+      await addDisposition(
+        store(),
+        { ...input, reason: "agreed" },
+        { at: later(0.001), newId, decider: second },
+      );
     }
     expect((await decide(later(0.002))).decision).toBe("approve");
     // A decider named in the body is refused by name, and changes nothing.
     const hit = strong[0]?.hit;
-    const named = { partyId: "huawei", listId: hit?.listId, entryId: hit?.entryId, decision: "false_positive" };
+    const named = {
+      partyId: "huawei",
+      listId: hit?.listId,
+      entryId: hit?.entryId,
+      decision: "false_positive",
+    };
     const refused = await failure(() =>
-      addDisposition(store(), { ...named, reason: "x", decidedBy: "BIS Officer J. Smith" }, {
-        at: t0,
-        newId,
-        decider: reviewer,
-      }),
+      addDisposition(
+        store(),
+        { ...named, reason: "x", decidedBy: "BIS Officer J. Smith" },
+        {
+          at: t0,
+          newId,
+          decider: reviewer,
+        },
+      ),
     );
     expect(refused.message).toMatch(/disposition at `decidedBy`: the decider is the authenticated principal/);
     expect((await verifyAudit(store())).ok).toBe(true);
@@ -370,14 +393,20 @@ forEachDriver("screening store: workflow", ({ store }) => {
     };
     const before = await counts(store());
     expect(
-      (await failure(() => addDisposition(store(), { ...fp, reason: " " }, { at: t0, newId, decider: reviewer }))).message,
+      (
+        await failure(() =>
+          addDisposition(store(), { ...fp, reason: " " }, { at: t0, newId, decider: reviewer }),
+        )
+      ).message,
     ).toMatch(/reason/);
-    const noHit = await failure(() => addDisposition(store(), { ...fp, entryId: "t-2" }, { at: t0, newId, decider: reviewer }));
+    const noHit = await failure(() =>
+      addDisposition(store(), { ...fp, entryId: "t-2" }, { at: t0, newId, decider: reviewer }),
+    );
     expect(noHit.kind).toBe("not_found");
     const past = { ...fp, expiresAt: "2026-01-01T00:00:00Z" };
-    expect((await failure(() => addDisposition(store(), past, { at: t0, newId, decider: reviewer }))).message).toMatch(
-      /expiresAt/,
-    );
+    expect(
+      (await failure(() => addDisposition(store(), past, { at: t0, newId, decider: reviewer }))).message,
+    ).toMatch(/expiresAt/);
     const nobody = await failure(() =>
       addDisposition(store(), { ...fp, partyId: "ghost" }, { at: t0, newId, decider: reviewer }),
     );
@@ -388,8 +417,14 @@ forEachDriver("screening store: workflow", ({ store }) => {
     expect(added.status).toBe("created");
     expect(added.disposition.entryFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(added.disposition.listVersion).toBe(sha256Hex(readFileSync(v1File)));
-    expect((await addDisposition(store(), fp, { at: later(1), newId, decider: reviewer })).status).toBe("exists");
-    const changed = await addDisposition(store(), { ...fp, reason: "other" }, { at: t0, newId, decider: reviewer });
+    expect((await addDisposition(store(), fp, { at: later(1), newId, decider: reviewer })).status).toBe(
+      "exists",
+    );
+    const changed = await addDisposition(
+      store(),
+      { ...fp, reason: "other" },
+      { at: t0, newId, decider: reviewer },
+    );
     expect(changed.status).toBe("exists_with_different_reason");
     const view = await partyScreeningView(
       store(),

@@ -3,6 +3,9 @@
 // apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
 // constraint (third guard), and append the operation to the audit chain in the same transaction.
 // Refusals change nothing and are not audited. The clock is a port.
+
+import { v7 as uuidv7 } from "uuid";
+import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
 import {
   type Account,
   afterUsReverse,
@@ -37,6 +40,8 @@ export interface SqlLedgerOptions {
    * the outcome equals running them one by one in arrival order). See reserve-batch.ts.
    */
   batchReservations?: boolean;
+  /** Who the ledger's audit entries name (issue #13); default: the system itself. */
+  actor?: AuditActor;
 }
 
 export const usPostBatchColumns = ["id", "productId", "units", "shippedOn", "customer", "amount"] as const;
@@ -215,10 +220,13 @@ export class SqlLedger {
   /** Reservation batches committed, and requests in them (for benchmarks). */
   readonly batchStats = { batches: 0, requests: 0 };
 
+  readonly #actor: AuditActor;
+
   constructor(store: Store, clock: Clock, options: SqlLedgerOptions = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#batching = options.batchReservations ?? true;
+    this.#actor = options.actor ?? systemActor("sluice ledger", uuidv7());
     this.#txOptions = {
       isolation: "serializable",
       lockAuditChain: options.lockAuditChain ?? true,
@@ -322,6 +330,7 @@ export class SqlLedger {
         expiresAt: request.expiresAt.toISOString(),
       },
       now,
+      this.#actor,
     );
     return { status, amount: shaped.amount };
   }
@@ -377,7 +386,13 @@ export class SqlLedger {
       at: now,
     });
     if (moved !== reservation.accountIds.length) throw guardDisagreement(op, reservation.id);
-    await appendAudit(tx, `ledger.${op}`, { id: reservation.id, amount: reservation.amount }, now);
+    await appendAudit(
+      tx,
+      `ledger.${op}`,
+      { id: reservation.id, amount: reservation.amount },
+      now,
+      this.#actor,
+    );
   }
 
   /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
@@ -427,7 +442,7 @@ export class SqlLedger {
       at: now,
     });
     if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
-    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
+    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now, this.#actor);
     return { status, amount };
   }
 
@@ -484,7 +499,7 @@ export class SqlLedger {
         [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
       );
     }
-    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
+    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now, this.#actor);
     return { status: decided.status, amount, alerts };
   }
 
@@ -523,6 +538,7 @@ export class SqlLedger {
             rowsSha256: applied.rowsSha256,
           },
           now,
+          this.#actor,
         );
       }
       return { posted: applied.posted, existing: rows.length - applied.posted };

@@ -1,6 +1,7 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
 // the authenticated principal and the request's idempotency context. Tests inject their own
 // clock, token factory and store.
+import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { Principal } from "../../core/policy/policy.ts";
@@ -31,6 +32,8 @@ export interface AppDeps {
   idempotencySweepIntervalMs?: number;
   /** Where unexpected errors are reported (default: console.error). */
   logError?: (error: unknown) => void;
+  /** Reads audit entries for GET /v1/audit/entries (default: the store's audit_log, #13). */
+  auditEntries?: AuditEntryReader;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
 }
@@ -38,12 +41,15 @@ export interface AppDeps {
 /** Deps plus the services createApp builds from them, as route modules see them. */
 export interface AppServices extends AppDeps {
   authenticator: Authenticator;
+  auditEntries: AuditEntryReader;
   evaluation: EvaluationRunner;
 }
 
 export interface AppEnv {
   Variables: {
     principal: Principal;
+    /** The request's id, answered in X-Request-Id and named by its audit entries (actor.ts). */
+    requestId: string;
     /** Present on POST requests that sent an Idempotency-Key. */
     idempotency: Idempotency | undefined;
   };

@@ -14,7 +14,7 @@ import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
 import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
@@ -26,6 +26,7 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { isoDateSchema } from "../../../core/shared.ts";
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { parseInput } from "../../../core/validation.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
@@ -287,7 +288,7 @@ export function registerLab(program: Command): void {
     (labId: string, options: RevokeFlags) =>
       withStore(async (store) => {
         const evidence = newEvidence(store);
-        const revert = revertReleaseOf(new ShipmentService(shipmentContext(store)));
+        const revert = revertReleaseOf(new ShipmentService(asActor(shipmentContext(store), cliActor())));
         const result = await evidence.revokeLab(
           { labId, reason: options.reason, revokedOn: options.on },
           revert,

@@ -5,6 +5,7 @@
 // pins the clock. A list file is parsed and validated before the store is opened. Through --server:
 // `lists import` (CSL and custom files, sent as text to POST /v1/lists), `dispositions add|list`
 // and `screenings show`; listing and diffing stored versions and `screenings run` have no route.
+
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
@@ -32,6 +33,7 @@ import type { RowProblem } from "../../../core/screening/types.ts";
 import type { ListDiff } from "../../../core/screening/versions.ts";
 import { openStore, storeConfigFromEnv } from "../../db/open.ts";
 import type { Store } from "../../db/store.ts";
+import { cliAudit, localOperatorRole } from "../actor.ts";
 import { action, printJson } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { formatHit, formatOf, out } from "./screening-format.ts";
@@ -309,13 +311,15 @@ function reportDisposition({ status, disposition }: AddResult, options: AddFlags
  * Who decides on the local store: the operating-system user that opened it, with the store's full
  * rights (the HTTP API names the token's principal instead). Never a flag: `--by` is gone (#13).
  */
-const localOperator = () => ({ id: `cli:${userInfo().username}`, role: "admin" });
+const localOperator = () => ({ id: `cli:${userInfo().username}`, role: localOperatorRole });
 
 async function addCommand(options: AddFlags): Promise<number> {
   const at = now();
   const input = dispositionInputOf(options);
   return reportDisposition(
-    await withStore(at, (store) => addDisposition(store, input, { at, newId: uuidv7, decider: localOperator() })),
+    await withStore(at, (store) =>
+      addDisposition(store, input, { at, newId: uuidv7, decider: localOperator(), appendAudit: cliAudit() }),
+    ),
     options,
   );
 }

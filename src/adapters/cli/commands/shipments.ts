@@ -3,13 +3,14 @@
 // runs one use case and closes it. Creates answer created | exists | exists_with_different_<field>.
 import type { Command } from "commander";
 import { orderColumns, parseOrdersCsv } from "../../../app/orders-import.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { progressReporter } from "../progress.ts";
@@ -31,7 +32,7 @@ function refuseAt(value: string | undefined, command: string): void {
 }
 
 const withService = <T>(run: (service: ShipmentService, store: Store) => Promise<T>) =>
-  withStore((store) => run(new ShipmentService(shipmentContext(store)), store));
+  withStore((store) => run(new ShipmentService(asActor(shipmentContext(store), cliActor())), store));
 
 /** created/exists succeed; a replay with different fields is a conflict (exit 3). */
 function reportCreate(kind: string, id: string, status: CreateStatus, json: boolean | undefined): number {

@@ -1,10 +1,12 @@
 // CLI: `sluice tokens create|list|revoke` (API tokens for the HTTP server, stored hashed in the
 // database of DATABASE_URL or SLUICE_DATA_DIR) and `sluice serve [--port]` (the HTTP API). With
 // --server and an admin token, the tokens commands go through /v1/tokens instead (same output).
+
 import type { Command } from "commander";
 import { badInput, quote } from "../../../core/errors.ts";
 import { roles } from "../../../core/policy/policy.ts";
 import type { Store } from "../../db/store.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 
@@ -92,7 +94,7 @@ function registerTokens(program: Command): void {
       const { createToken, systemTokenFactory } = await tokensModule();
       const input = await tokenInputOf(options);
       const { token, secret } = await withStore((store) =>
-        createToken(store, now, systemTokenFactory, input),
+        createToken(store, now, systemTokenFactory, input, undefined, cliActor()),
       );
       printCreated(token, secret, options.json);
     },
@@ -135,7 +137,7 @@ function registerTokens(program: Command): void {
       .option("--json", "print JSON"),
     async (id: string, options: { json?: boolean }) => {
       const { revokeToken } = await tokensModule();
-      printRevoked(await withStore((store) => revokeToken(store, now, id)), options.json);
+      printRevoked(await withStore((store) => revokeToken(store, now, id, cliActor())), options.json);
     },
     async (remote, id, options) => {
       printRevoked((await remote.delete(`/v1/tokens/${pathPart(id)}`)) as TokenView, options.json);

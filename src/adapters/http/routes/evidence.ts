@@ -15,7 +15,7 @@ import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
 import { dutyTotals, dutyTotalsQueryFields, listForfeitures } from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, type ShipmentContext, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
 import { notFound, quote, SluiceError } from "../../../core/errors.ts";
@@ -31,7 +31,7 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { scopeOf } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
-import { appendAudit } from "../../db/audit.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
@@ -52,27 +52,28 @@ const route = actionRoutes(
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 
-const services = new WeakMap<AppServices, { evidence: EvidenceService; shipments: ShipmentService }>();
-function servicesOf(app: AppServices) {
-  let built = services.get(app);
-  if (!built) {
-    const context = shipmentContext(app.store, {
-      clock: app.clock,
-      evaluator: app.evaluator,
-      catalog: app.catalog,
-    });
-    built = {
-      evidence: new EvidenceService({
-        store: app.store,
-        evaluator: app.evaluator,
-        clock: app.clock,
-        appendAudit,
-      }),
-      shipments: new ShipmentService(context),
-    };
-    services.set(app, built);
+const contexts = new WeakMap<AppServices, ShipmentContext>();
+
+/**
+ * The use cases for this request: every audit entry they write names the request's principal,
+ * route and request id (issue #13). The shipment context (catalog, evaluator) is built once.
+ */
+function servicesOf(app: AppServices, c: Context<AppEnv>) {
+  let shared = contexts.get(app);
+  if (!shared) {
+    shared = shipmentContext(app.store, { clock: app.clock, evaluator: app.evaluator, catalog: app.catalog });
+    contexts.set(app, shared);
   }
-  return built;
+  const context = asActor(shared, actorOf(c));
+  return {
+    evidence: new EvidenceService({
+      store: app.store,
+      evaluator: app.evaluator,
+      clock: app.clock,
+      appendAudit: context.appendAudit,
+    }),
+    shipments: new ShipmentService(context),
+  };
 }
 
 /** A status that is neither created nor a plain replay: a 409 problem coded by the status. */
@@ -101,7 +102,7 @@ function registerLabs(api: Api, app: AppServices): void {
       ...body(labInputSchema),
     }),
     async (c) => {
-      const result = await servicesOf(app).evidence.registerLab(await c.req.json());
+      const result = await servicesOf(app, c).evidence.registerLab(await c.req.json());
       return answer(c, `lab ${quote(result.labId)}`, result);
     },
   );
@@ -119,7 +120,7 @@ function registerLabs(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { evidence, shipments } = servicesOf(app);
+      const { evidence, shipments } = servicesOf(app, c);
       const raw = (await c.req.json()) as Record<string, unknown>;
       const ifVersion = ifMatchVersion(c, { required: false });
       const result = await evidence.revokeLab(
@@ -184,7 +185,7 @@ function registerCertificates(api: Api, app: AppServices): void {
           `lab ${quote(labId)}`,
         );
       }
-      const result = await servicesOf(app).evidence.submitCertificate(input);
+      const result = await servicesOf(app, c).evidence.submitCertificate(input);
       if (result.status !== "ok" && result.status !== "exists") throw certificateRefusal(result);
       return sendJson(c, plain(result), result.status === "ok" ? 201 : 200);
     },
@@ -224,7 +225,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       { ...body(dutyEntryInputSchema) },
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordDutyEntry(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordDutyEntry(await c.req.json());
       return answer(c, `duty entry ${quote(result.entryId)}`, result);
     },
   );
@@ -236,7 +237,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const raw = (await c.req.json()) as Record<string, unknown>;
-      const result = await servicesOf(app).evidence.payDuty({ ...raw, entryId: id });
+      const result = await servicesOf(app, c).evidence.payDuty({ ...raw, entryId: id });
       return answer(c, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
     },
   );
@@ -245,7 +246,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       ...body(invoiceInputSchema),
     }),
     async (c) => {
-      const result = await servicesOf(app).evidence.invoice(await c.req.json());
+      const result = await servicesOf(app, c).evidence.invoice(await c.req.json());
       return answer(c, `invoice ${quote(result.invoiceId)}`, result);
     },
   );
@@ -260,7 +261,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       },
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.pay(await c.req.json());
+      const result = await servicesOf(app, c).evidence.pay(await c.req.json());
       return answer(c, `payment ${quote(result.paymentId)}`, result);
     },
   );
@@ -285,7 +286,7 @@ function registerForfeit(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { reason, ...options } = c.req.valid("json");
-      const result = await servicesOf(app).evidence.forfeit(id, reason, {
+      const result = await servicesOf(app, c).evidence.forfeit(id, reason, {
         ...(options.id === undefined ? {} : { id: options.id }),
         ...(options.on === undefined ? {} : { on: options.on }),
       });
@@ -300,7 +301,7 @@ function registerChina(api: Api, app: AppServices): void {
       ...body(approvalInputSchema),
     }),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordImportApproval(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordImportApproval(await c.req.json());
       return answer(c, `import approval ${quote(result.approvalId)}`, result);
     },
   );
@@ -313,7 +314,7 @@ function registerChina(api: Api, app: AppServices): void {
       { ...body(domesticPurchaseInputSchema) },
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordDomesticPurchase(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordDomesticPurchase(await c.req.json());
       return answer(c, `domestic purchase ${quote(result.purchaseId)}`, result);
     },
   );
@@ -328,7 +329,7 @@ function registerChina(api: Api, app: AppServices): void {
       },
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordCustomsEvent(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordCustomsEvent(await c.req.json());
       return answer(c, `customs event ${quote(result.eventId)}`, result);
     },
   );
@@ -350,7 +351,7 @@ function registerView(api: Api, app: AppServices): void {
         const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
       }
-      const evidence = await servicesOf(app).evidence.view(id, shipment ?? null);
+      const evidence = await servicesOf(app, c).evidence.view(id, shipment ?? null);
       return sendJson(c, { orderId: id, shipmentId: shipment ?? null, evidence: plain(evidence) });
     },
   );

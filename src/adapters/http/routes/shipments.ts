@@ -6,7 +6,7 @@
 // take it optionally; updates answer the new ETag (etag.ts).
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, ShipmentService } from "../../../app/shipments.ts";
 import { evidenceSchema, partySchema } from "../../../core/dossier/schema.ts";
@@ -22,6 +22,7 @@ import {
 } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { licenceInputSchema, orderInputSchema, shipmentInputSchema } from "../../../core/shipments/model.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
@@ -99,13 +100,16 @@ async function write<R>(
   run: (service: ShipmentService) => Promise<R>,
 ) {
   const at = services.clock();
-  const service = new ShipmentService(context(services), (tx, result) => {
+  const service = new ShipmentService(requestContext(c, services), (tx, result) => {
     const { status, body: value } = respond(result as R);
     return recordIdempotent(c, tx, status, value, at);
   });
   const { status, body: value } = respond(await run(service));
   return sendJson(c, value, status);
 }
+
+/** The shipment context of this request: audit entries, screening and ledger name its principal. */
+const requestContext = (c: Context<AppEnv>, services: AppServices) => asActor(context(services), actorOf(c));
 
 const contexts = new WeakMap<AppServices, ReturnType<typeof shipmentContext>>();
 function context(services: AppServices) {
@@ -170,7 +174,7 @@ async function move(
 ) {
   const at = services.clock();
   let committed: { result: unknown; version: number | undefined } | undefined;
-  const service = new ShipmentService(context(services), async (tx, result) => {
+  const service = new ShipmentService(requestContext(c, services), async (tx, result) => {
     committed = { result, version: await rows.shipmentVersion(tx, id) };
     await recordIdempotent(c, tx, 200, { shipmentId: id, ...(result as object) }, at);
   });
@@ -311,7 +315,7 @@ function registerOrders(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleOrder(services, c.get("principal"), "orders.write", id);
       const ifVersion = ifMatchVersion(c, { required: true });
-      const service = new ShipmentService(context(services));
+      const service = new ShipmentService(requestContext(c, services));
       const { version } = await service.setOrderEvidence(id, await rawBody(c), ifVersion);
       return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
@@ -477,7 +481,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleShipment(services, c.get("principal"), "shipments.write", id);
       const ifVersion = ifMatchVersion(c, { required: true });
-      const service = new ShipmentService(context(services));
+      const service = new ShipmentService(requestContext(c, services));
       const { version } = await service.setShipmentEvidence(id, await rawBody(c), ifVersion);
       return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
