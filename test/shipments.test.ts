@@ -154,8 +154,8 @@ forEachDriver("shipment path", (env) => {
     expect((await readAudit(env.store())).length).toBe(before);
   });
 
-  it("keeps serials to one live shipment and writes shipments down on the licence", async () => {
-    const { service, context } = setup(env.store());
+  it("keeps serials to one live shipment and the shipments within their order", async () => {
+    const { service } = setup(env.store());
     const overlap = {
       id: "SHP-OVER",
       orderId: "ord-1",
@@ -173,14 +173,14 @@ forEachDriver("shipment path", (env) => {
       quantityUnits: 10,
       serials: [{ prefix: "H200-", first: 2001, last: 2010 }],
     };
-    expect((await service.planShipment(over)).status).toBe("created");
-    await certifyShipment(context, "SHP-OVER");
-    await recordExampleEvidence(context, "ord-1", ["SHP-OVER"]);
-    // The licence of 1,000 units is used up by the first shipment.
-    const result = await service.release("SHP-OVER", {});
-    expect(result.status).toBe("licence_exhausted");
-    expect(result.shipmentStatus).toBe("planned");
-    expect((await service.cancel("SHP-OVER", { reason: "not licensed" })).status).toBe("cancelled");
+    // The order's 1,000 units are all in the first shipment: refused when planned, not at release.
+    const before = (await readAudit(env.store())).length;
+    await expectError(
+      () => service.planShipment(over),
+      "exceeds_order_quantity",
+      /shipment `SHP-OVER` at `quantityUnits`: 10 units with 1000 already planned exceed order `ord-1` of 1000 units/,
+    );
+    expect((await readAudit(env.store())).length).toBe(before);
   });
 });
 

@@ -432,7 +432,9 @@ export class EvidenceService {
 
   // ── prepayment ────────────────────────────────────────────────────────────────────────────────
 
-  async invoice(input: unknown): Promise<{ status: CreateStatus; invoiceId: string }> {
+  async invoice(
+    input: unknown,
+  ): Promise<{ status: CreateStatus | "exceeds_order_value"; invoiceId: string }> {
     const invoice = parseInput(invoiceInputSchema, input, "invoice");
     return this.tx(async (tx) => {
       const stored = await ev.loadDoc(tx, "invoices", invoice.id);
@@ -445,7 +447,11 @@ export class EvidenceService {
           ]),
           invoiceId: invoice.id,
         };
-      if (!(await rows.loadOrder(tx, invoice.orderId))) throw notFound(`order ${quote(invoice.orderId)}`);
+      const order = await rows.loadOrder(tx, invoice.orderId);
+      if (!order) throw notFound(`order ${quote(invoice.orderId)}`);
+      const { invoicedCents } = await ev.paymentTotals(tx, invoice.orderId);
+      if (invoicedCents + invoice.amountCents > order.doc.valueCents)
+        return { status: "exceeds_order_value" as const, invoiceId: invoice.id };
       await tx.query(
         "INSERT INTO invoices (id, order_id, amount_cents, issued_on, created_at) VALUES ($1, $2, $3, $4, $5)",
         [invoice.id, invoice.orderId, invoice.amountCents, invoice.issuedOn, this.context.clock()],
@@ -455,7 +461,7 @@ export class EvidenceService {
     });
   }
 
-  async pay(input: unknown): Promise<{ status: CreateStatus; paymentId: string }> {
+  async pay(input: unknown): Promise<{ status: CreateStatus | "exceeds_order_value"; paymentId: string }> {
     const payment = parseInput(paymentInputSchema, input, "payment");
     return this.tx(async (tx) => {
       const stored = await ev.loadDoc(tx, "payments", payment.id);
@@ -469,7 +475,14 @@ export class EvidenceService {
           ]),
           paymentId: payment.id,
         };
-      if (!(await rows.loadOrder(tx, payment.orderId))) throw notFound(`order ${quote(payment.orderId)}`);
+      const order = await rows.loadOrder(tx, payment.orderId);
+      if (!order) throw notFound(`order ${quote(payment.orderId)}`);
+      // Every total has its maximum, checked when written (#13): what is paid (and, apart, what is
+      // put up as collateral or insurance) on an order never exceeds the order's value.
+      const totals = await ev.paymentTotals(tx, payment.orderId);
+      const sofar = payment.kind === "payment" ? totals.paidCents : totals.collateralCents;
+      if (sofar + payment.amountCents > order.doc.valueCents)
+        return { status: "exceeds_order_value" as const, paymentId: payment.id };
       await tx.query(
         "INSERT INTO payments (id, order_id, kind, amount_cents, paid_on, reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         [

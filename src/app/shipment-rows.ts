@@ -446,6 +446,16 @@ export async function insertShipment(
   }
 }
 
+/** Units of the order's live shipments (not cancelled or expired), for the order-quantity check. */
+export async function liveShipmentUnits(tx: Tx, orderId: string): Promise<number> {
+  const { rows } = await tx.query<{ units: bigint | string | null }>(
+    `SELECT COALESCE(SUM(quantity_units), 0) AS units FROM shipments
+      WHERE order_id = $1 AND status NOT IN ('cancelled', 'expired')`,
+    [orderId],
+  );
+  return Number(rows[0]?.units ?? 0);
+}
+
 /** The first serial of `ranges` already in a live (not cancelled) shipment, or null. */
 export async function findSerialOverlap(
   tx: Tx,

@@ -307,6 +307,14 @@ export class ShipmentService {
       const order = await this.requireOrder(tx, shipment.orderId);
       const licence = await rows.loadLicenceForOrder(tx, order.id);
       if (!licence) throw conflict(`order ${quote(order.id)}`, "has no licence yet", "not_licensed");
+      // Refused when written, not first at release (#13): the order's live shipments stay within it.
+      const planned = await rows.liveShipmentUnits(tx, order.id);
+      if (planned + shipment.quantityUnits > order.doc.quantityUnits)
+        throw conflict(
+          `shipment ${quote(shipment.id)} at \`quantityUnits\``,
+          `${shipment.quantityUnits} units with ${planned} already planned exceed order ${quote(order.id)} of ${order.doc.quantityUnits} units`,
+          "exceeds_order_quantity",
+        );
       const clash = await rows.findSerialOverlap(tx, shipment.serials);
       if (clash)
         throw conflict(

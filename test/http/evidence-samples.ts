@@ -212,7 +212,7 @@ export function evidenceSamples(store: () => Store): Record<string, Sample> {
       await evidence.pay({ id: next("e-pay"), orderId, amountCents: "27000000", paidOn: "2026-02-01" });
       return {
         path: `/v1/orders/${orderId}/forfeitures`,
-        body: { reason: "licence-revoked", id: next("e-forf"), on: "2026-02-02" },
+        body: { reason: "licence-revoked", id: next("e-forf") },
       };
     },
     "post /v1/import-approvals": async () => {

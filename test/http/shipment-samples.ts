@@ -152,7 +152,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     }),
     "post /v1/orders/{id}/applications": async () => ({
       path: `/v1/orders/${await newOrder()}/applications`,
-      body: { at: "2026-02-01" },
+      body: {},
     }),
     "get /v1/orders/{id}/decisions": async () => ({ path: `/v1/orders/${await approved()}/decisions` }),
     "get /v1/decisions/{id}": async () => ({ path: `/v1/decisions/${await approved()}:app` }),
@@ -180,7 +180,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     }),
     "post /v1/shipments/{id}/release": async () => ({
       path: `/v1/shipments/${(await planned()).id}/release`,
-      body: { at: "2026-02-01" },
+      body: {},
     }),
     "post /v1/shipments/{id}/ship": async () => ({
       path: `/v1/shipments/${await released()}/ship`,

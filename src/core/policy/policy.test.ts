@@ -56,6 +56,7 @@ const expectedTable: Record<Action, string> = {
   "duty.read": "xx..xx...x",
   "forfeitures.read": "xx.xx....x",
   "audit.read": "x...x....x",
+  "purchases.write": "x..x......",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

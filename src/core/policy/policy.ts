@@ -63,6 +63,8 @@ export const actions = [
   "forfeitures.read",
   // Reading the audit log entry by entry (issue #13): who did what, when, through which route.
   "audit.read",
+  // The importer records its own purchases of domestic chips (DESIGN.md: its authority, #13).
+  "purchases.write",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -169,6 +171,7 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   // An importer sees the forfeitures of its own orders (the prepayment it paid).
   "forfeitures.read": ["admin", "exporter", "importer", "us-regulator", "auditor"],
   "audit.read": ["admin", "us-regulator", "auditor"],
+  "purchases.write": ["admin", "importer"],
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

@@ -18,7 +18,7 @@ import * as ev from "../../../app/evidence-rows.ts";
 import { asActor, type ShipmentContext, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
-import { notFound, quote, SluiceError } from "../../../core/errors.ts";
+import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
   customsEventInputSchema,
@@ -36,6 +36,7 @@ import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { orderResource, requireOwnParty, requireVisibleOrder, requireVisibleShipment } from "../ownership.ts";
 import { decodeCursor, type PageQuery, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
@@ -149,7 +150,8 @@ function registerLabs(api: Api, app: AppServices): void {
       authorizeObject(
         c.get("principal"),
         "certificates.read",
-        { parties: { lab: lab.id } },
+        // The lab registry is a directory the exporter reads too (#13); a lab sees only itself.
+        { parties: { lab: lab.id }, directoryEntry: true },
         `lab ${quote(id)}`,
       );
       return sendJson(c, lab, 200, { etag: etagOf(lab.version) });
@@ -202,14 +204,19 @@ function registerCertificates(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const certificate = await app.store.transaction((tx) => ev.loadCertificate(tx, id));
-      if (!certificate) throw notFound(`certificate ${quote(id)}`);
-      authorizeObject(
-        c.get("principal"),
-        "certificates.read",
-        { parties: { lab: certificate.labId } },
-        `certificate ${quote(id)}`,
-      );
+      const found = await app.store.transaction(async (tx) => {
+        const certificate = await ev.loadCertificate(tx, id);
+        const shipment = certificate && (await rows.loadShipment(tx, certificate.shipmentId));
+        return (
+          certificate && { certificate, order: shipment && (await rows.loadOrder(tx, shipment.orderId)) }
+        );
+      });
+      if (!found) throw notFound(`certificate ${quote(id)}`);
+      const { certificate, order } = found;
+      // Its lab, and the parties of the order its lot belongs to (an exporter reads its own, #13).
+      const onOrder = order ? orderResource(order) : { parties: {} };
+      const resource = { ...onOrder, parties: { ...onOrder.parties, lab: certificate.labId } };
+      authorizeObject(c.get("principal"), "certificates.read", resource, `certificate ${quote(id)}`);
       return sendJson(c, certificate);
     },
   );
@@ -246,7 +253,9 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       ...body(invoiceInputSchema),
     }),
     async (c) => {
-      const result = await servicesOf(app, c).evidence.invoice(await c.req.json());
+      const input = (await c.req.json()) as { orderId?: unknown };
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "invoice");
+      const result = await servicesOf(app, c).evidence.invoice(input);
       return answer(c, `invoice ${quote(result.invoiceId)}`, result);
     },
   );
@@ -261,7 +270,9 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       },
     ),
     async (c) => {
-      const result = await servicesOf(app, c).evidence.pay(await c.req.json());
+      const input = (await c.req.json()) as { orderId?: unknown };
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "payment");
+      const result = await servicesOf(app, c).evidence.pay(input);
       return answer(c, `payment ${quote(result.paymentId)}`, result);
     },
   );
@@ -286,9 +297,16 @@ function registerForfeit(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { reason, ...options } = c.req.valid("json");
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", id, "forfeiture");
+      // A forfeiture is an act of today: a client-supplied day never dates it (#13).
+      if (options.on !== undefined)
+        throw badInput(
+          "forfeiture at `on`",
+          `a state change takes the server's clock, not a client-supplied day (${quote(options.on)})`,
+          "client_time_refused",
+        );
       const result = await servicesOf(app, c).evidence.forfeit(id, reason, {
         ...(options.id === undefined ? {} : { id: options.id }),
-        ...(options.on === undefined ? {} : { on: options.on }),
       });
       return sendJson(c, plain(result), result.status === "forfeited" ? 201 : 200);
     },
@@ -309,12 +327,14 @@ function registerChina(api: Api, app: AppServices): void {
     route(
       "post",
       "/v1/domestic-purchases",
-      "approvals.write",
+      "purchases.write",
       "record an importer's purchase of domestic chips",
       { ...body(domesticPurchaseInputSchema) },
     ),
     async (c) => {
-      const result = await servicesOf(app, c).evidence.recordDomesticPurchase(await c.req.json());
+      const input = (await c.req.json()) as { importerId?: unknown };
+      requireOwnParty(c.get("principal"), input.importerId, "domestic purchase at `importerId`");
+      const result = await servicesOf(app, c).evidence.recordDomesticPurchase(input);
       return answer(c, `domestic purchase ${quote(result.purchaseId)}`, result);
     },
   );
@@ -329,7 +349,15 @@ function registerChina(api: Api, app: AppServices): void {
       },
     ),
     async (c) => {
-      const result = await servicesOf(app, c).evidence.recordCustomsEvent(await c.req.json());
+      const input = (await c.req.json()) as { shipmentId?: unknown };
+      await requireVisibleShipment(
+        app.store,
+        c.get("principal"),
+        "customs.write",
+        input.shipmentId,
+        "customs event",
+      );
+      const result = await servicesOf(app, c).evidence.recordCustomsEvent(input);
       return answer(c, `customs event ${quote(result.eventId)}`, result);
     },
   );
@@ -347,6 +375,7 @@ function registerView(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { shipment } = c.req.valid("query");
+      await requireVisibleOrder(app.store, c.get("principal"), "evidence.read", id, "evidence");
       if (shipment !== undefined) {
         const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
@@ -417,8 +446,7 @@ function registerReports(api: Api, app: AppServices): void {
       const { id } = c.req.valid("param");
       const order = await app.store.transaction((tx) => rows.loadOrder(tx, id));
       if (!order) throw notFound(`order ${quote(id)}`);
-      const parties = { consignee: order.doc.consigneeId, endUser: order.doc.endUserId };
-      authorizeObject(c.get("principal"), "forfeitures.read", { parties }, `order ${quote(id)}`);
+      authorizeObject(c.get("principal"), "forfeitures.read", orderResource(order), `order ${quote(id)}`);
       return forfeiturePage(c, app, id, c.req.valid("query"));
     },
   );

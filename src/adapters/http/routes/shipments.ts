@@ -28,6 +28,7 @@ import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { orderResource, requireOwnParty, requireVisibleOrder } from "../ownership.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
@@ -65,12 +66,6 @@ const moveRequest = z.strictObject({
   at: isoDateSchema.optional().meta({ description: clientTimeNote }),
   scenarios: z.array(z.string().min(1).max(128)).max(16).default([]),
   reason: z.string().min(1).max(500).optional(),
-});
-
-/** The parties an order links and where it is bound, as the policy sees them. */
-const orderResource = (order: rows.OrderRow): Resource => ({
-  parties: { exporter: order.doc.exporterId, consignee: order.doc.consigneeId, endUser: order.doc.endUserId },
-  destination: order.doc.route.destination,
 });
 
 /**
@@ -261,7 +256,12 @@ function registerOrders(app: Api, services: AppServices): void {
           status: createdStatus(r.status),
           body: { id: r.order.id, status: r.status },
         }),
-        async (service) => service.createOrder(await rawBody(c)),
+        async (service) => {
+          const input = await rawBody(c);
+          const exporterId = (input as { exporterId?: unknown }).exporterId;
+          requireOwnParty(c.get("principal"), exporterId, "order at `exporterId`");
+          return service.createOrder(input);
+        },
       ),
   );
   app.openapi(
@@ -434,7 +434,18 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
           status: createdStatus(r.status),
           body: { id: r.shipmentId, status: r.status },
         }),
-        async (service) => service.planShipment(await rawBody(c)),
+        async (service) => {
+          const input = await rawBody(c);
+          const orderId = (input as { orderId?: unknown }).orderId;
+          await requireVisibleOrder(
+            services.store,
+            c.get("principal"),
+            "shipments.write",
+            orderId,
+            "shipment",
+          );
+          return service.planShipment(input);
+        },
       ),
   );
   app.openapi(
