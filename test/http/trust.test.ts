@@ -44,7 +44,7 @@ forEachDriver("trust (issue #13)", (env) => {
     const before = await storeFingerprint(env.store());
     const answer = await run();
     expect(answer.status, JSON.stringify(answer.body)).toBe(status);
-    expect(answer.body.code).toBe(code);
+    expect(answer.body.code, JSON.stringify(answer.body)).toBe(code);
     expect(await storeFingerprint(env.store())).toBe(before);
     return answer.body;
   };
@@ -60,9 +60,7 @@ forEachDriver("trust (issue #13)", (env) => {
     expect(onOrder.detail).toMatch(
       /at `cnImportApproval`: asserted only by the Chinese import authority .*POST \/v1\/import-approvals/,
     );
-    const duty = {
-      dutyEntry: { id: "ENTRY-FAKE", enteredOn: "2026-01-27", htsCode: "8471.50", enteredValueCents: "1" },
-    };
+    const duty = { dutyEntry: { ...claims.dutyEntry, id: "ENTRY-FAKE" } };
     const onShipment = await refused(
       () => call("PUT", "/v1/shipments/ord-alibaba-1-s3/evidence", "exporter", duty, { "if-match": "*" }),
       400,

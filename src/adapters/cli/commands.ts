@@ -1,5 +1,6 @@
 // The list of CLI command modules. Each module registers its commands on the program.
 import type { Command } from "commander";
+import { register as registerAuditEntries } from "./commands/audit-entries.ts";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
@@ -16,6 +17,7 @@ export const commandModules: RegisterCommands[] = [
   registerEvaluate,
   registerEvidence,
   registerLedger,
+  registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)
   registerSchema,
   registerScreening,
   registerShipments,

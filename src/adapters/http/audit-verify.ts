@@ -16,7 +16,6 @@ export const verifyPageRowsMax = 1000;
 
 const workerShim = typescriptWorkerSource(new URL("./audit-verify-worker.ts", import.meta.url));
 
-
 async function readPages(tx: Tx, onPage: (page: AuditEntry[]) => void): Promise<void> {
   for (let after = -1n; ; ) {
     const { rows } = await tx.query<AuditRow>(

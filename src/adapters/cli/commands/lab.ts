@@ -7,7 +7,7 @@
 // is local by nature.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { loadCatalog } from "../../../app/catalog.ts";
@@ -45,8 +45,9 @@ const measurementsSchema = z.strictObject({
 });
 
 function keygen(options: { out: string; json?: boolean }): number {
-  const privateFile = join(options.out, "lab-private.pem");
-  const publicFile = join(options.out, "lab-public.pem");
+  // Absolute paths, so the message says exactly where the private key went (#13).
+  const privateFile = resolve(options.out, "lab-private.pem");
+  const publicFile = resolve(options.out, "lab-public.pem");
   for (const file of [privateFile, publicFile])
     if (existsSync(file)) throw badInput(`file ${quote(file)}`, "already exists; keys are never overwritten");
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
@@ -57,7 +58,10 @@ function keygen(options: { out: string; json?: boolean }): number {
   const keyId = keyIdOf(publicKey);
   if (options.json)
     printJson({ keyId, publicKey: publicPem, privateKeyFile: privateFile, publicKeyFile: publicFile });
-  else process.stdout.write(`${publicPem}key id ${keyId}\nprivate key: ${privateFile}\n`);
+  else
+    process.stdout.write(
+      `${publicPem}key id ${keyId}\nprivate key: ${privateFile} (owner read/write only: keep it secret)\npublic key: ${publicFile}\n`,
+    );
   return exitCodes.ok;
 }
 
@@ -365,12 +369,19 @@ function registerCertificates(lab: Command): void {
         "--shipment <id>",
         "the shipment it is filed for (default: the one it names; not with --server)",
       )
-      .option("--at <date>", "day of the check (default: today; not with --server)")
+      .option("--at <date>", "refused: a submission is checked on the clock's day (#13)")
       .option("--json", "print JSON"),
     (file: string, options: SubmitFlags) =>
       withEvidence(async (evidence) => {
+        // Filing a certificate changes state: it is checked on the clock's day, never a given one.
+        if (options.at !== undefined)
+          throw badInput(
+            "`sluice lab submit --at`",
+            `a state change takes the clock, not a date given on the command line (${quote(options.at)})`,
+            "client_time_refused",
+          );
         const result = await evidence.submitCertificate(readJsonInput(file), {
-          at: options.at ? parseInput(isoDateSchema, options.at, "--at") : todayOf(),
+          at: todayOf(),
           ...(options.shipment ? { shipmentId: options.shipment } : {}),
         });
         return reportSubmit(result, options.json);
