@@ -7,6 +7,7 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { systemAudit } from "../adapters/db/audit.ts";
 import type { SqlLedger } from "../adapters/db/ledger.ts";
 import type { Store } from "../adapters/db/store.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
