@@ -18,7 +18,6 @@ import { certifyShipment, recordExampleEvidence } from "./support/lab.ts";
 /** The audit appender tests act through: the system, as the seeder and sweeps do. */
 const appendAudit = systemAudit("test");
 
-const at = "2026-02-01";
 const clock = () => new Date("2026-02-01T12:00:00Z");
 const example = exampleJson("h200-alibaba-approvable.json") as {
   evidence: { labCertificate: Record<string, unknown> };

@@ -244,6 +244,7 @@ export async function seedDemo(context: ShipmentContext): Promise<{ orders: numb
     clock,
     evaluator: context.evaluator,
     catalog: context.catalog,
+    appendAudit: systemAudit("sluice seed"),
   });
   const service = new ShipmentService(story);
   const evidence = new EvidenceService(story);

@@ -3,7 +3,7 @@
 // a long one in a worker thread that receives each page as it is read, so /healthz and other
 // requests keep being answered. The verdict is the same as verifyAudit's (src/adapters/db).
 import { Worker } from "node:worker_threads";
-import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
+import { type AuditEntry, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
 import { type AuditRow, auditHead, entryOfRow } from "../db/audit.ts";
 import type { Store, Tx } from "../db/store.ts";
 import type { VerifyJobMessage } from "./audit-verify-worker.ts";

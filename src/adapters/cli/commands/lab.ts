@@ -7,7 +7,7 @@
 // is local by nature.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { loadCatalog } from "../../../app/catalog.ts";

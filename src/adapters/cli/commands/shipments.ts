@@ -7,8 +7,6 @@ import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
-import { isoDateSchema } from "../../../core/shared.ts";
-import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
 import { cliActor } from "../actor.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";

@@ -16,7 +16,6 @@ import {
   mayAttempt,
   orderScopeOf,
   type Principal,
-  type Resource,
   readsPartyDirectory,
   scopeOf,
 } from "../../../core/policy/policy.ts";
