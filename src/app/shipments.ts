@@ -307,6 +307,14 @@ export class ShipmentService {
       const order = await this.requireOrder(tx, shipment.orderId);
       const licence = await rows.loadLicenceForOrder(tx, order.id);
       if (!licence) throw conflict(`order ${quote(order.id)}`, "has no licence yet", "not_licensed");
+
+      const clash = await rows.findSerialOverlap(tx, shipment.serials);
+      if (clash)
+        throw conflict(
+          `shipment ${quote(shipment.id)} at \`serials\``,
+          `serial ${clash.serial} is already in shipment ${quote(clash.shipmentId)}`,
+          "serial_in_other_shipment",
+        );
       // Refused when written, not first at release (#13): the order's live shipments stay within it.
       const planned = await rows.liveShipmentUnits(tx, order.id);
       if (planned + shipment.quantityUnits > order.doc.quantityUnits)
@@ -314,13 +322,6 @@ export class ShipmentService {
           `shipment ${quote(shipment.id)} at \`quantityUnits\``,
           `${shipment.quantityUnits} units with ${planned} already planned exceed order ${quote(order.id)} of ${order.doc.quantityUnits} units`,
           "exceeds_order_quantity",
-        );
-      const clash = await rows.findSerialOverlap(tx, shipment.serials);
-      if (clash)
-        throw conflict(
-          `shipment ${quote(shipment.id)} at \`serials\``,
-          `serial ${clash.serial} is already in shipment ${quote(clash.shipmentId)}`,
-          "serial_in_other_shipment",
         );
       const valueCents =
         (order.doc.valueCents * BigInt(shipment.quantityUnits)) / BigInt(order.doc.quantityUnits);
