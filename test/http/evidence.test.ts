@@ -308,7 +308,7 @@ forEachDriver("evidence routes", (env) => {
     });
     expect(response.status).toBe(400);
     const problem = (await response.json()) as { code: string; detail: string };
-    expect(problem.code).toBe("certificate_not_submitted");
+    expect(problem.code).toBe("evidence_not_yours");
     expect(problem.detail).toMatch(/at `labCertificate`: .*POST \/v1\/certificates/);
     expect(await storeFingerprint(env.store())).toBe(before);
   });
