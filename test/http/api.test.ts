@@ -202,7 +202,11 @@ forEachDriver("http api", (env) => {
 
   it("creates a token once per Idempotency-Key; the replay never holds the secret", async () => {
     const before = await storeFingerprint(env.store());
-    const first = await post("/v1/tokens", { role: "us-customs", label: "cbp" }, { "idempotency-key": "tok-1" });
+    const first = await post(
+      "/v1/tokens",
+      { role: "us-customs", label: "cbp" },
+      { "idempotency-key": "tok-1" },
+    );
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: string; token: string | null };
     expect(created.token).toMatch(/^sluice_test_/);

@@ -10,7 +10,7 @@ import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import type { Store } from "../../db/store.ts";
 import { cliActor } from "../actor.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
+import { cliClock, withStore } from "../ledger-context.ts";
 import { progressReporter } from "../progress.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
@@ -30,7 +30,9 @@ function refuseAt(value: string | undefined, command: string): void {
 }
 
 const withService = <T>(run: (service: ShipmentService, store: Store) => Promise<T>) =>
-  withStore((store) => run(new ShipmentService(asActor(shipmentContext(store), cliActor())), store));
+  withStore((store) =>
+    run(new ShipmentService(asActor(shipmentContext(store, { clock: cliClock() }), cliActor())), store),
+  );
 
 /** created/exists succeed; a replay with different fields is a conflict (exit 3). */
 function reportCreate(kind: string, id: string, status: CreateStatus, json: boolean | undefined): number {
