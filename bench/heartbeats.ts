@@ -111,7 +111,7 @@ async function installLot(
   const times: string[] = [];
   for (const [kind, who] of [
     ["exported", "exporter"],
-    ["entered_china", "customs"],
+    ["entered_china", "cn-customs"],
     ["delivered", "importer"],
     ["installed", "importer"],
   ] as const) {

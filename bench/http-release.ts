@@ -111,7 +111,7 @@ async function approvedOrder(service: ShipmentService, orderId: string, units: n
       purpose: "commercial-cloud",
     },
   });
-  const applied = await service.apply(orderId, { id: `${orderId}:application`, at: day });
+  const applied = await service.apply(orderId, { id: `${orderId}:application` });
   if (applied.decision.decision !== "approve") {
     const failing = applied.decision.findings.filter(
       (f) => f.status !== "pass" && f.status !== "not_applicable",

@@ -50,6 +50,7 @@ if (await needsSeed(store)) {
 }
 await activeLists(store); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
+  exporter: "nvidia", // exporters are scoped to their party (#13)
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });

@@ -88,7 +88,7 @@ forEachDriver("sluice --server", (env) => {
       status: "exists_with_different_quantity_units",
     });
 
-    const held = await remote(admin, "apply", "ord-1", "--at", "2026-02-01", "--json");
+    const held = await remote(admin, "apply", "ord-1", "--json");
     expect(held.code).toBe(10);
     expect(JSON.parse(held.stdout)).toMatchObject({
       orderStatus: "held",
@@ -130,7 +130,7 @@ forEachDriver("sluice --server", (env) => {
   });
 
   it("reports bad input found by the server as exit 2 with its detail", async () => {
-    const unknown = await remote(api.tokens.admin, "release", "nope", "--at", "2026-02-01");
+    const unknown = await remote(api.tokens.admin, "release", "nope");
     expect(unknown).toMatchObject({ code: 2, stderr: "error: shipment `nope`: not found\n" });
   });
 });
@@ -201,7 +201,7 @@ forEachDriver(
         code: 0,
         stdout: "shipment ord-alibaba-1-s3: cancelled\n",
       });
-      const held = await admin("release", "ord-tsinghua-1-s1", "--at", "2026-02-02", "--json");
+      const held = await admin("release", "ord-tsinghua-1-s1", "--json");
       expect(held.code).toBe(10);
       expect(JSON.parse(held.stdout)).not.toHaveProperty("shipmentId");
       expect(JSON.parse(held.stdout)).toMatchObject({ status: "decision_hold", shipmentStatus: "planned" });

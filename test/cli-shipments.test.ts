@@ -64,7 +64,11 @@ describe("sluice over the embedded database", () => {
 
     // Held by the cap: no US end-use volume yet (exit 10). The rest of the path runs in process
     // (test/shipments.test.ts): each CLI process here boots the embedded database.
-    const held = await sluice("apply", "ord-1", "--at", "2026-02-01", "--json");
+    // A state change takes the clock: a date given on the command line is refused, nothing written.
+    const backdated = await sluice("apply", "ord-1", "--at", "2026-02-01");
+    expect(backdated.code).toBe(2);
+    expect(backdated.stderr).toMatch(/^error: `sluice apply --at`: a state change takes the clock/);
+    const held = await sluice("apply", "ord-1", "--json");
     expect(held.code).toBe(10);
     expect(JSON.parse(held.stdout)).toMatchObject({
       orderStatus: "held",
@@ -81,7 +85,7 @@ describe("sluice over the embedded database", () => {
     );
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^error: order at `quantityUnits`: /);
-    const unknown = await sluice("release", "nope", "--at", "2026-02-01");
+    const unknown = await sluice("release", "nope");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe("error: shipment `nope`: not found");
   }, 120_000);

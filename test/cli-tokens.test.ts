@@ -20,7 +20,7 @@ describe("sluice tokens", () => {
   }, async () => {
     const bad = runCli(["tokens", "create", "--role", "importer"], { env });
     expect(bad.code).toBe(2);
-    expect(bad.stderr.trim()).toBe("error: token `partyId`: roles importer, lab need a party");
+    expect(bad.stderr.trim()).toBe("error: token `partyId`: roles exporter, importer, lab need a party");
     const badRole = runCli(["tokens", "create", "--role", "root"], { env });
     expect(badRole.code).toBe(2);
     expect(badRole.stderr).toMatch(/^error: token `role`: /);

@@ -13,7 +13,7 @@ forEachDriver(
       const store = env.store();
       expect(await needsSeed(store)).toBe(true);
       const context = shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") });
-      expect(await seedDemo(context)).toEqual({ orders: 8, shipments: 5 });
+      expect(await seedDemo(context)).toEqual({ orders: 9, shipments: 5 });
       expect(await needsSeed(store)).toBe(false);
 
       const { rows: orders } = await store.query<{ id: string; status: string }>(
@@ -27,6 +27,7 @@ forEachDriver(
         "ord-lion-city-1": "denied",
         "ord-nudt-1": "denied",
         "ord-tencent-1": "licensed",
+        "ord-tencent-2": "approved",
         "ord-tsinghua-1": "licensed",
       });
       const { rows: decisions } = await store.query<{

@@ -2,7 +2,7 @@
 // → licence → shipment → release (quota reserved) → ship (posted) / cancel (voided), with replays,
 // illegal transitions and bad input that change nothing.
 import { expect, it } from "vitest";
-import { appendAudit, readAudit, verifyAudit } from "../src/adapters/db/audit.ts";
+import { readAudit, systemAudit, verifyAudit } from "../src/adapters/db/audit.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
@@ -13,9 +13,11 @@ import type { Finding } from "../src/core/evaluation/types.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
 import { exampleJson, exampleOrder, exampleParties } from "./support/dossiers.ts";
 import { forEachDriver } from "./support/drivers.ts";
-import { certifyShipment, exampleDocumentEvidence } from "./support/lab.ts";
+import { certifyShipment, recordExampleEvidence } from "./support/lab.ts";
 
-const at = "2026-02-01";
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
+
 const clock = () => new Date("2026-02-01T12:00:00Z");
 const example = exampleJson("h200-alibaba-approvable.json") as {
   evidence: { labCertificate: Record<string, unknown> };
@@ -47,7 +49,7 @@ forEachDriver("shipment path", (env) => {
     expect((await service.createOrder(order)).status).toBe("created");
 
     // No US volume yet: the cap holds the application, with its remedy.
-    const held = await service.apply("ord-1", { at });
+    const held = await service.apply("ord-1", {});
     expect(held.decision.decision).toBe("hold");
     expect(held.decision.decidingRuleIds).toEqual(["us-bis-2026.c6-volume-cap"]);
     expect(held.orderStatus).toBe("held");
@@ -62,7 +64,7 @@ forEachDriver("shipment path", (env) => {
         })
       ).status,
     ).toBe("ok");
-    const approved = await service.apply("ord-1", { at, id: "app-1" });
+    const approved = await service.apply("ord-1", { id: "app-1" });
     expect(approved.decision.decision).toBe("approve");
     expect(approved.orderStatus).toBe("approved");
 
@@ -78,11 +80,11 @@ forEachDriver("shipment path", (env) => {
     expect((await service.planShipment(plan)).status).toBe("created");
 
     // Release waits for the release-stage evidence, then reserves quota.
-    const waiting = await service.release("SHP-2026-0001", { at, eventId: "rel-0" });
+    const waiting = await service.release("SHP-2026-0001", { eventId: "rel-0" });
     expect(waiting.status).toBe("decision_hold");
-    await service.setOrderEvidence("ord-1", exampleDocumentEvidence());
+    await recordExampleEvidence(context, "ord-1", ["SHP-2026-0001"]);
     await certifyShipment(context, "SHP-2026-0001");
-    const released = await service.release("SHP-2026-0001", { at });
+    const released = await service.release("SHP-2026-0001", {});
     expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
     const [account] = await ledger.accounts("units/product:nvidia-h200-sxm");
     expect(account).toMatchObject({ usPosted: 4000n, cnPending: 1000n, cnPosted: 0n });
@@ -144,15 +146,15 @@ forEachDriver("shipment path", (env) => {
       /unknown party `nobody`/,
     );
     await expectError(
-      () => service.release("no-such-shipment", { at }),
+      () => service.release("no-such-shipment", {}),
       "not_found",
       /shipment `no-such-shipment`/,
     );
     expect((await readAudit(env.store())).length).toBe(before);
   });
 
-  it("keeps serials to one live shipment and writes shipments down on the licence", async () => {
-    const { service, context } = setup(env.store());
+  it("keeps serials to one live shipment and the shipments within their order", async () => {
+    const { service } = setup(env.store());
     const overlap = {
       id: "SHP-OVER",
       orderId: "ord-1",
@@ -170,13 +172,14 @@ forEachDriver("shipment path", (env) => {
       quantityUnits: 10,
       serials: [{ prefix: "H200-", first: 2001, last: 2010 }],
     };
-    expect((await service.planShipment(over)).status).toBe("created");
-    await certifyShipment(context, "SHP-OVER");
-    // The licence of 1,000 units is used up by the first shipment.
-    const result = await service.release("SHP-OVER", { at });
-    expect(result.status).toBe("licence_exhausted");
-    expect(result.shipmentStatus).toBe("planned");
-    expect((await service.cancel("SHP-OVER", { reason: "not licensed" })).status).toBe("cancelled");
+    // The order's 1,000 units are all in the first shipment: refused when planned, not at release.
+    const before = (await readAudit(env.store())).length;
+    await expectError(
+      () => service.planShipment(over),
+      "exceeds_order_quantity",
+      /shipment `SHP-OVER` at `quantityUnits`: 10 units with 1000 already planned exceed order `ord-1` of 1000 units/,
+    );
+    expect((await readAudit(env.store())).length).toBe(before);
   });
 });
 
@@ -194,7 +197,7 @@ forEachDriver("shipment releases undone", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    expect((await service.apply("ord-2", { at, id: "app-2" })).decision.decision).toBe("approve");
+    expect((await service.apply("ord-2", { id: "app-2" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-2", applicationId: "app-2", expiresOn: "2027-01-31" });
     await service.planShipment({
       id: "SHP-2",
@@ -202,7 +205,7 @@ forEachDriver("shipment releases undone", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "X-", first: 1, last: 100 }],
     });
-    await service.setOrderEvidence("ord-2", exampleDocumentEvidence());
+    await recordExampleEvidence(context, "ord-2", ["SHP-2"]);
     await certifyShipment(context, "SHP-2");
     const pending = async () =>
       (await context.ledger.accounts("units/product:nvidia-h200-sxm"))[0]?.cnPending;
@@ -210,17 +213,17 @@ forEachDriver("shipment releases undone", (env) => {
       (await env.store().query<{ used_units: bigint }>("SELECT used_units FROM licences WHERE id = 'lic-2'"))
         .rows[0]?.used_units;
 
-    expect((await service.release("SHP-2", { at, eventId: "rel-a" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-a" })).status).toBe("released");
     expect([await pending(), await licenceUsed()]).toEqual([100n, 100n]);
     expect((await service.revertRelease("SHP-2", { reason: "lab revoked" })).status).toBe("reverted");
     expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
 
-    expect((await service.release("SHP-2", { at, eventId: "rel-b" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-b" })).status).toBe("released");
     now = new Date(now.getTime() + context.reservationHoldMs + 1000);
     expect(await service.expireReleases()).toEqual({ expired: ["SHP-2"] });
     expect([await pending(), await licenceUsed()]).toEqual([0n, 0n]);
     await expectError(() => service.ship("SHP-2"), "illegal_transition", /cannot ship from status `expired`/);
-    expect((await service.release("SHP-2", { at, eventId: "rel-c" })).status).toBe("released");
+    expect((await service.release("SHP-2", { eventId: "rel-c" })).status).toBe("released");
     expect((await verifyAudit(env.store())).ok).toBe(true);
   });
 });
@@ -244,8 +247,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    const { cnImportApproval: _fromDocument, ...rest } = exampleDocumentEvidence();
-    await service.setOrderEvidence("ord-r", rest);
+    await recordExampleEvidence(context, "ord-r", [], { approval: false });
     const approval = {
       id: "MOFCOM-R",
       importerId: "alibaba-cloud",
@@ -258,7 +260,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       purpose: "commercial-cloud",
     };
     expect((await evidence.recordImportApproval(approval)).status).toBe("created");
-    expect((await service.apply("ord-r", { at, id: "app-r" })).decision.decision).toBe("approve");
+    expect((await service.apply("ord-r", { id: "app-r" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-r", applicationId: "app-r", expiresOn: "2027-01-31" });
     await service.planShipment({
       id: "SHP-R",
@@ -267,6 +269,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       serials: [{ prefix: "R-", first: 1, last: 100 }],
     });
     await certifyShipment(context, "SHP-R");
+    await recordExampleEvidence(context, "ord-r", ["SHP-R"], { approval: false });
     const used = async () =>
       (
         await env
@@ -274,7 +277,7 @@ forEachDriver("shipment path with evidence records", (env) => {
           .query<{ used_units: bigint }>("SELECT used_units FROM cn_import_approvals WHERE id = 'MOFCOM-R'")
       ).rows[0]?.used_units;
 
-    expect((await service.release("SHP-R", { at })).status).toBe("released");
+    expect((await service.release("SHP-R", {})).status).toBe("released");
     expect(await used()).toBe(100n);
     expect((await service.cancel("SHP-R", { reason: "buyer withdrew" })).status).toBe("cancelled");
     expect(await used()).toBe(0n);
@@ -293,17 +296,39 @@ forEachDriver("lab certificate filed as a document", (env) => {
     const service = new ShipmentService(context);
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-f" });
-    await service.setOrderEvidence("ord-f", exampleDocumentEvidence());
+    const statements = { usBuyerNotice: { noticeOn: "2026-01-20" } };
+    await service.setOrderEvidence("ord-f", statements);
     const before = (await readAudit(env.store())).length;
     const stored = async () =>
       (await env.store().query<{ evidence: unknown }>("SELECT evidence FROM orders WHERE id = 'ord-f'"))
         .rows[0]?.evidence;
     const evidenceBefore = await stored();
     await expectError(
-      () => service.setOrderEvidence("ord-f", { ...exampleDocumentEvidence(), ...forged("SHP-F") }),
-      "certificate_not_submitted",
-      /evidence for order `ord-f` at `labCertificate`: .*POST \/v1\/certificates or `sluice lab submit`/,
+      () => service.setOrderEvidence("ord-f", { ...statements, ...forged("SHP-F") }),
+      "evidence_not_yours",
+      /evidence for order `ord-f` at `labCertificate`: asserted only by a qualified lab .*POST \/v1\/certificates \(`sluice lab submit`\)/,
     );
+    // Each other authority's evidence is refused the same way, naming the field and its authority.
+    const { labCertificate: _lab, ...others } = example.evidence as Record<string, unknown>;
+    const authorities: Record<string, RegExp> = {
+      dutyEntry: /US customs \(CBP\).*POST \/v1\/duty-entries/,
+      payment: /the exporter .*POST \/v1\/payments/,
+      cnImportApproval: /the Chinese import authority .*POST \/v1\/import-approvals/,
+    };
+    for (const [field, value] of Object.entries(others)) {
+      const where = new RegExp(`at \`${field}\`: asserted only by .*${authorities[field]?.source ?? ""}`);
+      await expectError(
+        () => service.setOrderEvidence("ord-f", { [field]: value }),
+        "evidence_not_yours",
+        where,
+      );
+      await expectError(
+        () => service.setShipmentEvidence("no-such-shipment", { [field]: value }),
+        "evidence_not_yours",
+        where,
+      );
+    }
+    expect(Object.keys(others).sort()).toEqual(Object.keys(authorities).sort());
     expect(await stored()).toEqual(evidenceBefore);
     expect((await readAudit(env.store())).length).toBe(before);
   });
@@ -320,17 +345,18 @@ forEachDriver("lab certificate filed as a document", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    await service.setOrderEvidence("ord-g", exampleDocumentEvidence());
-    expect((await service.apply("ord-g", { at, id: "app-g" })).decision.decision).toBe("approve");
+    await recordExampleEvidence(context, "ord-g");
+    expect((await service.apply("ord-g", { id: "app-g" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-g", applicationId: "app-g", expiresOn: "2027-01-31" });
     const serials = [{ prefix: "G-", first: 1, last: 100 }];
     await service.planShipment({ id: "SHP-G", orderId: "ord-g", quantityUnits: 100, serials });
+    await recordExampleEvidence(context, "ord-g", ["SHP-G"]);
     // A row written before documents refused certificates: the claim must not count.
     await env
       .store()
       .query("UPDATE shipments SET evidence = $2 WHERE id = $1", ["SHP-G", JSON.stringify(forged("SHP-G"))]);
 
-    const held = await service.release("SHP-G", { at, eventId: "rel-g1" });
+    const held = await service.release("SHP-G", { eventId: "rel-g1" });
     expect(held.status).toBe("decision_hold");
     const { rows } = await env
       .store()
@@ -340,16 +366,14 @@ forEachDriver("lab certificate filed as a document", (env) => {
     const decision = rows[0]?.result;
     expect(decision?.decidingRuleIds).toEqual(["us-bis-2026.c9-lab-test"]);
     const lab = decision?.findings.find((f) => f.ruleId === "us-bis-2026.c9-lab-test");
-    expect(lab).toMatchObject({
-      status: "pending",
-      remedy: { summary: "submit the signed certificate so its signature can be verified" },
-    });
+    // The document on file counts for nothing: no certificate is on record yet.
+    expect(lab).toMatchObject({ status: "pending" });
     const [account] = await context.ledger.accounts("units/product:nvidia-h200-sxm");
     expect(account?.cnPending).toBe(0n);
 
     // The signed certificate, submitted, takes the document's place; its check is Sluice's own.
     await certifyShipment(context, "SHP-G");
-    expect((await service.release("SHP-G", { at, eventId: "rel-g2" })).status).toBe("released");
+    expect((await service.release("SHP-G", { eventId: "rel-g2" })).status).toBe("released");
     const { rows: released } = await env
       .store()
       .query<{ result: { findings: Finding[] } }>(

@@ -5,7 +5,7 @@
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
 // replayed client id answers `exists` or `exists_with_different_<field>`.
 import type { KeyObject } from "node:crypto";
-import { type appendAudit, toAuditJson } from "../adapters/db/audit.ts";
+import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
@@ -41,6 +41,7 @@ import {
 import type { Rule } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import { parseInput } from "../core/validation.ts";
+import type { AuditAppender } from "./audit/ports.ts";
 import type { Evaluator } from "./evaluate.ts";
 import * as ev from "./evidence-rows.ts";
 import * as rows from "./shipment-rows.ts";
@@ -51,7 +52,7 @@ export interface EvidenceContext {
   store: Store;
   evaluator: Evaluator;
   clock: () => Date;
-  appendAudit: typeof appendAudit;
+  appendAudit: AuditAppender;
 }
 
 /** Puts a released shipment back to planned (voids its reservation, restores its licence). */
@@ -431,7 +432,9 @@ export class EvidenceService {
 
   // ── prepayment ────────────────────────────────────────────────────────────────────────────────
 
-  async invoice(input: unknown): Promise<{ status: CreateStatus; invoiceId: string }> {
+  async invoice(
+    input: unknown,
+  ): Promise<{ status: CreateStatus | "exceeds_order_value"; invoiceId: string }> {
     const invoice = parseInput(invoiceInputSchema, input, "invoice");
     return this.tx(async (tx) => {
       const stored = await ev.loadDoc(tx, "invoices", invoice.id);
@@ -444,7 +447,11 @@ export class EvidenceService {
           ]),
           invoiceId: invoice.id,
         };
-      if (!(await rows.loadOrder(tx, invoice.orderId))) throw notFound(`order ${quote(invoice.orderId)}`);
+      const order = await rows.loadOrder(tx, invoice.orderId);
+      if (!order) throw notFound(`order ${quote(invoice.orderId)}`);
+      const { invoicedCents } = await ev.paymentTotals(tx, invoice.orderId);
+      if (invoicedCents + invoice.amountCents > order.doc.valueCents)
+        return { status: "exceeds_order_value" as const, invoiceId: invoice.id };
       await tx.query(
         "INSERT INTO invoices (id, order_id, amount_cents, issued_on, created_at) VALUES ($1, $2, $3, $4, $5)",
         [invoice.id, invoice.orderId, invoice.amountCents, invoice.issuedOn, this.context.clock()],
@@ -454,7 +461,7 @@ export class EvidenceService {
     });
   }
 
-  async pay(input: unknown): Promise<{ status: CreateStatus; paymentId: string }> {
+  async pay(input: unknown): Promise<{ status: CreateStatus | "exceeds_order_value"; paymentId: string }> {
     const payment = parseInput(paymentInputSchema, input, "payment");
     return this.tx(async (tx) => {
       const stored = await ev.loadDoc(tx, "payments", payment.id);
@@ -468,7 +475,14 @@ export class EvidenceService {
           ]),
           paymentId: payment.id,
         };
-      if (!(await rows.loadOrder(tx, payment.orderId))) throw notFound(`order ${quote(payment.orderId)}`);
+      const order = await rows.loadOrder(tx, payment.orderId);
+      if (!order) throw notFound(`order ${quote(payment.orderId)}`);
+      // Every total has its maximum, checked when written (#13): what is paid (and, apart, what is
+      // put up as collateral or insurance) on an order never exceeds the order's value.
+      const totals = await ev.paymentTotals(tx, payment.orderId);
+      const sofar = payment.kind === "payment" ? totals.paidCents : totals.collateralCents;
+      if (sofar + payment.amountCents > order.doc.valueCents)
+        return { status: "exceeds_order_value" as const, paymentId: payment.id };
       await tx.query(
         "INSERT INTO payments (id, order_id, kind, amount_cents, paid_on, reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
         [
@@ -667,7 +681,7 @@ export interface HookTime {
   on: IsoDate;
   /** The instant recorded in rows and the audit entry. */
   at: Date;
-  appendAudit: typeof appendAudit;
+  appendAudit: AuditAppender;
 }
 
 /** True when the release decision passed an import-approval rule: its units must be written down. */
@@ -764,7 +778,7 @@ export async function forfeitPayments(
   tx: Tx,
   orderId: string,
   reason: string,
-  options: { at: Date; appendAudit: typeof appendAudit; id?: string; on?: IsoDate },
+  options: { at: Date; appendAudit: AuditAppender; id?: string; on?: IsoDate },
 ): Promise<{
   status: "forfeited" | "nothing_to_forfeit" | "exists";
   forfeitureId?: string;

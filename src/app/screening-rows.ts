@@ -260,6 +260,7 @@ interface DispositionRow {
   reason: string;
   decided_by: string;
   decided_at: Date;
+  decided_by_role: string | null;
   expires_at: Date | null;
   list_version: string;
   screening_id: bigint;
@@ -274,6 +275,7 @@ const fromDispositionRow = (row: DispositionRow): StoredDisposition => ({
   decision: row.decision,
   reason: row.reason,
   decidedBy: row.decided_by,
+  ...(row.decided_by_role === null ? {} : { decidedByRole: row.decided_by_role }),
   decidedAt: row.decided_at.toISOString(),
   ...(row.expires_at === null ? {} : { expiresAt: row.expires_at.toISOString() }),
   listVersion: row.list_version,
@@ -281,7 +283,7 @@ const fromDispositionRow = (row: DispositionRow): StoredDisposition => ({
 });
 
 const dispositionColumns =
-  "id, party_id, list_id, entry_id, entry_fingerprint, decision, reason, decided_by, decided_at, expires_at, list_version, screening_id";
+  "id, party_id, list_id, entry_id, entry_fingerprint, decision, reason, decided_by, decided_at, expires_at, list_version, screening_id, decided_by_role";
 
 /** Dispositions, oldest first; of the given parties, or all when `partyIds` is undefined. */
 export async function loadDispositions(
@@ -306,7 +308,7 @@ export async function loadDisposition(db: Db, id: string): Promise<StoredDisposi
 
 export async function insertDisposition(tx: Tx, d: StoredDisposition): Promise<void> {
   await tx.query(
-    `INSERT INTO dispositions (${dispositionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+    `INSERT INTO dispositions (${dispositionColumns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
     [
       d.id,
       d.partyId,
@@ -320,6 +322,7 @@ export async function insertDisposition(tx: Tx, d: StoredDisposition): Promise<v
       d.expiresAt ?? null,
       d.listVersion,
       d.screeningId,
+      d.decidedByRole ?? null,
     ],
   );
 }

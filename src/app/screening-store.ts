@@ -4,15 +4,15 @@
 // dispositions, and the dossier's `screening` section. Every write runs in one SERIALIZABLE
 // transaction with its audit entry; input is validated before the transaction starts.
 import { z } from "zod";
-import { appendAudit } from "../adapters/db/audit.ts";
+import { systemAudit } from "../adapters/db/audit.ts";
 import type { Store, TransactionOptions, Tx } from "../adapters/db/store.ts";
 import type { Dossier, PartyRole } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote } from "../core/errors.ts";
 import {
   type DispositionDecision,
   dispositionDecisions,
-  dispositionStatus,
   type PartyScreening,
+  reviewedStatus,
   reviewScreening,
 } from "../core/screening/dispositions.ts";
 import { type Hit, screenName } from "../core/screening/match.ts";
@@ -21,6 +21,7 @@ import type { Lexicon } from "../core/screening/normalize.ts";
 import type { ListVersion, RowProblem } from "../core/screening/types.ts";
 import { diffListVersions, entryFingerprint, type ListDiff } from "../core/screening/versions.ts";
 import { parseInput } from "../core/validation.ts";
+import type { AuditAppender } from "./audit/ports.ts";
 import {
   bundledListIds,
   defaultDataDir,
@@ -41,7 +42,9 @@ import * as rows from "./screening-rows.ts";
 export type { Db, ScreeningReason, StoredDisposition, StoredListVersion, StoredScreening };
 
 const writeTx: TransactionOptions = { isolation: "serializable", lockAuditChain: true };
-type AppendAudit = typeof appendAudit;
+type AppendAudit = AuditAppender;
+/** Screening acts nobody asked for (a bundled list seeded, a re-screen) are the system's own. */
+const screeningSystem = systemAudit("sluice screening");
 
 // ---------------------------------------------------------------- list versions
 
@@ -83,7 +86,7 @@ export async function storeVersionTx(
   tx: Tx,
   prepared: PreparedVersion,
   at: Date,
-  audit: AppendAudit = appendAudit,
+  audit: AppendAudit = screeningSystem,
 ): Promise<StoreVersionResult> {
   const { version } = prepared;
   const existing = await rows.loadVersion(tx, rows.versionId(version.listId, version.contentHash));
@@ -361,7 +364,7 @@ export async function screenParty(
   };
   const id = await rows.insertScreening(tx, record);
   const summary = hits.map((h) => ({ listId: h.listId, entryId: h.entryId, name: h.name, score: h.score }));
-  await (options.appendAudit ?? appendAudit)(
+  await (options.appendAudit ?? screeningSystem)(
     tx,
     "party.screened",
     { partyId: party.id, screeningId: id, reason: record.reason, indexKey: active.key, alerts: summary },
@@ -559,7 +562,13 @@ export const dispositionInputSchema = z.strictObject({
   entryId: z.string().min(1),
   decision: z.enum(dispositionDecisions),
   reason: z.string().trim().min(1, "a reason is required").max(2000),
-  decidedBy: z.string().trim().min(1).max(200),
+  // Who decided comes from the credential, never from the body (issue #13): a `decidedBy` field is
+  // refused by name (refuseBodyDecider) so a caller cannot sign for someone else.
+  decidedBy: z
+    .string()
+    .max(200)
+    .optional()
+    .meta({ description: "refused: the decider is the token's principal" }),
   expiresAt: z.iso.datetime({ offset: true }).optional(),
 });
 export type DispositionInput = z.input<typeof dispositionInputSchema>;
@@ -590,9 +599,21 @@ function replayStatus(stored: StoredDisposition, incoming: Record<string, unknow
 export async function addDisposition(
   store: Store,
   input: unknown,
-  options: { at: Date; newId: () => string; appendAudit?: AppendAudit },
+  options: {
+    at: Date;
+    newId: () => string;
+    appendAudit?: AppendAudit;
+    /** The authenticated principal that decides: its token id (or a CLI operator) and role. */
+    decider: { id: string; role: string };
+  },
 ): Promise<{ status: AddDispositionStatus; disposition: StoredDisposition }> {
   const parsed = parseInput(dispositionInputSchema, input, "disposition");
+  if (parsed.decidedBy !== undefined)
+    throw badInput(
+      "disposition at `decidedBy`",
+      `the decider is the authenticated principal (${options.decider.role} ${quote(options.decider.id)}), never a body field`,
+      "decider_from_credential",
+    );
   if (parsed.expiresAt !== undefined && Date.parse(parsed.expiresAt) <= options.at.getTime())
     throw badInput("disposition at `expiresAt`", "must be after the time of the decision");
   const id = parsed.id ?? options.newId();
@@ -613,14 +634,15 @@ export async function addDisposition(
       entryFingerprint: hit.entryFingerprint,
       decision: parsed.decision,
       reason: parsed.reason,
-      decidedBy: parsed.decidedBy,
+      decidedBy: options.decider.id,
+      decidedByRole: options.decider.role,
       decidedAt: options.at.toISOString(),
       ...(parsed.expiresAt === undefined ? {} : { expiresAt: new Date(parsed.expiresAt).toISOString() }),
       listVersion: hit.explanation.list.version,
       screeningId: latest.id,
     };
     await rows.insertDisposition(tx, disposition);
-    await (options.appendAudit ?? appendAudit)(tx, "disposition.recorded", disposition, options.at);
+    await (options.appendAudit ?? screeningSystem)(tx, "disposition.recorded", disposition, options.at);
     return { status: "created" as const, disposition };
   }, writeTx);
 }
@@ -628,6 +650,7 @@ export async function addDisposition(
 /** How a stored disposition stands now, against the party's latest screening. */
 export const dispositionViewStatuses = [
   "active",
+  "pending_second_review",
   "expired",
   "reopened_entry_changed",
   "no_current_hit",
@@ -653,7 +676,7 @@ export async function listDispositions(
       return { disposition, status: "superseded" };
     const hit = latest.get(disposition.partyId)?.hits.find((h) => alertKey(h) === alertKey(disposition));
     if (!hit) return { disposition, status: "no_current_hit" };
-    const status = dispositionStatus(hit, disposition, options.at.toISOString());
+    const status = reviewedStatus(hit, disposition, all, options.at.toISOString());
     return { disposition, status: status === "none" ? "no_current_hit" : status };
   });
 }

@@ -7,6 +7,7 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { systemAudit } from "../adapters/db/audit.ts";
 import type { SqlLedger } from "../adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../adapters/db/store.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
@@ -16,7 +17,7 @@ import { capPolicyDefault } from "../core/ledger/cap-policy.ts";
 import type { IsoDate } from "../core/shared.ts";
 import type { PartyInput } from "../core/shipments/model.ts";
 import { type EvidenceContext, EvidenceService, type SubmitResult } from "./evidence.ts";
-import type { ShipmentContext } from "./shipment-context.ts";
+import { type ShipmentContext, shipmentContext } from "./shipment-context.ts";
 import * as rows from "./shipment-rows.ts";
 import { ShipmentService } from "./shipments.ts";
 
@@ -147,6 +148,14 @@ const orders: SeedOrder[] = [
     until: "shipments",
     shipments: [{ units: 64, state: "held", certified: false }],
   },
+  // Approved, no licence granted yet: the fifth order state of the story.
+  {
+    id: "ord-tencent-2",
+    buyer: "tencent-cloud",
+    units: 4_000,
+    purpose: "commercial-cloud",
+    until: "applied",
+  },
   { id: "ord-bytedance-1", buyer: "bytedance", units: 80_000, purpose: "commercial-cloud", until: "applied" },
   { id: "ord-nudt-1", buyer: "nudt-lab", units: 2_000, purpose: "military", until: "applied" },
   {
@@ -209,13 +218,41 @@ export async function needsSeed(store: Store): Promise<boolean> {
   return (rows[0]?.n ?? 0n) === 0n;
 }
 
+/**
+ * The seeder's own clock (issue #13): the story happens on its day, so every record, decision,
+ * reservation window and audit entry is dated by this clock, not by back-dated requests. Each
+ * reading moves it on by a second, so the story's acts keep their order and every seeded store is
+ * alike.
+ */
+export function storyClock(startIso = `${storyDay}T09:00:00Z`): () => Date {
+  let nowMs = Date.parse(startIso);
+  return () => {
+    nowMs += 1000;
+    return new Date(nowMs);
+  };
+}
+
+/**
+ * Seeds the story with the seeder's own clock (the context's store, evaluator and catalog, not its
+ * clock). Each fact enters through its authority's use case: payments by the exporter, import
+ * approvals by the Chinese import authority, duty entries and payments by US customs, certificates
+ * by the lab.
+ */
 export async function seedDemo(context: ShipmentContext): Promise<{ orders: number; shipments: number }> {
-  const service = new ShipmentService(context);
-  const lab = await registerDemoLab(context);
+  const clock = storyClock();
+  const story = shipmentContext(context.store, {
+    clock,
+    evaluator: context.evaluator,
+    catalog: context.catalog,
+    appendAudit: systemAudit("sluice seed"),
+  });
+  const service = new ShipmentService(story);
+  const evidence = new EvidenceService(story);
+  const lab = await registerDemoLab(story);
   for (const party of seedParties) await service.addParty(party);
-  await postUsShipments(context.ledger);
+  await postUsShipments(story.ledger);
   let shipments = 0;
-  for (const order of orders) shipments += await seedOrder(service, lab, order);
+  for (const order of orders) shipments += await seedOrder(service, evidence, lab, order);
   return { orders: orders.length, shipments };
 }
 
@@ -272,7 +309,12 @@ async function postUsShipments(ledger: SqlLedger): Promise<void> {
   }
 }
 
-async function seedOrder(service: ShipmentService, lab: DemoLab, order: SeedOrder): Promise<number> {
+async function seedOrder(
+  service: ShipmentService,
+  evidence: EvidenceService,
+  lab: DemoLab,
+  order: SeedOrder,
+): Promise<number> {
   const buyer = seedParties.find((party) => party.id === order.buyer);
   if (!buyer) throw new Error(`seed order ${order.id} names an unknown buyer`);
   await service.createOrder({
@@ -288,8 +330,8 @@ async function seedOrder(service: ShipmentService, lab: DemoLab, order: SeedOrde
     usShippedUnits: 250_000,
   });
   if (order.until === "created") return 0;
-  await service.setOrderEvidence(order.id, orderEvidence(order, buyer.name));
-  const applied = await service.apply(order.id, { id: `${order.id}:application`, at: storyDay });
+  await recordOrderEvidence(evidence, order, buyer.name);
+  const applied = await service.apply(order.id, { id: `${order.id}:application` });
   if (order.until === "applied" || applied.decision.decision !== "approve") return 0;
   await service.grantLicence({
     id: `lic-${order.id}`,
@@ -309,42 +351,55 @@ async function seedOrder(service: ShipmentService, lab: DemoLab, order: SeedOrde
     if (plan.certified) {
       const certified = await lab.certify(id, storyDay);
       if (certified.status !== "ok") throw new Error(`seed certificate for ${id}: ${certified.status}`);
-      await service.setShipmentEvidence(id, dutyEvidence(id, plan.units));
+      await recordDuty(evidence, id, plan.units);
     }
     if (plan.state === "planned") continue;
-    await service.release(id, { at: storyDay, eventId: `${id}:release` });
+    await service.release(id, { eventId: `${id}:release` });
     if (plan.state === "shipped") await service.ship(id);
   }
   return order.shipments?.length ?? 0;
 }
 
-function orderEvidence(order: SeedOrder, buyerName: string) {
-  const value = unitPriceCents * BigInt(order.units);
-  return {
-    payment: { invoicedCents: value.toString(), paidCents: value.toString() },
-    cnImportApproval: {
-      id: `MOFCOM-2026-${order.id}`,
-      authority: "MOFCOM",
-      importer: buyerName,
-      approvedOn: "2026-01-28",
-      validFrom: "2026-01-28",
-      validTo: "2026-12-31",
-      approvedUnits: order.units,
-      usedUnits: 0,
-      purpose: order.purpose,
-    },
-  };
+/** Must succeed: a seed step that is refused is a bug in the story. */
+function created(what: string, result: { status: string }): void {
+  if (result.status !== "created" && result.status !== "exists")
+    throw new Error(`seed ${what}: ${result.status}`);
 }
 
-/** The lot's US entry with its Section 232 duty paid, filed as a document with the shipment. */
-function dutyEvidence(shipmentId: string, units: number) {
-  return {
-    dutyEntry: {
-      id: `ENTRY-${shipmentId}`,
-      enteredOn: "2026-01-27",
-      htsCode: "8471.50",
-      enteredValueCents: (enteredValuePerUnitCents * BigInt(units)).toString(),
-      dutyPaidCents: ((enteredValuePerUnitCents * BigInt(units) * 25n) / 100n).toString(),
-    },
+/** The exporter's invoice and prepayment, and the Chinese import authority's approval (China-bound). */
+async function recordOrderEvidence(evidence: EvidenceService, order: SeedOrder, buyerName: string) {
+  const value = unitPriceCents * BigInt(order.units);
+  const money = { orderId: order.id, amountCents: value.toString() };
+  created("invoice", await evidence.invoice({ id: `INV-${order.id}`, ...money, issuedOn: "2026-01-26" }));
+  created("payment", await evidence.pay({ id: `PAY-${order.id}`, ...money, paidOn: "2026-01-27" }));
+  if ((order.destination ?? "CN") !== "CN") return;
+  const approval = {
+    id: `MOFCOM-2026-${order.id}`,
+    importerId: order.buyer,
+    importer: buyerName,
+    authority: "MOFCOM",
+    approvedOn: "2026-01-28",
+    validFrom: "2026-01-28",
+    validTo: "2026-12-31",
+    approvedUnits: order.units,
+    purpose: order.purpose,
   };
+  created("import approval", await evidence.recordImportApproval(approval));
+}
+
+/** US customs records the lot's entry and the Section 232 duty paid on it. */
+async function recordDuty(evidence: EvidenceService, shipmentId: string, units: number) {
+  const entry = await evidence.recordDutyEntry({
+    id: `ENTRY-${shipmentId}`,
+    shipmentId,
+    enteredOn: "2026-01-27",
+    htsCode: "8471.50",
+    enteredValueCents: (enteredValuePerUnitCents * BigInt(units)).toString(),
+  });
+  created("duty entry", entry);
+  const payment = { id: `DUTY-${shipmentId}`, entryId: entry.entryId, paidOn: "2026-01-27" };
+  created(
+    "duty payment",
+    await evidence.payDuty({ ...payment, amountCents: entry.dutyOwedCents.toString() }),
+  );
 }

@@ -1,12 +1,14 @@
 // The ports the shipment use cases run on: the store, the ledger, the evaluator, a clock and an id
 // source. Tests and the server build one; nothing in the use cases reads a global clock.
 import { v7 as uuidv7 } from "uuid";
-import { appendAudit } from "../adapters/db/audit.ts";
+import { auditAs, systemAudit } from "../adapters/db/audit.ts";
 import { SqlLedger } from "../adapters/db/ledger/sql-ledger.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
+import type { AuditActor } from "../core/audit/actor.ts";
 import type { DossierInput, PartyRole } from "../core/dossier/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import type { PartyInput } from "../core/shipments/model.ts";
+import type { AuditAppender } from "./audit/ports.ts";
 import { type Catalog, loadCatalog } from "./catalog.ts";
 import { Evaluator } from "./evaluate.ts";
 import { loadRulebooks } from "./rulebooks.ts";
@@ -57,13 +59,29 @@ export interface ShipmentContext {
   clock: () => Date;
   newId: () => string;
   reservationHoldMs: number;
-  appendAudit: typeof appendAudit;
+  /** Bound to the principal that acts (HTTP: the token; CLI: the operator; seeder: the system). */
+  appendAudit: AuditAppender;
   screenParties: PartyScreener;
+}
+
+/**
+ * The context of one principal's request: the same ports, with the audit appender, the screener
+ * and the ledger naming `actor` in every entry they write (issue #13).
+ */
+export function asActor(context: ShipmentContext, actor: AuditActor): ShipmentContext {
+  const appendAudit = auditAs(actor);
+  return {
+    ...context,
+    appendAudit,
+    ledger: new SqlLedger(context.store, context.clock, { actor }),
+    screenParties: storeListScreener({ clock: context.clock, appendAudit }),
+  };
 }
 
 export function shipmentContext(store: Store, overrides: Partial<ShipmentContext> = {}): ShipmentContext {
   const clock = overrides.clock ?? (() => new Date());
   const catalog = overrides.catalog ?? loadCatalog();
+  const appendAudit = overrides.appendAudit ?? systemAudit("sluice (system)");
   return {
     store,
     ledger: overrides.ledger ?? new SqlLedger(store, clock),
@@ -72,9 +90,7 @@ export function shipmentContext(store: Store, overrides: Partial<ShipmentContext
     clock,
     newId: overrides.newId ?? uuidv7,
     reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
-    appendAudit: overrides.appendAudit ?? appendAudit,
-    screenParties:
-      overrides.screenParties ??
-      storeListScreener({ clock, appendAudit: overrides.appendAudit ?? appendAudit }),
+    appendAudit,
+    screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit }),
   };
 }

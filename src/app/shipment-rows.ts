@@ -1,11 +1,13 @@
 // SQL for the shipment path (tables of migration 0010). Documents are stored as JSON with bigints
 // as decimal strings and parsed back through their schemas on load, so rows come back typed.
+
 import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Tx } from "../adapters/db/store.ts";
 import type { Product } from "../core/catalog/catalog.ts";
 import { canonicalDigest } from "../core/digest.ts";
 import type { Dossier } from "../core/dossier/schema.ts";
 import type { Decision } from "../core/evaluation/types.ts";
+import type { OrderScope } from "../core/policy/policy.ts";
 import {
   type LicenceInput,
   type OrderInput,
@@ -90,18 +92,34 @@ export async function loadOrder(tx: Tx, id: string): Promise<OrderRow | undefine
   return rows[0] ? toOrder(rows[0]) : undefined;
 }
 
-/** Orders after `after` in id order; with `partyId`, only those it is consignee or end user of. */
+/** Who a list is for (src/core/policy: orderScopeOf); the default lists everything. */
+const everyOrder: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };
+
+/** The WHERE fragment of an order scope over the orders alias `o`, parameters from `$first`. */
+const scopeSql = (first: number) =>
+  `($${first}::text IS NULL
+     OR ($${first + 1}::boolean AND o.exporter_id = $${first})
+     OR ($${first + 2}::boolean AND (o.consignee_id = $${first} OR o.end_user_id = $${first})))
+   AND ($${first + 3}::text IS NULL OR o.doc->'route'->>'destination' = $${first + 3})`;
+const scopeParams = (scope: OrderScope) => [
+  scope.partyId,
+  scope.asExporter,
+  scope.asBuyer,
+  scope.destination,
+];
+
+/** Orders after `after` in id order, only those the scope lets its principal see. */
 export async function listOrders(
   tx: Tx,
   after: string,
   limit: number,
-  partyId: string | null = null,
+  scope: OrderScope = everyOrder,
 ): Promise<OrderRow[]> {
   const { rows } = await tx.query<OrderSqlRow>(
-    `SELECT id, status, doc, evidence, version FROM orders
-      WHERE id > $1 AND ($3::text IS NULL OR consignee_id = $3 OR end_user_id = $3)
+    `SELECT id, status, doc, evidence, version FROM orders o
+      WHERE id > $1 AND ${scopeSql(3)}
       ORDER BY id COLLATE "C" LIMIT $2`,
-    [after, limit, partyId],
+    [after, limit, ...scopeParams(scope)],
   );
   return rows.map(toOrder);
 }
@@ -377,14 +395,13 @@ export async function listShipments(
   orderId: string | null,
   after: string,
   limit: number,
-  partyId: string | null = null,
+  scope: OrderScope = everyOrder,
 ): Promise<ShipmentRow[]> {
   const { rows } = await tx.query<ShipmentSqlRow>(
     `SELECT s.* FROM shipments s JOIN orders o ON o.id = s.order_id
-      WHERE ($1::text IS NULL OR s.order_id = $1) AND s.id > $2
-        AND ($4::text IS NULL OR o.consignee_id = $4 OR o.end_user_id = $4)
+      WHERE ($1::text IS NULL OR s.order_id = $1) AND s.id > $2 AND ${scopeSql(4)}
       ORDER BY s.id COLLATE "C" LIMIT $3`,
-    [orderId, after, limit, partyId],
+    [orderId, after, limit, ...scopeParams(scope)],
   );
   return rows.map(toShipment);
 }
@@ -427,6 +444,16 @@ export async function insertShipment(
       [shipment.id, range.prefix, range.first, range.last],
     );
   }
+}
+
+/** Units of the order's live shipments (not cancelled or expired), for the order-quantity check. */
+export async function liveShipmentUnits(tx: Tx, orderId: string): Promise<number> {
+  const { rows } = await tx.query<{ units: bigint | string | null }>(
+    `SELECT COALESCE(SUM(quantity_units), 0) AS units FROM shipments
+      WHERE order_id = $1 AND status NOT IN ('cancelled', 'expired')`,
+    [orderId],
+  );
+  return Number(rows[0]?.units ?? 0);
 }
 
 /** The first serial of `ranges` already in a live (not cancelled) shipment, or null. */

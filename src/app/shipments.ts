@@ -13,6 +13,7 @@ import {
 } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError, VersionMismatch } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
+import { documentSections, refuseRecordedEvidence } from "../core/evidence/provenance.ts";
 import type { IsoDate } from "../core/shared.ts";
 import {
   compareReplay,
@@ -34,10 +35,8 @@ import {
 import { parseInput } from "../core/validation.ts";
 import {
   approvalRequired,
-  documentEvidence,
   evidenceView,
   forfeitPayments,
-  refuseFiledCertificate,
   restoreApprovalTx,
   writeDownApprovalTx,
 } from "./evidence.ts";
@@ -172,7 +171,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for order ${quote(orderId)}`);
-    refuseFiledCertificate(parsed, `evidence for order ${quote(orderId)}`);
+    refuseRecordedEvidence(parsed, `evidence for order ${quote(orderId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateOrderEvidence(tx, orderId, evidence, this.context.clock(), ifVersion);
       if (version === undefined) {
@@ -191,7 +190,7 @@ export class ShipmentService {
     ifVersion?: number,
   ): Promise<{ version: number }> {
     const parsed = parseInput(evidenceSchema, evidence, `evidence for shipment ${quote(shipmentId)}`);
-    refuseFiledCertificate(parsed, `evidence for shipment ${quote(shipmentId)}`);
+    refuseRecordedEvidence(parsed, `evidence for shipment ${quote(shipmentId)}`);
     return this.tx(async (tx) => {
       const version = await rows.updateShipmentEvidence(
         tx,
@@ -209,28 +208,25 @@ export class ShipmentService {
     });
   }
 
-  /** Builds the dossier from the store, evaluates it under the rules in force, records the decision. */
-  async apply(
-    orderId: string,
-    options: { id?: string; at: IsoDate; scenarios?: string[] },
-  ): Promise<ApplyResult> {
+  /**
+   * Builds the dossier from the store, evaluates it under the rules in force on the server's day,
+   * records the decision. There is no `at`: a state change takes the clock (one act, one instant:
+   * the decision, its record and its audit entry share `now`).
+   */
+  async apply(orderId: string, options: { id?: string; scenarios?: string[] } = {}): Promise<ApplyResult> {
     const decisionId = options.id ?? this.context.newId();
+    const now = this.context.clock();
+    const day = isoDay(now);
     return this.tx(async (tx) => {
       const existing = await rows.loadDecision(tx, decisionId);
       if (existing) return { decisionId, orderStatus: existing.orderStatus, decision: existing.result };
       const order = await this.requireOrder(tx, orderId);
       if (!orderAllows(order.status, "apply"))
         throw illegal(`order ${quote(orderId)}`, order.status, "apply");
-      const { dossier, digest } = await this.buildDossier(
-        tx,
-        order,
-        null,
-        options.at,
-        options.scenarios ?? [],
-      );
+      const { dossier, digest } = await this.buildDossier(tx, order, null, day, options.scenarios ?? []);
       const decision = this.context.evaluator.evaluate(
         dossier,
-        options.at,
+        day,
         options.scenarios ?? [],
         digest,
         "records",
@@ -239,13 +235,13 @@ export class ShipmentService {
       await rows.insertDecision(
         tx,
         { id: decisionId, orderId, shipmentId: null, purpose: "application", dossier, digest, decision },
-        this.context.clock(),
+        now,
       );
-      await rows.updateOrderStatus(tx, orderId, orderStatus, this.context.clock());
-      await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision));
+      await rows.updateOrderStatus(tx, orderId, orderStatus, now);
+      await this.audit(tx, "application.decided", decisionSummary(decisionId, orderId, decision), now);
       if (decision.decision === "deny") {
         // The exporter's terms: a denial after payment forfeits it, never a silent refund.
-        const time = { at: this.context.clock(), appendAudit: this.context.appendAudit, on: options.at };
+        const time = { at: now, appendAudit: this.context.appendAudit, on: day };
         await forfeitPayments(tx, orderId, "licence-denied", { ...time, id: `${decisionId}:forfeit` });
       }
       return { decisionId, orderStatus, decision };
@@ -270,6 +266,14 @@ export class ShipmentService {
           "not_approved",
         );
       }
+      // A licence is granted from the server's day on: one that has already expired grants nothing.
+      const today = isoDay(this.context.clock());
+      if (licence.expiresOn < today)
+        throw badInput(
+          `licence ${quote(licence.id)} at \`expiresOn\``,
+          `${quote(licence.expiresOn)} has passed (today is ${today}): a licence is granted from today`,
+          "licence_expired",
+        );
       const order = await this.requireOrder(tx, decision.orderId);
       if (!orderAllows(order.status, "license"))
         throw illegal(`order ${quote(order.id)}`, order.status, "license");
@@ -303,12 +307,21 @@ export class ShipmentService {
       const order = await this.requireOrder(tx, shipment.orderId);
       const licence = await rows.loadLicenceForOrder(tx, order.id);
       if (!licence) throw conflict(`order ${quote(order.id)}`, "has no licence yet", "not_licensed");
+
       const clash = await rows.findSerialOverlap(tx, shipment.serials);
       if (clash)
         throw conflict(
           `shipment ${quote(shipment.id)} at \`serials\``,
           `serial ${clash.serial} is already in shipment ${quote(clash.shipmentId)}`,
           "serial_in_other_shipment",
+        );
+      // Refused when written, not first at release (#13): the order's live shipments stay within it.
+      const planned = await rows.liveShipmentUnits(tx, order.id);
+      if (planned + shipment.quantityUnits > order.doc.quantityUnits)
+        throw conflict(
+          `shipment ${quote(shipment.id)} at \`quantityUnits\``,
+          `${shipment.quantityUnits} units with ${planned} already planned exceed order ${quote(order.id)} of ${order.doc.quantityUnits} units`,
+          "exceeds_order_quantity",
         );
       const valueCents =
         (order.doc.valueCents * BigInt(shipment.quantityUnits)) / BigInt(order.doc.quantityUnits);
@@ -318,13 +331,19 @@ export class ShipmentService {
     });
   }
 
-  /** Re-evaluates the shipment under the rules in force, writes down the licence and reserves quota. */
+  /**
+   * Re-evaluates the shipment under the rules in force on the server's day, writes down the licence
+   * and reserves quota. One act, one instant: the decision, the licence check, the reservation's
+   * window and every audit entry take the same `now` from the clock.
+   */
   async release(
     shipmentId: string,
-    options: { eventId?: string; at: IsoDate; scenarios?: string[]; ifVersion?: number },
+    options: { eventId?: string; scenarios?: string[]; ifVersion?: number } = {},
   ): Promise<ReleaseResult> {
     const eventId = options.eventId ?? `${shipmentId}:release`;
     const scenarios = options.scenarios ?? [];
+    const now = this.context.clock();
+    const day = isoDay(now);
     return this.tx<ReleaseResult>(async (tx) => {
       const shipment = await this.requireShipment(tx, shipmentId);
       if (await rows.eventExists(tx, eventId))
@@ -333,15 +352,15 @@ export class ShipmentService {
       const step = shipmentTransition(shipment.status, "release");
       if (step.status !== "ok") throw illegal(`shipment ${quote(shipmentId)}`, shipment.status, "release");
       const order = await this.requireOrder(tx, shipment.orderId);
-      const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, options.at, scenarios);
-      const decision = this.context.evaluator.evaluate(dossier, options.at, scenarios, digest, "records");
+      const { dossier, digest, policy } = await this.buildDossier(tx, order, shipment, day, scenarios);
+      const decision = this.context.evaluator.evaluate(dossier, day, scenarios, digest, "records");
       const decisionId = `${eventId}:decision:${this.context.newId()}`;
       await rows.insertDecision(
         tx,
         { id: decisionId, orderId: order.id, shipmentId, purpose: "release", dossier, digest, decision },
-        this.context.clock(),
+        now,
       );
-      await this.audit(tx, "release.decided", decisionSummary(decisionId, order.id, decision));
+      await this.audit(tx, "release.decided", decisionSummary(decisionId, order.id, decision), now);
       if (decision.decision !== "approve") {
         return {
           status: `decision_${decision.decision}`,
@@ -350,7 +369,7 @@ export class ShipmentService {
           decision,
         };
       }
-      const refusal = await this.writeDownLicence(tx, shipment, options.at);
+      const refusal = await this.writeDownLicence(tx, shipment, day);
       if (refusal) return { status: refusal, shipmentStatus: shipment.status, decisionId, decision };
       let reservationId: string | undefined;
       if (policy) {
@@ -373,7 +392,7 @@ export class ShipmentService {
       }
       // The Chinese import approval on record is written down by this shipment (none on record:
       // the evaluation has already judged the approval filed as a document).
-      const time = { on: options.at, at: this.context.clock(), appendAudit: this.context.appendAudit };
+      const time = { on: day, at: now, appendAudit: this.context.appendAudit };
       const written = approvalRequired(decision)
         ? await writeDownApprovalTx(tx, order.id, shipmentId, shipment.quantityUnits, time)
         : { status: "no_approval" };
@@ -385,13 +404,7 @@ export class ShipmentService {
           decision,
         });
       }
-      await rows.moveShipment(
-        tx,
-        shipment,
-        step.next,
-        { reservationId: reservationId ?? null },
-        this.context.clock(),
-      );
+      await rows.moveShipment(tx, shipment, step.next, { reservationId: reservationId ?? null }, now);
       await rows.insertEvent(
         tx,
         {
@@ -402,9 +415,9 @@ export class ShipmentService {
           to: step.next,
           details: { decisionId, reservationId },
         },
-        this.context.clock(),
+        now,
       );
-      await this.audit(tx, "shipment.released", { shipmentId, eventId, decisionId, reservationId });
+      await this.audit(tx, "shipment.released", { shipmentId, eventId, decisionId, reservationId }, now);
       return {
         status: "released",
         shipmentStatus: step.next,
@@ -595,12 +608,12 @@ export class ShipmentService {
         ...(order.doc.usShippedUnits !== undefined ? { usShippedUnits: order.doc.usShippedUnits } : {}),
         ...(shipment ? { shipmentId: shipment.id } : {}),
       },
-      // Evidence records (certificates, duty entries, payments, approvals) take precedence over
-      // evidence filed as documents on the order or shipment.
-      // A certificate filed as a document never counts as signed (documentEvidence).
+      // Certificates, duty entries, payments, approvals and domestic purchases come only from their
+      // authorities' records; a document on file (even one from before PUT refused them) counts
+      // only for the exporter's own statements (documentSections, docs/trust.md).
       evidence: {
-        ...documentEvidence(order.evidence),
-        ...documentEvidence(shipment?.evidence),
+        ...documentSections(order.evidence),
+        ...documentSections(shipment?.evidence),
         ...(await evidenceView(tx, order.id, shipment?.id ?? null)),
       } as DossierInput["evidence"],
     };
@@ -617,8 +630,8 @@ export class ShipmentService {
     return { dossier, digest: dossierDigest(dossier), policy };
   }
 
-  private audit(tx: Tx, kind: string, payload: unknown) {
-    return this.context.appendAudit(tx, kind, payload, this.context.clock());
+  private audit(tx: Tx, kind: string, payload: unknown, at: Date = this.context.clock()) {
+    return this.context.appendAudit(tx, kind, payload, at);
   }
 }
 
@@ -639,6 +652,9 @@ class RollbackWith extends Error {
 }
 
 const asParty = (party: PartyInput): Party => party as Party;
+
+/** The server's day of an instant (UTC), the day rules are taken in force on. */
+const isoDay = (at: Date): IsoDate => at.toISOString().slice(0, 10) as IsoDate;
 
 function decisionSummary(decisionId: string, orderId: string, decision: Decision) {
   return {

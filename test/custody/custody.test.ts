@@ -101,7 +101,7 @@ forEachDriver("custody", (env) => {
       r = range(1, 12),
     ) => s.custody.recordEvent({ id, shipmentId: lot.shipmentId, kind, serials: r, ...extra }, who);
     expect(await codeOf(event("e0", "exported", importer))).toBe("not_your_authority");
-    expect(await codeOf(event("e0", "entered_china", actor("customs")))).toBe("wrong_state");
+    expect(await codeOf(event("e0", "entered_china", actor("cn-customs")))).toBe("wrong_state");
     expect(await codeOf(event("e0", "exported", actor("exporter"), {}, range(1, 13)))).toBe(
       "serials_not_in_lot",
     );
@@ -110,7 +110,7 @@ forEachDriver("custody", (env) => {
       serials: 12,
     });
     expect(await event("e1", "exported", actor("exporter"))).toMatchObject({ status: "exists" });
-    await event("e2", "entered_china", actor("customs"));
+    await event("e2", "entered_china", actor("cn-customs"));
     await event("e3", "delivered", importer, {}, range(1, 11));
     expect(await codeOf(event("e4", "installed", importer, {}, range(1, 10)))).toBe("site_required");
     expect(await codeOf(event("e4", "installed", importer, { siteId: zhangbei.id }, range(1, 10)))).toBe(

@@ -107,7 +107,7 @@ forEachDriver(
       const all = [{ prefix: lot.prefix, first: 1, last: chips }];
       for (const [kind, who] of [
         ["exported", "exporter"],
-        ["entered_china", "customs"],
+        ["entered_china", "cn-customs"],
         ["delivered", "importer"],
       ] as const)
         await s.custody.recordEvent(

@@ -1,7 +1,10 @@
 // Test support for custody: a licensed, planned shipment of the importer `alibaba-cloud` with its
 // serials, built through the shipment use cases (as the matrix samples do), the demo lab, and the
 // custody services over the SQL custody store with a settable clock.
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
+
+const appendAudit = systemAudit("test");
+
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { AlertService } from "../../src/app/custody/alerts.ts";
@@ -83,7 +86,7 @@ export async function licensedShipment(store: Store, clock: () => Date, id: stri
     endUse: { purpose: "commercial-cloud" },
     usShippedUnits: units * 100,
   });
-  const applied = await service.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+  const applied = await service.apply(orderId, { id: `${orderId}:app` });
   const licence = await service.grantLicence({
     id: `${orderId}:lic`,
     applicationId: `${orderId}:app`,

@@ -4,7 +4,7 @@
 // dossier's evidence section built from the records and evaluated under the shipped rulebooks.
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { expect, it } from "vitest";
-import { appendAudit, auditHead, verifyAudit } from "../../src/adapters/db/audit.ts";
+import { auditHead, systemAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import {
   approvalRequired,
@@ -26,6 +26,9 @@ import { z14GeneralLevelII } from "../../src/core/evidence/sampling.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const at = "2026-02-01";
 const clock = () => new Date("2026-02-01T12:00:00Z");

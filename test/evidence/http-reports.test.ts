@@ -2,7 +2,7 @@
 // decimal strings), a bad query as a 400 problem; forfeitures listed a page at a time, an importer
 // seeing only its own orders' entries and a 404 for another party's order.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
@@ -11,6 +11,9 @@ import { sampleOrder } from "../http/evidence-samples.ts";
 import { type Api, clock, importerParty, startApi } from "../http/support.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
@@ -70,7 +73,7 @@ forEachDriver("evidence report routes", (env) => {
   };
 
   it("answers duty totals per month in exact cents, and a bad query with a 400 problem", async () => {
-    const { status, body } = await get("/v1/duty/totals?from=2026-01-01&to=2026-02-28", "customs");
+    const { status, body } = await get("/v1/duty/totals?from=2026-01-01&to=2026-02-28", "us-customs");
     expect(status).toBe(200);
     // 25 % of 10 ¢ = 2.5 ¢ → 3 ¢; of 6 ¢ = 1.5 ¢ → 2 ¢ (half up, per entry).
     const totals = (body.windows as { from: string; total: Record<string, unknown> }[]).map((w) => [

@@ -3,7 +3,7 @@
 // value), exemption claims apart, bad queries refused; forfeiture entries listed in id order, by
 // order, a page at a time and cut to a party's orders.
 import { expect, it } from "vitest";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { dutyTotals, listForfeitures } from "../../src/app/evidence-reports.ts";
@@ -12,6 +12,9 @@ import { ShipmentService } from "../../src/app/shipments.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const clock = () => new Date("2026-02-20T12:00:00Z");
 const example = exampleJson("h200-alibaba-approvable.json") as {

@@ -202,19 +202,23 @@ forEachDriver("http api", (env) => {
 
   it("creates a token once per Idempotency-Key; the replay never holds the secret", async () => {
     const before = await storeFingerprint(env.store());
-    const first = await post("/v1/tokens", { role: "customs", label: "cbp" }, { "idempotency-key": "tok-1" });
+    const first = await post(
+      "/v1/tokens",
+      { role: "us-customs", label: "cbp" },
+      { "idempotency-key": "tok-1" },
+    );
     expect(first.status).toBe(201);
     const created = (await first.json()) as { id: string; token: string | null };
     expect(created.token).toMatch(/^sluice_test_/);
     const mid = await storeFingerprint(env.store());
     const replay = await post(
       "/v1/tokens",
-      { role: "customs", label: "cbp" },
+      { role: "us-customs", label: "cbp" },
       { "idempotency-key": "tok-1" },
     );
     expect(replay.status).toBe(201);
     expect(replay.headers.get("idempotent-replayed")).toBe("true");
-    expect(await replay.json()).toMatchObject({ id: created.id, role: "customs", token: null });
+    expect(await replay.json()).toMatchObject({ id: created.id, role: "us-customs", token: null });
     expect(await storeFingerprint(env.store())).toBe(mid);
     expect(mid).not.toBe(before);
     const stored = await env

@@ -64,7 +64,7 @@ describe("app factory and demo tokens (embedded database)", () => {
 
   it("issues one demo token per role, revoking the previous ones on the next start", async () => {
     const factory = counterFactory("demo");
-    const parties = { importer: "alibaba-cloud", lab: "us-test-lab" };
+    const parties = { exporter: "nvidia", importer: "alibaba-cloud", lab: "us-test-lab" };
     const first = await issueDemoTokens(store, clock, factory, parties);
     expect(first.map((t) => t.role)).toEqual([...roles]);
     expect(first.find((t) => t.role === "importer")?.partyId).toBe("alibaba-cloud");
@@ -77,9 +77,9 @@ describe("app factory and demo tokens (embedded database)", () => {
 
   it("refuses demo tokens without the party-scoped roles' parties, and writes nothing", async () => {
     const before = await storeFingerprint(store);
-    await expect(issueDemoTokens(store, clock, counterFactory("x"), { importer: "a" })).rejects.toThrow(
-      "demo token for `lab`: needs a party id",
-    );
+    await expect(
+      issueDemoTokens(store, clock, counterFactory("x"), { exporter: "e", importer: "a" }),
+    ).rejects.toThrow("demo token for `lab`: needs a party id");
     expect(await storeFingerprint(store)).toBe(before);
   });
 });

@@ -3,7 +3,10 @@
 // serials registered and keyed by the sample lab `us-test-lab` (the same key pair as the evidence
 // samples), landmarks, and an alert. Writes a role may repeat answer 200 `exists` on a replay.
 import type { KeyObject } from "node:crypto";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
+
+const appendAudit = systemAudit("test");
+
 import type { Store } from "../../src/adapters/db/store.ts";
 import { playHeartbeat } from "../../src/app/custody/play.ts";
 import {

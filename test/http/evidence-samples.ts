@@ -3,7 +3,7 @@
 // so every allowed role gets a request that can succeed. The sample lab is `us-test-lab`, the lab
 // token's party, so a lab token sees the certificates it reads here.
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
@@ -13,8 +13,11 @@ import { draftCertificate } from "../../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
-import { exampleDocumentEvidence } from "../support/lab.ts";
+import { recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty, labParty } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 
@@ -105,6 +108,7 @@ export function evidenceSamples(
     })();
     return ready;
   };
+  const evidenceContext = () => ({ store: store(), evaluator: sharedEvaluator, clock, appendAudit });
   const newOrder = async () => {
     const id = next("e-ord");
     await (await services()).shipments.createOrder(sampleOrder(id));
@@ -113,7 +117,7 @@ export function evidenceSamples(
   const planned = async () => {
     const { shipments } = await services();
     const orderId = await newOrder();
-    await shipments.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+    await shipments.apply(orderId, { id: `${orderId}:app` });
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -127,11 +131,11 @@ export function evidenceSamples(
   const shipped = async () => {
     const shipment = await planned();
     const { shipments, evidence } = await services();
-    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
+    await recordExampleEvidence(evidenceContext(), shipment.orderId, [shipment.id]);
     const certificate = signedCertificate(next("e-cert"), labParty, labKeys, shipment, evidence);
     const submitted = await evidence.submitCertificate(certificate);
     if (submitted.status !== "ok") throw new Error(`sample certificate: ${submitted.status}`);
-    const result = await shipments.release(shipment.id, { at: "2026-02-01" });
+    const result = await shipments.release(shipment.id, {});
     if (result.status !== "released")
       throw new Error(`sample release: ${JSON.stringify(result).slice(0, 1500)}`);
     await shipments.ship(shipment.id, {});
@@ -211,7 +215,7 @@ export function evidenceSamples(
       await evidence.pay({ id: next("e-pay"), orderId, amountCents: "27000000", paidOn: "2026-02-01" });
       return {
         path: `/v1/orders/${orderId}/forfeitures`,
-        body: { reason: "licence-revoked", id: next("e-forf"), on: "2026-02-02" },
+        body: { reason: "licence-revoked", id: next("e-forf") },
       };
     },
     "post /v1/import-approvals": async () => {

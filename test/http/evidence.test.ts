@@ -5,7 +5,7 @@
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { appendAudit, auditHead } from "../../src/adapters/db/audit.ts";
+import { auditHead, systemAudit } from "../../src/adapters/db/audit.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
@@ -14,9 +14,12 @@ import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
-import { exampleDocumentEvidence } from "../support/lab.ts";
+import { recordExampleEvidence } from "../support/lab.ts";
 import { labBody, sampleOrder, signedCertificate } from "./evidence-samples.ts";
 import { type Api, clock, importerParty, labParty, startApi, storeFingerprint } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 const example = exampleJson("h200-alibaba-approvable.json") as {
   parties: Record<string, { certifications: unknown[] } & Record<string, unknown>>;
@@ -63,7 +66,7 @@ forEachDriver("evidence routes", (env) => {
   const planned = async () => {
     const orderId = `ev-ord-${++n}`;
     await shipments.createOrder(sampleOrder(orderId));
-    await shipments.apply(orderId, { id: `${orderId}:app`, at: "2026-02-01" });
+    await shipments.apply(orderId, { id: `${orderId}:app` });
     await shipments.grantLicence({
       id: `${orderId}:lic`,
       applicationId: `${orderId}:app`,
@@ -189,7 +192,7 @@ forEachDriver("evidence routes", (env) => {
       enteredValueCents: "27000000",
     };
     expect((await post("/v1/duty-entries", entry, "exporter")).status).toBe(403);
-    const entered = await post("/v1/duty-entries", entry, "customs");
+    const entered = await post("/v1/duty-entries", entry, "us-customs");
     expect(entered).toMatchObject({
       status: 201,
       body: { status: "created", band: 1, dutyOwedCents: "6750000" },
@@ -201,7 +204,7 @@ forEachDriver("evidence routes", (env) => {
         amountCents: "6750000",
         paidOn: "2026-01-31",
       },
-      "customs",
+      "us-customs",
     );
     expect(paid).toMatchObject({
       status: 201,
@@ -215,10 +218,10 @@ forEachDriver("evidence routes", (env) => {
         amountCents: "1",
         paidOn: "2026-01-31",
       },
-      "customs",
+      "us-customs",
     );
     expect(over).toMatchObject({ status: 409, body: { code: "exceeds_duty_owed" } });
-    const bad = await post("/v1/duty-entries", { ...entry, id: "ev-bad", htsCode: "84" }, "customs");
+    const bad = await post("/v1/duty-entries", { ...entry, id: "ev-bad", htsCode: "84" }, "us-customs");
     expect(bad.status).toBe(400);
     expect(await storeFingerprint(env.store())).toBe(before);
     const view = await api.request(
@@ -266,7 +269,7 @@ forEachDriver("evidence routes", (env) => {
       approvedUnits: 500,
       purpose: "commercial-cloud",
     };
-    expect((await post("/v1/import-approvals", approval, "customs")).status).toBe(403);
+    expect((await post("/v1/import-approvals", approval, "cn-customs")).status).toBe(403);
     expect(await post("/v1/import-approvals", approval, "cn-authority")).toMatchObject({
       status: 201,
       body: { status: "created", approvalId: approval.id },
@@ -275,11 +278,11 @@ forEachDriver("evidence routes", (env) => {
     expect(changed).toMatchObject({ status: 409, body: { code: "exists_with_different_approved_units" } });
     const before = await storeFingerprint(env.store());
     const event = { id: `ev-cust-${n}`, shipmentId: shipment.id, kind: "cleared", on: "2026-02-01" };
-    expect(await post("/v1/customs-events", event, "customs")).toMatchObject({
+    expect(await post("/v1/customs-events", event, "cn-customs")).toMatchObject({
       status: 409,
       body: { code: "shipment_not_shipped" },
     });
-    const rejected = await post("/v1/customs-events", { ...event, kind: "rejected" }, "customs");
+    const rejected = await post("/v1/customs-events", { ...event, kind: "rejected" }, "cn-customs");
     expect(rejected).toMatchObject({ status: 400, body: { code: "invalid_request" } });
     expect(await storeFingerprint(env.store())).toBe(before);
     const view = await api.request(`/v1/orders/${shipment.orderId}/evidence-records`, {
@@ -305,7 +308,7 @@ forEachDriver("evidence routes", (env) => {
     });
     expect(response.status).toBe(400);
     const problem = (await response.json()) as { code: string; detail: string };
-    expect(problem.code).toBe("certificate_not_submitted");
+    expect(problem.code).toBe("evidence_not_yours");
     expect(problem.detail).toMatch(/at `labCertificate`: .*POST \/v1\/certificates/);
     expect(await storeFingerprint(env.store())).toBe(before);
   });
@@ -317,8 +320,12 @@ forEachDriver("evidence routes", (env) => {
     const shipment = await planned();
     const signed = signedCertificate(`ev-cert-${n}`, labId, keys, shipment, evidence);
     expect((await evidence.submitCertificate(signed)).status).toBe("ok");
-    await shipments.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
-    const released = await shipments.release(shipment.id, { at: "2026-02-01" });
+    await recordExampleEvidence(
+      { store: env.store(), evaluator: sharedEvaluator, clock, appendAudit },
+      shipment.orderId,
+      [shipment.id],
+    );
+    const released = await shipments.release(shipment.id, {});
     expect(released.status).toBe("released");
 
     const revocation = { reason: "falsified test records", revokedOn: "2026-02-01" };

@@ -238,11 +238,9 @@ async function stateDigestQuery(store: Store): Promise<string> {
 const evidenceDocument: Json = {
   usBuyerNotice: { noticeOn: "2026-01-20", reference: "fuzz-notice" },
   revenueShare: { paidCents: "2500000" },
-  domesticPurchases: { units: 40, reference: "fuzz-domestic" },
 };
 const moveBody: Json = {
   eventId: "fuzz-move",
-  at: "2026-02-01",
   scenarios: ["scenario-cap-25"],
   reason: "fuzz",
 };

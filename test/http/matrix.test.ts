@@ -5,13 +5,14 @@
 import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
+import { createToken } from "../../src/adapters/db/tokens.ts";
+import { type Action, allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
 import { smallScenario } from "./simulation-samples.ts";
-import { type Api, exampleDossier, h200Spec, startApi } from "./support.ts";
+import { type Api, clock, exampleDossier, h200Spec, partyOf, startApi } from "./support.ts";
 
 type Sample = (api: Api) => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 
@@ -47,6 +48,8 @@ const samples: Record<string, Sample> = {
   }),
   "get /v1/lists": async () => ({ path: "/v1/lists" }),
   "get /v1/audit/verify": async () => ({ path: "/v1/audit/verify" }),
+  "get /v1/audit/entries": async () => ({ path: "/v1/audit/entries?kind=token.&limit=3" }),
+  "get /v1/audit/entries/{seq}": async () => ({ path: "/v1/audit/entries/1" }),
   "get /v1/quota": async () => ({ path: "/v1/quota" }),
   "get /v1/quota/alerts": async () => ({ path: "/v1/quota/alerts" }),
   "post /v1/tokens": async () => ({ path: "/v1/tokens", body: { role: "auditor", label: "matrix" } }),
@@ -61,9 +64,9 @@ const samples: Record<string, Sample> = {
   "get /v1/duty-entries": async () => ({ path: "/v1/duty-entries?limit=5" }),
   "get /v1/tokens/{id}": async (api) => ({ path: `/v1/tokens/${api.tokenIds.auditor}` }),
   "patch /v1/tokens/{id}": async (api) => {
-    const current = await api.request(`/v1/tokens/${api.tokenIds.customs}`);
+    const current = await api.request(`/v1/tokens/${api.tokenIds["us-customs"]}`);
     return {
-      path: `/v1/tokens/${api.tokenIds.customs}`,
+      path: `/v1/tokens/${api.tokenIds["us-customs"]}`,
       body: { label: "relabelled" },
       headers: { "if-match": current.headers.get("etag") ?? "" },
     };
@@ -75,6 +78,41 @@ const samples: Record<string, Sample> = {
     const { id } = (await created.json()) as { id: string };
     return { path: `/v1/tokens/${id}` };
   },
+};
+
+/**
+ * What another party's token gets where its role may act (default 2xx: lists, reads and writes of
+ * objects that are not party-owned). 404: the object is hidden; 403: it may not act for that party.
+ */
+const otherPartyAnswers: Record<string, string> = {
+  "get /v1/parties/{id} importer": "404",
+  "get /v1/orders/{id} exporter": "404",
+  "get /v1/orders/{id} importer": "404",
+  "post /v1/orders exporter": "403",
+  "put /v1/orders/{id}/evidence exporter": "404",
+  "post /v1/orders/{id}/applications exporter": "404",
+  "get /v1/orders/{id}/decisions exporter": "404",
+  "get /v1/orders/{id}/decisions importer": "404",
+  "get /v1/decisions/{id} exporter": "404",
+  "get /v1/decisions/{id} importer": "404",
+  "post /v1/shipments exporter": "404",
+  "get /v1/shipments/{id} exporter": "404",
+  "get /v1/shipments/{id} importer": "404",
+  "put /v1/shipments/{id}/evidence exporter": "404",
+  "post /v1/shipments/{id}/release exporter": "404",
+  "post /v1/shipments/{id}/ship exporter": "404",
+  "post /v1/shipments/{id}/cancel exporter": "404",
+  "post /v1/invoices exporter": "404",
+  "post /v1/payments exporter": "404",
+  "post /v1/orders/{id}/forfeitures exporter": "404",
+  "get /v1/orders/{id}/forfeitures exporter": "404",
+  "get /v1/orders/{id}/forfeitures importer": "404",
+  "get /v1/orders/{id}/evidence-records exporter": "404",
+  "get /v1/certificates/{id} exporter": "404",
+  "get /v1/certificates/{id} lab": "404",
+  "get /v1/labs/{id} lab": "404",
+  "post /v1/certificates lab": "404",
+  "post /v1/domestic-purchases importer": "403",
 };
 
 interface Operation {
@@ -149,6 +187,54 @@ forEachDriver("http route × role matrix", (env) => {
     expect(outcomes.map((line) => line.replace(/ (\d{3}) .*$/, " $1"))).toEqual(expected);
   });
 
+  // The third dimension (issue #13): a token of ANOTHER party (an exporter that is not the sample
+  // objects' exporter, an importer that is not their consignee, a lab that is not theirs). Where
+  // its role may act, it sees another party's object as absent (404), may not create for another
+  // party (403 not_your_party), and reads lists without that party's objects; where its role may
+  // not act, 403 as above. Every row is written out below: a new route fails until it has one.
+  it("answers each party-scoped role × route for another party's objects", { timeout: 300_000 }, async () => {
+    const others: Partial<Record<Role, string>> = {};
+    for (const [role, partyId] of [
+      ["exporter", "amd"],
+      ["importer", "tencent-cloud"],
+      ["lab", "other-lab"],
+    ] as const) {
+      const { secret } = await createToken(env.store(), clock, api.factory, {
+        role,
+        partyId,
+        label: "other",
+      });
+      others[role] = secret;
+    }
+    const outcomes: string[] = [];
+    const expected: string[] = [];
+    for (const op of operations) {
+      const sample = samples[`${op.method} ${op.path}`];
+      if (!sample) throw new Error(`no sample for ${op.method} ${op.path}`);
+      for (const [role, token] of Object.entries(others) as [Role, string][]) {
+        const request = await sample(api);
+        const response = await api.request(request.path, {
+          method: op.method.toUpperCase(),
+          token,
+          body: request.body,
+          headers: request.headers ?? {},
+        });
+        const text = await response.text();
+        const kind = response.status >= 200 && response.status < 300 ? "2xx" : String(response.status);
+        const line = `${op.method} ${op.path} ${role}`;
+        outcomes.push(`${line}: ${kind}`);
+        const allowed = allowedRoles[op.action].includes(role);
+        expected.push(`${line}: ${allowed ? (otherPartyAnswers[line] ?? "2xx") : "403"}`);
+        // A list read by another party must not carry the sample party's objects (the party
+        // directory aside: an exporter reads it whole).
+        const listsParties = op.path.startsWith("/v1/parties");
+        if (kind === "2xx" && op.method === "get" && !listsParties && text.includes(`"${partyOf[role]}"`))
+          throw new Error(`${line} answered the sample party's data: ${text.slice(0, 300)}`);
+      }
+    }
+    expect(outcomes).toEqual(expected);
+  });
+
   it("answers 401 problems without a token, with an unknown token and with a malformed header", async () => {
     for (const op of operations) {
       const sample = samples[`${op.method} ${op.path}`];
@@ -176,7 +262,10 @@ forEachDriver("http route × role matrix", (env) => {
   });
 
   it("refuses a revoked token at once (revoked through this server)", async () => {
-    const created = await api.request("/v1/tokens", { method: "POST", body: { role: "exporter" } });
+    const created = await api.request("/v1/tokens", {
+      method: "POST",
+      body: { role: "exporter", partyId: "nvidia" },
+    });
     const { id, token } = (await created.json()) as { id: string; token: string };
     expect((await api.request("/v1/lists", { token })).status).toBe(200);
     expect((await api.request(`/v1/tokens/${id}`, { method: "DELETE" })).status).toBe(200);

@@ -1,15 +1,18 @@
 // Sample requests for the shipment routes in the route × role matrix. Each call builds what its
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
-import { appendAudit } from "../../src/adapters/db/audit.ts";
+import { systemAudit } from "../../src/adapters/db/audit.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { partyReview } from "../../src/app/screening-store.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
-import { certifyShipment, exampleDocumentEvidence } from "../support/lab.ts";
+import { certifyShipment, recordExampleEvidence } from "../support/lab.ts";
 import { clock, importerParty } from "./support.ts";
+
+/** The audit appender tests act through: the system, as the seeder and sweeps do. */
+const appendAudit = systemAudit("test");
 
 type Sample = () => Promise<{ path: string; body?: unknown; headers?: Record<string, string> }>;
 
@@ -62,7 +65,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   };
   const approved = async () => {
     const id = await newOrder();
-    await (await service()).apply(id, { id: `${id}:app`, at: "2026-02-01" });
+    await (await service()).apply(id, { id: `${id}:app` });
     return id;
   };
   const licensed = async () => {
@@ -88,9 +91,10 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   const released = async () => {
     const shipment = await planned();
     const s = await service();
-    await s.setOrderEvidence(shipment.orderId, exampleDocumentEvidence());
-    await certifyShipment({ store: store(), evaluator: sharedEvaluator, clock, appendAudit }, shipment.id);
-    const result = await s.release(shipment.id, { at: "2026-02-01" });
+    const evidenceContext = { store: store(), evaluator: sharedEvaluator, clock, appendAudit };
+    await recordExampleEvidence(evidenceContext, shipment.orderId, [shipment.id]);
+    await certifyShipment(evidenceContext, shipment.id);
+    const result = await s.release(shipment.id, {});
     if (result.status !== "released") throw new Error(`sample release: ${result.status}`);
     return shipment.id;
   };
@@ -116,7 +120,6 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
         entryId: hit.entryId,
         decision: "false_positive",
         reason: "matrix sample",
-        decidedBy: "matrix",
       };
       return { path: "/v1/dispositions", body: { ...body, id: next("m-disp") } };
     },
@@ -149,7 +152,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     }),
     "post /v1/orders/{id}/applications": async () => ({
       path: `/v1/orders/${await newOrder()}/applications`,
-      body: { at: "2026-02-01" },
+      body: {},
     }),
     "get /v1/orders/{id}/decisions": async () => ({ path: `/v1/orders/${await approved()}/decisions` }),
     "get /v1/decisions/{id}": async () => ({ path: `/v1/decisions/${await approved()}:app` }),
@@ -177,7 +180,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     }),
     "post /v1/shipments/{id}/release": async () => ({
       path: `/v1/shipments/${(await planned()).id}/release`,
-      body: { at: "2026-02-01" },
+      body: {},
     }),
     "post /v1/shipments/{id}/ship": async () => ({
       path: `/v1/shipments/${await released()}/ship`,

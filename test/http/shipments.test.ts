@@ -21,7 +21,7 @@ forEachDriver("shipment routes", (env) => {
   const ids = (page: Record<string, unknown>) => (page.items as { id: string }[]).map((item) => item.id);
 
   it("lists every order to the exporter and only its own to an importer", async () => {
-    expect(ids((await get("/v1/orders?limit=200")).body)).toHaveLength(8);
+    expect(ids((await get("/v1/orders?limit=200")).body)).toHaveLength(9);
     expect(ids((await get("/v1/orders", "importer")).body)).toEqual(["ord-alibaba-1", "ord-alibaba-2"]);
     expect(ids((await get("/v1/shipments", "importer")).body)).toEqual([
       "ord-alibaba-1-s1",
@@ -50,7 +50,7 @@ forEachDriver("shipment routes", (env) => {
       method: "POST",
       token: api.tokens.exporter,
       headers,
-      body: { id: "app-alibaba-2", at: "2026-02-02" },
+      body: { id: "app-alibaba-2" },
     };
     const first = await api.request("/v1/orders/ord-alibaba-2/applications", request);
     expect(first.status).toBe(201);
@@ -61,7 +61,7 @@ forEachDriver("shipment routes", (env) => {
     expect(await again.json()).toEqual(decided);
     const other = await api.request("/v1/orders/ord-alibaba-2/applications", {
       ...request,
-      body: { id: "app-x", at: "2026-02-03" },
+      body: { id: "app-x", scenarios: ["scenario-cap-25"] },
     });
     expect(other.status).toBe(409);
     const forbidden = await api.request("/v1/orders/ord-alibaba-2/applications", {
@@ -110,14 +110,31 @@ forEachDriver("shipment routes", (env) => {
       entryId: hit?.entryId,
       decision: "true_match",
       reason: "listed affiliate",
-      decidedBy: "compliance officer",
     };
-    const recorded = await api.request("/v1/dispositions", {
+    // The decider is the token's principal: a body naming one is refused, and the exporter (the
+    // role that applies) may not disposition at all.
+    const named = await api.request("/v1/dispositions", {
+      method: "POST",
+      token: api.tokens["compliance-reviewer"],
+      body: { ...disposition, decidedBy: "BIS Officer J. Smith (us-regulator)" },
+    });
+    expect(named.status).toBe(400);
+    expect(await named.json()).toMatchObject({ code: "decider_from_credential" });
+    const byExporter = await api.request("/v1/dispositions", {
       method: "POST",
       token: api.tokens.exporter,
       body: disposition,
     });
+    expect(byExporter.status).toBe(403);
+    const recorded = await api.request("/v1/dispositions", {
+      method: "POST",
+      token: api.tokens["compliance-reviewer"],
+      body: disposition,
+    });
     expect(recorded.status).toBe(201);
+    expect(await recorded.json()).toMatchObject({
+      disposition: { decidedBy: api.tokenIds["compliance-reviewer"], decidedByRole: "compliance-reviewer" },
+    });
     const importer = await api.request("/v1/dispositions", {
       method: "POST",
       token: api.tokens.importer,
@@ -127,7 +144,7 @@ forEachDriver("shipment routes", (env) => {
     const applied = await api.request("/v1/orders/ord-huawei-1/applications", {
       method: "POST",
       token: api.tokens.exporter,
-      body: { at: "2026-02-02" },
+      body: {},
     });
     // A true match denies: the restricted-parties rule fails.
     expect(await applied.json()).toMatchObject({
@@ -158,7 +175,9 @@ forEachDriver("shipment routes", (env) => {
     const screening = await get("/v1/parties/tencent-cloud/screening", "us-regulator");
     expect(JSON.stringify(screening.body)).toContain("http-test-list");
     expect((await api.request("/v1/lists", request)).status).toBe(200);
-    expect((await api.request("/v1/lists", { ...request, token: api.tokens.customs })).status).toBe(403);
+    expect((await api.request("/v1/lists", { ...request, token: api.tokens["cn-customs"] })).status).toBe(
+      403,
+    );
   });
 
   it("rejects a bad order with a 400 problem naming the field, and writes nothing", async () => {

@@ -23,7 +23,12 @@ export function counterFactory(prefix = "t"): TokenFactory {
 
 export const importerParty = "alibaba-cloud";
 export const labParty = "us-test-lab";
-export const partyOf: Partial<Record<Role, string>> = { importer: importerParty, lab: labParty };
+export const exporterParty = "nvidia";
+export const partyOf: Partial<Record<Role, string>> = {
+  exporter: exporterParty,
+  importer: importerParty,
+  lab: labParty,
+};
 
 export interface Api {
   server: ServerHandle;

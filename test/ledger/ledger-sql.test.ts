@@ -207,8 +207,16 @@ forEachDriver("ledger over SQL", (env) => {
         await tamper("DELETE FROM audit_log");
         for (const row of saved.rows as Record<string, unknown>[]) {
           await store.query(
-            "INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash) VALUES ($1, $2, $3, $4, $5, $6)",
-            [row.seq, row.at, row.kind, JSON.stringify(row.payload), row.prev_hash, row.hash],
+            "INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash, actor) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            [
+              row.seq,
+              row.at,
+              row.kind,
+              JSON.stringify(row.payload),
+              row.prev_hash,
+              row.hash,
+              JSON.stringify(row.actor),
+            ],
           );
         }
         expect((await verifyAudit(store)).ok).toBe(true);
@@ -224,7 +232,7 @@ forEachDriver("ledger over SQL", (env) => {
       await tamper(`UPDATE audit_log SET seq = seq + 1000 WHERE seq >= ${n - 2}`);
       await tamper(`UPDATE audit_log SET seq = seq - 999 WHERE seq >= 1000`);
       await tamper(
-        `INSERT INTO audit_log SELECT ${n - 2}, at, kind, payload, hash, repeat('a', 64) FROM audit_log WHERE seq = ${n - 3}`,
+        `INSERT INTO audit_log SELECT ${n - 2}, at, kind, payload, hash, repeat('a', 64), actor FROM audit_log WHERE seq = ${n - 3}`,
       );
       expect(await verifyAudit(store)).toMatchObject({ ok: false, position: n - 2, reason: "inserted" });
       await restore();

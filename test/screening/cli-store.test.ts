@@ -48,8 +48,6 @@ forEachDriver(
         decision,
         "--reason",
         "a florist",
-        "--by",
-        "alice",
       ]);
 
     it("imports a list (seeding the bundled ones), screens a party, records and lists a disposition", async () => {

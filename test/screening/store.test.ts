@@ -29,12 +29,16 @@ import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
+import { needsFourEyes } from "../../src/core/screening/dispositions.ts";
 import type { ListVersion } from "../../src/core/screening/types.ts";
 import { sha256Hex } from "../../src/core/screening/versions.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 const t0 = new Date("2026-02-01T12:00:00Z");
+/** Deciders as the HTTP edge names them: the token's id and role (never a body field). */
+const reviewer = { id: "tok-reviewer", role: "compliance-reviewer" };
+const regulator = { id: "tok-regulator", role: "us-regulator" };
 const later = (days: number) => new Date(t0.getTime() + days * 86_400_000);
 let ids = 0;
 const newId = () => `d-${++ids}`;
@@ -140,12 +144,64 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
           entryId: hit.entryId,
           decision: "false_positive",
           reason: "test: a different Huawei entity",
-          decidedBy: "reviewer",
         },
-        { at: t0, newId },
+        { at: t0, newId, decider: reviewer },
       );
     }
-    expect((await decide(t0)).decision).toBe("approve");
+    // Four eyes: a strong Entity List / SDN hit dismissed by one reviewer stays open, and holds.
+    const strong = (review?.review.hits ?? []).filter(({ hit }) => needsFourEyes(hit));
+    expect(strong.length).toBeGreaterThan(0);
+    expect((await decide(t0)).decision).toBe("hold");
+    const pending = await partyReview(store(), "huawei", t0);
+    expect(pending?.review.hits.filter((h) => h.status === "pending_second_review").length).toBe(
+      strong.length,
+    );
+    // The same reviewer again does not count twice; a second reviewer does.
+    for (const { hit } of strong) {
+      const input = {
+        partyId: "huawei",
+        listId: hit.listId,
+        entryId: hit.entryId,
+        decision: "false_positive",
+      };
+      await addDisposition(store(), { ...input, reason: "again" }, { at: t0, newId, decider: reviewer });
+    }
+    expect((await decide(t0)).decision).toBe("hold");
+    for (const { hit } of strong) {
+      const input = {
+        partyId: "huawei",
+        listId: hit.listId,
+        entryId: hit.entryId,
+        decision: "false_positive",
+      };
+      const second = { id: "tok-second-reviewer", role: "compliance-reviewer" };
+      await addDisposition(
+        store(),
+        { ...input, reason: "agreed" },
+        { at: later(0.001), newId, decider: second },
+      );
+    }
+    expect((await decide(later(0.002))).decision).toBe("approve");
+    // A decider named in the body is refused by name, and changes nothing.
+    const hit = strong[0]?.hit;
+    const named = {
+      partyId: "huawei",
+      listId: hit?.listId,
+      entryId: hit?.entryId,
+      decision: "false_positive",
+    };
+    const refused = await failure(() =>
+      addDisposition(
+        store(),
+        { ...named, reason: "x", decidedBy: "BIS Officer J. Smith" },
+        {
+          at: t0,
+          newId,
+          decider: reviewer,
+        },
+      ),
+    );
+    expect(refused.message).toMatch(/disposition at `decidedBy`: the decider is the authenticated principal/);
     expect((await verifyAudit(store())).ok).toBe(true);
   });
   it("plugs into the shipment path: apply screens the parties and holds on the Huawei hit until disposed", async () => {
@@ -173,7 +229,7 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
     await service.createOrder(order);
     const screeningFinding = (decision: { findings: { kind: string; status: string; message: string }[] }) =>
       decision.findings.find((f) => f.kind === "list-screening");
-    const held = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-1" });
+    const held = await service.apply("sp-order", { id: "sp-app-1" });
     expect(held.decision.decision).not.toBe("approve");
     expect(screeningFinding(held.decision)).toMatchObject({ status: "pending" });
     expect(screeningFinding(held.decision)?.message).toMatch(/consignee ~ Huawei Technologies Co., Ltd./);
@@ -191,11 +247,11 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
       const input = { partyId: "sp-huawei", listId: hit.listId, entryId: hit.entryId };
       await addDisposition(
         store(),
-        { ...input, decision: "false_positive", reason: "test", decidedBy: "reviewer" },
-        { at: t0, newId },
+        { ...input, decision: "false_positive", reason: "test" },
+        { at: t0, newId, decider: regulator },
       );
     }
-    const again = await service.apply("sp-order", { at: "2026-02-01", id: "sp-app-2" });
+    const again = await service.apply("sp-order", { id: "sp-app-2" });
     expect(screeningFinding(again.decision)?.status).toBe("pass");
   });
 });
@@ -334,30 +390,41 @@ forEachDriver("screening store: workflow", ({ store }) => {
       entryId: "t-1",
       decision: "false_positive",
       reason: "different company: Aurora Photonics of Zhongshan is a florist",
-      decidedBy: "alice",
     };
     const before = await counts(store());
     expect(
-      (await failure(() => addDisposition(store(), { ...fp, reason: " " }, { at: t0, newId }))).message,
+      (
+        await failure(() =>
+          addDisposition(store(), { ...fp, reason: " " }, { at: t0, newId, decider: reviewer }),
+        )
+      ).message,
     ).toMatch(/reason/);
-    const noHit = await failure(() => addDisposition(store(), { ...fp, entryId: "t-2" }, { at: t0, newId }));
+    const noHit = await failure(() =>
+      addDisposition(store(), { ...fp, entryId: "t-2" }, { at: t0, newId, decider: reviewer }),
+    );
     expect(noHit.kind).toBe("not_found");
     const past = { ...fp, expiresAt: "2026-01-01T00:00:00Z" };
-    expect((await failure(() => addDisposition(store(), past, { at: t0, newId }))).message).toMatch(
-      /expiresAt/,
-    );
+    expect(
+      (await failure(() => addDisposition(store(), past, { at: t0, newId, decider: reviewer }))).message,
+    ).toMatch(/expiresAt/);
     const nobody = await failure(() =>
-      addDisposition(store(), { ...fp, partyId: "ghost" }, { at: t0, newId }),
+      addDisposition(store(), { ...fp, partyId: "ghost" }, { at: t0, newId, decider: reviewer }),
     );
     expect(nobody.message).toBe("party `ghost`: not found");
     expect(await counts(store())).toEqual(before);
 
-    const added = await addDisposition(store(), fp, { at: t0, newId });
+    const added = await addDisposition(store(), fp, { at: t0, newId, decider: reviewer });
     expect(added.status).toBe("created");
     expect(added.disposition.entryFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(added.disposition.listVersion).toBe(sha256Hex(readFileSync(v1File)));
-    expect((await addDisposition(store(), fp, { at: later(1), newId })).status).toBe("exists");
-    const changed = await addDisposition(store(), { ...fp, reason: "other" }, { at: t0, newId });
+    expect((await addDisposition(store(), fp, { at: later(1), newId, decider: reviewer })).status).toBe(
+      "exists",
+    );
+    const changed = await addDisposition(
+      store(),
+      { ...fp, reason: "other" },
+      { at: t0, newId, decider: reviewer },
+    );
     expect(changed.status).toBe("exists_with_different_reason");
     const view = await partyScreeningView(
       store(),
@@ -378,10 +445,9 @@ forEachDriver("screening store: workflow", ({ store }) => {
         entryId: "t-1",
         decision: "false_positive",
         reason: "reviewed for one quarter",
-        decidedBy: "bob",
         expiresAt: later(30).toISOString(),
       },
-      { at: t0, newId },
+      { at: t0, newId, decider: reviewer },
     );
     const roles = { exporter: "kestrel", consignee: "aurora-hk", endUser: "harbin" } as const;
     const now = await partyScreeningView(store(), roles, later(29));
@@ -399,9 +465,8 @@ forEachDriver("screening store: workflow", ({ store }) => {
         entryId: "t-2",
         decision: "true_match",
         reason: "same institute",
-        decidedBy: "bob",
       },
-      { at: t0, newId },
+      { at: t0, newId, decider: reviewer },
     );
     const view = await partyScreeningView(store(), roles, later(1));
     expect(view?.hits.find((h) => h.party === "endUser")?.disposition).toBe("true-match");

@@ -259,13 +259,13 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
       });
 
       it("customs: licences with their depletion and the duty entries, as the API lists them", async () => {
-        const { context, page } = await open("customs");
+        const { context, page } = await open("us-customs");
         await page.getByRole("link", { name: /Licences & evidence/ }).click();
-        const licences = await json<{ items: { id: string }[] }>("/v1/licences", "customs");
+        const licences = await json<{ items: { id: string }[] }>("/v1/licences", "us-customs");
         const rows = page.getByRole("table", { name: "licences" }).locator("tbody tr td:first-child");
         await rows.first().waitFor();
         expect(await rows.allTextContents()).toEqual(licences.items.map((l) => l.id));
-        const duty = await json<{ items: { id: string }[] }>("/v1/duty-entries", "customs");
+        const duty = await json<{ items: { id: string }[] }>("/v1/duty-entries", "us-customs");
         if (duty.items.length === 0) await page.getByText("No entries recorded by customs.").waitFor();
         else
           expect(
@@ -280,7 +280,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
       });
 
       it("auditor, cn-authority, customs, lab: each reaches its first page without errors", async () => {
-        for (const role of ["auditor", "cn-authority", "customs", "lab"] as const) {
+        for (const role of ["auditor", "cn-authority", "us-customs", "lab"] as const) {
           const { context, page } = await open(role);
           const errors: string[] = [];
           page.on("pageerror", (error) => errors.push(error.message));

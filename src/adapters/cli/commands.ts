@@ -1,6 +1,7 @@
 // The list of CLI command modules. Each module registers its commands on the program; a module
 // that needs more than the CLI adapter (a server, a store) takes the wiring port as well.
 import type { Command } from "commander";
+import { register as registerAuditEntries } from "./commands/audit-entries.ts";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerCustody } from "./commands/custody.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
@@ -25,6 +26,7 @@ export const commandModules: RegisterCommands[] = [
   registerEvidence,
   registerLedger,
   registerLocate,
+  registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)
   registerSchema,
   registerScreening,
   registerShipments,

@@ -5,6 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
 import { sha256Hex } from "../../core/digest.ts";
 import { badInput, notFound, quote, VersionMismatch } from "../../core/errors.ts";
 import { isRole, type Principal, partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
@@ -30,6 +31,9 @@ export const systemTokenFactory: TokenFactory = {
   newSecret: () => `${tokenSecretPrefix}${randomBytes(tokenSecretBytes).toString("base64url")}`,
 };
 
+/** Token acts of the system itself (the demo tokens issued at start, the CLI on the local store). */
+const tokenSystemActor = (): AuditActor => systemActor("sluice tokens", uuidv7());
+
 export const hashSecret = (secret: string): string => sha256Hex(secret);
 
 const partyIdSchema = z
@@ -46,6 +50,11 @@ export const tokenInputSchema = z
   })
   .refine((input) => !partyRequiredRoles.includes(input.role) || input.partyId !== undefined, {
     message: `roles ${partyRequiredRoles.join(", ")} need a party`,
+    path: ["partyId"],
+  })
+  // A party on a role that is not scoped to one would be accepted and ignored (issue #13): refused.
+  .refine((input) => partyRequiredRoles.includes(input.role) || input.partyId === undefined, {
+    message: `only roles ${partyRequiredRoles.join(", ")} act for a party; this role reads across parties`,
     path: ["partyId"],
   });
 export type TokenInput = z.output<typeof tokenInputSchema>;
@@ -101,6 +110,8 @@ export async function createToken(
   input: TokenInput,
   /** Runs in the creating transaction (e.g. to record an idempotent response with it). */
   also?: (tx: Tx, token: TokenRecord, at: Date) => Promise<void>,
+  /** Who creates it (the admin's request); default: the system (demo tokens at start). */
+  actor: AuditActor = tokenSystemActor(),
 ): Promise<{ token: TokenRecord; secret: string }> {
   const id = factory.newId();
   const secret = factory.newSecret();
@@ -119,6 +130,7 @@ export async function createToken(
       "token.create",
       { id, role: record.role, partyId: record.partyId, label: record.label },
       now,
+      actor,
     );
     await also?.(tx, record, now);
     return record;
@@ -157,6 +169,7 @@ export async function relabelToken(
   id: string,
   label: string,
   expectedVersion: number | undefined,
+  actor: AuditActor = tokenSystemActor(),
 ): Promise<TokenRecord> {
   return store.transaction(async (tx) => {
     const now = clock();
@@ -174,13 +187,18 @@ export async function relabelToken(
       if (version === undefined || expectedVersion === undefined) throw notFound(`token ${quote(id)}`);
       throw new VersionMismatch(`token ${quote(id)}`, expectedVersion, version);
     }
-    await appendAudit(tx, "token.update", { id, label, version: row.version }, now);
+    await appendAudit(tx, "token.update", { id, label, version: row.version }, now, actor);
     return recordOf(row);
   });
 }
 
 /** Revokes a token; revoking a revoked token changes nothing and returns it as it is. */
-export async function revokeToken(store: Store, clock: Clock, id: string): Promise<TokenRecord> {
+export async function revokeToken(
+  store: Store,
+  clock: Clock,
+  id: string,
+  actor: AuditActor = tokenSystemActor(),
+): Promise<TokenRecord> {
   return store.transaction(async (tx) => {
     const now = clock();
     const { rows } = await tx.query<TokenRow>(
@@ -190,7 +208,7 @@ export async function revokeToken(store: Store, clock: Clock, id: string): Promi
     );
     const row = rows[0];
     if (row) {
-      await appendAudit(tx, "token.revoke", { id }, now);
+      await appendAudit(tx, "token.revoke", { id }, now, actor);
       return recordOf(row);
     }
     const existing = await tx.query<TokenRow>(`SELECT ${columns} FROM api_tokens WHERE id = $1`, [id]);

@@ -3,8 +3,11 @@
 // request: body size (413) → token (401) → Idempotency-Key replay or conflict → the route's
 // action against the policy (403) → schema validation (400) → handler.
 // Every error leaves as an RFC 9457 problem; an unknown route is a 404 problem.
+
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { SluiceError } from "../../core/errors.ts";
+import { sqlAuditEntryReader } from "../db/audit-entries.ts";
+import { requestId } from "./actor.ts";
 import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
 import type { AppDeps, AppEnv, AppServices } from "./context.ts";
@@ -77,12 +80,14 @@ export function createApp(
   const log = deps.logError ?? logToConsole;
   const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
   const evaluation = deps.evaluation ?? inlineEvaluation(deps.evaluator);
-  const services: AppServices = { ...deps, authenticator, evaluation };
+  const auditEntries = deps.auditEntries ?? sqlAuditEntryReader(deps.store);
+  const services: AppServices = { ...deps, authenticator, evaluation, auditEntries };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);
     },
   });
+  app.use("*", requestId()); // before everything, so errors answer the id too (#13)
   app.onError((error, c) => respondWithProblem(error, c, log));
   app.notFound((c) => noRoute(app, c.req.method, c.req.path));
   app.use(

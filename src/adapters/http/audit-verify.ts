@@ -3,8 +3,8 @@
 // a long one in a worker thread that receives each page as it is read, so /healthz and other
 // requests keep being answered. The verdict is the same as verifyAudit's (src/adapters/db).
 import { Worker } from "node:worker_threads";
-import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
-import { auditHead } from "../db/audit.ts";
+import { type AuditEntry, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
+import { type AuditRow, auditHead, entryOfRow } from "../db/audit.ts";
 import type { Store, Tx } from "../db/store.ts";
 import type { VerifyJobMessage } from "./audit-verify-worker.ts";
 import { typescriptWorkerSource } from "./worker-source.ts";
@@ -16,31 +16,14 @@ export const verifyPageRowsMax = 1000;
 
 const workerShim = typescriptWorkerSource(new URL("./audit-verify-worker.ts", import.meta.url));
 
-interface AuditRow {
-  seq: bigint;
-  at: string;
-  kind: string;
-  payload: Json;
-  prev_hash: string;
-  hash: string;
-}
-
 async function readPages(tx: Tx, onPage: (page: AuditEntry[]) => void): Promise<void> {
   for (let after = -1n; ; ) {
     const { rows } = await tx.query<AuditRow>(
-      "SELECT seq, at, kind, payload, prev_hash, hash FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+      "SELECT seq, at, kind, payload, prev_hash, hash, actor FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
       [after, verifyPageRowsMax],
     );
-    onPage(
-      rows.map((r) => ({
-        seq: Number(r.seq),
-        at: r.at,
-        kind: r.kind,
-        payload: r.payload,
-        prevHash: r.prev_hash,
-        hash: r.hash,
-      })),
-    );
+    // The actor is part of what each entry's hash covers (#13).
+    onPage(rows.map(entryOfRow));
     const last = rows.at(-1);
     if (!last || rows.length < verifyPageRowsMax) return;
     after = last.seq;

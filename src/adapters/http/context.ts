@@ -1,6 +1,7 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
 // production deps (httpDeps); tests override the clock, token factory and store.
+import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
@@ -36,6 +37,8 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** The built web app served at `/` (default web/dist; absent: the API alone). */
   webRoot?: string;
+  /** Reads audit entries for GET /v1/audit/entries (default: the store's audit_log, #13). */
+  auditEntries?: AuditEntryReader;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
 }
@@ -43,12 +46,15 @@ export interface AppDeps {
 /** Deps plus the services createApp builds from them, as route modules see them. */
 export interface AppServices extends AppDeps {
   authenticator: Authenticator;
+  auditEntries: AuditEntryReader;
   evaluation: EvaluationRunner;
 }
 
 export interface AppEnv {
   Variables: {
     principal: Principal;
+    /** The request's id, answered in X-Request-Id and named by its audit entries (actor.ts). */
+    requestId: string;
     /** Present on POST requests that sent an Idempotency-Key. */
     idempotency: Idempotency | undefined;
   };

@@ -53,7 +53,7 @@ export function parseWith<T>(
  */
 export const eventAuthority: Record<CustodyEventKind, readonly string[]> = {
   exported: ["exporter"],
-  entered_china: ["customs", "cn-customs"],
+  entered_china: ["cn-customs"],
   delivered: ["importer"],
   installed: ["importer"],
   moved: ["importer"],

@@ -21,6 +21,9 @@ export interface Actor {
   id: string;
   role: Role;
   partyId: string | null;
+  /** The route or command it came through and its request id (issue #13's audit actor). */
+  via?: string;
+  requestId?: string;
 }
 
 export const serialStates = [

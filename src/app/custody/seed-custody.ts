@@ -141,7 +141,7 @@ export async function seedCustody(
       role === "importer" ? importer : seedActor(role),
     );
   await event("exported", "exporter");
-  await event("entered_china", "customs");
+  await event("entered_china", "cn-customs");
   await event("delivered", "importer");
   const thirds = splitRange(lot.first, lot.last, demoSites.length);
   for (const [i, site] of demoSites.entries())

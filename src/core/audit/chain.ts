@@ -18,6 +18,11 @@ export interface AuditEntry {
   payload: Json;
   prevHash: string;
   hash: string;
+  /**
+   * Who did it (src/core/audit/actor.ts), as JSON; covered by the hash when present. Entries
+   * written before actors were recorded have none, and hash as they always did.
+   */
+  actor?: Json;
 }
 
 export const verifyReasons = [
@@ -41,6 +46,7 @@ export function entryHash(entry: Omit<AuditEntry, "hash">): string {
     kind: entry.kind,
     payload: entry.payload,
     prevHash: entry.prevHash,
+    ...(entry.actor === undefined ? {} : { actor: entry.actor }),
   });
   if (text === undefined) throw new Error("audit entry cannot be canonicalized");
   return createHash("sha256").update(text).digest("hex");
@@ -52,8 +58,16 @@ export function nextEntry(
   at: string,
   kind: string,
   payload: Json,
+  actor?: Json,
 ): AuditEntry {
-  const body = { seq: previous.seq + 1, at, kind, payload, prevHash: previous.hash };
+  const body = {
+    seq: previous.seq + 1,
+    at,
+    kind,
+    payload,
+    prevHash: previous.hash,
+    ...(actor === undefined ? {} : { actor }),
+  };
   return { ...body, hash: entryHash(body) };
 }
 

@@ -14,66 +14,64 @@ import {
   scopeOf,
 } from "./policy.ts";
 
-// Columns: admin exporter lab importer us-regulator cn-authority customs auditor landmark-operator
-// ("x" allowed).
+// Columns: admin exporter lab importer us-regulator us-customs cn-authority cn-customs compliance-reviewer auditor landmark-operator ("x" allowed).
 const expectedTable: Record<Action, string> = {
-  "products.read": "xxxxxxxx.",
-  classify: "xxxxxxxx.",
-  evaluate: "xx.xxx.x.",
-  "rulebooks.read": "xxxxxxxx.",
-  screen: "xx..x.xx.",
-  "lists.read": "xx..x.xx.",
-  "lists.write": "xx.......",
-  "audit.verify": "xx..x..x.",
-  "quota.read": "xx..xx.x.",
-  "tokens.create": "x........",
-  "tokens.read": "x........",
-  "tokens.update": "x........",
-  "tokens.revoke": "x........",
-  "parties.read": "xx.xxxxx.",
-  "parties.write": "xx.......",
-  "orders.read": "xx.xxxxx.",
-  "orders.write": "xx.......",
-  "applications.write": "xx.......",
-  "decisions.read": "xx.xxxxx.",
-  "licences.read": "xx.xxxxx.",
-  "licences.write": "x...x....",
-  "shipments.read": "xx.xxxxx.",
-  "shipments.write": "xx.......",
-  "shipments.release": "xx.......",
-  "shipments.ship": "xx.......",
-  "shipments.cancel": "xx.......",
-  "certificates.read": "xxx.xxxx.",
-  "certificates.write": "x.x......",
-  "screenings.read": "xx..x.xx.",
-  "dispositions.write": "xx.......",
-  "labs.write": "x...x....",
-  "duty.write": "x.....x..",
-  "payments.write": "xx.......",
-  "approvals.write": "x....x...",
-  "customs.write": "x....xx..",
-  "evidence.read": "xx..xxxx.",
-  "duty.read": "xx..xxxx.",
-  "forfeitures.read": "xx.xxxxx.",
-  // Custody (issue #16).
-  "custody.read": "xx.xxxxx.",
-  "sites.write": "x..x.....",
-  "sites.permit": "x...x....",
-  "site-changes.write": "x...x....",
-  "landmarks.write": "x...x....",
-  "serials.write": "xx.......",
-  "custody.write": "xx.x..x..",
-  "device-keys.write": "x.x......",
-  "device-keys.revoke": "x.x.x....",
-  "heartbeats.write": "x.......x",
-  "alerts.read": "xx.xxxxx.",
-  "alerts.write": "xx..x....",
-  "alerts.sweep": "x...x....",
-  // issue #19
-  "simulations.run": "xx..xx.x.",
-  // Web app reads (issue #17).
-  "session.read": "xxxxxxxxx",
-  "overview.read": "xx.xxxxx.",
+  "products.read": "xxxxxxxxxx.",
+  classify: "xxxxxxxxxx.",
+  evaluate: "xx.xx.x.xx.",
+  "rulebooks.read": "xxxxxxxxxx.",
+  screen: "xx..xx..xx.",
+  "lists.read": "xx..xx..xx.",
+  "lists.write": "xx......x..",
+  "audit.verify": "xx..x...xx.",
+  "quota.read": "xx..x....x.",
+  "tokens.create": "x..........",
+  "tokens.read": "x..........",
+  "tokens.update": "x..........",
+  "tokens.revoke": "x..........",
+  "parties.read": "xx.xxxxxxx.",
+  "parties.write": "xx.........",
+  "orders.read": "xx.xxxxx.x.",
+  "orders.write": "xx.........",
+  "applications.write": "xx.........",
+  "decisions.read": "xx.xx.x..x.",
+  "licences.read": "xx.xxxx..x.",
+  "licences.write": "x...x......",
+  "shipments.read": "xx.xxxxx.x.",
+  "shipments.write": "xx.........",
+  "shipments.release": "xx.........",
+  "shipments.ship": "xx.........",
+  "shipments.cancel": "xx.........",
+  "certificates.read": "xxx.x....x.",
+  "certificates.write": "x.x........",
+  "screenings.read": "xx..x...xx.",
+  "dispositions.write": "x...x...x..",
+  "labs.write": "x...x......",
+  "duty.write": "x....x.....",
+  "payments.write": "xx.........",
+  "approvals.write": "x.....x....",
+  "customs.write": "x......x...",
+  "evidence.read": "xx..xxxx.x.",
+  "duty.read": "xx..xx...x.",
+  "forfeitures.read": "xx.xx....x.",
+  "simulations.run": "xx..x.x..x.",
+  "custody.read": "xx.xx.xx.x.",
+  "sites.write": "x..x.......",
+  "sites.permit": "x...x......",
+  "site-changes.write": "x...x......",
+  "landmarks.write": "x...x......",
+  "serials.write": "xx.........",
+  "custody.write": "xx.x...x...",
+  "device-keys.write": "x.x........",
+  "device-keys.revoke": "x.x.x......",
+  "heartbeats.write": "x.........x",
+  "alerts.read": "xx.xx.x..x.",
+  "alerts.write": "xx..x......",
+  "alerts.sweep": "x...x......",
+  "session.read": "xxxxxxxxxxx",
+  "overview.read": "xx.xxxxxxx.",
+  "audit.read": "x...x....x.",
+  "purchases.write": "x..x.......",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({
@@ -98,22 +96,13 @@ describe("policy table", () => {
   it("gives admin every action and auditors and regulators no write", () => {
     for (const action of actions) expect(authorize(principal("admin"), action)).toBe("allow");
     const writes = actions.filter(
-      // simulations.run (issue #19) computes and writes nothing, like evaluate.
-      (a) =>
-        !/\.(read|verify)$/.test(a) && !["classify", "evaluate", "screen", "simulations.run"].includes(a),
+      (a) => !/\.(read|verify)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
     );
     for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
     expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([
       "licences.write",
+      "dispositions.write",
       "labs.write",
-      // Custody: the licence's permitted sites and site changes, the landmark registry, revoking a
-      // compromised device key, and the alerts it receives.
-      "sites.permit",
-      "site-changes.write",
-      "landmarks.write",
-      "device-keys.revoke",
-      "alerts.write",
-      "alerts.sweep",
     ]);
   });
 });
@@ -143,6 +132,26 @@ describe("ownership", () => {
     expect(authorize(lab, "certificates.read", { parties: { lab: "other-lab" } })).toBe("hide");
     expect(authorize(lab, "orders.read", { parties: { consignee: "us-test-lab" } })).toBe("hide");
     expect(scopeOf(lab)).toEqual({ all: false, partyId: "us-test-lab", relations: ["self", "lab"] });
+  });
+
+  it("scopes exporters to their own orders, and lets them read the party directory", () => {
+    const nvidia = principal("exporter", "nvidia");
+    expect(authorize(nvidia, "orders.read", { parties: { exporter: "nvidia", consignee: "x" } })).toBe(
+      "allow",
+    );
+    expect(authorize(nvidia, "orders.write", { parties: { exporter: "amd", consignee: "x" } })).toBe("hide");
+    expect(canSee(nvidia, { parties: { self: "alibaba-cloud" }, directoryEntry: true })).toBe(true);
+    expect(canSee(principal("importer", "x"), { parties: { self: "y" }, directoryEntry: true })).toBe(false);
+  });
+
+  it("shows the Chinese authorities only objects bound for China", () => {
+    for (const role of ["cn-authority", "cn-customs"] as const) {
+      const me = principal(role);
+      expect(canSee(me, { parties: { consignee: "a" }, destination: "CN" })).toBe(true);
+      expect(canSee(me, { parties: { consignee: "a" }, destination: "SG" })).toBe(false);
+      expect(authorize(me, "orders.read", { parties: {}, destination: "SG" })).toBe("hide");
+    }
+    expect(canSee(principal("us-customs"), { parties: {}, destination: "SG" })).toBe(true);
   });
 
   it("lets every other role see every object, and hides nothing from them", () => {

@@ -4,14 +4,19 @@
 // listed for is forbidden, and an object outside a party-scoped principal's parties is hidden (404,
 // so its existence does not leak). A plain typed table rather than Cedar: see docs/api.md.
 
+// Government roles are split by jurisdiction (issue #13): US customs (CBP) writes duty entries,
+// Chinese customs clearance and blocks; the Chinese import authority approves imports. A
+// compliance reviewer dispositions screening hits and is never the role that applies for licences.
 export const roles = [
   "admin",
   "exporter",
   "lab",
   "importer",
   "us-regulator",
+  "us-customs",
   "cn-authority",
-  "customs",
+  "cn-customs",
+  "compliance-reviewer",
   "auditor",
   // Custody (issue #16): a landmark operator posts signed observations (heartbeats) and nothing else.
   "landmark-operator",
@@ -77,11 +82,13 @@ export const actions = [
   // Web app reads (issue #17).
   "session.read",
   "overview.read",
+  // Reading the audit log entry by entry (issue #13): who did what, when, through which route.
+  "audit.read",
+  // The importer records its own purchases of domestic chips (DESIGN.md: its authority, #13).
+  "purchases.write",
 ] as const;
 export type Action = (typeof actions)[number];
 
-/** Roles that read every object (no party scope). Importers and labs see only their own. */
-const readAll = ["admin", "exporter", "us-regulator", "cn-authority", "customs", "auditor"] as const;
 // A landmark operator only posts observations: it is not among "everyone" who reads the catalog.
 const everyone = roles.filter((role) => role !== "landmark-operator");
 /** Roles that decide and oversee: they read records and replay decisions. */
@@ -89,71 +96,126 @@ const overseers = ["admin", "exporter", "us-regulator", "auditor"] as const;
 
 /**
  * The policy table: for each action, the roles allowed to attempt it. Object-level visibility is
- * a second check (`canSee`) on top of this one.
+ * a second check (`canSee`) on top of this one: party-scoped roles (exporter, importer, lab) see
+ * only objects linked to their party, Chinese roles only objects bound for China. Each role reads
+ * what its job needs (docs/api.md has the table with the reasons); `auditor` reads everything and
+ * writes nothing.
  */
 export const allowedRoles: Record<Action, readonly Role[]> = {
   "products.read": everyone,
   classify: everyone,
-  evaluate: ["admin", "exporter", "importer", "us-regulator", "cn-authority", "auditor"],
+  // Evaluating a standalone dossier changes nothing: anyone who prepares or reviews one.
+  evaluate: [
+    "admin",
+    "exporter",
+    "importer",
+    "us-regulator",
+    "cn-authority",
+    "compliance-reviewer",
+    "auditor",
+  ],
   "rulebooks.read": everyone,
-  screen: ["admin", "exporter", "us-regulator", "customs", "auditor"],
-  "lists.read": ["admin", "exporter", "us-regulator", "customs", "auditor"],
-  "lists.write": ["admin", "exporter"],
-  "audit.verify": overseers,
-  "quota.read": ["admin", "exporter", "us-regulator", "cn-authority", "auditor"],
+  screen: ["admin", "exporter", "us-regulator", "us-customs", "compliance-reviewer", "auditor"],
+  "lists.read": ["admin", "exporter", "us-regulator", "us-customs", "compliance-reviewer", "auditor"],
+  "lists.write": ["admin", "exporter", "compliance-reviewer"],
+  "audit.verify": [...overseers, "compliance-reviewer"],
+  // The US cap ledger: the exporter and the US regulator watch it; nobody abroad reads it.
+  "quota.read": ["admin", "exporter", "us-regulator", "auditor"],
   "tokens.create": ["admin"],
   "tokens.read": ["admin"],
   "tokens.update": ["admin"],
   "tokens.revoke": ["admin"],
-  "parties.read": [...readAll, "importer"],
+  "parties.read": [
+    "admin",
+    "exporter",
+    "importer",
+    "us-regulator",
+    "us-customs",
+    "cn-authority",
+    "cn-customs",
+    "compliance-reviewer",
+    "auditor",
+  ],
   "parties.write": ["admin", "exporter"],
-  "orders.read": [...readAll, "importer"],
+  "orders.read": [
+    "admin",
+    "exporter",
+    "importer",
+    "us-regulator",
+    "us-customs",
+    "cn-authority",
+    "cn-customs",
+    "auditor",
+  ],
   "orders.write": ["admin", "exporter"],
   "applications.write": ["admin", "exporter"],
-  "decisions.read": [...readAll, "importer"],
-  "licences.read": [...readAll, "importer"],
+  // Decisions: the applicant, its buyer, the regulator, the Chinese import authority (for China-bound
+  // orders) and the auditor. Roles without quota.read get the decision without its ledger view.
+  "decisions.read": ["admin", "exporter", "importer", "us-regulator", "cn-authority", "auditor"],
+  "licences.read": ["admin", "exporter", "importer", "us-regulator", "us-customs", "cn-authority", "auditor"],
   "licences.write": ["admin", "us-regulator"],
-  "shipments.read": [...readAll, "importer"],
+  "shipments.read": [
+    "admin",
+    "exporter",
+    "importer",
+    "us-regulator",
+    "us-customs",
+    "cn-authority",
+    "cn-customs",
+    "auditor",
+  ],
   "shipments.write": ["admin", "exporter"],
   "shipments.release": ["admin", "exporter"],
   "shipments.ship": ["admin", "exporter"],
   "shipments.cancel": ["admin", "exporter"],
-  "certificates.read": [...readAll, "lab"],
+  "certificates.read": ["admin", "exporter", "lab", "us-regulator", "auditor"],
   "certificates.write": ["admin", "lab"],
-  "screenings.read": ["admin", "exporter", "us-regulator", "customs", "auditor"],
-  "dispositions.write": ["admin", "exporter"],
+  "screenings.read": ["admin", "exporter", "us-regulator", "compliance-reviewer", "auditor"],
+  // Separation of duties: the role that applies for licences (exporter) never dispositions its own
+  // hits; a strong hit dismissed by a reviewer waits for a second reviewer or the regulator.
+  "dispositions.write": ["admin", "us-regulator", "compliance-reviewer"],
   "labs.write": ["admin", "us-regulator"],
-  "duty.write": ["admin", "customs"],
+  "duty.write": ["admin", "us-customs"],
   "payments.write": ["admin", "exporter"],
   "approvals.write": ["admin", "cn-authority"],
-  "customs.write": ["admin", "customs", "cn-authority"],
-  "evidence.read": readAll,
-  // Duty totals are aggregates over every entry: for the roles that read all records.
-  "duty.read": readAll,
+  "customs.write": ["admin", "cn-customs"],
+  "evidence.read": [
+    "admin",
+    "exporter",
+    "us-regulator",
+    "us-customs",
+    "cn-authority",
+    "cn-customs",
+    "auditor",
+  ],
+  // Duty totals are aggregates over every entry: for the US roles that read all records.
+  "duty.read": ["admin", "exporter", "us-regulator", "us-customs", "auditor"],
   // An importer sees the forfeitures of its own orders (the prepayment it paid).
-  "forfeitures.read": [...readAll, "importer"],
+  "forfeitures.read": ["admin", "exporter", "importer", "us-regulator", "auditor"],
+  "audit.read": ["admin", "us-regulator", "auditor"],
+  "purchases.write": ["admin", "importer"],
   // issue #19: the simulator's counterfactual lists flips of every stored decision, so only roles
   // that read all decisions (and the auditor) run it; importers, labs and customs do not.
   "simulations.run": ["admin", "exporter", "us-regulator", "cn-authority", "auditor"],
   // Custody (issue #16): each fact from its authority (src/app/custody/custody.ts checks the
-  // event kind against the role: exported by the exporter, entered by customs, the rest by the
-  // importer); an importer sees only its own chips, sites and alerts.
-  "custody.read": [...readAll, "importer"],
+  // event kind against the role: exported by the exporter, entered China by Chinese customs, the
+  // rest by the importer); an importer sees only its own chips, sites and alerts.
+  "custody.read": ["admin", "exporter", "importer", "us-regulator", "cn-authority", "cn-customs", "auditor"],
   "sites.write": ["admin", "importer"],
   "sites.permit": ["admin", "us-regulator"],
   "site-changes.write": ["admin", "us-regulator"],
   "landmarks.write": ["admin", "us-regulator"],
   "serials.write": ["admin", "exporter"],
-  "custody.write": ["admin", "exporter", "customs", "importer"],
+  "custody.write": ["admin", "exporter", "cn-customs", "importer"],
   "device-keys.write": ["admin", "lab"],
   "device-keys.revoke": ["admin", "lab", "us-regulator"],
   "heartbeats.write": ["admin", "landmark-operator"],
-  "alerts.read": [...readAll, "importer"],
+  "alerts.read": ["admin", "exporter", "importer", "us-regulator", "cn-authority", "auditor"],
   "alerts.write": ["admin", "us-regulator", "exporter"],
   "alerts.sweep": ["admin", "us-regulator"],
   // Web app reads (issue #17): every token may ask who it is; the overview's counts are scoped.
   "session.read": roles,
-  "overview.read": [...readAll, "importer"],
+  "overview.read": everyone.filter((role) => role !== "lab"),
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */
@@ -162,9 +224,24 @@ export type PartyRelation = (typeof partyRelations)[number];
 
 /** The relations through which a party-scoped role owns an object; roles absent here read all. */
 export const ownedThrough: Partial<Record<Role, readonly PartyRelation[]>> = {
+  // An exporter's token names its party: it sees its own orders, not another exporter's (#13).
+  exporter: ["self", "exporter"],
   importer: ["self", "importer", "consignee", "endUser"],
   lab: ["self", "lab"],
 };
+
+/**
+ * Roles that see only objects bound for their country (an order's or shipment's destination):
+ * the Chinese authorities have no business with a Singapore-bound order. Objects without a
+ * destination (parties, labs, lists) are not restricted by this.
+ */
+export const jurisdictionOf: Partial<Record<Role, string>> = {
+  "cn-authority": "CN",
+  "cn-customs": "CN",
+};
+
+/** Party-scoped roles that still read the party directory (an exporter onboards its customers). */
+export const readsPartyDirectory: readonly Role[] = ["exporter"];
 
 /** Roles whose tokens must name a party (their view is scoped to it). */
 export const partyRequiredRoles: readonly Role[] = Object.keys(ownedThrough) as Role[];
@@ -179,6 +256,10 @@ export interface Principal {
 /** An object as the policy sees it: the parties linked to it, by relation. */
 export interface Resource {
   parties: Partial<Record<PartyRelation, string | null | undefined>>;
+  /** The country the object is bound for (orders, shipments and what hangs on them). */
+  destination?: string | undefined;
+  /** A party's own directory entry (not an object owned by it). */
+  directoryEntry?: boolean;
 }
 
 /** Outcomes, most restrictive first: `hide` answers 404, `forbid` 403. */
@@ -191,6 +272,10 @@ export const mayAttempt = (role: Role, action: Action): boolean => allowedRoles[
 
 /** Whether `principal` may see `resource` at all (regardless of the action). */
 export function canSee(principal: Principal, resource: Resource): boolean {
+  const country = jurisdictionOf[principal.role];
+  if (country !== undefined && resource.destination !== undefined && resource.destination !== country)
+    return false;
+  if (resource.directoryEntry && readsPartyDirectory.includes(principal.role)) return true;
   const through = ownedThrough[principal.role];
   if (through === undefined) return true;
   if (principal.partyId === null) return false;
@@ -214,4 +299,27 @@ export function scopeOf(principal: Principal): Scope {
   const through = ownedThrough[principal.role];
   if (through === undefined) return { all: true };
   return { all: false, partyId: principal.partyId ?? "", relations: through };
+}
+
+/** For list queries of orders and shipments: the party filter plus the destination filter. */
+export interface OrderScope {
+  /** Only orders this party is linked to (null: any). */
+  partyId: string | null;
+  /** Through the exporter link (exporter roles) or the consignee / end-user links (buyers). */
+  asExporter: boolean;
+  asBuyer: boolean;
+  /** Only orders bound for this country (null: any). */
+  destination: string | null;
+}
+
+export function orderScopeOf(principal: Principal): OrderScope {
+  const scope = scopeOf(principal);
+  const destination = jurisdictionOf[principal.role] ?? null;
+  if (scope.all) return { partyId: null, asExporter: false, asBuyer: false, destination };
+  return {
+    partyId: scope.partyId,
+    asExporter: scope.relations.includes("exporter"),
+    asBuyer: scope.relations.includes("consignee") || scope.relations.includes("endUser"),
+    destination,
+  };
 }

@@ -13,11 +13,21 @@ const idSchema = z
 export const partyInputSchema = partySchema.extend({ id: idSchema });
 export type PartyInput = z.output<typeof partyInputSchema>;
 
+/**
+ * Named maximums of an order (issue #13), checked when written, not first at release: ten million
+ * units is forty times the US end-use shipments of the January 2026 story, and a trillion dollars
+ * is far above any one order; both keep every sum of orders inside a bigint.
+ */
+export const orderQuantityUnitsMax = 10_000_000;
+export const orderValueCentsMax = 100_000_000_000_000n;
+
 export const orderInputSchema = z.strictObject({
   id: idSchema,
   productId: z.string().min(1),
-  quantityUnits: unitsSchema,
-  valueCents: centsSchema,
+  quantityUnits: unitsSchema.max(orderQuantityUnitsMax, `expected at most ${orderQuantityUnitsMax} units`),
+  valueCents: centsSchema.refine((cents) => cents <= orderValueCentsMax, {
+    message: `expected at most ${orderValueCentsMax} cents`,
+  }),
   exporterId: idSchema,
   consigneeId: idSchema,
   endUserId: idSchema,
@@ -40,7 +50,7 @@ export type SerialRange = z.output<typeof serialRangeSchema>;
 export const shipmentInputSchema = z.strictObject({
   id: idSchema,
   orderId: idSchema,
-  quantityUnits: unitsSchema,
+  quantityUnits: unitsSchema.max(orderQuantityUnitsMax, `expected at most ${orderQuantityUnitsMax} units`),
   serials: z.array(serialRangeSchema).min(1).max(1000),
   plannedOn: isoDateSchema.optional(),
 });

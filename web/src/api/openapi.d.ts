@@ -1741,7 +1741,8 @@ export interface paths {
                         /** @enum {string} */
                         decision: "false_positive" | "true_match";
                         reason: string;
-                        decidedBy: string;
+                        /** @description refused: the decider is the token's principal */
+                        decidedBy?: string;
                         /** Format: date-time */
                         expiresAt?: string;
                     };
@@ -2968,7 +2969,7 @@ export interface paths {
                         id?: string;
                         /**
                          * Format: date
-                         * @description decide as of this day (default today)
+                         * @description refused (400 client_time_refused): a state change takes the server's clock; a client-supplied time is for POST /v1/evaluate only
                          */
                         at?: string;
                         /** @default [] */
@@ -4661,7 +4662,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         eventId?: string;
-                        /** Format: date */
+                        /**
+                         * Format: date
+                         * @description refused (400 client_time_refused): a state change takes the server's clock; a client-supplied time is for POST /v1/evaluate only
+                         */
                         at?: string;
                         /** @default [] */
                         scenarios?: string[];
@@ -4807,7 +4811,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         eventId?: string;
-                        /** Format: date */
+                        /**
+                         * Format: date
+                         * @description refused (400 client_time_refused): a state change takes the server's clock; a client-supplied time is for POST /v1/evaluate only
+                         */
                         at?: string;
                         /** @default [] */
                         scenarios?: string[];
@@ -4953,7 +4960,10 @@ export interface paths {
                 content: {
                     "application/json": {
                         eventId?: string;
-                        /** Format: date */
+                        /**
+                         * Format: date
+                         * @description refused (400 client_time_refused): a state change takes the server's clock; a client-supplied time is for POST /v1/evaluate only
+                         */
                         at?: string;
                         /** @default [] */
                         scenarios?: string[];
@@ -7620,6 +7630,213 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** audit entries, oldest first, each with who did it (filters combine with AND) */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                    cursor?: string;
+                    /** @description entry kind (`shipment.released`), or a prefix ending in `.` (`shipment.`) */
+                    kind?: string;
+                    /** @description an object id the entry is about (order, shipment, decision, party …) */
+                    object?: string;
+                    /** @description the acting token's id */
+                    token?: string;
+                    /** @description the acting role (`system` for Sluice itself) */
+                    role?: string;
+                    /** @description entries at or after this instant */
+                    from?: string;
+                    /** @description entries before this instant */
+                    to?: string;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description — */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            items: {
+                                [key: string]: unknown;
+                            }[];
+                            nextCursor: string | null;
+                        };
+                    };
+                };
+                /** @description invalid request (problem lists the paths) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such entry */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/audit/entries/{seq}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** one audit entry with its actor and hash */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    seq: number;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the entries */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description — */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description invalid request (problem lists the paths) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such entry */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/quota": {
         parameters: {
             query?: never;
@@ -7826,7 +8043,7 @@ export interface paths {
                             items: {
                                 id: string;
                                 /** @enum {string} */
-                                role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                                role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                                 partyId: string | null;
                                 label: string;
                                 version: number;
@@ -7891,7 +8108,7 @@ export interface paths {
                 content: {
                     "application/json": {
                         /** @enum {string} */
-                        role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                        role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                         partyId?: string;
                         label?: string;
                     };
@@ -7907,7 +8124,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             label: string;
                             version: number;
@@ -7999,7 +8216,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             label: string;
                             version: number;
@@ -8076,7 +8293,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             label: string;
                             version: number;
@@ -8159,7 +8376,7 @@ export interface paths {
                         "application/json": {
                             id: string;
                             /** @enum {string} */
-                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             label: string;
                             version: number;
@@ -10313,10 +10530,10 @@ export interface paths {
                         "application/json": {
                             tokenId: string;
                             /** @enum {string} */
-                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "cn-authority" | "customs" | "auditor" | "landmark-operator";
+                            role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             /** @description every action the policy allows this role */
-                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read")[];
+                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "purchases.write")[];
                         };
                     };
                 };

@@ -12,8 +12,8 @@ import { EvidenceService } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
-import { appendAudit } from "../../db/audit.ts";
 import type { Store } from "../../db/store.ts";
+import { cliAudit } from "../actor.ts";
 import { printJson } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
 
@@ -22,7 +22,7 @@ export function newEvidence(store: Store): EvidenceService {
     store,
     evaluator: new Evaluator(loadRulebooks(), loadCatalog()),
     clock: cliClock(),
-    appendAudit,
+    appendAudit: cliAudit(),
   });
 }
 

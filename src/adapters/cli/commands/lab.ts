@@ -7,14 +7,14 @@
 // is local by nature.
 import { createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
 import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
@@ -26,6 +26,7 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { isoDateSchema } from "../../../core/shared.ts";
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { parseInput } from "../../../core/validation.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
@@ -44,8 +45,9 @@ const measurementsSchema = z.strictObject({
 });
 
 function keygen(options: { out: string; json?: boolean }): number {
-  const privateFile = join(options.out, "lab-private.pem");
-  const publicFile = join(options.out, "lab-public.pem");
+  // Absolute paths, so the message says exactly where the private key went (#13).
+  const privateFile = resolve(options.out, "lab-private.pem");
+  const publicFile = resolve(options.out, "lab-public.pem");
   for (const file of [privateFile, publicFile])
     if (existsSync(file)) throw badInput(`file ${quote(file)}`, "already exists; keys are never overwritten");
   const { publicKey, privateKey } = generateKeyPairSync("ed25519");
@@ -56,7 +58,10 @@ function keygen(options: { out: string; json?: boolean }): number {
   const keyId = keyIdOf(publicKey);
   if (options.json)
     printJson({ keyId, publicKey: publicPem, privateKeyFile: privateFile, publicKeyFile: publicFile });
-  else process.stdout.write(`${publicPem}key id ${keyId}\nprivate key: ${privateFile}\n`);
+  else
+    process.stdout.write(
+      `${publicPem}key id ${keyId}\nprivate key: ${privateFile} (owner read/write only: keep it secret)\npublic key: ${publicFile}\n`,
+    );
   return exitCodes.ok;
 }
 
@@ -287,7 +292,7 @@ export function registerLab(program: Command): void {
     (labId: string, options: RevokeFlags) =>
       withStore(async (store) => {
         const evidence = newEvidence(store);
-        const revert = revertReleaseOf(new ShipmentService(shipmentContext(store)));
+        const revert = revertReleaseOf(new ShipmentService(asActor(shipmentContext(store), cliActor())));
         const result = await evidence.revokeLab(
           { labId, reason: options.reason, revokedOn: options.on },
           revert,
@@ -364,12 +369,19 @@ function registerCertificates(lab: Command): void {
         "--shipment <id>",
         "the shipment it is filed for (default: the one it names; not with --server)",
       )
-      .option("--at <date>", "day of the check (default: today; not with --server)")
+      .option("--at <date>", "refused: a submission is checked on the clock's day (#13)")
       .option("--json", "print JSON"),
     (file: string, options: SubmitFlags) =>
       withEvidence(async (evidence) => {
+        // Filing a certificate changes state: it is checked on the clock's day, never a given one.
+        if (options.at !== undefined)
+          throw badInput(
+            "`sluice lab submit --at`",
+            `a state change takes the clock, not a date given on the command line (${quote(options.at)})`,
+            "client_time_refused",
+          );
         const result = await evidence.submitCertificate(readJsonInput(file), {
-          at: options.at ? parseInput(isoDateSchema, options.at, "--at") : todayOf(),
+          at: todayOf(),
           ...(options.shipment ? { shipmentId: options.shipment } : {}),
         });
         return reportSubmit(result, options.json);

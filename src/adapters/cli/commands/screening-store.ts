@@ -5,6 +5,7 @@
 // pins the clock. A list file is parsed and validated before the store is opened. Through --server:
 // `lists import` (CSL and custom files, sent as text to POST /v1/lists), `dispositions add|list`
 // and `screenings show`; listing and diffing stored versions and `screenings run` have no route.
+
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
@@ -32,6 +33,7 @@ import type { RowProblem } from "../../../core/screening/types.ts";
 import type { ListDiff } from "../../../core/screening/versions.ts";
 import { openStore, storeConfigFromEnv } from "../../db/open.ts";
 import type { Store } from "../../db/store.ts";
+import { cliAudit, localOperatorRole } from "../actor.ts";
 import { action, printJson } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { formatHit, formatOf, out } from "./screening-format.ts";
@@ -269,7 +271,6 @@ interface AddFlags {
   decision: string;
   reason: string;
   expires?: string;
-  by?: string;
   id?: string;
   json?: boolean;
 }
@@ -282,7 +283,6 @@ function dispositionInputOf(options: AddFlags) {
     entryId: options.entry,
     decision: decisionOf(options.decision),
     reason: options.reason,
-    decidedBy: options.by ?? userInfo().username,
     ...(options.expires === undefined ? {} : { expiresAt: expiryOf(options.expires) }),
   };
 }
@@ -307,11 +307,19 @@ function reportDisposition({ status, disposition }: AddResult, options: AddFlags
   return 0;
 }
 
+/**
+ * Who decides on the local store: the operating-system user that opened it, with the store's full
+ * rights (the HTTP API names the token's principal instead). Never a flag: `--by` is gone (#13).
+ */
+const localOperator = () => ({ id: `cli:${userInfo().username}`, role: localOperatorRole });
+
 async function addCommand(options: AddFlags): Promise<number> {
   const at = now();
   const input = dispositionInputOf(options);
   return reportDisposition(
-    await withStore(at, (store) => addDisposition(store, input, { at, newId: uuidv7 })),
+    await withStore(at, (store) =>
+      addDisposition(store, input, { at, newId: uuidv7, decider: localOperator(), appendAudit: cliAudit() }),
+    ),
     options,
   );
 }
@@ -343,7 +351,6 @@ function registerDispositions(program: Command): void {
       .requiredOption("--decision <decision>", "false-positive or true-match")
       .requiredOption("--reason <text>", "why (required)")
       .option("--expires <date>", "no longer applies from this date (yyyy-mm-dd, 00:00 UTC) or instant")
-      .option("--by <name>", "reviewer (default: the user name)")
       .option("--id <id>", "client-supplied id (a replay answers exists)")
       .option("--json", "print JSON"),
     addCommand,

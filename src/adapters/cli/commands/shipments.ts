@@ -3,26 +3,36 @@
 // runs one use case and closes it. Creates answer created | exists | exists_with_different_<field>.
 import type { Command } from "commander";
 import { orderColumns, parseOrdersCsv } from "../../../app/orders-import.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
-import { isoDateSchema } from "../../../core/shared.ts";
-import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
+import { cliClock, withStore } from "../ledger-context.ts";
 import { progressReporter } from "../progress.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
-const today = (): string => new Date().toISOString().slice(0, 10);
-const day = (value: string | undefined): string =>
-  value === undefined ? today() : parseInput(isoDateSchema, value, "--at");
+/**
+ * A command that changes state takes the server's (or the store's) clock, never a date given by
+ * its caller (issue #13); `sluice evaluate --at` still evaluates a dossier as of another day.
+ */
+function refuseAt(value: string | undefined, command: string): void {
+  if (value === undefined) return;
+  throw badInput(
+    `\`sluice ${command} --at\``,
+    `a state change takes the clock, not a date given on the command line (${quote(value)}); evaluate a dossier as of another day with \`sluice evaluate --at\``,
+    "client_time_refused",
+  );
+}
 
 const withService = <T>(run: (service: ShipmentService, store: Store) => Promise<T>) =>
-  withStore((store) => run(new ShipmentService(shipmentContext(store)), store));
+  withStore((store) =>
+    run(new ShipmentService(asActor(shipmentContext(store, { clock: cliClock() }), cliActor())), store),
+  );
 
 /** created/exists succeed; a replay with different fields is a conflict (exit 3). */
 function reportCreate(kind: string, id: string, status: CreateStatus, json: boolean | undefined): number {
@@ -185,7 +195,7 @@ function registerApply(program: Command): void {
       "build the order's dossier from the store, evaluate it under the rules in force and record the decision",
     )
     .argument("<order>")
-    .option("--at <date>", "decide as of this day (default today)")
+    .option("--at <date>", "refused: a state change takes the clock (see `sluice evaluate --at`)")
     .option("--id <decisionId>", "client-supplied decision id (replays answer the stored decision)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
     .option("--json", "print JSON");
@@ -193,19 +203,17 @@ function registerApply(program: Command): void {
     command,
     (orderId: string, options: ApplyOptions) =>
       withService(async (service) => {
-        const at = day(options.at);
+        refuseAt(options.at, "apply");
         const result = await service.apply(orderId, {
-          at,
           scenarios: options.scenario,
           ...(options.id ? { id: options.id } : {}),
         });
         return reportApply(orderId, result, options.json);
       }),
     async (remote, orderId, options) => {
-      // Without --at the server decides on its own today.
+      refuseAt(options.at, "apply");
       const body = {
         scenarios: options.scenario,
-        ...(options.at ? { at: day(options.at) } : {}),
         ...(options.id ? { id: options.id } : {}),
       };
       const result = await remote.post(`/v1/orders/${pathPart(orderId)}/applications`, body);
@@ -355,7 +363,7 @@ function registerMoves(program: Command): void {
       "re-evaluate a shipment under the rules in force, write it down on its licence and reserve China quota",
     )
     .argument("<shipment>")
-    .option("--at <date>", "release as of this day (default today)")
+    .option("--at <date>", "refused: a state change takes the clock (see `sluice evaluate --at`)")
     .option("--event-id <id>", "client-supplied event id (default <shipment>:release)")
     .option("--scenario <id>", "apply a scenario rulebook (repeatable)", collect, [])
     .option("--json", "print JSON");
@@ -363,17 +371,17 @@ function registerMoves(program: Command): void {
     release,
     (shipmentId: string, options: ReleaseOptions) =>
       withService(async (service) => {
+        refuseAt(options.at, "release");
         const result = await service.release(shipmentId, {
-          at: day(options.at),
           scenarios: options.scenario,
           ...(options.eventId ? { eventId: options.eventId } : {}),
         });
         return reportRelease(shipmentId, result, options.json);
       }),
     async (remote, shipmentId, options) => {
+      refuseAt(options.at, "release");
       const body = {
         scenarios: options.scenario,
-        ...(options.at ? { at: day(options.at) } : {}),
         ...(options.eventId ? { eventId: options.eventId } : {}),
       };
       // The route adds the shipment id to the use case's result; the local command prints the result.

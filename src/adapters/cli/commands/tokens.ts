@@ -4,6 +4,7 @@
 import type { Command } from "commander";
 import { roles } from "../../../core/policy/policy.ts";
 import type { Store } from "../../db/store.ts";
+import { cliActor } from "../actor.ts";
 import { printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 
@@ -89,7 +90,7 @@ function registerTokens(program: Command): void {
       const { createToken, systemTokenFactory } = await tokensModule();
       const input = await tokenInputOf(options);
       const { token, secret } = await withStore((store) =>
-        createToken(store, now, systemTokenFactory, input),
+        createToken(store, now, systemTokenFactory, input, undefined, cliActor()),
       );
       printCreated(token, secret, options.json);
     },
@@ -132,7 +133,7 @@ function registerTokens(program: Command): void {
       .option("--json", "print JSON"),
     async (id: string, options: { json?: boolean }) => {
       const { revokeToken } = await tokensModule();
-      printRevoked(await withStore((store) => revokeToken(store, now, id)), options.json);
+      printRevoked(await withStore((store) => revokeToken(store, now, id, cliActor())), options.json);
     },
     async (remote, id, options) => {
       printRevoked((await remote.delete(`/v1/tokens/${pathPart(id)}`)) as TokenView, options.json);

@@ -7,6 +7,7 @@ import { v7 as uuidv7 } from "uuid";
 import type { Actor, AlertDraft, AlertRecord } from "../../../app/custody/ports.ts";
 import { appendAudit } from "../audit.ts";
 import type { Store } from "../store.ts";
+import { auditActorOf } from "./audit-actor.ts";
 
 const chunkRowsMax = 50_000;
 
@@ -56,6 +57,7 @@ export async function raiseAlerts(
           "custody.alerts",
           { count: inserted.rowCount, kinds, idsSha256: digest, by: actor.id },
           at,
+          auditActorOf(actor),
         );
         return inserted.rowCount;
       },
@@ -135,7 +137,13 @@ export async function updateAlert(
       "UPDATE custody_alerts SET status = $2, reason = $3, updated_by = $4, updated_at = $5, version = version + 1 WHERE id = $1",
       [id, status, reason, actor.id, at],
     );
-    await appendAudit(tx, "custody.alert_status", { id, status, reason, by: actor.id, role: actor.role }, at);
+    await appendAudit(
+      tx,
+      "custody.alert_status",
+      { id, status, reason, by: actor.id, role: actor.role },
+      at,
+      auditActorOf(actor),
+    );
     return "updated" as const;
   });
 }

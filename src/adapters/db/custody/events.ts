@@ -8,6 +8,7 @@ import type { EventRecord, EventSnapshot, SerialRecord, SerialState } from "../.
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { appendAudit } from "../audit.ts";
 import type { Store, Tx } from "../store.ts";
+import { auditActorOf } from "./audit-actor.ts";
 import { shipmentFacts, site } from "./registry.ts";
 
 /** jsonb keeps its own key order: compare canonical texts (RFC 8785). */
@@ -109,6 +110,7 @@ async function writeEvent(tx: Tx, record: EventRecord): Promise<void> {
       role: record.actor.role,
     },
     record.at,
+    auditActorOf(record.actor),
   );
 }
 

@@ -6,6 +6,7 @@
 import type { AcceptedHeartbeat, Actor, SerialContext } from "../../../app/custody/ports.ts";
 import { appendAudit } from "../audit.ts";
 import { type Store, sqlState, type Tx } from "../store.ts";
+import { auditActorOf } from "./audit-actor.ts";
 import { serialColumns, serialOf } from "./registry.ts";
 
 export async function serialContexts(
@@ -246,6 +247,7 @@ export async function storeBatch(
           role: batch.actor.role,
         },
         batch.at,
+        auditActorOf(batch.actor),
       );
       await tx.query(
         `INSERT INTO heartbeat_batches (id, source, accepted, refused, merkle_root, audit_seq, received_by, received_at)

@@ -5,6 +5,7 @@ import type { DeviceKeyBody } from "../../../app/custody/inputs.ts";
 import type { Actor, DeviceKeySnapshot } from "../../../app/custody/ports.ts";
 import { appendAudit } from "../audit.ts";
 import type { Store } from "../store.ts";
+import { auditActorOf } from "./audit-actor.ts";
 import { shipmentFacts } from "./registry.ts";
 
 export async function applyDeviceKeys<S extends string>(
@@ -69,6 +70,7 @@ export async function applyDeviceKeys<S extends string>(
         by: actor.id,
       },
       at,
+      auditActorOf(actor),
     );
     return { status };
   });
@@ -91,6 +93,7 @@ export async function revokeDeviceKey(store: Store, serial: string, reason: stri
       "custody.device_key_revoked",
       { serial, reason, by: actor.id, role: actor.role },
       at,
+      auditActorOf(actor),
     );
     return "revoked" as const;
   });

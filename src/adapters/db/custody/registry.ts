@@ -15,6 +15,7 @@ import type {
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { appendAudit } from "../audit.ts";
 import type { Store, Tx } from "../store.ts";
+import { auditActorOf } from "./audit-actor.ts";
 
 /** jsonb keeps its own key order: compare canonical texts (RFC 8785), undefined members dropped. */
 const sameJson = (a: unknown, b: unknown): boolean =>
@@ -79,7 +80,7 @@ export async function writeSite(
         at,
       ],
     );
-    await appendAudit(tx, "custody.site", { site, by: actor.id, role: actor.role }, at);
+    await appendAudit(tx, "custody.site", { site, by: actor.id, role: actor.role }, at, auditActorOf(actor));
     return "created";
   });
 }
@@ -116,6 +117,7 @@ export async function writePermit(store: Store, licenceId: string, siteId: strin
       "custody.site_permitted",
       { licenceId, siteId, by: actor.id, role: actor.role },
       at,
+      auditActorOf(actor),
     );
     return "created" as const;
   });
@@ -152,7 +154,13 @@ export async function writeSiteChange(
         at,
       ],
     );
-    await appendAudit(tx, "custody.site_change", { change, by: actor.id, role: actor.role }, at);
+    await appendAudit(
+      tx,
+      "custody.site_change",
+      { change, by: actor.id, role: actor.role },
+      at,
+      auditActorOf(actor),
+    );
     return "created" as const;
   });
 }
@@ -186,7 +194,13 @@ export async function writeLandmark(store: Store, landmark: LandmarkRecord, at: 
         at,
       ],
     );
-    await appendAudit(tx, "custody.landmark", { landmark }, at);
+    await appendAudit(
+      tx,
+      "custody.landmark",
+      { landmark },
+      at,
+      auditActorOf({ id: landmark.createdBy, role: "us-regulator", partyId: null }),
+    );
     return "created";
   });
 }
@@ -232,6 +246,7 @@ export async function importSerials(store: Store, shipment: ShipmentFacts, actor
           "custody.serials",
           { shipmentId: shipment.id, ranges: shipment.ranges, count, by: actor.id },
           at,
+          auditActorOf(actor),
         );
         return { status: "created" as const, count };
       },

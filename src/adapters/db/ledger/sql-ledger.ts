@@ -5,8 +5,10 @@
 // constraint (third guard), and append the operation to the audit chain in the same transaction.
 // Refusals change nothing and are not audited. The clock is a port.
 
+import { v7 as uuidv7 } from "uuid";
 import type { CapLedger } from "../../../app/ledger/ports.ts";
 import type { Clock } from "../../../app/ports.ts";
+import { type AuditActor, systemActor } from "../../../core/audit/actor.ts";
 import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
@@ -73,10 +75,13 @@ export class SqlLedger implements CapLedger {
   /** Reservation batches committed, and requests in them (for benchmarks). */
   readonly batchStats = { batches: 0, requests: 0 };
 
+  readonly #actor: AuditActor;
+
   constructor(store: Store, clock: Clock, options: SqlLedgerOptions = {}) {
     this.#store = store;
     this.#clock = clock;
     this.#batching = options.batchReservations ?? true;
+    this.#actor = options.actor ?? systemActor("sluice ledger", uuidv7());
     this.#txOptions = {
       isolation: "serializable",
       lockAuditChain: options.lockAuditChain ?? true,
@@ -180,6 +185,7 @@ export class SqlLedger implements CapLedger {
         expiresAt: request.expiresAt.toISOString(),
       },
       now,
+      this.#actor,
     );
     return { status, amount: shaped.amount };
   }
@@ -235,7 +241,13 @@ export class SqlLedger implements CapLedger {
       at: now,
     });
     if (moved !== reservation.accountIds.length) throw guardDisagreement(op, reservation.id);
-    await appendAudit(tx, `ledger.${op}`, { id: reservation.id, amount: reservation.amount }, now);
+    await appendAudit(
+      tx,
+      `ledger.${op}`,
+      { id: reservation.id, amount: reservation.amount },
+      now,
+      this.#actor,
+    );
   }
 
   /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
@@ -285,7 +297,7 @@ export class SqlLedger implements CapLedger {
       at: now,
     });
     if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
-    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
+    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now, this.#actor);
     return { status, amount };
   }
 
@@ -342,7 +354,7 @@ export class SqlLedger implements CapLedger {
         [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
       );
     }
-    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
+    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now, this.#actor);
     return { status: decided.status, amount, alerts };
   }
 
@@ -381,6 +393,7 @@ export class SqlLedger implements CapLedger {
             rowsSha256: applied.rowsSha256,
           },
           now,
+          this.#actor,
         );
       }
       return { posted: applied.posted, existing: rows.length - applied.posted };

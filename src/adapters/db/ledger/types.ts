@@ -1,5 +1,7 @@
 // The shapes the SQL ledger takes and returns (inputs, results, alerts) and its limits. Shared by
 // the ledger's modules and its callers; the operations themselves are in sql-ledger.ts.
+
+import type { AuditActor } from "../../../core/audit/actor.ts";
 import type { UsReverseStatus } from "../../../core/ledger/ledger.ts";
 import type { TransactionOptions } from "../store.ts";
 
@@ -12,6 +14,8 @@ export interface SqlLedgerOptions {
    * the outcome equals running them one by one in arrival order). See reserve-batch.ts.
    */
   batchReservations?: boolean;
+  /** Who the ledger's audit entries name (issue #13); default: the system itself. */
+  actor?: AuditActor;
 }
 
 export const usPostBatchColumns = ["id", "productId", "units", "shippedOn", "customer", "amount"] as const;

@@ -5,7 +5,9 @@
 // serial's story, and alerts (list, one, acknowledge/close, sweep). Writes answer 201 created or
 // 200 exists; a refusal is a 409 problem whose `code` is the use case's status and changes nothing.
 // The principal comes from the token (never from the body); the time from the server's clock.
+
 import { z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import { v7 as uuidv7 } from "uuid";
 import { AlertService } from "../../../app/custody/alerts.ts";
 import { CustodyService } from "../../../app/custody/custody.ts";
@@ -23,7 +25,8 @@ import {
 } from "../../../app/custody/inputs.ts";
 import type { Actor } from "../../../app/custody/ports.ts";
 import { sqlCustodyStore } from "../../db/custody/store.ts";
-import type { AppServices } from "../context.ts";
+import { actorOf as auditActorOf } from "../actor.ts";
+import type { AppEnv, AppServices } from "../context.ts";
 import { sendJson } from "../json.ts";
 import { actionRoutes, anyObject, body, idParams } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
@@ -57,9 +60,15 @@ function servicesOf(app: AppServices): Built {
   return found;
 }
 
-const actorOf = (c: { get(key: "principal"): Actor }): Actor => {
-  const p = c.get("principal");
-  return { id: p.id, role: p.role, partyId: p.partyId };
+const actorOf = (c: Context<AppEnv>): Actor => {
+  const audit = auditActorOf(c);
+  return {
+    id: audit.tokenId ?? "",
+    role: c.get("principal").role,
+    partyId: audit.partyId,
+    via: audit.via,
+    requestId: audit.requestId,
+  };
 };
 
 /** created → 201; exists (or any other success) → 200. */

@@ -15,10 +15,10 @@ import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
 import { dutyTotals, dutyTotalsQueryFields, listForfeitures } from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, type ShipmentContext, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments.ts";
-import { notFound, quote, SluiceError } from "../../../core/errors.ts";
+import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
   customsEventInputSchema,
@@ -31,11 +31,12 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { scopeOf } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
-import { appendAudit } from "../../db/audit.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { orderResource, requireOwnParty, requireVisibleOrder, requireVisibleShipment } from "../ownership.ts";
 import { decodeCursor, type PageQuery, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
 import {
@@ -60,27 +61,28 @@ const route = actionRoutes(
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 
-const services = new WeakMap<AppServices, { evidence: EvidenceService; shipments: ShipmentService }>();
-function servicesOf(app: AppServices) {
-  let built = services.get(app);
-  if (!built) {
-    const context = shipmentContext(app.store, {
-      clock: app.clock,
-      evaluator: app.evaluator,
-      catalog: app.catalog,
-    });
-    built = {
-      evidence: new EvidenceService({
-        store: app.store,
-        evaluator: app.evaluator,
-        clock: app.clock,
-        appendAudit,
-      }),
-      shipments: new ShipmentService(context),
-    };
-    services.set(app, built);
+const contexts = new WeakMap<AppServices, ShipmentContext>();
+
+/**
+ * The use cases for this request: every audit entry they write names the request's principal,
+ * route and request id (issue #13). The shipment context (catalog, evaluator) is built once.
+ */
+function servicesOf(app: AppServices, c: Context<AppEnv>) {
+  let shared = contexts.get(app);
+  if (!shared) {
+    shared = shipmentContext(app.store, { clock: app.clock, evaluator: app.evaluator, catalog: app.catalog });
+    contexts.set(app, shared);
   }
-  return built;
+  const context = asActor(shared, actorOf(c));
+  return {
+    evidence: new EvidenceService({
+      store: app.store,
+      evaluator: app.evaluator,
+      clock: app.clock,
+      appendAudit: context.appendAudit,
+    }),
+    shipments: new ShipmentService(context),
+  };
 }
 
 /** A status that is neither created nor a plain replay: a 409 problem coded by the status. */
@@ -116,7 +118,7 @@ function registerLabs(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.registerLab(await c.req.json());
+      const result = await servicesOf(app, c).evidence.registerLab(await c.req.json());
       return answer(c, `lab ${quote(result.labId)}`, result);
     },
   );
@@ -135,7 +137,7 @@ function registerLabs(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const { evidence, shipments } = servicesOf(app);
+      const { evidence, shipments } = servicesOf(app, c);
       const raw = (await c.req.json()) as Record<string, unknown>;
       const ifVersion = ifMatchVersion(c, { required: false });
       const result = await evidence.revokeLab(
@@ -165,7 +167,8 @@ function registerLabs(api: Api, app: AppServices): void {
       authorizeObject(
         c.get("principal"),
         "certificates.read",
-        { parties: { lab: lab.id } },
+        // The lab registry is a directory the exporter reads too (#13); a lab sees only itself.
+        { parties: { lab: lab.id }, directoryEntry: true },
         `lab ${quote(id)}`,
       );
       return sendJson(c, lab, 200, { etag: etagOf(lab.version) });
@@ -202,7 +205,7 @@ function registerCertificates(api: Api, app: AppServices): void {
           `lab ${quote(labId)}`,
         );
       }
-      const result = await servicesOf(app).evidence.submitCertificate(input);
+      const result = await servicesOf(app, c).evidence.submitCertificate(input);
       if (result.status !== "ok" && result.status !== "exists") throw certificateRefusal(result);
       return sendJson(c, plain(result), result.status === "ok" ? 201 : 200);
     },
@@ -220,14 +223,19 @@ function registerCertificates(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const certificate = await app.store.transaction((tx) => ev.loadCertificate(tx, id));
-      if (!certificate) throw notFound(`certificate ${quote(id)}`);
-      authorizeObject(
-        c.get("principal"),
-        "certificates.read",
-        { parties: { lab: certificate.labId } },
-        `certificate ${quote(id)}`,
-      );
+      const found = await app.store.transaction(async (tx) => {
+        const certificate = await ev.loadCertificate(tx, id);
+        const shipment = certificate && (await rows.loadShipment(tx, certificate.shipmentId));
+        return (
+          certificate && { certificate, order: shipment && (await rows.loadOrder(tx, shipment.orderId)) }
+        );
+      });
+      if (!found) throw notFound(`certificate ${quote(id)}`);
+      const { certificate, order } = found;
+      // Its lab, and the parties of the order its lot belongs to (an exporter reads its own, #13).
+      const onOrder = order ? orderResource(order) : { parties: {} };
+      const resource = { ...onOrder, parties: { ...onOrder.parties, lab: certificate.labId } };
+      authorizeObject(c.get("principal"), "certificates.read", resource, `certificate ${quote(id)}`);
       return sendJson(c, certificate);
     },
   );
@@ -244,7 +252,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordDutyEntry(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordDutyEntry(await c.req.json());
       return answer(c, `duty entry ${quote(result.entryId)}`, result);
     },
   );
@@ -263,7 +271,7 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const raw = (await c.req.json()) as Record<string, unknown>;
-      const result = await servicesOf(app).evidence.payDuty({ ...raw, entryId: id });
+      const result = await servicesOf(app, c).evidence.payDuty({ ...raw, entryId: id });
       return answer(c, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
     },
   );
@@ -279,7 +287,9 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.invoice(await c.req.json());
+      const input = (await c.req.json()) as { orderId?: unknown };
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "invoice");
+      const result = await servicesOf(app, c).evidence.invoice(input);
       return answer(c, `invoice ${quote(result.invoiceId)}`, result);
     },
   );
@@ -295,7 +305,9 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.pay(await c.req.json());
+      const input = (await c.req.json()) as { orderId?: unknown };
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "payment");
+      const result = await servicesOf(app, c).evidence.pay(input);
       return answer(c, `payment ${quote(result.paymentId)}`, result);
     },
   );
@@ -321,9 +333,16 @@ function registerForfeit(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { reason, ...options } = c.req.valid("json");
-      const result = await servicesOf(app).evidence.forfeit(id, reason, {
+      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", id, "forfeiture");
+      // A forfeiture is an act of today: a client-supplied day never dates it (#13).
+      if (options.on !== undefined)
+        throw badInput(
+          "forfeiture at `on`",
+          `a state change takes the server's clock, not a client-supplied day (${quote(options.on)})`,
+          "client_time_refused",
+        );
+      const result = await servicesOf(app, c).evidence.forfeit(id, reason, {
         ...(options.id === undefined ? {} : { id: options.id }),
-        ...(options.on === undefined ? {} : { on: options.on }),
       });
       return sendJson(c, plain(result), result.status === "forfeited" ? 201 : 200);
     },
@@ -343,7 +362,7 @@ function registerChina(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordImportApproval(await c.req.json());
+      const result = await servicesOf(app, c).evidence.recordImportApproval(await c.req.json());
       return answer(c, `import approval ${quote(result.approvalId)}`, result);
     },
   );
@@ -351,13 +370,15 @@ function registerChina(api: Api, app: AppServices): void {
     route(
       "post",
       "/v1/domestic-purchases",
-      "approvals.write",
+      "purchases.write",
       "record an importer's purchase of domestic chips",
       { ...body(domesticPurchaseInputSchema) },
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordDomesticPurchase(await c.req.json());
+      const input = (await c.req.json()) as { importerId?: unknown };
+      requireOwnParty(c.get("principal"), input.importerId, "domestic purchase at `importerId`");
+      const result = await servicesOf(app, c).evidence.recordDomesticPurchase(input);
       return answer(c, `domestic purchase ${quote(result.purchaseId)}`, result);
     },
   );
@@ -373,7 +394,15 @@ function registerChina(api: Api, app: AppServices): void {
       evidenceWriteSchema,
     ),
     async (c) => {
-      const result = await servicesOf(app).evidence.recordCustomsEvent(await c.req.json());
+      const input = (await c.req.json()) as { shipmentId?: unknown };
+      await requireVisibleShipment(
+        app.store,
+        c.get("principal"),
+        "customs.write",
+        input.shipmentId,
+        "customs event",
+      );
+      const result = await servicesOf(app, c).evidence.recordCustomsEvent(input);
       return answer(c, `customs event ${quote(result.eventId)}`, result);
     },
   );
@@ -392,11 +421,12 @@ function registerView(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { shipment } = c.req.valid("query");
+      await requireVisibleOrder(app.store, c.get("principal"), "evidence.read", id, "evidence");
       if (shipment !== undefined) {
         const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
       }
-      const evidence = await servicesOf(app).evidence.view(id, shipment ?? null);
+      const evidence = await servicesOf(app, c).evidence.view(id, shipment ?? null);
       return sendJson(c, { orderId: id, shipmentId: shipment ?? null, evidence: plain(evidence) });
     },
   );
@@ -463,8 +493,7 @@ function registerReports(api: Api, app: AppServices): void {
       const { id } = c.req.valid("param");
       const order = await app.store.transaction((tx) => rows.loadOrder(tx, id));
       if (!order) throw notFound(`order ${quote(id)}`);
-      const parties = { consignee: order.doc.consigneeId, endUser: order.doc.endUserId };
-      authorizeObject(c.get("principal"), "forfeitures.read", { parties }, `order ${quote(id)}`);
+      authorizeObject(c.get("principal"), "forfeitures.read", orderResource(order), `order ${quote(id)}`);
       return forfeiturePage(c, app, id, c.req.valid("query"));
     },
   );

@@ -1,6 +1,7 @@
 // The route modules of the API, registered in this order. To add an area: write
 // routes/<area>.ts exporting a RouteModule and add ONE import and ONE entry here.
 import { registerAudit } from "./audit.ts";
+import { registerAuditEntries } from "./audit-entries.ts";
 import { registerCatalog } from "./catalog.ts";
 import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
@@ -30,6 +31,7 @@ export const routeModules: RouteModule[] = [
   registerShipments,
   registerEvidence,
   registerAudit,
+  registerAuditEntries, // issue #13: reading the record
   registerQuota,
   registerTokens,
   registerSimulations,

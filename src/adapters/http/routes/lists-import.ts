@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRoute, z } from "@hono/zod-openapi";
 import { importListVersion, rescreenAll } from "../../../app/screening-store.ts";
+import { auditOf } from "../actor.ts";
 import { guarded } from "../auth.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
@@ -54,14 +55,16 @@ export const registerListsImport: RouteModule = (app, { store, clock }) => {
       writeFileSync(path, body.content);
       // The temporary file is an implementation detail: the record names the upload instead.
       const source = `upload to POST /v1/lists (${body.format})`;
+      const appendAudit = auditOf(c);
       const options = {
         at,
+        appendAudit,
         source,
         skipBadRows: body.skipBadRows,
         ...(body.listId ? { listId: body.listId } : {}),
       };
       const imported = await importListVersion(store, path, body.format, options);
-      const rescreen = imported.status === "created" ? await rescreenAll(store, { at }) : null;
+      const rescreen = imported.status === "created" ? await rescreenAll(store, { at, appendAudit }) : null;
       const answer = JSON.parse(toJsonText({ ...imported, rescreen }));
       const status = imported.status === "created" ? 201 : 200;
       if (c.get("idempotency")) await store.transaction((tx) => recordIdempotent(c, tx, status, answer, at));

@@ -1,6 +1,7 @@
 // The screening workflow over HTTP: a party's latest screening reviewed against its dispositions
 // (GET /v1/parties/{id}/screening), and reviewers' dispositions (POST and GET /v1/dispositions).
 // A disposition binds to the listed entry's fingerprint; it reopens when the entry changes.
+
 import { z } from "@hono/zod-openapi";
 import { v7 as uuidv7 } from "uuid";
 import {
@@ -10,6 +11,7 @@ import {
   partyReview,
 } from "../../../app/screening-store.ts";
 import { notFound, quote } from "../../../core/errors.ts";
+import { auditOf } from "../actor.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { actionRoutes, json } from "./define.ts";
@@ -52,7 +54,13 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
     ),
     async (c) => {
       const at = clock();
-      const result = await addDisposition(store, await c.req.json(), { at, newId: uuidv7 });
+      const principal = c.get("principal");
+      const result = await addDisposition(store, await c.req.json(), {
+        at,
+        newId: uuidv7,
+        decider: { id: principal.id, role: principal.role },
+        appendAudit: auditOf(c),
+      });
       const body = plain({ status: result.status, disposition: result.disposition });
       const status = result.status === "created" ? 201 : 200;
       if (c.get("idempotency")) await store.transaction((tx) => recordIdempotent(c, tx, status, body, at));

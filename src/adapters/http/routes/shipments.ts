@@ -6,19 +6,28 @@
 // take it optionally; updates answer the new ETag (etag.ts).
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { shipmentContext } from "../../../app/shipment-context.ts";
+import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { type CreateStatus, ShipmentService } from "../../../app/shipments.ts";
 import { evidenceSchema, partySchema } from "../../../core/dossier/schema.ts";
-import { notFound, quote } from "../../../core/errors.ts";
-import { type Action, type Principal, type Resource, scopeOf } from "../../../core/policy/policy.ts";
+import { badInput, notFound, quote } from "../../../core/errors.ts";
+import {
+  type Action,
+  mayAttempt,
+  orderScopeOf,
+  type Principal,
+  readsPartyDirectory,
+  scopeOf,
+} from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { licenceInputSchema, orderInputSchema, shipmentInputSchema } from "../../../core/shipments/model.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
+import { orderResource, requireOwnParty, requireVisibleOrder } from "../ownership.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, body, idParams, ifMatchHeaders } from "./define.ts";
 // Response schemas (issue #17: the OpenAPI document and the web app's types).
@@ -33,6 +42,23 @@ import {
 } from "./responses.ts";
 import type { Api, RouteModule } from "./types.ts";
 
+/** Why `at` is in the schemas at all: to answer it with a clear refusal, not "unrecognized key". */
+const clientTimeNote =
+  "refused (400 client_time_refused): a state change takes the server's clock; a client-supplied time is for POST /v1/evaluate only";
+
+/**
+ * A client-supplied time never changes state (issue #13): the decision, the reservation and the
+ * audit entry take the server's clock. Evaluation (POST /v1/evaluate) still takes one.
+ */
+export function refuseClientTime(at: unknown, where: string): void {
+  if (at === undefined) return;
+  throw badInput(
+    `${where} at \`at\``,
+    `a state change takes the server's clock, not a client-supplied time (${quote(at)}); evaluate a dossier as of another day with POST /v1/evaluate`,
+    "client_time_refused",
+  );
+}
+
 const createdSchema = z.object({ id: z.string(), status: z.string() });
 const decisionRequest = z.strictObject({
   id: z
@@ -41,20 +67,34 @@ const decisionRequest = z.strictObject({
     .max(128)
     .optional()
     .meta({ description: "client-supplied decision id (replays answer the stored decision)" }),
-  at: isoDateSchema.optional().meta({ description: "decide as of this day (default today)" }),
+  at: isoDateSchema.optional().meta({ description: clientTimeNote }),
   scenarios: z.array(z.string().min(1).max(128)).max(16).default([]),
 });
 const moveRequest = z.strictObject({
   eventId: z.string().min(1).max(128).optional(),
-  at: isoDateSchema.optional(),
+  at: isoDateSchema.optional().meta({ description: clientTimeNote }),
   scenarios: z.array(z.string().min(1).max(128)).max(16).default([]),
   reason: z.string().min(1).max(500).optional(),
 });
 
-/** The parties an order links, as the policy sees them. */
-const orderResource = (order: rows.OrderRow): Resource => ({
-  parties: { exporter: order.doc.exporterId, consignee: order.doc.consigneeId, endUser: order.doc.endUserId },
-});
+/**
+ * A decision as `principal` may read it: roles that may not read the cap ledger (quota.read) get
+ * it without the ledger view its dossier carried and without the cap finding's figures, so a
+ * decision is no side door to /v1/quota.
+ */
+function decisionFor(principal: Principal, decision: unknown, dossier?: unknown) {
+  if (mayAttempt(principal.role, "quota.read")) return { decision, dossier };
+  const redacted = structuredClone(decision) as { findings?: Record<string, unknown>[] };
+  for (const finding of redacted.findings ?? []) {
+    if (finding.kind !== "ratio-cap") continue;
+    delete finding.measured;
+    delete finding.required;
+    finding.message = "volume cap checked (figures withheld: this role does not read the cap ledger)";
+  }
+  if (dossier === undefined) return { decision: redacted, dossier };
+  const { ledger: _withheld, ...rest } = dossier as Record<string, unknown>;
+  return { decision: redacted, dossier: rest };
+}
 
 /** Runs a write with its Idempotency-Key response recorded in the write's transaction. */
 async function write<R>(
@@ -64,13 +104,16 @@ async function write<R>(
   run: (service: ShipmentService) => Promise<R>,
 ) {
   const at = services.clock();
-  const service = new ShipmentService(context(services), (tx, result) => {
+  const service = new ShipmentService(requestContext(c, services), (tx, result) => {
     const { status, body: value } = respond(result as R);
     return recordIdempotent(c, tx, status, value, at);
   });
   const { status, body: value } = respond(await run(service));
   return sendJson(c, value, status);
 }
+
+/** The shipment context of this request: audit entries, screening and ledger name its principal. */
+const requestContext = (c: Context<AppEnv>, services: AppServices) => asActor(context(services), actorOf(c));
 
 const contexts = new WeakMap<AppServices, ReturnType<typeof shipmentContext>>();
 function context(services: AppServices) {
@@ -93,7 +136,6 @@ function context(services: AppServices) {
 const rawBody = (c: Context<AppEnv>): Promise<unknown> => c.req.json();
 
 const createdStatus = (status: CreateStatus): 200 | 201 => (status === "created" ? 201 : 200);
-const today = (services: AppServices) => services.clock().toISOString().slice(0, 10);
 
 async function loadVisibleOrder(services: AppServices, principal: Principal, action: Action, id: string) {
   const order = await services.store.transaction((tx) => rows.loadOrder(tx, id));
@@ -136,7 +178,7 @@ async function move(
 ) {
   const at = services.clock();
   let committed: { result: unknown; version: number | undefined } | undefined;
-  const service = new ShipmentService(context(services), async (tx, result) => {
+  const service = new ShipmentService(requestContext(c, services), async (tx, result) => {
     committed = { result, version: await rows.shipmentVersion(tx, id) };
     await recordIdempotent(c, tx, 200, { shipmentId: id, ...(result as object) }, at);
   });
@@ -182,11 +224,13 @@ function registerParties(app: Api, services: AppServices): void {
     ),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const scope = scopeOf(c.get("principal"));
+      const principal = c.get("principal");
+      const scope = scopeOf(principal);
       const list = await services.store.transaction((tx) =>
         rows.listParties(tx, decodeCursor(cursor) ?? "", limit + 1),
       );
-      const visible = scope.all ? list : list.filter((party) => party.id === scope.partyId);
+      const directory = scope.all || readsPartyDirectory.includes(principal.role);
+      const visible = directory ? list : list.filter((party) => party.id === scope.partyId);
       return sendJson(
         c,
         pageOf(visible, limit, (party) => party.id),
@@ -202,7 +246,7 @@ function registerParties(app: Api, services: AppServices): void {
       authorizeObject(
         c.get("principal"),
         "parties.read",
-        { parties: { self: party.id } },
+        { parties: { self: party.id }, directoryEntry: true },
         `party ${quote(id)}`,
       );
       return sendJson(c, party);
@@ -221,7 +265,12 @@ function registerOrders(app: Api, services: AppServices): void {
           status: createdStatus(r.status),
           body: { id: r.order.id, status: r.status },
         }),
-        async (service) => service.createOrder(await rawBody(c)),
+        async (service) => {
+          const input = await rawBody(c);
+          const exporterId = (input as { exporterId?: unknown }).exporterId;
+          requireOwnParty(c.get("principal"), exporterId, "order at `exporterId`");
+          return service.createOrder(input);
+        },
       ),
   );
   app.openapi(
@@ -235,9 +284,9 @@ function registerOrders(app: Api, services: AppServices): void {
     ),
     async (c) => {
       const { limit, cursor } = c.req.valid("query");
-      const scope = scopeOf(c.get("principal"));
+      const scope = orderScopeOf(c.get("principal"));
       const list = await services.store.transaction((tx) =>
-        rows.listOrders(tx, decodeCursor(cursor) ?? "", limit + 1, scope.all ? null : scope.partyId),
+        rows.listOrders(tx, decodeCursor(cursor) ?? "", limit + 1, scope),
       );
       const page = pageOf(list, limit, (order) => order.id);
       return sendJson(c, { ...page, items: page.items.map(orderView) });
@@ -275,7 +324,7 @@ function registerOrders(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleOrder(services, c.get("principal"), "orders.write", id);
       const ifVersion = ifMatchVersion(c, { required: true });
-      const service = new ShipmentService(context(services));
+      const service = new ShipmentService(requestContext(c, services));
       const { version } = await service.setOrderEvidence(id, await rawBody(c), ifVersion);
       return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
@@ -302,8 +351,8 @@ function registerDecisions(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleOrder(services, c.get("principal"), "applications.write", id);
       const request = c.req.valid("json");
+      refuseClientTime(request.at, "application");
       const options = {
-        at: request.at ?? today(services),
         scenarios: request.scenarios,
         ...(request.id ? { id: request.id } : {}),
       };
@@ -328,7 +377,10 @@ function registerDecisions(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleOrder(services, c.get("principal"), "decisions.read", id);
       const list = await services.store.transaction((tx) => rows.listDecisions(tx, id));
-      return sendJson(c, { items: list.map((d) => ({ id: d.id, ...d.result })) });
+      const principal = c.get("principal");
+      return sendJson(c, {
+        items: list.map((d) => ({ id: d.id, ...(decisionFor(principal, d.result).decision as object) })),
+      });
     },
   );
   app.openapi(
@@ -347,12 +399,8 @@ function registerDecisions(app: Api, services: AppServices): void {
       await loadVisibleOrder(services, c.get("principal"), "decisions.read", decision.orderId).catch(() => {
         throw notFound(`decision ${quote(id)}`);
       });
-      return sendJson(c, {
-        id: decision.id,
-        orderId: decision.orderId,
-        decision: decision.result,
-        dossier: decision.dossier,
-      });
+      const shown = decisionFor(c.get("principal"), decision.result, decision.dossier);
+      return sendJson(c, { id: decision.id, orderId: decision.orderId, ...shown });
     },
   );
   app.openapi(
@@ -395,7 +443,18 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
           status: createdStatus(r.status),
           body: { id: r.shipmentId, status: r.status },
         }),
-        async (service) => service.planShipment(await rawBody(c)),
+        async (service) => {
+          const input = await rawBody(c);
+          const orderId = (input as { orderId?: unknown }).orderId;
+          await requireVisibleOrder(
+            services.store,
+            c.get("principal"),
+            "shipments.write",
+            orderId,
+            "shipment",
+          );
+          return service.planShipment(input);
+        },
       ),
   );
   app.openapi(
@@ -409,15 +468,9 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
     ),
     async (c) => {
       const { limit, cursor, order } = c.req.valid("query");
-      const scope = scopeOf(c.get("principal"));
+      const scope = orderScopeOf(c.get("principal"));
       const list = await services.store.transaction((tx) =>
-        rows.listShipments(
-          tx,
-          order ?? null,
-          decodeCursor(cursor) ?? "",
-          limit + 1,
-          scope.all ? null : scope.partyId,
-        ),
+        rows.listShipments(tx, order ?? null, decodeCursor(cursor) ?? "", limit + 1, scope),
       );
       const page = pageOf(list, limit, (shipment) => shipment.id);
       return sendJson(c, { ...page, items: page.items.map(shipmentView) });
@@ -455,7 +508,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
       const { id } = c.req.valid("param");
       await loadVisibleShipment(services, c.get("principal"), "shipments.write", id);
       const ifVersion = ifMatchVersion(c, { required: true });
-      const service = new ShipmentService(context(services));
+      const service = new ShipmentService(requestContext(c, services));
       const { version } = await service.setShipmentEvidence(id, await rawBody(c), ifVersion);
       return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
@@ -483,6 +536,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
         const { id } = c.req.valid("param");
         await loadVisibleShipment(services, c.get("principal"), action, id);
         const request = c.req.valid("json");
+        refuseClientTime(request.at, step);
         const ifVersion = ifMatchVersion(c, { required: false });
         const options = {
           ...(request.eventId ? { eventId: request.eventId } : {}),
@@ -491,7 +545,6 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
         return move(c, services, id, (service) =>
           step === "release"
             ? service.release(id, {
-                at: request.at ?? today(services),
                 scenarios: request.scenarios,
                 ...options,
               })

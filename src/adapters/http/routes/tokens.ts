@@ -1,6 +1,7 @@
 // API tokens, for administrators: POST /v1/tokens (the secret is in this response only),
 // GET /v1/tokens (paginated), GET /v1/tokens/{id} (with its ETag), PATCH /v1/tokens/{id} (relabel,
 // If-Match required), DELETE /v1/tokens/{id} (revoke; at once for this server, see auth.ts).
+
 import { createRoute, z } from "@hono/zod-openapi";
 import { roles } from "../../../core/policy/policy.ts";
 import {
@@ -12,6 +13,7 @@ import {
   tokenInputSchema,
   tokenLabelSchema,
 } from "../../db/tokens.ts";
+import { actorOf } from "../actor.ts";
 import { guarded } from "../auth.ts";
 import { etagOf, expectedVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
@@ -114,6 +116,7 @@ export const registerTokens: RouteModule = (app, { store, clock, tokenFactory, a
       tokenFactory,
       c.req.valid("json"),
       (tx, record, at) => recordIdempotent(c, tx, 201, { ...record, token: null }, at),
+      actorOf(c),
     );
     return sendJson(c, { ...token, token: secret }, 201);
   });
@@ -132,11 +135,11 @@ export const registerTokens: RouteModule = (app, { store, clock, tokenFactory, a
   app.openapi(patchRoute, async (c) => {
     const version = expectedVersion(c);
     const { label } = c.req.valid("json");
-    const token = await relabelToken(store, clock, c.req.valid("param").id, label, version);
+    const token = await relabelToken(store, clock, c.req.valid("param").id, label, version, actorOf(c));
     return sendJson(c, token, 200, { etag: etagOf(token.version) });
   });
   app.openapi(deleteRoute, async (c) => {
-    const token = await revokeToken(store, clock, c.req.valid("param").id);
+    const token = await revokeToken(store, clock, c.req.valid("param").id, actorOf(c));
     authenticator.forget(token.id);
     return sendJson(c, token, 200, { etag: etagOf(token.version) });
   });

@@ -1,0 +1,35 @@
+// The audit log as the use cases see it (issue #13). Writing: an `AuditAppender` is bound to the
+// principal that acts (its token, role, party, route or command, request id: AuditActor), so a
+// use case cannot forget or forge who did it. Reading: `AuditEntryReader` pages through entries
+// with filters, for the auditor and the regulator; the transparency-log branch (#15) re-implements
+// it over its own storage.
+import type { Tx } from "../../adapters/db/store.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
+import type { AuditEntry } from "../../core/audit/chain.ts";
+
+/** Appends an entry in the caller's transaction, attributed to the bound actor. */
+export type AuditAppender = (tx: Tx, kind: string, payload: unknown, at: Date) => Promise<unknown>;
+
+/** Filters of a listing; every one optional, combined with AND. */
+export interface AuditEntryFilter {
+  /** Exact kind (`shipment.released`) or a prefix ending in `.` (`shipment.`). */
+  kind?: string;
+  /** An object id the payload names in one of its id fields (id, orderId, shipmentId …). */
+  objectId?: string;
+  /** The token id of the principal that acted. */
+  tokenId?: string;
+  /** The role that acted (`system` for the system itself). */
+  role?: string;
+  /** Instants, ISO 8601: from inclusive, to exclusive. */
+  from?: string;
+  to?: string;
+}
+
+/** Entries with seq greater than `afterSeq`, oldest first; at most `limit`. */
+export interface AuditEntryReader {
+  list(filter: AuditEntryFilter, afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  get(seq: number): Promise<AuditEntry | undefined>;
+}
+
+/** Re-exported for use cases that build actors. */
+export type { AuditActor };
