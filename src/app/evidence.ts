@@ -4,9 +4,11 @@
 // dossier's `evidence` section built from these records. Every write validates first, then applies
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
 // replayed client id answers `exists` or `exists_with_different_<field>`.
+
 import type { KeyObject } from "node:crypto";
 import { type appendAudit, toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
+import { systemActor } from "../core/audit/actor.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
@@ -102,7 +104,7 @@ export class EvidenceService {
   }
 
   private audit(tx: Tx, kind: string, payload: unknown) {
-    return this.context.appendAudit(tx, kind, payload, this.context.clock());
+    return this.context.appendAudit(tx, kind, payload, this.context.clock(), systemActor("evidence"));
   }
 
   // ── labs ──────────────────────────────────────────────────────────────────────────────────────
@@ -730,6 +732,7 @@ async function applyWriteDown(
     "approval.written_down",
     { writeDownId: id, approvalId: approval.id, orderId, shipmentId, units, on: time.on },
     time.at,
+    systemActor("evidence"),
   );
   return { status: "ok" as const, approvalId: approval.id };
 }
@@ -752,6 +755,7 @@ export async function restoreApprovalTx(
     "approval.restored",
     { writeDownId: live.id, approvalId: live.approvalId, shipmentId, units: live.units },
     time.at,
+    systemActor("evidence"),
   );
   return { status: "restored", approvalId: live.approvalId };
 }
@@ -794,6 +798,7 @@ export async function forfeitPayments(
     "payment.forfeited",
     { forfeitureId: id, orderId, amountCents: amount, reason, kind, on },
     options.at,
+    systemActor("evidence"),
   );
   return { status: "forfeited", forfeitureId: id, amountCents: amount };
 }

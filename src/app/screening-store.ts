@@ -3,9 +3,11 @@
 // parties (on creation or change, and again when a new list version lands), reviewers'
 // dispositions, and the dossier's `screening` section. Every write runs in one SERIALIZABLE
 // transaction with its audit entry; input is validated before the transaction starts.
+
 import { z } from "zod";
 import { appendAudit } from "../adapters/db/audit.ts";
 import type { Store, TransactionOptions, Tx } from "../adapters/db/store.ts";
+import { systemActor } from "../core/audit/actor.ts";
 import type { Dossier, PartyRole } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote } from "../core/errors.ts";
 import {
@@ -107,6 +109,7 @@ export async function storeVersionTx(
       supersedes: superseded ?? null,
     },
     at,
+    systemActor("screening"),
   );
   return { status: "created", version: stored, ...(superseded ? { superseded } : {}) };
 }
@@ -366,6 +369,7 @@ export async function screenParty(
     "party.screened",
     { partyId: party.id, screeningId: id, reason: record.reason, indexKey: active.key, alerts: summary },
     options.at,
+    systemActor("screening"),
   );
   return { screening: { id, ...record }, newAlerts: hits.filter((h) => !before.has(alertKey(h))).length };
 }
@@ -620,7 +624,13 @@ export async function addDisposition(
       screeningId: latest.id,
     };
     await rows.insertDisposition(tx, disposition);
-    await (options.appendAudit ?? appendAudit)(tx, "disposition.recorded", disposition, options.at);
+    await (options.appendAudit ?? appendAudit)(
+      tx,
+      "disposition.recorded",
+      disposition,
+      options.at,
+      systemActor("screening"),
+    );
     return { status: "created" as const, disposition };
   }, writeTx);
 }

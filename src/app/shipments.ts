@@ -2,7 +2,9 @@
 // record the decision), licences, shipments and their release, shipment and cancellation. Each
 // write validates first, then applies in one SERIALIZABLE transaction with its audit entry; a
 // replayed client id answers `exists` or `exists_with_different_<field>` and changes nothing.
+
 import type { Tx } from "../adapters/db/store.ts";
+import { systemActor } from "../core/audit/actor.ts";
 import {
   type Dossier,
   type DossierInput,
@@ -618,7 +620,7 @@ export class ShipmentService {
   }
 
   private audit(tx: Tx, kind: string, payload: unknown) {
-    return this.context.appendAudit(tx, kind, payload, this.context.clock());
+    return this.context.appendAudit(tx, kind, payload, this.context.clock(), systemActor("shipments"));
   }
 }
 

@@ -3,6 +3,7 @@
 // apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
 // constraint (third guard), and append the operation to the audit chain in the same transaction.
 // Refusals change nothing and are not audited. The clock is a port.
+import { systemActor } from "../../core/audit/actor.ts";
 import {
   type Account,
   afterUsReverse,
@@ -322,6 +323,7 @@ export class SqlLedger {
         expiresAt: request.expiresAt.toISOString(),
       },
       now,
+      systemActor("ledger"),
     );
     return { status, amount: shaped.amount };
   }
@@ -377,7 +379,13 @@ export class SqlLedger {
       at: now,
     });
     if (moved !== reservation.accountIds.length) throw guardDisagreement(op, reservation.id);
-    await appendAudit(tx, `ledger.${op}`, { id: reservation.id, amount: reservation.amount }, now);
+    await appendAudit(
+      tx,
+      `ledger.${op}`,
+      { id: reservation.id, amount: reservation.amount },
+      now,
+      systemActor("ledger"),
+    );
   }
 
   /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
@@ -427,7 +435,7 @@ export class SqlLedger {
       at: now,
     });
     if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
-    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now);
+    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now, systemActor("ledger"));
     return { status, amount };
   }
 
@@ -484,7 +492,7 @@ export class SqlLedger {
         [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
       );
     }
-    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now);
+    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now, systemActor("ledger"));
     return { status: decided.status, amount, alerts };
   }
 
@@ -523,6 +531,7 @@ export class SqlLedger {
             rowsSha256: applied.rowsSha256,
           },
           now,
+          systemActor("ledger"),
         );
       }
       return { posted: applied.posted, existing: rows.length - applied.posted };

@@ -2,9 +2,11 @@
 // read, relabel (optimistic concurrency on `version`), revoke, and authenticate a presented secret.
 // Every change is one transaction with its audit entry. Ids and secrets come from a port so tests
 // can make them deterministic; the clock is a port too.
+
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";
+import { systemActor } from "../../core/audit/actor.ts";
 import { sha256Hex } from "../../core/digest.ts";
 import { badInput, notFound, quote, VersionMismatch } from "../../core/errors.ts";
 import { isRole, type Principal, partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
@@ -119,6 +121,7 @@ export async function createToken(
       "token.create",
       { id, role: record.role, partyId: record.partyId, label: record.label },
       now,
+      systemActor("tokens"),
     );
     await also?.(tx, record, now);
     return record;
@@ -174,7 +177,7 @@ export async function relabelToken(
       if (version === undefined || expectedVersion === undefined) throw notFound(`token ${quote(id)}`);
       throw new VersionMismatch(`token ${quote(id)}`, expectedVersion, version);
     }
-    await appendAudit(tx, "token.update", { id, label, version: row.version }, now);
+    await appendAudit(tx, "token.update", { id, label, version: row.version }, now, systemActor("tokens"));
     return recordOf(row);
   });
 }
@@ -190,7 +193,7 @@ export async function revokeToken(store: Store, clock: Clock, id: string): Promi
     );
     const row = rows[0];
     if (row) {
-      await appendAudit(tx, "token.revoke", { id }, now);
+      await appendAudit(tx, "token.revoke", { id }, now, systemActor("tokens"));
       return recordOf(row);
     }
     const existing = await tx.query<TokenRow>(`SELECT ${columns} FROM api_tokens WHERE id = $1`, [id]);

@@ -56,7 +56,7 @@ describe("signed notes", () => {
     const signature = note.signatures[0];
     if (!signature) throw new Error("no signature");
     const flipped = Uint8Array.from(signature.body);
-    flipped[10] ^= 1;
+    flipped[10] = (flipped[10] as number) ^ 1;
     expect(checkSignature(note.text, { ...signature, body: flipped }, verifier)).toBe(false);
     const other = signerFromSeed("PeterNeumann", new Uint8Array(32).fill(7));
     expect(verifiedBy(note, [other])).toEqual([]);
