@@ -1,12 +1,14 @@
 // An API server over a test store, with one token per role, reached over real HTTP (127.0.0.1,
 // ephemeral port). Token ids and secrets are deterministic (a counter) so failures are readable.
 import { readFileSync } from "node:fs";
+import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
 import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
+import { testLogSigner } from "../support/log.ts";
 
 export const fixedNow = new Date("2026-02-01T12:00:00Z");
 export const clock = () => fixedNow;
@@ -66,6 +68,7 @@ export async function startApi(
       clock,
       tokenFactory: factory,
       logError: () => {},
+      log: new DbLogReader(store, { verifier: testLogSigner }),
       ...(options.evaluation ? { evaluation: options.evaluation } : {}),
     },
   });

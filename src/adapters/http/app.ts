@@ -8,6 +8,7 @@ import { Evaluator } from "../../app/evaluate.ts";
 import { loadRulebooks } from "../../app/rulebooks.ts";
 import { bundledIndex } from "../../app/screening.ts";
 import { SluiceError } from "../../core/errors.ts";
+import { DbLogReader } from "../db/log/reader.ts";
 import type { Store } from "../db/store.ts";
 import { systemTokenFactory } from "../db/tokens.ts";
 import { Authenticator, authenticate } from "./auth.ts";
@@ -96,7 +97,12 @@ export function createApp(
   const log = deps.logError ?? logToConsole;
   const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
   const evaluation = deps.evaluation ?? inlineEvaluation(deps.evaluator);
-  const services: AppServices = { ...deps, authenticator, evaluation };
+  const services: AppServices = {
+    ...deps,
+    authenticator,
+    evaluation,
+    log: deps.log ?? new DbLogReader(deps.store),
+  };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);

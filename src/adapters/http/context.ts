@@ -3,6 +3,7 @@
 // clock, token factory and store.
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { LogReader } from "../../app/log/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -33,12 +34,15 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
+  /** The transparency log's read side (default: over `store`, without a key: /v1/log/key 503). */
+  log?: LogReader;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */
 export interface AppServices extends AppDeps {
   authenticator: Authenticator;
   evaluation: EvaluationRunner;
+  log: LogReader;
 }
 
 export interface AppEnv {

@@ -24,6 +24,7 @@ const expectedTable: Record<Action, string> = {
   "lists.read": "xx..x.xx",
   "lists.write": "xx......",
   "audit.verify": "xx..x..x",
+  "log.read": "xxxxxxxx",
   "quota.read": "xx..xx.x",
   "tokens.create": "x.......",
   "tokens.read": "x.......",

@@ -26,6 +26,7 @@ export const actions = [
   "lists.read",
   "lists.write",
   "audit.verify",
+  "log.read",
   "quota.read",
   "tokens.create",
   "tokens.read",
@@ -78,6 +79,8 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "lists.read": ["admin", "exporter", "us-regulator", "customs", "auditor"],
   "lists.write": ["admin", "exporter"],
   "audit.verify": overseers,
+  // The transparency log: every authenticated role may check the record (issue #15).
+  "log.read": everyone,
   "quota.read": ["admin", "exporter", "us-regulator", "cn-authority", "auditor"],
   "tokens.create": ["admin"],
   "tokens.read": ["admin"],

@@ -32,13 +32,13 @@ export const leaseMsDefault = 5000;
 export const processHolder = `pid ${process.pid} ${uuidv7()}`;
 
 export interface IntegrateOptions {
-  holder?: string;
-  leaseMs?: number;
-  batchMax?: number;
+  holder?: string | undefined;
+  leaseMs?: number | undefined;
+  batchMax?: number | undefined;
   /** Signs a checkpoint after the batch when given (origin = the signer's name). */
   signer?: Signer | undefined;
   /** The server's clock, for the checkpoint's signed_at. */
-  now?: () => Date;
+  now?: (() => Date) | undefined;
 }
 
 export type IntegrateOutcome =

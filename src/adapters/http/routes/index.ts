@@ -6,6 +6,7 @@ import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
 import { registerListsImport } from "./lists-import.ts";
+import { registerLog } from "./log.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
@@ -25,6 +26,7 @@ export const routeModules: RouteModule[] = [
   registerShipments,
   registerEvidence,
   registerAudit,
+  registerLog,
   registerQuota,
   registerTokens,
 ];
