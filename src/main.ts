@@ -4,6 +4,10 @@
 // POST /v1/evaluate in worker threads (--evaluate-threads, SLUICE_EVALUATE_THREADS; default the
 // cores less one, 0 inline).
 import { parseArgs } from "node:util";
+import { integrateAll } from "./adapters/db/log/integrate.ts";
+import { loadLogSigner } from "./adapters/db/log/key.ts";
+import { DbLogReader } from "./adapters/db/log/reader.ts";
+import { startIntegrator } from "./adapters/db/log/runner.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
@@ -41,12 +45,23 @@ if (await needsSeed(store)) {
   const seeded = await seedDemo(shipmentContext(store, { clock }));
   console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
 }
+// The transparency log (docs/log.md): its key, a checkpoint covering everything so far (the seeded
+// story included), then the integrator that keeps integrating and signing while serving.
+const logSigner = loadLogSigner();
+await integrateAll(store, { signer: logSigner, now: clock });
+const integrator = startIntegrator(store, { signer: logSigner, now: clock });
+console.log(`sluice: log ${logSigner.name}, checkpoints signed by its key (GET /v1/log/key)`);
 await activeLists(store); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
-const server = await startServer({ store, port, evaluateThreads });
+const server = await startServer({
+  store,
+  port,
+  evaluateThreads,
+  deps: { log: new DbLogReader(store, { verifier: logSigner }) },
+});
 
 console.log(
   `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"})\n`,
@@ -62,6 +77,7 @@ console.log(`\nTry: curl -s -H 'Authorization: Bearer ${admin}' ${server.url}/v1
 
 async function stop(): Promise<void> {
   await server.close();
+  await integrator.stop();
   await store.close();
   process.exit(0);
 }

@@ -168,7 +168,20 @@ function registerServe(program: Command): void {
         const evaluateThreads = evaluateThreadsOf(options.evaluateThreads);
         const { openStore } = await import("../../db/open.ts");
         const store = await openStore();
-        const server = await startServer({ store, port, hostname: options.host, evaluateThreads });
+        // The transparency log: every serving process runs an integrator; the lease lets one at a
+        // time integrate and sign (docs/log.md).
+        const { loadLogSigner } = await import("../../db/log/key.ts");
+        const { startIntegrator } = await import("../../db/log/runner.ts");
+        const { DbLogReader } = await import("../../db/log/reader.ts");
+        const logSigner = loadLogSigner();
+        const integrator = startIntegrator(store, { signer: logSigner });
+        const server = await startServer({
+          store,
+          port,
+          hostname: options.host,
+          evaluateThreads,
+          deps: { log: new DbLogReader(store, { verifier: logSigner }) },
+        });
         println(
           `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"}`,
         );
@@ -178,6 +191,7 @@ function registerServe(program: Command): void {
           process.once("SIGTERM", stop);
         });
         await server.close();
+        await integrator.stop();
         await store.close();
       }),
     );

@@ -14,6 +14,8 @@ export interface IntegratorOptions {
   batchMax?: number;
   holder?: string;
   now?: () => Date;
+  /** Called after each batch that integrated entries (tests record who integrated what). */
+  onBatch?: (outcome: { integrated: number; size: number }) => void;
   /** Called after each batch that signed a checkpoint (e.g. to send it to witnesses). */
   onSigned?: (size: number) => Promise<void>;
   logError?: (error: unknown) => void;
@@ -62,6 +64,7 @@ export function startIntegrator(store: Store, options: IntegratorOptions): Runni
       if (outcome?.status === "integrated") {
         stats.batches++;
         stats.integrated += outcome.integrated;
+        if (outcome.integrated > 0) options.onBatch?.(outcome);
         if (outcome.signed !== undefined) {
           stats.signed++;
           await options.onSigned?.(outcome.signed).catch(options.logError ?? console.error);
