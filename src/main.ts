@@ -8,6 +8,7 @@ import { integrateAll } from "./adapters/db/log/integrate.ts";
 import { loadLogSigner } from "./adapters/db/log/key.ts";
 import { DbLogReader } from "./adapters/db/log/reader.ts";
 import { startIntegrator } from "./adapters/db/log/runner.ts";
+import { WitnessPusher, witnessesFromEnv } from "./adapters/db/log/witnesses.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
@@ -48,8 +49,18 @@ if (await needsSeed(store)) {
 // The transparency log (docs/log.md): its key, a checkpoint covering everything so far (the seeded
 // story included), then the integrator that keeps integrating and signing while serving.
 const logSigner = loadLogSigner();
+const witnesses = witnessesFromEnv(process.env.SLUICE_LOG_WITNESSES);
+const logReader = new DbLogReader(store, {
+  verifier: logSigner,
+  witnessQuorum: Number(process.env.SLUICE_LOG_WITNESS_QUORUM || witnesses.length),
+});
+const pusher = new WitnessPusher(store, logReader, witnesses);
 await integrateAll(store, { signer: logSigner, now: clock });
-const integrator = startIntegrator(store, { signer: logSigner, now: clock });
+const integrator = startIntegrator(store, {
+  signer: logSigner,
+  now: clock,
+  onSigned: async (size) => void (await pusher.push(size)),
+});
 console.log(`sluice: log ${logSigner.name}, checkpoints signed by its key (GET /v1/log/key)`);
 await activeLists(store); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
@@ -60,7 +71,7 @@ const server = await startServer({
   store,
   port,
   evaluateThreads,
-  deps: { log: new DbLogReader(store, { verifier: logSigner }) },
+  deps: { log: logReader },
 });
 
 console.log(

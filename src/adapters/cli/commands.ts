@@ -9,6 +9,7 @@ import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerShipments } from "./commands/shipments.ts";
 import { register as registerTokens } from "./commands/tokens.ts";
+import { register as registerWitness } from "./commands/witness.ts";
 
 export type RegisterCommands = (program: Command) => void;
 
@@ -22,4 +23,5 @@ export const commandModules: RegisterCommands[] = [
   registerScreening,
   registerShipments,
   registerTokens,
+  registerWitness,
 ];

@@ -173,14 +173,24 @@ function registerServe(program: Command): void {
         const { loadLogSigner } = await import("../../db/log/key.ts");
         const { startIntegrator } = await import("../../db/log/runner.ts");
         const { DbLogReader } = await import("../../db/log/reader.ts");
+        const { WitnessPusher, witnessesFromEnv } = await import("../../db/log/witnesses.ts");
         const logSigner = loadLogSigner();
-        const integrator = startIntegrator(store, { signer: logSigner });
+        const witnesses = witnessesFromEnv(process.env.SLUICE_LOG_WITNESSES);
+        const logReader = new DbLogReader(store, {
+          verifier: logSigner,
+          witnessQuorum: Number(process.env.SLUICE_LOG_WITNESS_QUORUM || witnesses.length),
+        });
+        const pusher = new WitnessPusher(store, logReader, witnesses);
+        const integrator = startIntegrator(store, {
+          signer: logSigner,
+          onSigned: async (size) => void (await pusher.push(size)),
+        });
         const server = await startServer({
           store,
           port,
           hostname: options.host,
           evaluateThreads,
-          deps: { log: new DbLogReader(store, { verifier: logSigner }) },
+          deps: { log: logReader },
         });
         println(
           `sluice: serving ${server.url} (docs ${server.url}/docs) on ${store.driver} ${store.location}, ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"}`,
