@@ -10,6 +10,8 @@ import { fetchNodes } from "./nodes.ts";
 
 /** Cached node hashes at most (32 bytes each plus the key: about 10 MB). */
 export const nodeCacheEntriesMax = 100_000;
+/** How long the latest signed size is reused before it is read again. */
+export const signedSizeTtlMs = 200;
 
 export interface LogReaderOptions {
   /** The log's public key (none: GET /v1/log/key answers 503). */
@@ -72,11 +74,18 @@ export class DbLogReader implements LogReader {
     return rows[0]?.entry ?? undefined;
   }
 
-  async #signedSize(): Promise<number> {
+  #signed: { size: number; readAtMs: number } | undefined;
+
+  /** The latest signed size, reused for signedSizeTtlMs unless a larger size is asked for. */
+  async #signedSize(wanted: number): Promise<number> {
+    const nowMs = performance.now();
+    const cached = this.#signed;
+    if (cached && nowMs - cached.readAtMs < signedSizeTtlMs && wanted <= cached.size) return cached.size;
     const { rows } = await this.store.query<{ size: bigint | null }>(
       "SELECT max(size) AS size FROM log_checkpoints",
     );
-    return Number(rows[0]?.size ?? 0);
+    this.#signed = { size: Number(rows[0]?.size ?? 0), readAtMs: nowMs };
+    return this.#signed.size;
   }
 
   async #build(build: (node: NodeSource) => Uint8Array[]): Promise<string[]> {
@@ -93,14 +102,14 @@ export class DbLogReader implements LogReader {
 
   async inclusionProof(index: number, size: number): Promise<ProofOutcome> {
     if (index >= size) return { status: "index_not_below_size", size };
-    const signed = await this.#signedSize();
+    const signed = await this.#signedSize(size);
     if (size > signed) return { status: "size_above_tree", size: signed };
     return { status: "ok", hashes: await this.#build((node) => inclusionProof(index, size, node)) };
   }
 
   async consistencyProof(from: number, size: number): Promise<ProofOutcome> {
     if (from > size) return { status: "from_above_size", size };
-    const signed = await this.#signedSize();
+    const signed = await this.#signedSize(size);
     if (size > signed) return { status: "size_above_tree", size: signed };
     return { status: "ok", hashes: await this.#build((node) => consistencyProof(from, size, node)) };
   }
