@@ -85,7 +85,7 @@ async function checkLog(store: Store, acked: string[]): Promise<number> {
   const { rows } = await store.query<{ seq: bigint; id: string | null }>(
     "SELECT seq, payload->>'id' AS id FROM audit_log ORDER BY seq",
   );
-  rows.forEach((row, i) => expect(Number(row.seq)).toBe(i + 1));
+  expect(rows.map((row) => Number(row.seq))).toEqual(rows.map((_, i) => i + 1));
   const logged = rows.map((r) => r.id).filter((id): id is string => id !== null);
   expect(new Set(logged).size).toBe(logged.length);
   const present = new Set(logged);

@@ -119,7 +119,7 @@ export function parseSignerKey(text: string): Parsed<Signer> {
   }
   const raw = fromB64(parts[4] as string);
   const type = raw?.[0];
-  if (!raw || raw.length !== 33 || (type !== keyTypes.ed25519 && type !== keyTypes.cosignatureV1)) {
+  if (raw?.length !== 33 || (type !== keyTypes.ed25519 && type !== keyTypes.cosignatureV1)) {
     return { ok: false, why: "the key is not base64 of a type byte and a 32-byte seed" };
   }
   const name = parts[2] as string;
@@ -148,7 +148,7 @@ export function parseCheckpoint(body: string): Parsed<Checkpoint> {
     return { ok: false, why: `the size \`${sizeText}\` is not a decimal tree size` };
   }
   const rootHash = fromB64(rootText);
-  if (!rootHash || rootHash.length !== 32) return { ok: false, why: "the root is not base64 of 32 bytes" };
+  if (rootHash?.length !== 32) return { ok: false, why: "the root is not base64 of 32 bytes" };
   return { ok: true, value: { origin, size: Number(sizeText), rootHash } };
 }
 
