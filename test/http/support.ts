@@ -1,6 +1,7 @@
 // An API server over a test store, with one token per role, reached over real HTTP (127.0.0.1,
 // ephemeral port). Token ids and secrets are deterministic (a counter) so failures are readable.
 import { readFileSync } from "node:fs";
+import { integrateAll } from "../../src/adapters/db/log/integrate.ts";
 import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
@@ -107,6 +108,8 @@ export const h200Spec = {
 
 /** Row counts of every table and the audit head: equal before and after means nothing was written. */
 export async function storeFingerprint(store: Store): Promise<string> {
+  // Entries acknowledged before are integrated first, so only what happens next shows.
+  await integrateAll(store);
   const { rows } = await store.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,
