@@ -11,6 +11,7 @@ import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
+import type { LogReader } from "./app/log/ports.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
@@ -56,6 +57,44 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
   };
 }
 
+/** The transparency log of a serving process: its reader, and the integrator that signs (issue #15). */
+export interface RunningLog {
+  readonly name: string;
+  readonly reader: LogReader;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the log beside a server: integrates what is pending (the seeded story included) and signs
+ * a checkpoint, then keeps integrating, signing and sending checkpoints to the configured
+ * witnesses while serving. Every serving process runs one; the lease lets one at a time integrate
+ * (docs/log.md).
+ */
+export async function startLog(store: Store, clock: Clock = systemClock): Promise<RunningLog> {
+  const [{ integrateAll }, { loadLogSigner }, { DbLogReader }, { startIntegrator }, witnessing] =
+    await Promise.all([
+      import("./adapters/db/log/integrate.ts"),
+      import("./adapters/db/log/key.ts"),
+      import("./adapters/db/log/reader.ts"),
+      import("./adapters/db/log/runner.ts"),
+      import("./adapters/db/log/witnesses.ts"),
+    ]);
+  const signer = loadLogSigner();
+  const witnesses = witnessing.witnessesFromEnv(process.env.SLUICE_LOG_WITNESSES);
+  const reader = new DbLogReader(store, {
+    verifier: signer,
+    witnessQuorum: Number(process.env.SLUICE_LOG_WITNESS_QUORUM || witnesses.length),
+  });
+  const pusher = new witnessing.WitnessPusher(store, reader, witnesses);
+  await integrateAll(store, { signer, now: clock });
+  const integrator = startIntegrator(store, {
+    signer,
+    now: clock,
+    onSigned: async (size) => void (await pusher.push(size)),
+  });
+  return { name: signer.name, reader, stop: () => integrator.stop() };
+}
+
 /** `sluice serve`: opens the configured store and serves the API on it until closed. */
 async function serveApi(request: ServeRequest): Promise<RunningServer> {
   const [{ startServer }, { evaluateThreadsOf }, { openStore }] = await Promise.all([
@@ -65,8 +104,9 @@ async function serveApi(request: ServeRequest): Promise<RunningServer> {
   ]);
   const evaluateThreads = evaluateThreadsOf(request.evaluateThreads);
   const store = await openStore();
+  const log = await startLog(store);
   const server = await startServer({
-    deps: httpDeps(store),
+    deps: httpDeps(store, { log: log.reader }),
     port: request.port,
     hostname: request.hostname,
     evaluateThreads,
@@ -78,6 +118,7 @@ async function serveApi(request: ServeRequest): Promise<RunningServer> {
     storeLocation: store.location,
     close: async () => {
       await server.close();
+      await log.stop();
       await store.close();
     },
   };

@@ -14,7 +14,7 @@ import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
-import { httpDeps, systemClock } from "./compose.ts";
+import { httpDeps, startLog, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 import { ensureWebBuilt } from "./web-build.ts";
 
@@ -48,13 +48,21 @@ if (await needsSeed(store)) {
   // Custody (issue #16): sites, landmarks, a fleet with a range near Singapore, and its alerts.
   console.log("sluice: custody:", JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock)));
 }
+// The transparency log (docs/log.md): its key, a checkpoint covering everything so far (the seeded
+// story included), then the integrator that keeps integrating and signing while serving.
+const log = await startLog(store, clock);
+console.log(`sluice: log ${log.name}, checkpoints signed by its key (GET /v1/log/key)`);
 await activeLists(store); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   exporter: "nvidia", // exporters are scoped to their party (#13)
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
-const server = await startServer({ deps: httpDeps(store, { clock }), port, evaluateThreads });
+const server = await startServer({
+  deps: httpDeps(store, { clock, log: log.reader }),
+  port,
+  evaluateThreads,
+});
 
 console.log(
   `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"})\n`,
@@ -70,6 +78,7 @@ console.log(`\nTry: curl -s -H 'Authorization: Bearer ${admin}' ${server.url}/v1
 
 async function stop(): Promise<void> {
   await server.close();
+  await log.stop();
   await store.close();
   process.exit(0);
 }

@@ -4,6 +4,7 @@
 // dossier's `evidence` section built from these records. Every write validates first, then applies
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
 // replayed client id answers `exists` or `exists_with_different_<field>`.
+
 import type { KeyObject } from "node:crypto";
 import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";

@@ -3,6 +3,7 @@
 // parties (on creation or change, and again when a new list version lands), reviewers'
 // dispositions, and the dossier's `screening` section. Every write runs in one SERIALIZABLE
 // transaction with its audit entry; input is validated before the transaction starts.
+
 import { z } from "zod";
 import { systemAudit } from "../adapters/db/audit.ts";
 import type { Store, TransactionOptions, Tx } from "../adapters/db/store.ts";

@@ -2,6 +2,7 @@
 // record the decision), licences, shipments and their release, shipment and cancellation. Each
 // write validates first, then applies in one SERIALIZABLE transaction with its audit entry; a
 // replayed client id answers `exists` or `exists_with_different_<field>` and changes nothing.
+
 import type { Tx } from "../adapters/db/store.ts";
 import {
   type Dossier,

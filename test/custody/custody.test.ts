@@ -139,7 +139,7 @@ forEachDriver("custody", (env) => {
       ["accepted", "verified"],
       ["accepted", "verified"],
     ]);
-    expect(honest.auditSeq).not.toBeNull();
+    expect(honest.auditEntryId).not.toBeNull();
 
     const before = await store.query(
       "SELECT (SELECT count(*) FROM heartbeat_ids) AS ids, (SELECT count(*) FROM heartbeats) AS raw",

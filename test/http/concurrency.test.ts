@@ -4,7 +4,9 @@
 // wins, the other gets 412. Idempotency records expire after the TTL (injected clock), a key still
 // in flight is a 409 and is not executed, concurrent requests with one key execute once, and the
 // sweep of expired records is bounded.
+
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { integrateAll } from "../../src/adapters/db/log/integrate.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import {
@@ -277,6 +279,7 @@ forEachDriver("optimistic concurrency and idempotency expiry over HTTP", (env) =
       else expect(answer.headers.get("idempotent-replayed")).toBe("true");
     }
     expect(await countParties("race-")).toBe(1);
+    await integrateAll(env.store()); // the entries' bytes are pending until integrated
     const audit = await env
       .store()
       .query("SELECT 1 FROM audit_log WHERE kind = 'party.created' AND payload->>'id' = 'race-a'");

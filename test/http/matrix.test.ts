@@ -8,6 +8,7 @@ import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type Action, allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { checkpointNow } from "../support/log.ts";
 import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
@@ -50,6 +51,27 @@ const samples: Record<string, Sample> = {
   "get /v1/audit/verify": async () => ({ path: "/v1/audit/verify" }),
   "get /v1/audit/entries": async () => ({ path: "/v1/audit/entries?kind=token.&limit=3" }),
   "get /v1/audit/entries/{seq}": async () => ({ path: "/v1/audit/entries/1" }),
+  "get /v1/log/key": async () => ({ path: "/v1/log/key" }),
+  "get /v1/log/checkpoint": async () => {
+    await checkpointNow(storeNow());
+    return { path: "/v1/log/checkpoint" };
+  },
+  "get /v1/log/checkpoint.json": async () => {
+    await checkpointNow(storeNow());
+    return { path: "/v1/log/checkpoint.json" };
+  },
+  "get /v1/log/entries/{index}": async () => {
+    await checkpointNow(storeNow());
+    return { path: "/v1/log/entries/0" };
+  },
+  "get /v1/log/proofs/inclusion": async () => {
+    await checkpointNow(storeNow());
+    return { path: "/v1/log/proofs/inclusion?index=0&size=1" };
+  },
+  "get /v1/log/proofs/consistency": async () => {
+    await checkpointNow(storeNow());
+    return { path: "/v1/log/proofs/consistency?from=1&size=1" };
+  },
   "get /v1/quota": async () => ({ path: "/v1/quota" }),
   "get /v1/quota/alerts": async () => ({ path: "/v1/quota/alerts" }),
   "post /v1/tokens": async () => ({ path: "/v1/tokens", body: { role: "auditor", label: "matrix" } }),

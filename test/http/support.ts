@@ -1,6 +1,8 @@
 // An API server over a test store, with one token per role, reached over real HTTP (127.0.0.1,
 // ephemeral port). Token ids and secrets are deterministic (a counter) so failures are readable.
 import { readFileSync } from "node:fs";
+import { integrateAll } from "../../src/adapters/db/log/integrate.ts";
+import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
 import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
@@ -8,6 +10,7 @@ import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts
 import { httpDeps } from "../../src/compose.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
+import { testLogSigner } from "../support/log.ts";
 
 export const fixedNow = new Date("2026-02-01T12:00:00Z");
 export const clock = () => fixedNow;
@@ -71,6 +74,7 @@ export async function startApi(
       clock,
       tokenFactory: factory,
       logError: () => {},
+      log: new DbLogReader(store, { verifier: testLogSigner }),
       ...(options.evaluation ? { evaluation: options.evaluation } : {}),
     }),
   });
@@ -109,6 +113,8 @@ export const h200Spec = {
 
 /** Row counts of every table and the audit head: equal before and after means nothing was written. */
 export async function storeFingerprint(store: Store): Promise<string> {
+  // Entries acknowledged before are integrated first, so only what happens next shows.
+  await integrateAll(store);
   const { rows } = await store.query<{ table_name: string }>(
     `SELECT table_name FROM information_schema.tables
      WHERE table_schema = current_schema() AND table_type = 'BASE TABLE' ORDER BY table_name`,

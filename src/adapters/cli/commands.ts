@@ -8,6 +8,7 @@ import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerLocate } from "./commands/locate.ts";
+import { register as registerLog } from "./commands/log.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerServe } from "./commands/serve.ts";
@@ -15,6 +16,7 @@ import { register as registerShipments } from "./commands/shipments.ts";
 // issue #19: the policy simulator
 import { register as registerSimulate } from "./commands/simulate.ts";
 import { register as registerTokens } from "./commands/tokens.ts";
+import { register as registerWitness } from "./commands/witness.ts";
 
 import type { CliWiring } from "./wiring.ts";
 
@@ -27,6 +29,7 @@ export const commandModules: RegisterCommands[] = [
   registerLedger,
   registerLocate,
   registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)
+  registerLog,
   registerSchema,
   registerScreening,
   registerShipments,
@@ -34,4 +37,5 @@ export const commandModules: RegisterCommands[] = [
   registerTokens,
   registerServe,
   registerCustody,
+  registerWitness,
 ];

@@ -1,16 +1,15 @@
-// The audit log in the database: `appendAudit` adds an entry to the hash chain inside the caller's
-// transaction (the single-row chain head is read and updated there, so concurrent appends
-// serialize), and `verifyAudit` reads the log in seq order and verifies it (src/core/audit).
-
+// The audit log in the database. `appendAudit` writes an entry's bytes (canonical JSON of
+// {kind, at, actor, payload}, src/core/log/entry.ts) into log_pending inside the caller's
+// transaction: no shared row is read or locked, so business transactions do not serialize on the
+// log, and "acknowledged" still means "logged". The integrator (./log/integrate.ts) later gives
+// each entry its index, chains it and puts it in the Merkle tree. Reads (`readAudit`,
+// `verifyAudit`, `auditHead`) given a Store first integrate what is pending, so they see every
+// acknowledged entry.
 import { v7 as uuidv7 } from "uuid";
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
-import {
-  type AuditEntry,
-  type Json,
-  nextEntry,
-  type VerifyResult,
-  verifyChain,
-} from "../../core/audit/chain.ts";
+import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
+import { entryBytesMax, entryText } from "../../core/log/entry.ts";
+import { integrateAll } from "./log/integrate.ts";
 import type { Store, Tx } from "./store.ts";
 
 /** JSON-safe copy: bigints become decimal strings, Dates ISO strings, undefined fields dropped. */
@@ -20,24 +19,46 @@ export function toAuditJson(value: unknown): Json {
   ) as Json;
 }
 
-/**
- * Appends one entry in `tx` and returns it. `at` comes from the caller's clock; `actor` names who
- * acted (src/core/audit/actor.ts) and is covered by the entry's hash.
- */
+/** An entry as written by a business transaction: its bytes, not yet its index. */
+export interface PendingEntry {
+  id: string;
+  kind: string;
+  at: string;
+  actor: AuditActor;
+  payload: Json;
+  /** The bytes the Merkle leaf will hash. */
+  entry: string;
+}
+
+/** The pending rows for entries at one instant by one actor (ids in order: UUIDv7). */
+export function pendingEntries(
+  items: readonly { kind: string; payload: Json }[],
+  at: Date,
+  actor: AuditActor,
+): PendingEntry[] {
+  const iso = at.toISOString();
+  return items.map(({ kind, payload }) => {
+    const entry = entryText({ kind, at: iso, actor, payload });
+    if (entry.length > entryBytesMax) throw new Error(`audit entry ${kind} is over ${entryBytesMax} bytes`);
+    return { id: uuidv7(), kind, at: iso, actor, payload, entry };
+  });
+}
+
+/** Appends one entry in `tx` and returns it. `at` comes from the caller's clock. */
 export function appendAudit(
   tx: Tx,
   kind: string,
   payload: unknown,
   at: Date,
   actor: AuditActor,
-): Promise<AuditEntry> {
+): Promise<PendingEntry> {
   return appendAuditJson(tx, kind, toAuditJson(payload), at, actor);
 }
 
 /** The appender of one principal: appendAudit with the actor bound (what use cases are given). */
 export const auditAs =
   (actor: AuditActor) =>
-  (tx: Tx, kind: string, payload: unknown, at: Date): Promise<AuditEntry> =>
+  (tx: Tx, kind: string, payload: unknown, at: Date): Promise<PendingEntry> =>
     appendAudit(tx, kind, payload, at, actor);
 
 /**
@@ -53,70 +74,29 @@ export async function appendAuditJson(
   payload: Json,
   at: Date,
   actor: AuditActor,
-): Promise<AuditEntry> {
-  const head = await tx.query<{ seq: bigint; hash: string }>(
-    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
-  );
-  const row = head.rows[0];
-  if (!row) throw new Error("audit_head row missing: database not migrated");
-  const entry = nextEntry({ seq: Number(row.seq), hash: row.hash }, at.toISOString(), kind, payload, {
-    ...actor,
-  });
-  await tx.query(
-    `WITH ins AS (INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash, actor)
-                  VALUES ($1, $2, $3, $4, $5, $6, $7))
-     UPDATE audit_head SET seq = $1, hash = $6 WHERE id = 1`,
-    [
-      entry.seq,
-      entry.at,
-      entry.kind,
-      JSON.stringify(entry.payload),
-      entry.prevHash,
-      entry.hash,
-      JSON.stringify(entry.actor),
-    ],
-  );
+): Promise<PendingEntry> {
+  const [entry] = pendingEntries([{ kind, payload }], at, actor) as [PendingEntry];
+  await tx.query("INSERT INTO log_pending (id, entry) VALUES ($1, $2)", [entry.id, entry.entry]);
   return entry;
 }
 
-/**
- * Appends several entries, chained in the given order, with one multi-row insert: used by batched
- * ledger writes. Same guarantees as appendAudit.
- */
+/** Appends several entries, in the given order, with one multi-row insert (batched ledger writes). */
 export async function appendAuditMany(
   tx: Tx,
   items: readonly { kind: string; payload: unknown }[],
   at: Date,
   actor: AuditActor,
-): Promise<AuditEntry[]> {
-  const head = await tx.query<{ seq: bigint; hash: string }>(
-    "SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE",
+): Promise<PendingEntry[]> {
+  const entries = pendingEntries(
+    items.map((item) => ({ kind: item.kind, payload: toAuditJson(item.payload) })),
+    at,
+    actor,
   );
-  const row = head.rows[0];
-  if (!row) throw new Error("audit_head row missing: database not migrated");
-  let previous = { seq: Number(row.seq), hash: row.hash };
-  const entries: AuditEntry[] = [];
-  for (const item of items) {
-    const entry = nextEntry(previous, at.toISOString(), item.kind, toAuditJson(item.payload), { ...actor });
-    entries.push(entry);
-    previous = entry;
-  }
-  await tx.query(
-    `INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash, actor)
-     SELECT e.seq, e.at, e.kind, e.payload::jsonb, e.prev_hash, e.hash, $7::jsonb
-     FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
-       AS e (seq, at, kind, payload, prev_hash, hash)`,
-    [
-      entries.map((e) => e.seq),
-      entries.map((e) => e.at),
-      entries.map((e) => e.kind),
-      entries.map((e) => JSON.stringify(e.payload)),
-      entries.map((e) => e.prevHash),
-      entries.map((e) => e.hash),
-      JSON.stringify(actor),
-    ],
-  );
-  await tx.query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1", [previous.seq, previous.hash]);
+  if (entries.length === 0) return entries;
+  await tx.query("INSERT INTO log_pending (id, entry) SELECT * FROM unnest($1::text[], $2::text[])", [
+    entries.map((e) => e.id),
+    entries.map((e) => e.entry),
+  ]);
   return entries;
 }
 
@@ -142,9 +122,11 @@ export const entryOfRow = (row: AuditRow): AuditEntry => ({
 });
 
 const pageRowsMax = 5000;
+const isStore = (s: Store | Tx): s is Store => "transaction" in s;
 
-/** All entries in seq order, read page by page. */
+/** All integrated entries in seq order, read page by page (given a Store: pending ones first integrated). */
 export async function readAudit(store: Store | Tx): Promise<AuditEntry[]> {
+  if (isStore(store)) await integrateAll(store);
   const entries: AuditEntry[] = [];
   let after = -1n;
   for (;;) {
@@ -160,6 +142,7 @@ export async function readAudit(store: Store | Tx): Promise<AuditEntry[]> {
 }
 
 export async function auditHead(store: Store | Tx): Promise<{ seq: number; hash: string }> {
+  if (isStore(store)) await integrateAll(store);
   const { rows } = await store.query<{ seq: bigint; hash: string }>(
     "SELECT seq, hash FROM audit_head WHERE id = 1",
   );
@@ -170,12 +153,14 @@ export async function auditHead(store: Store | Tx): Promise<{ seq: number; hash:
 /**
  * Verifies the stored chain. The head row is the anchor kept beside the log: entries cut off the
  * end (or appended around the chain) show as a head mismatch unless the head was forged as well;
- * `expectHead` compares with a head published elsewhere.
+ * `expectHead` compares with a head published elsewhere. What resists a forged head is the signed
+ * checkpoint: `sluice log verify` (src/app/log/verify.ts).
  */
 export async function verifyAudit(
   store: Store,
   expectHead?: { seq: number; hash: string },
 ): Promise<VerifyResult> {
+  await integrateAll(store);
   // One snapshot for the log and its head, so concurrent appends cannot look like tampering.
   const { entries, head } = await store.transaction(
     async (tx) => ({ entries: await readAudit(tx), head: await auditHead(tx) }),

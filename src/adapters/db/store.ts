@@ -28,9 +28,9 @@ export interface TransactionOptions {
   /** Attempts in all, first one included, before a serialization failure is reported. */
   attemptsMax?: number;
   /**
-   * Take the audit chain's table lock before the first query, so that writers queue instead of
-   * aborting each other on the chain head (the snapshot is taken after the lock is granted).
-   * Correctness does not depend on it: SERIALIZABLE does; this only turns retries into waiting.
+   * No longer has an effect: it took the audit chain's table lock so that writers queued behind
+   * the single chain head. Since the transparency log (migration 0110) writers share no log row
+   * (src/adapters/db/log/integrate.ts), so the lock would only serialize them for nothing.
    */
   lockAuditChain?: boolean;
 }
@@ -154,11 +154,7 @@ export class PgStore implements Store {
     let broken = false;
     try {
       const isolation = options.isolation ?? "serializable";
-      await client.query(
-        options.lockAuditChain
-          ? `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}; LOCK TABLE audit_head IN SHARE ROW EXCLUSIVE MODE`
-          : `BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`,
-      );
+      await client.query(`BEGIN ISOLATION LEVEL ${isolation.toUpperCase()}`);
       const tx: Tx = {
         query: async <R>(text: string, params?: readonly unknown[]) => {
           const result = await client.query(text, params as unknown[] | undefined);

@@ -2,6 +2,7 @@
 // read, relabel (optimistic concurrency on `version`), revoke, and authenticate a presented secret.
 // Every change is one transaction with its audit entry. Ids and secrets come from a port so tests
 // can make them deterministic; the clock is a port too.
+
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { z } from "zod";

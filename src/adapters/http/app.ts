@@ -7,6 +7,7 @@
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { SluiceError } from "../../core/errors.ts";
 import { sqlAuditEntryReader } from "../db/audit-entries.ts";
+import { DbLogReader } from "../db/log/reader.ts";
 import { requestId } from "./actor.ts";
 import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
@@ -81,7 +82,13 @@ export function createApp(
   const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
   const evaluation = deps.evaluation ?? inlineEvaluation(deps.evaluator);
   const auditEntries = deps.auditEntries ?? sqlAuditEntryReader(deps.store);
-  const services: AppServices = { ...deps, authenticator, evaluation, auditEntries };
+  const services: AppServices = {
+    ...deps,
+    authenticator,
+    evaluation,
+    auditEntries,
+    log: deps.log ?? new DbLogReader(deps.store),
+  };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);

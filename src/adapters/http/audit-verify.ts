@@ -5,6 +5,7 @@
 import { Worker } from "node:worker_threads";
 import { type AuditEntry, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
 import { type AuditRow, auditHead, entryOfRow } from "../db/audit.ts";
+import { integrateAll } from "../db/log/integrate.ts";
 import type { Store, Tx } from "../db/store.ts";
 import type { VerifyJobMessage } from "./audit-verify-worker.ts";
 import { typescriptWorkerSource } from "./worker-source.ts";
@@ -52,6 +53,8 @@ export async function verifyAuditOffLoop(
   expectHead?: { seq: number; hash: string },
 ): Promise<VerifyResult> {
   let worker: ReturnType<typeof startWorker> | undefined;
+  // Everything acknowledged is verified: entries still pending get their index first.
+  await integrateAll(store);
   try {
     const inline = await store.transaction(
       async (tx) => {

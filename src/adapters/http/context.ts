@@ -5,6 +5,7 @@ import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
+import type { LogReader } from "../../app/log/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -41,6 +42,8 @@ export interface AppDeps {
   auditEntries?: AuditEntryReader;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
+  /** The transparency log's read side (default: over `store`, without a key: /v1/log/key 503). */
+  log?: LogReader;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */
@@ -48,6 +51,7 @@ export interface AppServices extends AppDeps {
   authenticator: Authenticator;
   auditEntries: AuditEntryReader;
   evaluation: EvaluationRunner;
+  log: LogReader;
 }
 
 export interface AppEnv {

@@ -178,7 +178,7 @@ export class HeartbeatIngest {
     results.sort((a, b) => a.index - b.index);
     const counts: Partial<Record<IngestOutcome, number>> = {};
     for (const r of results) counts[r.outcome] = (counts[r.outcome] ?? 0) + 1;
-    return { batchId, auditSeq: stored.auditSeq, counts, results };
+    return { batchId, auditEntryId: stored.auditEntryId, counts, results };
   }
 
   /** The read-only checks of one heartbeat, in the outcome list's order. */

@@ -201,7 +201,7 @@ export interface CustodyStore {
     merkleRoot: (accepted: AcceptedHeartbeat[]) => string;
   }): Promise<{
     outcomes: Map<string, "accepted" | "duplicate" | "id_reused_with_different_content" | "nonce_reused">;
-    auditSeq: number | null;
+    auditEntryId: string | null;
   }>;
   raiseAlerts(drafts: readonly AlertDraft[], actor: Actor, at: Date): Promise<number>;
   alerts(filter: {

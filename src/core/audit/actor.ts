@@ -1,6 +1,7 @@
 // Who did an act (issue #13; the contract agreed between the trust and the transparency-log
 // branches): every audit entry names the authenticated principal and the channel it came through,
-// and the actor is part of what the entry's hash covers. Pure types and constructors.
+// and the actor is part of each entry's bytes (so the Merkle leaf covers it) and of its chain hash.
+// Pure types and constructors.
 
 /** Who did an act: the authenticated principal and the channel it came through. */
 export interface AuditActor {
@@ -16,8 +17,8 @@ export interface AuditActor {
   requestId: string;
 }
 
-/** The system acting on its own (the seeder, a sweep, a migration step): no token, no party. */
-export const systemActor = (via: string, requestId: string): AuditActor => ({
+/** The system acting on its own (the seeder, a sweep, the integrator): no token, no party. */
+export const systemActor = (via: string, requestId = "system"): AuditActor => ({
   tokenId: null,
   role: "system",
   partyId: null,

@@ -33,6 +33,7 @@ export const actions = [
   "lists.read",
   "lists.write",
   "audit.verify",
+  "log.read",
   "quota.read",
   "tokens.create",
   "tokens.read",
@@ -121,6 +122,8 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "audit.verify": [...overseers, "compliance-reviewer"],
   // The US cap ledger: the exporter and the US regulator watch it; nobody abroad reads it.
   "quota.read": ["admin", "exporter", "us-regulator", "auditor"],
+  // The transparency log: every authenticated role may check the record (issue #15).
+  "log.read": roles,
   "tokens.create": ["admin"],
   "tokens.read": ["admin"],
   "tokens.update": ["admin"],

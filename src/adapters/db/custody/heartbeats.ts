@@ -223,13 +223,13 @@ export async function storeBatch(
     merkleRoot: (accepted: AcceptedHeartbeat[]) => string;
   },
 ) {
-  if (batch.accepted.length === 0) return { outcomes: new Map<string, StoredOutcome>(), auditSeq: null };
+  if (batch.accepted.length === 0) return { outcomes: new Map<string, StoredOutcome>(), auditEntryId: null };
   const day = dayOf(batch.at);
   await ensurePartition(store, day, partitions);
   return store.transaction(
     async (tx) => {
       const { winners, outcomes } = await claim(tx, batch.accepted, day);
-      if (winners.length === 0) return { outcomes, auditSeq: null };
+      if (winners.length === 0) return { outcomes, auditEntryId: null };
       await insertRaw(tx, winners, batch.id, day, batch.at);
       await updateSummaries(tx, winners, day, batch.at);
       const root = batch.merkleRoot(winners);
@@ -250,7 +250,7 @@ export async function storeBatch(
         auditActorOf(batch.actor),
       );
       await tx.query(
-        `INSERT INTO heartbeat_batches (id, source, accepted, refused, merkle_root, audit_seq, received_by, received_at)
+        `INSERT INTO heartbeat_batches (id, source, accepted, refused, merkle_root, audit_entry_id, received_by, received_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           batch.id,
@@ -258,12 +258,12 @@ export async function storeBatch(
           winners.length,
           batch.refused + batch.accepted.length - winners.length,
           root,
-          entry.seq,
+          entry.id,
           batch.actor.id,
           batch.at,
         ],
       );
-      return { outcomes, auditSeq: entry.seq };
+      return { outcomes, auditEntryId: entry.id };
     },
     { isolation: "read committed" },
   );

@@ -2,11 +2,11 @@
 // together in ONE serializable transaction (TigerBeetle-style batching). Each request is decided
 // in arrival order by the pure core against the balances as the earlier requests of the batch left
 // them, so the outcome equals running them one by one; the effects are then applied with a few
-// multi-row statements (conditional account update, movements, audit entries chained in order).
-// Why: every ledger write goes through the single audit chain head, so per-request transactions
-// are serialized anyway; batching amortizes the round trips and the commit over many requests.
+// multi-row statements (conditional account update, movements, the log's pending entries in order).
+// Why: batching amortizes the round trips and the commit over many requests (the log itself no
+// longer serializes writers: entries are integrated later, src/adapters/db/log/integrate.ts).
 
-import { type AuditEntry, nextEntry } from "../../../core/audit/chain.ts";
+import { systemActor } from "../../../core/audit/actor.ts";
 import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import {
   type Account,
@@ -15,7 +15,7 @@ import {
   type Reservation,
   type ReserveStatus,
 } from "../../../core/ledger/ledger.ts";
-import { toAuditJson } from "../audit.ts";
+import { type PendingEntry, pendingEntries, toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
 import type { ReserveInput } from "./types.ts";
 
@@ -37,10 +37,9 @@ interface Accepted {
 interface Loaded {
   existing: Map<string, { product_id: string; units: bigint; amount: bigint }>;
   accounts: Map<string, Account>;
-  head: { seq: number; hash: string };
 }
 
-/** Reservations, accounts and the audit head in ONE round trip (JSON aggregates, bigints as text). */
+/** Reservations and accounts in ONE round trip (JSON aggregates, bigints as text). */
 async function load(tx: Tx, ids: string[], accountIds: string[]): Promise<Loaded> {
   const { rows } = await tx.query<{
     reservations: { id: string; product_id: string; units: string; amount: string }[];
@@ -54,7 +53,6 @@ async function load(tx: Tx, ids: string[], accountIds: string[]): Promise<Loaded
       blocked_cn_max: string | null;
       enforced: boolean;
     }[];
-    head: { seq: string; hash: string };
   }>(
     `SELECT
        (SELECT coalesce(json_agg(json_build_object('id', id, 'product_id', product_id, 'units', units::text,
@@ -62,12 +60,11 @@ async function load(tx: Tx, ids: string[], accountIds: string[]): Promise<Loaded
        (SELECT coalesce(json_agg(json_build_object('id', id, 'ratio_percent', ratio_percent,
           'us_posted', us_posted::text, 'cn_pending', cn_pending::text, 'cn_posted', cn_posted::text,
           'blocked', blocked, 'blocked_cn_max', blocked_cn_max::text, 'enforced', enforced)), '[]')
-          FROM ledger_accounts WHERE id = ANY($2::text[])) AS accounts,
-       (SELECT json_build_object('seq', seq::text, 'hash', hash) FROM audit_head WHERE id = 1) AS head`,
+          FROM ledger_accounts WHERE id = ANY($2::text[])) AS accounts`,
     [ids, accountIds],
   );
   const row = rows[0];
-  if (!row?.head) throw new Error("audit_head row missing: database not migrated");
+  if (!row) throw new Error("reservation batch: the load query returned no row");
   return {
     existing: new Map(
       row.reservations.map((r) => [
@@ -90,7 +87,6 @@ async function load(tx: Tx, ids: string[], accountIds: string[]): Promise<Loaded
         },
       ]),
     ),
-    head: { seq: Number(row.head.seq), hash: row.head.hash },
   };
 }
 
@@ -180,14 +176,14 @@ export async function reserveBatchTx(
     });
     for (const id of derived.accountIds ?? []) accountIds.add(id);
   }
-  const { existing, accounts, head } = await load(
+  const { existing, accounts } = await load(
     tx,
     [...new Set(items.map((item) => item.input.id))],
     [...accountIds],
   );
   const known = new Set(accounts.keys());
   const { results, accepted } = decideAll(items, now, existing, accounts);
-  if (accepted.length > 0) await apply(tx, accepted, known, head, now);
+  if (accepted.length > 0) await apply(tx, accepted, known, now);
   return results;
 }
 
@@ -223,32 +219,27 @@ function movements(accepted: readonly Accepted[]) {
   return { refs, accounts, amounts };
 }
 
-function auditEntries(
-  accepted: readonly Accepted[],
-  head: { seq: number; hash: string },
-  now: Date,
-): AuditEntry[] {
-  const entries: AuditEntry[] = [];
-  let previous = head;
-  for (const { reservation: r } of accepted) {
-    const payload = toAuditJson({
-      id: r.id,
-      productId: r.productId,
-      units: r.units,
-      amount: r.amount,
-      accountIds: r.accountIds,
-      expiresAt: r.expiresAt.toISOString(),
-    });
-    const entry = nextEntry(previous, now.toISOString(), "ledger.reserve", payload);
-    entries.push(entry);
-    previous = entry;
-  }
-  return entries;
+function auditEntries(accepted: readonly Accepted[], now: Date): PendingEntry[] {
+  return pendingEntries(
+    accepted.map(({ reservation: r }) => ({
+      kind: "ledger.reserve",
+      payload: toAuditJson({
+        id: r.id,
+        productId: r.productId,
+        units: r.units,
+        amount: r.amount,
+        accountIds: r.accountIds,
+        expiresAt: r.expiresAt.toISOString(),
+      }),
+    })),
+    now,
+    systemActor("ledger"),
+  );
 }
 
 /**
  * Applies the batch in ONE statement: reservations, the guarded account update, movements, audit
- * entries and the chain head. All or nothing; the guard count is checked before commit.
+ * entries (pending, for the integrator). All or nothing; the guard count is checked before commit.
  */
 const applySql = `
   WITH ins AS (
@@ -266,20 +257,10 @@ const applySql = `
     INSERT INTO ledger_movements (id, account_id, op, ref_id, d_us_posted, d_cn_pending, d_cn_posted, at)
     SELECT 'reserve:' || m.ref || ':' || m.account, m.account, 'reserve', m.ref, 0, m.amount, 0, $7
     FROM unnest($12::text[], $13::text[], $14::bigint[]) AS m (ref, account, amount)),
-  log AS (
-    INSERT INTO audit_log (seq, at, kind, payload, prev_hash, hash)
-    SELECT e.seq, $17, 'ledger.reserve', e.payload::jsonb, e.prev_hash, e.hash
-    FROM unnest($15::bigint[], $16::text[], $18::text[], $19::text[]) AS e (seq, payload, prev_hash, hash)),
-  head AS (UPDATE audit_head SET seq = $20, hash = $21 WHERE id = 1)
+  log AS (INSERT INTO log_pending (id, entry) SELECT * FROM unnest($15::text[], $16::text[]))
   SELECT count(*) AS n FROM upd`;
 
-async function apply(
-  tx: Tx,
-  accepted: readonly Accepted[],
-  known: Set<string>,
-  head: { seq: number; hash: string },
-  now: Date,
-): Promise<void> {
+async function apply(tx: Tx, accepted: readonly Accepted[], known: Set<string>, now: Date): Promise<void> {
   const byAccount = perAccount(accepted);
   const missing = [...byAccount.entries()].filter(([id]) => !known.has(id));
   if (missing.length > 0) {
@@ -291,8 +272,7 @@ async function apply(
     );
   }
   const m = movements(accepted);
-  const entries = auditEntries(accepted, head, now);
-  const last = entries.at(-1) as AuditEntry;
+  const entries = auditEntries(accepted, now);
   const { rows } = await tx.query<{ n: bigint }>(applySql, [
     accepted.map((a) => a.reservation.id),
     accepted.map((a) => a.reservation.productId),
@@ -310,13 +290,8 @@ async function apply(
     m.refs,
     m.accounts,
     m.amounts,
-    entries.map((e) => e.seq),
-    entries.map((e) => JSON.stringify(e.payload)),
-    now.toISOString(),
-    entries.map((e) => e.prevHash),
-    entries.map((e) => e.hash),
-    last.seq,
-    last.hash,
+    entries.map((e) => e.id),
+    entries.map((e) => e.entry),
   ]);
   if (Number(rows[0]?.n ?? 0) !== byAccount.size) {
     throw new Error(

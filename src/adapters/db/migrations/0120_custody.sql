@@ -165,7 +165,7 @@ CREATE TABLE heartbeat_batches (
   accepted integer NOT NULL,
   refused integer NOT NULL,
   merkle_root text NOT NULL,
-  audit_seq bigint NOT NULL,
+  audit_entry_id text NOT NULL, -- the batch's audit entry (log_pending id until integrated; audit_log.entry holds its bytes)
   received_by text NOT NULL,
   received_at timestamptz NOT NULL
 );

@@ -9,6 +9,7 @@ import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
 import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
+import { registerLog } from "./log.ts";
 import { registerOverview } from "./overview.ts";
 import { registerQuota } from "./quota.ts";
 import { registerRulebooks } from "./rulebooks.ts";
@@ -32,6 +33,7 @@ export const routeModules: RouteModule[] = [
   registerEvidence,
   registerAudit,
   registerAuditEntries, // issue #13: reading the record
+  registerLog,
   registerQuota,
   registerTokens,
   registerSimulations,
