@@ -54,6 +54,14 @@ const expectedTable: Record<Action, string> = {
   "evidence.read": "xx..xxxx",
   "duty.read": "xx..xxxx",
   "forfeitures.read": "xx.xxxxx",
+  // Reports: each role gets the kinds of its jurisdiction (issue #18).
+  "reports.cap.read": "x...x..x",
+  "reports.decisions.read": "xx..x..x",
+  "reports.duty.read": "xx....xx",
+  "reports.prepayments.read": "xx..x..x",
+  "reports.lab-tests.read": "x...x..x",
+  "reports.china.read": "x....xxx",
+  "reports.key.read": "xxxxxxxx",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({
