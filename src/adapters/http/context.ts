@@ -3,6 +3,7 @@
 // clock, token factory and store.
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { ReportService } from "../../app/reports/service.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -33,6 +34,8 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
+  /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
+  reports?: ReportService;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

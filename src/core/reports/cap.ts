@@ -61,7 +61,8 @@ export function capReport(figures: CapFigures, window: ReportWindow): ReportBody
     ];
   });
   const byAccount = new Map<string, CapMovementDay[]>();
-  for (const m of figures.movementDays) byAccount.set(m.accountId, [...(byAccount.get(m.accountId) ?? []), m]);
+  for (const m of figures.movementDays)
+    byAccount.set(m.accountId, [...(byAccount.get(m.accountId) ?? []), m]);
   const days: Cell[][] = [];
   for (const account of figures.accounts) {
     for (const d of dailyBalances(byAccount.get(account.accountId) ?? [], window)) {
@@ -146,7 +147,10 @@ function capChart(
     title: `Cap over time: ${largest.accountId}`,
     days: balances.map((b) => b.day),
     series: [
-      { name: "cap allows China", values: balances.map((b) => Number(allowedOf(largest.ratioPercent, b.usPosted))) },
+      {
+        name: "cap allows China",
+        values: balances.map((b) => Number(allowedOf(largest.ratioPercent, b.usPosted))),
+      },
       { name: "China pending + posted", values: balances.map((b) => Number(b.cnTotal)) },
     ],
   };

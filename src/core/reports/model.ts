@@ -121,9 +121,13 @@ export function percentText(part: bigint, whole: bigint): string {
 }
 
 /** Cells as JSON-safe values: bigints become decimal strings. */
-export const jsonCell = (cell: Cell): string | number | null => (typeof cell === "bigint" ? cell.toString() : cell);
+export const jsonCell = (cell: Cell): string | number | null =>
+  typeof cell === "bigint" ? cell.toString() : cell;
 
 /** The report as plain JSON (bigints as strings): what the JSON format answers and what is pinned. */
 export function reportJson(report: Report): unknown {
-  return { ...report, tables: report.tables.map((t) => ({ ...t, rows: t.rows.map((r) => r.map(jsonCell)) })) };
+  return {
+    ...report,
+    tables: report.tables.map((t) => ({ ...t, rows: t.rows.map((r) => r.map(jsonCell)) })),
+  };
 }

@@ -2,7 +2,14 @@
 // by deciding rule, and the list with citations and remedies), Section 232 duty per entry, the
 // prepayments and forfeitures per order, the labs' tests, and China's side (with headings in
 // English and Chinese). Pure functions from rows to tables.
-import type { DecisionRow, DutyEntryRow, ForfeitureRow, LabRow, PrepaymentOrderRow, ChinaFigures } from "./figures.ts";
+import type {
+  ChinaFigures,
+  DecisionRow,
+  DutyEntryRow,
+  ForfeitureRow,
+  LabRow,
+  PrepaymentOrderRow,
+} from "./figures.ts";
 import { type Cell, percentText, type ReportBody } from "./model.ts";
 
 const decisionOutcomes = ["approve", "hold", "deny"] as const;
@@ -31,7 +38,8 @@ export function decisionsReport(rows: DecisionRow[]): ReportBody {
           { key: "total", title: "Total", numeric: true },
         ],
         rows: decisionOutcomes.map((outcome) => {
-          const of = (purpose: string) => rows.filter((r) => r.decision === outcome && r.purpose === purpose).length;
+          const of = (purpose: string) =>
+            rows.filter((r) => r.decision === outcome && r.purpose === purpose).length;
           return [outcome, of("application"), of("release"), outcomes.get(outcome) ?? 0];
         }),
       },
@@ -149,7 +157,15 @@ export function dutyReportTables(rows: DutyEntryRow[]): ReportBody {
               const [band = "", exempt = ""] = key.split("\u0000");
               return [band, exempt, s.entries, s.entered, s.owed, s.paid, s.owed - s.paid];
             }),
-          ["all", "", rows.length, rows.reduce((s, r) => s + r.enteredValueCents, 0n), total.owed, total.paid, total.owed - total.paid],
+          [
+            "all",
+            "",
+            rows.length,
+            rows.reduce((s, r) => s + r.enteredValueCents, 0n),
+            total.owed,
+            total.paid,
+            total.owed - total.paid,
+          ],
         ],
       },
     ],
@@ -293,7 +309,12 @@ export function chinaReport(figures: ChinaFigures): ReportBody {
           { key: "importer_name", title: "Name", titleZh: "名称" },
           { key: "imported_units", title: "Imported (written down)", titleZh: "进口数量", numeric: true },
           { key: "domestic_units", title: "Domestic bought", titleZh: "国产芯片采购量", numeric: true },
-          { key: "domestic_percent", title: "Domestic per imported %", titleZh: "国产/进口 %", numeric: true },
+          {
+            key: "domestic_percent",
+            title: "Domestic per imported %",
+            titleZh: "国产/进口 %",
+            numeric: true,
+          },
         ],
         rows: figures.domestic.map((d) => [
           d.importerId,

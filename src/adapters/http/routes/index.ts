@@ -7,6 +7,7 @@ import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
 import { registerListsImport } from "./lists-import.ts";
 import { registerQuota } from "./quota.ts";
+import { registerReports } from "./reports.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
 import { registerScreeningWorkflow } from "./screening-workflow.ts";
@@ -27,4 +28,5 @@ export const routeModules: RouteModule[] = [
   registerAudit,
   registerQuota,
   registerTokens,
+  registerReports,
 ];
