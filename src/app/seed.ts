@@ -228,8 +228,18 @@ export async function seedDemo(context: ShipmentContext): Promise<{ orders: numb
  */
 export const seedChinaApprovals = [
   { importerId: "alibaba-cloud", importer: "阿里云计算有限公司", units: 28_000, purpose: "commercial-cloud" },
-  { importerId: "tencent-cloud", importer: "腾讯云计算（北京）有限责任公司", units: 40_000, purpose: "commercial-cloud" },
-  { importerId: "bytedance", importer: "北京火山引擎科技有限公司", units: 80_000, purpose: "commercial-cloud" },
+  {
+    importerId: "tencent-cloud",
+    importer: "腾讯云计算（北京）有限责任公司",
+    units: 40_000,
+    purpose: "commercial-cloud",
+  },
+  {
+    importerId: "bytedance",
+    importer: "北京火山引擎科技有限公司",
+    units: 80_000,
+    purpose: "commercial-cloud",
+  },
   { importerId: "tsinghua", importer: "清华大学", units: 64, purpose: "university-research" },
 ] as const;
 
