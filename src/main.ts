@@ -12,6 +12,7 @@ import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
+import { reportService } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 
 const { values } = parseArgs({
@@ -46,7 +47,9 @@ const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
-const server = await startServer({ store, port, evaluateThreads });
+// Regulator reports, signed with the report key (SLUICE_REPORT_KEY_FILE, else made in the data dir).
+const reports = reportService(store, clock);
+const server = await startServer({ store, port, evaluateThreads, deps: { reports } });
 
 console.log(
   `\nSluice is serving ${server.url}  (docs: ${server.url}/docs, OpenAPI: ${server.url}/openapi.json; ${server.evaluateThreads} evaluation thread${server.evaluateThreads === 1 ? "" : "s"})\n`,

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { type Action, allowedRoles, roles } from "../../src/core/policy/policy.ts";
+import { reportKinds } from "../../src/core/reports/model.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
 import { shipmentSamples } from "./shipment-samples.ts";
@@ -52,6 +53,14 @@ const samples: Record<string, Sample> = {
       headers: { "if-match": current.headers.get("etag") ?? "" },
     };
   },
+  // Regulator reports: one route per kind, each guarded by its own action (the jurisdiction).
+  ...Object.fromEntries(
+    reportKinds.map((kind) => [
+      `get /v1/reports/${kind}`,
+      async () => ({ path: `/v1/reports/${kind}?from=2026-01-01&to=2026-01-31&format=csv` }),
+    ]),
+  ),
+  "get /v1/reports/key": async () => ({ path: "/v1/reports/key" }),
   "delete /v1/tokens/{id}": async (api) => {
     const created = await api.request("/v1/tokens", { method: "POST", body: { role: "auditor" } });
     const { id } = (await created.json()) as { id: string };
