@@ -4,6 +4,7 @@ import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
 import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
+import { register as registerReports } from "./commands/reports.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerShipments } from "./commands/shipments.ts";
@@ -16,6 +17,7 @@ export const commandModules: RegisterCommands[] = [
   registerEvaluate,
   registerEvidence,
   registerLedger,
+  registerReports,
   registerSchema,
   registerScreening,
   registerShipments,
