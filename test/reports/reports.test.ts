@@ -13,7 +13,7 @@ import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
-import { seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
+import { registerDemoLab, seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { reportService } from "../../src/compose.ts";
 import type { Role } from "../../src/core/policy/policy.ts";
@@ -25,6 +25,8 @@ import { forEachDriver } from "../support/drivers.ts";
 
 const goldenDir = join(import.meta.dirname, "golden");
 const february = "from=2026-02-01&to=2026-02-28";
+/** The golden window: the lab tested the lots in January, everything else happened in February. */
+const janFeb = "from=2026-01-01&to=2026-02-28";
 let now = new Date("2026-02-02T09:00:00Z");
 const clock = () => now;
 
@@ -105,6 +107,29 @@ async function recordEvidence(store: Store): Promise<void> {
       })
     ).status,
   );
+  // A second lab tests the planned lot, then loses its qualification: its certificate is revoked.
+  const dallas = await registerDemoLab(
+    { store, evaluator: sharedEvaluator, clock, appendAudit },
+    {
+      id: "lab-dallas",
+      name: "Dallas Chip Test Co.",
+      headquartersCountry: "US",
+      qualifiedFrom: "2026-01-15",
+    },
+  );
+  ok("certificate", (await dallas.certify("ord-alibaba-1-s3", "2026-02-11")).status);
+  ok(
+    "lab revocation",
+    (
+      await evidence.revokeLab({
+        labId: "lab-dallas",
+        reason: "controlled by a D:5 parent",
+        revokedOn: "2026-02-12",
+      })
+    ).status === "revoked"
+      ? "ok"
+      : "refused",
+  );
   ok(
     "customs event",
     (
@@ -178,7 +203,7 @@ forEachDriver("regulator reports", (env) => {
 
   it("answers golden CSVs for the demo store (the same on both drivers)", async () => {
     for (const kind of reportKinds) {
-      const text = Buffer.from((await report(kind, `${february}&format=csv`)).bytes).toString("utf8");
+      const text = Buffer.from((await report(kind, `${janFeb}&format=csv`)).bytes).toString("utf8");
       // The chain head's hash depends on ids generated per run (UUIDv7); its size and every figure do not.
       const stable = text
         .replace(/^(report,1,checkpoint_root_hash,).*$/m, "$1<root>")
@@ -344,6 +369,33 @@ forEachDriver("regulator reports", (env) => {
       expect(((await response.json()) as { detail: string }).detail).toMatch(detail);
     }
     expect(await count()).toBe(before);
+  });
+
+  it("never answers a 5xx to random windows and formats, and pins only what it answers", async () => {
+    const fc = (await import("fast-check")).default;
+    const count = async () =>
+      (await env.store().query<{ n: bigint }>("SELECT count(*) AS n FROM report_issues")).rows[0]?.n ?? 0n;
+    const day = fc.oneof(
+      fc
+        .date({ min: new Date("2024-01-01"), max: new Date("2027-12-31"), noInvalidDate: true })
+        .map((d) => d.toISOString().slice(0, 10)),
+      fc.string({ maxLength: 12 }),
+    );
+    const format = fc.oneof(fc.constantFrom("json", "csv", "pdf"), fc.string({ maxLength: 6 }));
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...reportKinds), day, day, format, async (kind, from, to, f) => {
+        const before = await count();
+        const query = new URLSearchParams({ from, to, format: f === "pdf" ? "csv" : f }).toString();
+        const response = await get(`/v1/reports/${kind}?${query}`);
+        expect(
+          response.status === 200 || response.status === 400,
+          `${kind}?${query}: ${response.status}`,
+        ).toBe(true);
+        await response.arrayBuffer();
+        if (response.status === 400) expect(await count()).toBe(before);
+      }),
+      { numRuns: 60, seed: 18 },
+    );
   });
 
   it("cuts an exporter's reports to its own orders, and forbids kinds outside a role's jurisdiction", async () => {
