@@ -39,39 +39,110 @@ const bilingual = (title: string, titleZh: string | undefined): string =>
   titleZh ? `${title} / ${titleZh}` : title;
 
 function header(doc: PDFKit.PDFDocument, report: Report): void {
-  doc.font("bold").fontSize(16).text(bilingual(report.title, report.titleZh));
-  doc.moveDown(0.3).font("regular").fontSize(9);
+  const title = bilingual(report.title, report.titleZh);
+  doc.font(fontOf(title, true)).fontSize(16).text(title);
+  doc.moveDown(0.3).fontSize(9);
   const lines = [
     `Report: ${report.kind}   Window: ${report.window.from} to ${report.window.to} (UTC days, both included)${report.closed ? "   closed, pinned" : ""}`,
     `Issued by: ${report.issuer.principalId} (${report.issuer.role})   at ${report.issuedAt}`,
     `Log checkpoint: ${report.checkpoint.origin}, size ${report.checkpoint.size}, root ${report.checkpoint.rootHash}`,
     report.checkpoint.note,
   ];
-  for (const line of lines) doc.text(line);
+  for (const line of lines) doc.font(fontOf(line, false)).text(line);
   doc.moveDown(0.8);
 }
 
+/**
+ * Latin-1 text is set in Helvetica (a standard PDF font: measured from its metrics, fast), anything
+ * else (Chinese, −, ≤) in Noto Sans SC. pdfkit's own table() re-opens the 10 MB CJK font per cell
+ * (minutes for a few hundred rows), so tables are drawn here: fixed columns, wrapped cells.
+ */
+const latin1 = (text: string): boolean => !/[^\t\n\x20-\xff]/.test(text);
+const fontOf = (text: string, bold: boolean): string =>
+  latin1(text) ? (bold ? "Helvetica-Bold" : "Helvetica") : bold ? "bold" : "regular";
+const cellPaddingPt = 2;
+
+/** Column widths in proportion to the longest text in each (header words and the first rows). */
+function columnWidths(table: Table, head: string[], body: string[][], totalWidth: number): number[] {
+  const weights = table.columns.map((_, at) => {
+    const longestWord = Math.max(...(head[at] ?? "").split(/\s+/).map((w) => w.length));
+    const longestCell = Math.max(0, ...body.slice(0, 200).map((row) => (row[at] ?? "").length));
+    return Math.min(Math.max(longestWord, longestCell, 6), 40);
+  });
+  const sum = weights.reduce((a, b) => a + b, 0);
+  return weights.map((w) => (w / sum) * totalWidth);
+}
+
+function rowHeight(doc: PDFKit.PDFDocument, cells: string[], widths: number[], bold: boolean): number {
+  let lines = 1;
+  cells.forEach((text, at) => {
+    const inner = (widths[at] ?? 0) - 2 * cellPaddingPt;
+    // Short text fits on one line: skip measuring it (most cells of a long list).
+    if (text.length * fontSizePt * 0.62 < inner && !text.includes("\n")) return;
+    doc.font(fontOf(text, bold)).fontSize(fontSizePt);
+    lines = Math.max(
+      lines,
+      Math.ceil(doc.heightOfString(text, { width: inner }) / doc.currentLineHeight(true)),
+    );
+  });
+  return lines * fontSizePt * 1.25 + 2 * cellPaddingPt;
+}
+
+function drawRow(
+  doc: PDFKit.PDFDocument,
+  cells: string[],
+  widths: number[],
+  y: number,
+  height: number,
+  style: { bold: boolean; fill?: string; numeric: boolean[] },
+): void {
+  let x = margin;
+  cells.forEach((text, at) => {
+    const width = widths[at] ?? 0;
+    if (style.fill) doc.rect(x, y, width, height).fill(style.fill);
+    doc.lineWidth(0.4).strokeColor("#9aa4b2").rect(x, y, width, height).stroke();
+    doc
+      .fillColor("black")
+      .font(fontOf(text, style.bold))
+      .fontSize(fontSizePt)
+      .text(text, x + cellPaddingPt, y + cellPaddingPt, {
+        width: width - 2 * cellPaddingPt,
+        align: style.numeric[at] ? "right" : "left",
+        lineGap: fontSizePt * 0.25 - 1,
+      });
+    x += width;
+  });
+}
+
 function drawTable(doc: PDFKit.PDFDocument, table: Table): void {
-  if (doc.y > doc.page.height - margin - 80) doc.addPage();
-  doc.font("bold").fontSize(11).text(bilingual(table.title, table.titleZh));
+  const bottom = () => doc.page.height - margin;
+  if (doc.y > bottom() - 80) doc.addPage();
+  const heading = bilingual(table.title, table.titleZh);
+  doc.fillColor("black").font(fontOf(heading, true)).fontSize(11).text(heading, margin, doc.y);
   doc.moveDown(0.3);
   const shown = table.rows.slice(0, pdfTableRowsMax);
-  const head = table.columns.map((c) => ({ text: bilingual(c.title, c.titleZh), type: "TH" as const }));
+  const numeric = table.columns.map((c) => c.numeric === true);
+  const head = table.columns.map((c) => bilingual(c.title, c.titleZh));
   const body = shown.map((row) =>
-    table.columns.map((column, at) => ({
-      text: column.numeric ? grouped(cellText(row[at])) : cellText(row[at]),
-      align: { x: column.numeric ? ("right" as const) : ("left" as const) },
-    })),
+    table.columns.map((column, at) => (column.numeric ? grouped(cellText(row[at])) : cellText(row[at]))),
   );
-  doc.font("regular").fontSize(fontSizePt);
-  doc.table({
-    rowStyles: (row) => (row === 0 ? { backgroundColor: "#e8ecf2", font: { src: "bold" } } : {}),
-    defaultStyle: { border: 0.5, borderColor: "#9aa4b2", padding: 2 },
-    data: [
-      head,
-      ...(body.length > 0 ? body : [[{ text: "(none in this window)", colSpan: table.columns.length }]]),
-    ],
-  });
+  const widths = columnWidths(table, head, body, doc.page.width - 2 * margin);
+  const headHeight = rowHeight(doc, head, widths, true);
+  let y = doc.y;
+  drawRow(doc, head, widths, y, headHeight, { bold: true, fill: "#e8ecf2", numeric });
+  y += headHeight;
+  const rows = body.length > 0 ? body : [["(none in this window)", ...head.slice(1).map(() => "")]];
+  for (const cells of rows) {
+    const height = rowHeight(doc, cells, widths, false);
+    if (y + height > bottom()) {
+      doc.addPage();
+      y = margin;
+      drawRow(doc, head, widths, y, headHeight, { bold: true, fill: "#e8ecf2", numeric });
+      y += headHeight;
+    }
+    drawRow(doc, cells, widths, y, height, { bold: false, numeric });
+    y += height;
+  }
   const notes = [
     ...(table.note ? [table.note] : []),
     ...(table.rows.length > shown.length
@@ -80,8 +151,10 @@ function drawTable(doc: PDFKit.PDFDocument, table: Table): void {
         ]
       : []),
   ];
-  doc.moveDown(0.3).font("regular").fontSize(7).fillColor("#444444");
-  for (const note of notes) doc.text(note);
+  doc.x = margin;
+  doc.y = y + 3;
+  for (const note of notes)
+    doc.font(fontOf(note, false)).fontSize(7).fillColor("#444444").text(note, margin, doc.y);
   doc.fillColor("black").moveDown(1);
 }
 
@@ -115,11 +188,11 @@ function numberPages(doc: PDFKit.PDFDocument, report: Report): void {
     const bottom = doc.page.margins.bottom;
     doc.page.margins.bottom = 0; // write in the margin without starting a new page
     doc
-      .font("regular")
+      .font("Helvetica")
       .fontSize(7)
       .fillColor("#444444")
       .text(
-        `Sluice report ${report.kind} ${report.window.from}..${report.window.to} · page ${i + 1} of ${range.count}`,
+        `Sluice report ${report.kind} ${report.window.from}..${report.window.to} - page ${i + 1} of ${range.count}`,
         margin,
         doc.page.height - margin + 12,
         { width: doc.page.width - 2 * margin, align: "center", lineBreak: false },
