@@ -78,7 +78,8 @@ function rowHeight(doc: PDFKit.PDFDocument, cells: string[], widths: number[], b
   cells.forEach((text, at) => {
     const inner = (widths[at] ?? 0) - 2 * cellPaddingPt;
     // Short text fits on one line: skip measuring it (most cells of a long list).
-    if (text.length * fontSizePt * 0.62 < inner && !text.includes("\n")) return;
+    // (Latin-1 only: a Chinese character is a full em wide, so Chinese text is always measured.)
+    if (latin1(text) && text.length * fontSizePt * 0.62 < inner && !text.includes("\n")) return;
     doc.font(fontOf(text, bold)).fontSize(fontSizePt);
     lines = Math.max(
       lines,
