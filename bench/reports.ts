@@ -16,7 +16,10 @@ import { reportService } from "../src/compose.ts";
 import type { ReportFormat, ReportKind } from "../src/core/reports/model.ts";
 
 const { values } = parseArgs({
-  options: { shipments: { type: "string", default: "100000" }, driver: { type: "string", default: "postgres" } },
+  options: {
+    shipments: { type: "string", default: "100000" },
+    driver: { type: "string", default: "postgres" },
+  },
 });
 const shipments = Number(values.shipments);
 const shipmentsPerOrder = 10;
@@ -118,11 +121,19 @@ async function main(): Promise<void> {
     const reports = reportService(store, () => now, join(keyDir, "key.pem"));
     const principal = { id: "bench", role: "auditor" as const, partyId: null };
     const year = { from: "2026-01-01", to: "2026-12-31" };
-    console.log(`bench/reports: ${shipments} shipments, driver ${values.driver}, setup ${(setupMs / 1000).toFixed(1)} s, load ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+    console.log(
+      `bench/reports: ${shipments} shipments, driver ${values.driver}, setup ${(setupMs / 1000).toFixed(1)} s, load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" ")}`,
+    );
     console.log("| report | ask | issue ms | render ms | total ms | bytes | rows |");
     console.log("|---|---|---|---|---|---|---|");
     for (const kind of ["cap", "decisions"] as ReportKind[]) {
-      for (const [ask, format] of [["first (computed, pinned)", "pdf"], ["again (pinned)", "pdf"], ["again (pinned)", "csv"]] as [string, ReportFormat][]) {
+      for (const [ask, format] of [
+        ["first (computed, pinned)", "pdf"],
+        ["again (pinned)", "pdf"],
+        ["again (pinned)", "csv"],
+      ] as [string, ReportFormat][]) {
         const start = process.hrtime.bigint();
         const report = await reports.issue(principal, kind, year);
         const issueMs = ms(start);
@@ -130,13 +141,17 @@ async function main(): Promise<void> {
         const rendered = await reports.render(report, format);
         const renderMs = ms(renderStart);
         const rows = report.tables.reduce((sum, t) => sum + t.rows.length, 0);
-        console.log(`| ${kind} ${format} | ${ask} | ${issueMs.toFixed(0)} | ${renderMs.toFixed(0)} | ${(issueMs + renderMs).toFixed(0)} | ${rendered.bytes.length} | ${rows} |`);
+        console.log(
+          `| ${kind} ${format} | ${ask} | ${issueMs.toFixed(0)} | ${renderMs.toFixed(0)} | ${(issueMs + renderMs).toFixed(0)} | ${rendered.bytes.length} | ${rows} |`,
+        );
         now = new Date(now.getTime() + 60_000);
       }
     }
     clearInterval(sampler);
     const maxRssMiB = process.resourceUsage().maxRSS / 1024;
-    console.log(`peak memory of this process: max RSS ${maxRssMiB.toFixed(0)} MiB, largest heap seen ${(heapPeakBytes / 2 ** 20).toFixed(0)} MiB`);
+    console.log(
+      `peak memory of this process: max RSS ${maxRssMiB.toFixed(0)} MiB, largest heap seen ${(heapPeakBytes / 2 ** 20).toFixed(0)} MiB`,
+    );
   } finally {
     clearInterval(sampler);
     await store.close();
