@@ -221,10 +221,11 @@ export async function seedDemo(context: ShipmentContext): Promise<{ orders: numb
 }
 
 /**
- * The Chinese import approvals of 28 Jan 2026 (REGIME.md §4: the cloud providers, and university
- * research), recorded as the Chinese authority would, naming each importer in Chinese as its
+ * The Chinese import approvals of 28 Jan 2026 (REGIME.md §4: the cloud providers), recorded as the
+ * Chinese authority would, naming each importer in Chinese as its
  * approval writes it (the China-side report shows these names). Recorded after the story's
  * releases (which judged the approvals filed with the orders), so nothing is written down on them.
+ * Tsinghua's is left as filed with its order: a recorded one would decide its held release anew.
  */
 export const seedChinaApprovals = [
   { importerId: "alibaba-cloud", importer: "阿里云计算有限公司", units: 28_000, purpose: "commercial-cloud" },
@@ -240,7 +241,6 @@ export const seedChinaApprovals = [
     units: 80_000,
     purpose: "commercial-cloud",
   },
-  { importerId: "tsinghua", importer: "清华大学", units: 64, purpose: "university-research" },
 ] as const;
 
 async function recordChinaApprovals(context: EvidenceContext): Promise<void> {
