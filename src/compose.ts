@@ -6,13 +6,22 @@
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
+import {
+  loadOrCreateReportKey,
+  publicKeyPemOf,
+  reportKeyPath,
+  reportSigner,
+} from "./adapters/keys/report-key.ts";
+import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
+import { ReportService } from "./app/reports/service.ts";
 import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
@@ -162,3 +171,16 @@ async function migrateStore(): Promise<{ driver: string; location: string; appli
 export function cliWiring(): CliWiring {
   return { serve: serveApi, migrate: migrateStore, storeStatus };
 }
+
+/** The regulator reports over a store, signed with the report key (issue #18). */
+export function reportService(store: Store, clock: Clock, keyPath: string = reportKeyPath()): ReportService {
+  return new ReportService({
+    store: new SqlReportStore(store),
+    signer: reportSigner(loadOrCreateReportKey(keyPath)),
+    pdf: pdfRenderer,
+    clock,
+  });
+}
+
+/** The public key (PEM) of a key file, or of the report key in use when none is named. */
+export const reportPublicKeyPem = (keyFile: string = reportKeyPath()): string => publicKeyPemOf(keyFile);

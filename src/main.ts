@@ -14,7 +14,7 @@ import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
-import { httpDeps, startLog, systemClock } from "./compose.ts";
+import { httpDeps, reportService, startLog, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 import { ensureWebBuilt } from "./web-build.ts";
 
@@ -58,8 +58,10 @@ const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
   importer: "alibaba-cloud",
   lab: "lab-austin",
 });
+// Regulator reports, signed with the report key (SLUICE_REPORT_KEY_FILE, else made in the data dir).
+const reports = reportService(store, clock);
 const server = await startServer({
-  deps: httpDeps(store, { clock, log: log.reader }),
+  deps: httpDeps(store, { clock, log: log.reader, reports }),
   port,
   evaluateThreads,
 });

@@ -253,7 +253,50 @@ export async function seedDemo(context: ShipmentContext): Promise<{ orders: numb
   await postUsShipments(story.ledger);
   let shipments = 0;
   for (const order of orders) shipments += await seedOrder(service, evidence, lab, order);
+  await recordChinaApprovals(context);
   return { orders: orders.length, shipments };
+}
+
+/**
+ * The Chinese import approvals of 28 Jan 2026 (REGIME.md §4: the cloud providers), recorded as the
+ * Chinese authority would, naming each importer in Chinese as its
+ * approval writes it (the China-side report shows these names). Recorded after the story's
+ * releases (which judged the approvals filed with the orders), so nothing is written down on them.
+ * Tsinghua's is left as filed with its order: a recorded one would decide its held release anew.
+ */
+export const seedChinaApprovals = [
+  { importerId: "alibaba-cloud", importer: "阿里云计算有限公司", units: 28_000, purpose: "commercial-cloud" },
+  {
+    importerId: "tencent-cloud",
+    importer: "腾讯云计算（北京）有限责任公司",
+    units: 40_000,
+    purpose: "commercial-cloud",
+  },
+  {
+    importerId: "bytedance",
+    importer: "北京火山引擎科技有限公司",
+    units: 80_000,
+    purpose: "commercial-cloud",
+  },
+] as const;
+
+async function recordChinaApprovals(context: EvidenceContext): Promise<void> {
+  const evidence = new EvidenceService(context);
+  for (const approval of seedChinaApprovals) {
+    const recorded = await evidence.recordImportApproval({
+      id: `MOFCOM-2026-${approval.importerId}`,
+      importerId: approval.importerId,
+      importer: approval.importer,
+      authority: "中华人民共和国商务部 (MOFCOM)",
+      approvedOn: "2026-01-28",
+      validFrom: "2026-01-28",
+      validTo: "2026-12-31",
+      approvedUnits: approval.units,
+      purpose: approval.purpose,
+    });
+    if (recorded.status !== "created" && recorded.status !== "exists")
+      throw new Error(`seed approval for ${approval.importerId}: ${recorded.status}`);
+  }
 }
 
 /** A lab with a demo key: `certify` drafts, signs and submits a lot's certificate as a lab would. */

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type Action, allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
+import { reportKinds } from "../../src/core/reports/model.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { checkpointNow } from "../support/log.ts";
 import { custodySamples } from "./custody-samples.ts";
@@ -95,6 +96,14 @@ const samples: Record<string, Sample> = {
   },
   // issue #19: stateless, no object of anyone's; the role decides alone
   "post /v1/simulations": async () => ({ path: "/v1/simulations", body: { scenario: smallScenario() } }),
+  // Regulator reports: one route per kind, each guarded by its own action (the jurisdiction).
+  ...Object.fromEntries(
+    reportKinds.map((kind) => [
+      `get /v1/reports/${kind}`,
+      async () => ({ path: `/v1/reports/${kind}?from=2026-01-01&to=2026-01-31&format=csv` }),
+    ]),
+  ),
+  "get /v1/reports/key": async () => ({ path: "/v1/reports/key" }),
   "delete /v1/tokens/{id}": async (api) => {
     const created = await api.request("/v1/tokens", { method: "POST", body: { role: "auditor" } });
     const { id } = (await created.json()) as { id: string };

@@ -1,13 +1,15 @@
 // An API server over a test store, with one token per role, reached over real HTTP (127.0.0.1,
 // ephemeral port). Token ids and secrets are deterministic (a counter) so failures are readable.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { integrateAll } from "../../src/adapters/db/log/integrate.ts";
 import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
 import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
-import { httpDeps } from "../../src/compose.ts";
+import { httpDeps, reportService } from "../../src/compose.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
 import { testLogSigner } from "../support/log.ts";
@@ -76,6 +78,12 @@ export async function startApi(
       logError: () => {},
       log: new DbLogReader(store, { verifier: testLogSigner }),
       ...(options.evaluation ? { evaluation: options.evaluation } : {}),
+      // Regulator reports, signed with a key of this server's own (a fresh temporary file).
+      reports: reportService(
+        store,
+        clock,
+        join(mkdtempSync(join(tmpdir(), "sluice-report-key-")), "key.pem"),
+      ),
     }),
   });
   return {

@@ -9,6 +9,7 @@ import { register as registerEvidence } from "./commands/evidence.ts";
 import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerLocate } from "./commands/locate.ts";
 import { register as registerLog } from "./commands/log.ts";
+import { register as registerReports } from "./commands/reports.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerServe } from "./commands/serve.ts";
@@ -30,6 +31,7 @@ export const commandModules: RegisterCommands[] = [
   registerLocate,
   registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)
   registerLog,
+  registerReports,
   registerSchema,
   registerScreening,
   registerShipments,

@@ -6,6 +6,7 @@ import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
+import type { ReportService } from "../../app/reports/service.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -44,6 +45,8 @@ export interface AppDeps {
   evaluation?: EvaluationRunner;
   /** The transparency log's read side (default: over `store`, without a key: /v1/log/key 503). */
   log?: LogReader;
+  /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
+  reports?: ReportService;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

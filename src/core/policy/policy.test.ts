@@ -73,6 +73,13 @@ const expectedTable: Record<Action, string> = {
   "overview.read": "xx.xxxxxxx.",
   "audit.read": "x...x....x.",
   "purchases.write": "x..x.......",
+  "reports.cap.read": "x...x....x.",
+  "reports.decisions.read": "xx..x....x.",
+  "reports.duty.read": "xx...x...x.",
+  "reports.prepayments.read": "xx..x....x.",
+  "reports.lab-tests.read": "x...x....x.",
+  "reports.china.read": "x.....xx.x.",
+  "reports.key.read": "xxxxxxxxxx.",
 };
 
 const principal = (role: Role, partyId: string | null = null): Principal => ({

@@ -87,6 +87,14 @@ export const actions = [
   "audit.read",
   // The importer records its own purchases of domestic chips (DESIGN.md: its authority, #13).
   "purchases.write",
+  // Regulator reports (issue #18): one action per kind, so the jurisdiction is the policy table.
+  "reports.cap.read",
+  "reports.decisions.read",
+  "reports.duty.read",
+  "reports.prepayments.read",
+  "reports.lab-tests.read",
+  "reports.china.read",
+  "reports.key.read",
 ] as const;
 export type Action = (typeof actions)[number];
 
@@ -94,6 +102,23 @@ export type Action = (typeof actions)[number];
 const everyone = roles.filter((role) => role !== "landmark-operator");
 /** Roles that decide and oversee: they read records and replay decisions. */
 const overseers = ["admin", "exporter", "us-regulator", "auditor"] as const;
+
+/**
+ * Regulator reports (issue #18): which role files which report, i.e. its jurisdiction. The US
+ * regulator oversees the cap, decisions, prepayments and lab tests; customs (US duty and the Chinese
+ * border, one role today) the duty and China's side; the Chinese authority China's side; auditors
+ * and admins everything; an exporter its own decisions, prepayments and duty (cut to its orders
+ * when its token names its party). Importers and labs file none. When the trust branch splits
+ * `customs` into `us-customs` and `cn-customs`, give duty to the first and china to the second.
+ */
+export const reportJurisdiction = {
+  "reports.cap.read": ["admin", "auditor", "us-regulator"],
+  "reports.decisions.read": ["admin", "auditor", "us-regulator", "exporter"],
+  "reports.duty.read": ["admin", "auditor", "us-customs", "exporter"],
+  "reports.prepayments.read": ["admin", "auditor", "us-regulator", "exporter"],
+  "reports.lab-tests.read": ["admin", "auditor", "us-regulator"],
+  "reports.china.read": ["admin", "auditor", "cn-authority", "cn-customs"],
+} as const satisfies Partial<Record<Action, readonly Role[]>>;
 
 /**
  * The policy table: for each action, the roles allowed to attempt it. Object-level visibility is
@@ -219,6 +244,9 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   // Web app reads (issue #17): every token may ask who it is; the overview's counts are scoped.
   "session.read": roles,
   "overview.read": everyone.filter((role) => role !== "lab"),
+  ...reportJurisdiction,
+  // The report signing key is public: anyone holding a report may check it.
+  "reports.key.read": everyone,
 };
 
 /** How a party relates to an object: the links an ownership check can follow. */

@@ -12,6 +12,7 @@ import { registerListsImport } from "./lists-import.ts";
 import { registerLog } from "./log.ts";
 import { registerOverview } from "./overview.ts";
 import { registerQuota } from "./quota.ts";
+import { registerReports } from "./reports.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
 import { registerScreeningWorkflow } from "./screening-workflow.ts";
@@ -40,4 +41,5 @@ export const routeModules: RouteModule[] = [
   registerCustody,
   registerOverview,
   registerLists,
+  registerReports,
 ];
