@@ -124,7 +124,7 @@ async function installLot(
         serials: all,
         ...(kind === "installed" ? { siteId: site.id } : {}),
       },
-      actor(who, importerId),
+      actor(who, who === "exporter" ? "nvidia" : importerId),
     );
     times.push(`${kind} ${seconds(now() - started)} s`);
   }

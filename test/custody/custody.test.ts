@@ -58,10 +58,10 @@ forEachDriver("custody", (env) => {
       await codeOf(s.custody.declareSite({ ...zhangbei, id: "x", importerId: "nvidia" }, importer)),
     ).toBe("not_found");
 
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter"))).serials).toBe(
+    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).serials).toBe(
       12,
     );
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter"))).status).toBe(
+    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).status).toBe(
       "exists",
     );
     const serials = Array.from({ length: 12 }, (_, i) => `${lot.prefix}${i + 1}`);
@@ -102,14 +102,14 @@ forEachDriver("custody", (env) => {
     ) => s.custody.recordEvent({ id, shipmentId: lot.shipmentId, kind, serials: r, ...extra }, who);
     expect(await codeOf(event("e0", "exported", importer))).toBe("not_your_authority");
     expect(await codeOf(event("e0", "entered_china", actor("cn-customs")))).toBe("wrong_state");
-    expect(await codeOf(event("e0", "exported", actor("exporter"), {}, range(1, 13)))).toBe(
+    expect(await codeOf(event("e0", "exported", actor("exporter", "nvidia"), {}, range(1, 13)))).toBe(
       "serials_not_in_lot",
     );
-    expect(await event("e1", "exported", actor("exporter"))).toMatchObject({
+    expect(await event("e1", "exported", actor("exporter", "nvidia"))).toMatchObject({
       status: "created",
       serials: 12,
     });
-    expect(await event("e1", "exported", actor("exporter"))).toMatchObject({ status: "exists" });
+    expect(await event("e1", "exported", actor("exporter", "nvidia"))).toMatchObject({ status: "exists" });
     await event("e2", "entered_china", actor("cn-customs"));
     await event("e3", "delivered", importer, {}, range(1, 11));
     expect(await codeOf(event("e4", "installed", importer, {}, range(1, 10)))).toBe("site_required");

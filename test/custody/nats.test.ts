@@ -86,7 +86,7 @@ forEachDriver(
       const site = demoSites[1];
       await s.custody.declareSite({ ...site, importerId }, actor("importer", importerId));
       await s.custody.permitSite({ licenceId: lot.licenceId, siteId: site.id }, actor("us-regulator"));
-      await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter"));
+      await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"));
       const serials = Array.from({ length: chips }, (_, i) => `${lot.prefix}${i + 1}`);
       await s.custody.submitDeviceKeys(
         signDeviceKeys(
@@ -112,7 +112,7 @@ forEachDriver(
       ] as const)
         await s.custody.recordEvent(
           { id: `nats-${kind}`, shipmentId: lot.shipmentId, kind, serials: all },
-          actor(who, importerId),
+          actor(who, who === "exporter" ? "nvidia" : importerId),
         );
       await s.custody.recordEvent(
         {

@@ -116,6 +116,13 @@ const samples: Record<string, Sample> = {
  * objects that are not party-owned). 404: the object is hidden; 403: it may not act for that party.
  */
 const otherPartyAnswers: Record<string, string> = {
+  // Custody (issue #16): another importer's site, another party's lot, serials and device keys.
+  "post /v1/sites importer": "404",
+  "get /v1/serials/{serial} exporter": "404",
+  "get /v1/serials/{serial} importer": "404",
+  "post /v1/custody-events exporter": "404",
+  "post /v1/custody-events importer": "404",
+  "post /v1/device-keys lab": "404",
   "get /v1/parties/{id} importer": "404",
   "get /v1/orders/{id} exporter": "404",
   "get /v1/orders/{id} importer": "404",

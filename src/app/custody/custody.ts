@@ -127,12 +127,14 @@ export function decideEvent(input: CustodyEventInput, actor: Actor, snapshot: Ev
 const refused = (what: string, status: string): SluiceError =>
   new SluiceError("conflict", what, status.replaceAll("_", " "), status);
 
-/** Party scope: an importer acts only on its own objects (others are not found). */
-function requireOwn(actor: Actor, importerId: string, what: string): void {
-  if (
-    !canSee({ id: actor.id, role: actor.role, partyId: actor.partyId }, { parties: { importer: importerId } })
-  )
-    throw notFound(what);
+/**
+ * Party scope: an importer acts only on its own objects, an exporter only on the lots of its own
+ * orders (issue #13); others are not found.
+ */
+function requireOwn(actor: Actor, importerId: string, what: string, exporterId?: string): void {
+  const parties =
+    exporterId === undefined ? { importer: importerId } : { importer: importerId, exporter: exporterId };
+  if (!canSee({ id: actor.id, role: actor.role, partyId: actor.partyId }, { parties })) throw notFound(what);
 }
 
 export interface CustodyDeps {
@@ -191,6 +193,7 @@ export class CustodyService {
     const input = parseWith(serialImportInputSchema, body, "serials import");
     const shipment = await this.deps.store.shipmentFacts(input.shipmentId);
     if (!shipment) throw notFound(`shipment ${quote(input.shipmentId)}`);
+    requireOwn(actor, shipment.importerId, `shipment ${quote(input.shipmentId)}`, shipment.exporterId);
     const result = await this.deps.store.importSerials(shipment, actor, this.deps.clock());
     if (result.status === "serials_taken")
       throw new SluiceError(
@@ -205,7 +208,7 @@ export class CustodyService {
   async recordEvent(body: unknown, actor: Actor) {
     const input = parseWith(custodyEventInputSchema, body, "custody event");
     const facts = await this.deps.store.shipmentFacts(input.shipmentId);
-    if (facts) requireOwn(actor, facts.importerId, `shipment ${quote(input.shipmentId)}`);
+    if (facts) requireOwn(actor, facts.importerId, `shipment ${quote(input.shipmentId)}`, facts.exporterId);
     const at = this.deps.clock();
     const contentSha256 = sha256(canonical(input));
     const result = await this.deps.store.applyEvent(input, (snapshot) => {
@@ -286,7 +289,8 @@ export class CustodyService {
   async showSerial(serial: string, actor: Actor) {
     const record = await this.deps.store.serial(serial);
     if (!record) throw notFound(`serial ${quote(serial)}`);
-    requireOwn(actor, record.importerId, `serial ${quote(serial)}`);
+    const lot = await this.deps.store.shipmentFacts(record.shipmentId);
+    requireOwn(actor, record.importerId, `serial ${quote(serial)}`, lot?.exporterId);
     const [history, site, alerts, daily] = await Promise.all([
       this.deps.store.eventsOf(record),
       record.siteId ? this.deps.store.site(record.siteId) : null,

@@ -43,6 +43,8 @@ export type WriteOutcome = "created" | "exists" | "exists_with_different_content
 export interface ShipmentFacts {
   id: string;
   importerId: string;
+  /** The exporter of the lot's order (its party scope, issue #13). */
+  exporterId: string;
   licenceId: string | null;
   ranges: SerialRange[];
   status: string;

@@ -113,7 +113,7 @@ export async function seedCustody(
     await custody.declareSite({ ...site, importerId: lot.importerId }, importer);
     await custody.permitSite({ licenceId: lot.licenceId, siteId: site.id }, seedActor("us-regulator"));
   }
-  await custody.importSerials({ shipmentId: lot.shipmentId }, seedActor("exporter"));
+  await custody.importSerials({ shipmentId: lot.shipmentId }, seedActor("exporter", "nvidia"));
   const serials = Array.from({ length: lot.last - lot.first + 1 }, (_, i) => `${lot.prefix}${lot.first + i}`);
   await custody.submitDeviceKeys(
     signDeviceKeys(
@@ -138,7 +138,7 @@ export async function seedCustody(
         serials: serialsOf,
         ...extra,
       },
-      role === "importer" ? importer : seedActor(role),
+      role === "importer" ? importer : seedActor(role, role === "exporter" ? "nvidia" : null),
     );
   await event("exported", "exporter");
   await event("entered_china", "cn-customs");

@@ -101,15 +101,25 @@ describe("policy table", () => {
     expect(actual).toEqual(expectedTable);
   });
 
-  it("gives admin every action and auditors and regulators no write", () => {
+  it("gives admin every action, auditors no write, and regulators only the writes of their office", () => {
     for (const action of actions) expect(authorize(principal("admin"), action)).toBe("allow");
+    // A simulation run changes nothing (issue #19), like evaluate.
     const writes = actions.filter(
-      (a) => !/\.(read|verify)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
+      (a) => !/\.(read|verify|run)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
     );
     for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
     expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([
       "licences.write",
+      // the second reviewer of a strong screening hit's dismissal (four eyes, issue #13)
+      "dispositions.write",
       "labs.write",
+      // custody (issue #16): permitted sites, site changes, landmarks, key revocation, alerts
+      "sites.permit",
+      "site-changes.write",
+      "landmarks.write",
+      "device-keys.revoke",
+      "alerts.write",
+      "alerts.sweep",
     ]);
   });
 });

@@ -25,11 +25,12 @@ export async function shipmentFacts(db: Store | Tx, id: string): Promise<Shipmen
   const { rows } = await db.query<{
     id: string;
     consignee_id: string;
+    exporter_id: string;
     licence_id: string | null;
     serials: SerialRange[];
     status: string;
   }>(
-    `SELECT s.id, o.consignee_id, s.licence_id, s.serials, s.status
+    `SELECT s.id, o.consignee_id, o.exporter_id, s.licence_id, s.serials, s.status
      FROM shipments s JOIN orders o ON o.id = s.order_id WHERE s.id = $1`,
     [id],
   );
@@ -38,6 +39,7 @@ export async function shipmentFacts(db: Store | Tx, id: string): Promise<Shipmen
     ? {
         id: row.id,
         importerId: row.consignee_id,
+        exporterId: row.exporter_id,
         licenceId: row.licence_id,
         ranges: row.serials,
         status: row.status,
