@@ -25,6 +25,7 @@ import { verifyReport } from "../../src/core/reports/signature.ts";
 import { counterFactory } from "../http/support.ts";
 import { sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { checkpointNow } from "../support/log.ts";
 
 const goldenDir = join(import.meta.dirname, "golden");
 const february = "from=2026-02-01&to=2026-02-28";
@@ -277,12 +278,17 @@ forEachDriver("regulator reports", (env) => {
     expect(Object.fromEntries(outcomes.map((r) => [r[0], r[3]]))).toEqual(byOutcome);
   });
 
-  it("names the checkpoint it was computed at, and holds only what is in the log up to it", async () => {
-    const head = await env.store().query<{ seq: bigint; hash: string }>("SELECT seq, hash FROM audit_head");
+  it("names the signed log checkpoint it was computed at, and holds only what is in the log up to it", async () => {
+    await checkpointNow(env.store());
+    const signed = await env
+      .store()
+      .query<{ size: bigint; root: Buffer }>(
+        "SELECT size, root FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+      );
     const open = await jsonReport("china", "from=2026-02-01&to=2026-03-31");
     expect(open.checkpoint).toMatchObject({
-      size: Number(head.rows[0]?.seq),
-      rootHash: Buffer.from(head.rows[0]?.hash ?? "", "hex").toString("base64"),
+      size: Number(signed.rows[0]?.size),
+      rootHash: Buffer.from(signed.rows[0]?.root ?? Buffer.alloc(0)).toString("base64"),
     });
     // Every approval in the report is an entry of the log at or before the checkpoint.
     const approvals = open.tables.find((t) => t.id === "approvals")?.rows ?? [];

@@ -1,7 +1,6 @@
 // The report ports on the store: one REPEATABLE READ transaction per report, in which the checkpoint
-// (for now the audit chain head), the figures and the pinned reports are read, so a report holds
-// exactly the records up to the checkpoint it names. The signed checkpoint of the transparency log
-// (issue #15) replaces `chainHeadCheckpoint` when it lands.
+// (the transparency log's latest signed checkpoint, issue #15; the audit chain head on a store whose
+// log has signed nothing yet), the figures and the pinned reports are read in one snapshot.
 import type {
   CheckpointSource,
   PinnedReports,
@@ -14,10 +13,27 @@ import { sqlFigures } from "./figures.ts";
 
 export const chainOrigin = "sluice audit chain";
 
-/** The audit chain head as a checkpoint: size = head seq, root = the head hash (hex) as base64. */
+/**
+ * The log's latest signed checkpoint (origin, size, root and the signed note, cosignatures
+ * included), read in the report's snapshot; without one yet, the audit chain head: size = head seq,
+ * root = the head hash (hex) as base64.
+ */
 export function chainHeadCheckpoint(tx: Tx): CheckpointSource {
   return {
     async latestCheckpoint(): Promise<Checkpoint | undefined> {
+      const signed = await tx.query<{ size: bigint; root: Buffer; note: string; cosigned: string | null }>(
+        "SELECT size, root, note, cosigned FROM log_checkpoints ORDER BY size DESC LIMIT 1",
+      );
+      const latest = signed.rows[0];
+      if (latest) {
+        const note = latest.cosigned ?? latest.note;
+        return {
+          origin: note.slice(0, note.indexOf("\n")),
+          size: Number(latest.size),
+          rootHash: Buffer.from(latest.root).toString("base64"),
+          note,
+        };
+      }
       const { rows } = await tx.query<{ seq: bigint; hash: string }>(
         "SELECT seq, hash FROM audit_head WHERE id = 1",
       );
