@@ -1,6 +1,6 @@
 // Bounds on a simulation asked for over the API (the CLI runs what its user gives it): a request
 // may not ask for more months, buyers, demand or rulebook sets than these, nor run longer; each
-// refusal names the field. The shipped scenario (24 months, 100 buyers, 2 million units, 8 sets)
+// refusal names the field. The shipped scenario (24 months, 100 buyers, 2 million units, 10 sets)
 // fits. Rulebook files are not read on a request: over the API a set names library books only.
 import { badInput, quote } from "../../core/errors.ts";
 import { monthsOf, type Scenario } from "../../core/simulation/scenario.ts";
@@ -9,7 +9,7 @@ export const requestHorizonMonthsMax = 36;
 export const requestBuyersMax = 200;
 /** All buyers' demand together, in units. */
 export const requestDemandUnitsMax = 10_000_000;
-export const requestRulebookSetsMax = 8;
+export const requestRulebookSetsMax = 10;
 /** Wall-clock time a request's simulation may take (checked between months). */
 export const requestRuntimeMsMax = 30_000;
 

@@ -49,6 +49,8 @@ export interface LotWorld {
   approvalUsedUnits: number;
   domesticBoughtUnits: number;
   screening: Screening;
+  /** Whether the lot's chips carry location verification (the rulebook set's exporter behaviour). */
+  locationVerification: "none" | "signed-latency";
 }
 
 const percentOf = (cents: bigint, percent: number): bigint => (cents * BigInt(percent) + 99n) / 100n;
@@ -89,7 +91,7 @@ export function lotDossierInput(
     id: lotId,
     stage: "release",
     submittedOn: at,
-    product: { id: scenario.product.id },
+    product: { id: scenario.product.id, locationVerification: world.locationVerification },
     quantityUnits: units,
     valueCents: valueCents.toString(),
     route: { origin: "TW", exportFrom: "US", destination: "CN" },

@@ -159,6 +159,7 @@ function lotWorld(world: World, b: number, day: string, labCertified: boolean): 
     approvalUsedUnits: state.approvalUsed,
     domesticBoughtUnits: state.domesticBought,
     screening: world.run.screenings[b] as Screening,
+    locationVerification: world.run.set.locationVerification,
   };
 }
 

@@ -81,6 +81,38 @@ describe("simulate", () => {
     ]);
   });
 
+  it("ships located chips under the Chip Security Act, and none against China's refusal of them", async () => {
+    const report = await run(
+      scenario({
+        rulebooks: [
+          {
+            id: "csa",
+            title: "CSA",
+            scenarios: ["scenario-chip-security-act"],
+            locationVerification: "signed-latency",
+          },
+          { id: "csa-unlocated", title: "CSA, lots without it", scenarios: ["scenario-chip-security-act"] },
+          {
+            id: "csa-vs-cn",
+            title: "CSA against China's refusal",
+            scenarios: ["scenario-chip-security-act", "scenario-cn-refuse-location-verification"],
+            locationVerification: "signed-latency",
+          },
+        ],
+      }),
+    );
+    const units = (set: string) => report.series.filter((m) => m.rulebookSet === set);
+    // Located chips pass the Act and ship as under history (X/2 a month).
+    expect(units("csa").map((m) => m.approvedUnits)).toEqual([5000, 5000, 5000, 5000, 5000, 5000]);
+    // Without location verification the Act stops every lot; with it, China's refusal does.
+    expect(units("csa-unlocated").every((m) => m.approvedUnits === 0)).toBe(true);
+    const conflict = units("csa-vs-cn");
+    expect(conflict.every((m) => m.approvedUnits === 0 && m.deniedUnits === 100_000)).toBe(true);
+    expect(Object.keys(conflict[0]?.deniedByReason ?? {})).toEqual([
+      "scenario-cn-refuse-location-verification.refuse",
+    ]);
+  });
+
   it("holds lots past lab capacity by the lab-test rule, and lots without stock by the world", async () => {
     const report = await run(
       scenario({

@@ -76,6 +76,11 @@ const rulebookSetSchema = z
     scenarios: z.array(z.string().min(1)).max(16).default([]),
     /** Rulebook files (YAML/JSON), relative to the scenario file, added to the library and applied. */
     files: z.array(z.string().min(1)).max(16).default([]),
+    /**
+     * How the exporter ships under this set: with the chip's location verification on (signed
+     * latency, docs/custody.md), as a location-verification requirement makes it do, or without.
+     */
+    locationVerification: z.enum(["none", "signed-latency"]).default("none"),
   })
   .describe("a set of rulebooks to compare: the library's books in force plus these");
 
