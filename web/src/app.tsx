@@ -10,12 +10,14 @@ import { Audit } from "./pages/Audit.tsx";
 import { Decision } from "./pages/Decision.tsx";
 import { Decisions } from "./pages/Decisions.tsx";
 import { Evidence } from "./pages/Evidence.tsx";
+import { MapPage } from "./pages/Map.tsx";
 import { Overview } from "./pages/Overview.tsx";
 import { Parties } from "./pages/Parties.tsx";
 import { Pipeline } from "./pages/Pipeline.tsx";
 import { Rulebooks } from "./pages/Rulebooks.tsx";
 import { Shipment } from "./pages/Shipment.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
+import { Simulator } from "./pages/Simulator.tsx";
 import { type SignedIn, signOut, storedToken } from "./session.ts";
 
 type PageProps = { api: Api; session: Session };
@@ -29,6 +31,8 @@ const pageComponents: Record<string, (props: PageProps) => preact.JSX.Element> =
   "/evidence": Evidence,
   "/rulebooks": Rulebooks,
   "/audit": Audit,
+  "/map": MapPage,
+  "/simulations": Simulator,
 };
 
 function Shell({ signedIn, onSignOut }: { signedIn: SignedIn; onSignOut: () => void }) {

@@ -1,0 +1,311 @@
+// Custody on a map (issue #16): declared sites, landmarks, and the chips named by alerts at their
+// declared site with their latest verdict (GET /v1/serials/{serial}), drawn offline by WorldMap.
+// Beside it the alerts, newest first; opening one shows its evidence, status and who/when/why,
+// and for a heartbeat's observations draws each landmark's disc (RTT/2 × c). Roles with
+// `alerts.write` acknowledge or close it with a reason.
+import { useState } from "preact/hooks";
+import type { Api, Session } from "../api/client.ts";
+import { Badge, Card, messageOf, Show, useLoad } from "../components/ui.tsx";
+import { type MapDisc, type MapPoint, WorldMap } from "../components/WorldMap.tsx";
+import { instant } from "../lib/format.ts";
+
+/** The custody routes answer loose objects in the OpenAPI document; these are their shapes. */
+interface Site {
+  id: string;
+  importerId: string;
+  name: string;
+  address: string;
+  lat: number;
+  lon: number;
+}
+interface Landmark {
+  id: string;
+  name: string;
+  operator: string;
+  lat: number;
+  lon: number;
+}
+interface Observation {
+  landmarkId: string;
+  rttMs: number;
+  at?: string;
+}
+export interface Alert {
+  id: string;
+  kind: string;
+  serial: string | null;
+  importerId: string | null;
+  status: "open" | "acknowledged" | "closed";
+  openedBy: string;
+  openedAt: string;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  reason: string | null;
+  rulebook: string;
+  evidence: { observations?: Observation[]; verdict?: string; siteId?: string } & Record<string, unknown>;
+  report: { to: string; under: string; category: string };
+}
+interface Serial {
+  serial: string;
+  siteId: string | null;
+  state: string;
+  lastVerdict: string | null;
+  lastHeartbeatAt: string | null;
+}
+
+/** The speed bound of the location verdict: light in vacuum, km per ms (docs/custody.md). */
+export const lightKmPerMs = 299.792458;
+/** Chips looked up for the map: those named by the newest alerts. */
+const chipsShown = 60;
+
+interface MapData {
+  sites: Site[];
+  landmarks: Landmark[];
+  alerts: Alert[];
+  serials: Serial[];
+}
+
+async function loadMap(api: Api): Promise<MapData> {
+  const [sites, landmarks, alerts] = await Promise.all([
+    api.get<{ sites: Site[] }>("/v1/sites"),
+    api.get<{ landmarks: Landmark[] }>("/v1/landmarks"),
+    api.get<{ alerts: Alert[] }>("/v1/alerts?limit=200"),
+  ]);
+  const named = [...new Set(alerts.alerts.flatMap((a) => (a.serial ? [a.serial] : [])))].slice(0, chipsShown);
+  const serials = await Promise.all(
+    named.map((serial) => api.getOptional<Serial>(`/v1/serials/${encodeURIComponent(serial)}`)),
+  );
+  return {
+    sites: sites.sites,
+    landmarks: landmarks.landmarks,
+    alerts: alerts.alerts,
+    serials: serials.filter((s): s is Serial => s !== undefined),
+  };
+}
+
+export function discsOf(alert: Alert | undefined, landmarks: readonly Landmark[]): MapDisc[] {
+  const observations = alert?.evidence.observations ?? [];
+  return observations.flatMap((o) => {
+    const mark = landmarks.find((l) => l.id === o.landmarkId);
+    return mark
+      ? [{ landmarkId: o.landmarkId, lon: mark.lon, lat: mark.lat, radiusKm: (o.rttMs / 2) * lightKmPerMs }]
+      : [];
+  });
+}
+
+function AlertDetail({
+  alert,
+  landmarks,
+  api,
+  canWrite,
+  onChanged,
+}: {
+  alert: Alert;
+  landmarks: readonly Landmark[];
+  api: Api;
+  canWrite: boolean;
+  onChanged: () => void;
+}) {
+  const [reason, setReason] = useState("");
+  const [error, setError] = useState<string | undefined>(undefined);
+  const [busy, setBusy] = useState(false);
+  const discs = discsOf(alert, landmarks);
+  const update = async (status: "acknowledged" | "closed") => {
+    setBusy(true);
+    try {
+      await api.post(`/v1/alerts/${encodeURIComponent(alert.id)}/status`, { status, reason });
+      setError(undefined);
+      setReason("");
+      onChanged();
+    } catch (failure) {
+      setError(messageOf(failure));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const { observations: _observations, ...rest } = alert.evidence;
+  return (
+    <section
+      class="card wide alert-detail"
+      aria-label="alert"
+      data-testid="alert-detail"
+      data-alert={alert.id}
+    >
+      <h2>
+        {alert.kind.replaceAll("_", " ")}{" "}
+        <Badge value={alert.status === "open" ? "open_alert" : alert.status} />
+      </h2>
+      <dl class="facts">
+        <dt>Serial</dt>
+        <dd>{alert.serial ?? "—"}</dd>
+        <dt>Opened</dt>
+        <dd data-testid="alert-opened">
+          {instant(alert.openedAt)} by {alert.openedBy}
+        </dd>
+        {alert.updatedAt && (
+          <>
+            <dt>Status</dt>
+            <dd data-testid="alert-updated">
+              {alert.status} {instant(alert.updatedAt)} by {alert.updatedBy}: {alert.reason}
+            </dd>
+          </>
+        )}
+        <dt>Under</dt>
+        <dd>{alert.rulebook}</dd>
+        <dt>Report</dt>
+        <dd>
+          {alert.report.category} — to {alert.report.to}
+        </dd>
+      </dl>
+      {discs.length > 0 && (
+        <table class="list" aria-label="observations">
+          <thead>
+            <tr>
+              <th scope="col">Landmark</th>
+              <th scope="col" class="num">
+                RTT (ms)
+              </th>
+              <th scope="col" class="num">
+                Disc radius (km)
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {discs.map((disc) => (
+              <tr key={disc.landmarkId} data-landmark={disc.landmarkId}>
+                <td>{landmarks.find((l) => l.id === disc.landmarkId)?.name ?? disc.landmarkId}</td>
+                <td class="num">
+                  {alert.evidence.observations?.find((o) => o.landmarkId === disc.landmarkId)?.rttMs}
+                </td>
+                <td class="num">{Math.round(disc.radiusKm).toLocaleString("en")}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      <details>
+        <summary>Evidence</summary>
+        <pre class="small">{JSON.stringify(rest, null, 2)}</pre>
+      </details>
+      {canWrite && alert.status !== "closed" && (
+        <form
+          class="alert-actions"
+          onSubmit={(event) => {
+            event.preventDefault();
+          }}
+        >
+          <label>
+            Reason{" "}
+            <input
+              value={reason}
+              onInput={(e) => setReason(e.currentTarget.value)}
+              required
+              maxLength={1000}
+            />
+          </label>
+          {alert.status === "open" && (
+            <button
+              type="button"
+              disabled={busy || reason.trim() === ""}
+              onClick={() => update("acknowledged")}
+            >
+              Acknowledge
+            </button>
+          )}
+          <button type="button" disabled={busy || reason.trim() === ""} onClick={() => update("closed")}>
+            Close
+          </button>
+        </form>
+      )}
+      {error && (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      )}
+    </section>
+  );
+}
+
+export function MapPage({ api, session }: { api: Api; session: Session }) {
+  const loaded = useLoad(() => loadMap(api), [api]);
+  const [selected, setSelected] = useState<string | undefined>(undefined);
+  const canWrite = (session.actions as readonly string[]).includes("alerts.write");
+  return (
+    <Show loaded={loaded}>
+      {(data) => {
+        const alert = data.alerts.find((a) => a.id === selected);
+        const siteOf = (id: string | null) => data.sites.find((s) => s.id === id);
+        const open = new Set(data.alerts.filter((a) => a.status !== "closed").map((a) => a.serial));
+        const point = (p: { id: string; name: string; lat: number; lon: number }): MapPoint => ({
+          id: p.id,
+          label: p.name,
+          lat: p.lat,
+          lon: p.lon,
+        });
+        const verdicts = data.serials.flatMap((s) => {
+          const site = siteOf(s.siteId);
+          return site
+            ? [
+                {
+                  id: s.serial,
+                  label: `${s.serial} at ${site.name}`,
+                  lat: site.lat,
+                  lon: site.lon,
+                  verdict: s.lastVerdict ?? "none",
+                  alert: open.has(s.serial),
+                },
+              ]
+            : [];
+        });
+        return (
+          <div class="map-layout">
+            <Card title="Sites, landmarks and chips">
+              <WorldMap
+                sites={data.sites.map(point)}
+                landmarks={data.landmarks.map(point)}
+                verdicts={verdicts}
+                discs={discsOf(alert, data.landmarks)}
+                onSelect={(serial) => setSelected(data.alerts.find((a) => a.serial === serial)?.id)}
+              />
+              <p class="small muted">
+                ■ {data.sites.length} declared sites · ▲ {data.landmarks.length} landmarks · ●{" "}
+                {verdicts.length} chips named by alerts, at their declared site (red: an alert not closed).
+                Discs: each landmark's round trip / 2 × {lightKmPerMs} km/ms.
+              </p>
+            </Card>
+            <Card title={`Alerts (${data.alerts.length})`}>
+              {data.alerts.length === 0 ? (
+                <p class="muted">No alerts.</p>
+              ) : (
+                <ul class="alert-list" aria-label="alerts">
+                  {data.alerts.map((a) => (
+                    <li key={a.id} data-alert={a.id}>
+                      <button
+                        type="button"
+                        aria-pressed={a.id === selected}
+                        onClick={() => setSelected(a.id)}
+                      >
+                        {a.kind.replaceAll("_", " ")} · {a.serial ?? a.importerId}{" "}
+                        <Badge value={a.status === "open" ? "open_alert" : a.status} label={a.status} />
+                      </button>
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </Card>
+            {alert && (
+              <AlertDetail
+                key={alert.id}
+                alert={alert}
+                landmarks={data.landmarks}
+                api={api}
+                canWrite={canWrite}
+                onChanged={loaded.reload}
+              />
+            )}
+          </div>
+        );
+      }}
+    </Show>
+  );
+}
