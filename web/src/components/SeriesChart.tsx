@@ -4,6 +4,9 @@ import "uplot/dist/uPlot.min.css";
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 
+/** Axis figures in short form (250K, 1.5M, 3B): the legend and the table give the exact ones. */
+const compact = new Intl.NumberFormat("en", { notation: "compact", maximumFractionDigits: 1 });
+
 export interface Line {
   label: string;
   stroke: string;
@@ -38,7 +41,7 @@ export function SeriesChart({
             ...(line.dash ? { dash: line.dash } : {}),
           })),
         ],
-        axes: [{}, { size: 80 }],
+        axes: [{}, { size: 64, values: (_u: uPlot, ticks: number[]) => ticks.map((t) => compact.format(t)) }],
       },
       [x, ...lines.map((line) => [...line.values])] as uPlot.AlignedData,
       element,

@@ -45,7 +45,8 @@ export function WorldMap({ sites, landmarks, verdicts, discs = [], onSelect }: W
     <svg
       viewBox={`0 0 ${width} ${height}`}
       class="world"
-      role="img"
+      // With clickable chips it is a group of links (an img may not hold interactive children).
+      role={onSelect ? "group" : "img"}
       aria-label="map of sites, landmarks and chips"
     >
       <path d={path({ type: "Sphere" }) ?? ""} class="sea" />
@@ -89,6 +90,7 @@ export function WorldMap({ sites, landmarks, verdicts, discs = [], onSelect }: W
           <a
             key={chip.id}
             href={`#chip-${encodeURIComponent(chip.id)}`}
+            aria-label={`${chip.label}: ${chip.verdict}${chip.alert ? " (alert)" : ""}`}
             onClick={(event) => {
               event.preventDefault();
               onSelect?.(chip.id);

@@ -7,6 +7,7 @@ import { useState } from "preact/hooks";
 import type { Api, Session } from "../api/client.ts";
 import { Badge, Card, messageOf, Show, useLoad } from "../components/ui.tsx";
 import { type MapDisc, type MapPoint, WorldMap } from "../components/WorldMap.tsx";
+import { discsOf, lightKmPerMs } from "../lib/discs.ts";
 import { instant } from "../lib/format.ts";
 
 /** The custody routes answer loose objects in the OpenAPI document; these are their shapes. */
@@ -30,7 +31,7 @@ interface Observation {
   rttMs: number;
   at?: string;
 }
-export interface Alert {
+interface Alert {
   id: string;
   kind: string;
   serial: string | null;
@@ -53,8 +54,6 @@ interface Serial {
   lastHeartbeatAt: string | null;
 }
 
-/** The speed bound of the location verdict: light in vacuum, km per ms (docs/custody.md). */
-export const lightKmPerMs = 299.792458;
 /** Chips looked up for the map: those named by the newest alerts. */
 const chipsShown = 60;
 
@@ -83,15 +82,8 @@ async function loadMap(api: Api): Promise<MapData> {
   };
 }
 
-export function discsOf(alert: Alert | undefined, landmarks: readonly Landmark[]): MapDisc[] {
-  const observations = alert?.evidence.observations ?? [];
-  return observations.flatMap((o) => {
-    const mark = landmarks.find((l) => l.id === o.landmarkId);
-    return mark
-      ? [{ landmarkId: o.landmarkId, lon: mark.lon, lat: mark.lat, radiusKm: (o.rttMs / 2) * lightKmPerMs }]
-      : [];
-  });
-}
+const alertDiscs = (alert: Alert | undefined, landmarks: readonly Landmark[]): MapDisc[] =>
+  discsOf(alert?.evidence.observations ?? [], landmarks);
 
 function AlertDetail({
   alert,
@@ -109,7 +101,7 @@ function AlertDetail({
   const [reason, setReason] = useState("");
   const [error, setError] = useState<string | undefined>(undefined);
   const [busy, setBusy] = useState(false);
-  const discs = discsOf(alert, landmarks);
+  const discs = alertDiscs(alert, landmarks);
   const update = async (status: "acknowledged" | "closed") => {
     setBusy(true);
     try {
@@ -264,7 +256,7 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
                 sites={data.sites.map(point)}
                 landmarks={data.landmarks.map(point)}
                 verdicts={verdicts}
-                discs={discsOf(alert, data.landmarks)}
+                discs={alertDiscs(alert, data.landmarks)}
                 onSelect={(serial) => setSelected(data.alerts.find((a) => a.serial === serial)?.id)}
               />
               <p class="small muted">
