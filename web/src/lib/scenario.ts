@@ -1,6 +1,6 @@
 // The shipped scenario (scenarios/h200-china-2026-2027.yaml) as data, for the simulator page to send
 // to POST /v1/simulations (the API takes a scenario object, not a file). Kept equal to the YAML by
-// test/web/simulator.test.ts; regenerate by parsing the YAML when it changes.
+// test/web/map-simulator.test.ts; regenerate by parsing the YAML when it changes.
 export const shippedScenario = {
   id: "h200-china-2026-2027",
   title: "H200 to China, 2026-2027: history against the proposals",
