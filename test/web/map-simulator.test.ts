@@ -121,6 +121,23 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
         expect(stored.updatedBy).toBe(api.tokenIds["us-regulator"]);
         expect(stored.reason).toBe("asked the importer for the site's network path");
         expect(await page.getByTestId("alert-updated").textContent()).toContain(api.tokenIds["us-regulator"]);
+        // The status filter lists the acknowledged one alone.
+        await page.getByRole("button", { name: "acknowledged", exact: true }).click();
+        expect(await list.locator("li").count()).toBe(1);
+        await page.getByRole("button", { name: "all", exact: true }).click();
+        // A chip looked up by serial joins the map with its latest verdict (an honest one: verified).
+        const chipsBefore = await page.locator("svg.world .chip").count();
+        const honest = await json<{ serial: string; lastVerdict: string }>(
+          "/v1/serials/ord-alibaba-1-H200-1",
+          "us-regulator",
+        );
+        await page.getByLabel("Chip serial").fill(honest.serial);
+        await page.getByRole("button", { name: "Look up" }).click();
+        await expect
+          .poll(async () => (await page.getByTestId("serial-found").textContent()) ?? "")
+          .toContain(`latest verdict ${honest.lastVerdict}`);
+        expect(honest.lastVerdict).toBe("verified");
+        expect(await page.locator("svg.world .chip").count()).toBe(chipsBefore + 1);
         expect(errors).toEqual([]);
         await context.close();
       });

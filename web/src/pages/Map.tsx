@@ -218,9 +218,69 @@ function AlertDetail({
   );
 }
 
+/** Looks up one chip by serial (GET /v1/serials/{serial}): its state, site and latest verdict. */
+function SerialLookup({ api, onFound }: { api: Api; onFound: (serial: Serial) => void }) {
+  const [serial, setSerial] = useState("");
+  const [found, setFound] = useState<Serial | undefined>(undefined);
+  const [error, setError] = useState<string | undefined>(undefined);
+  const look = async () => {
+    try {
+      const record = await api.get<Serial>(`/v1/serials/${encodeURIComponent(serial.trim())}`);
+      setFound(record);
+      setError(undefined);
+      onFound(record);
+    } catch (failure) {
+      setFound(undefined);
+      setError(messageOf(failure));
+    }
+  };
+  return (
+    <form
+      class="alert-actions"
+      onSubmit={(event) => {
+        event.preventDefault();
+        void look();
+      }}
+    >
+      <label>
+        Chip serial <input value={serial} onInput={(e) => setSerial(e.currentTarget.value)} required />
+      </label>
+      <button type="submit" disabled={serial.trim() === ""}>
+        Look up
+      </button>
+      {found && (
+        <span data-testid="serial-found">
+          {found.serial}: {found.state.replaceAll("_", " ")} at {found.siteId ?? "no site"}, latest verdict{" "}
+          <Badge
+            value={verdictTone[found.lastVerdict ?? ""] ?? "untracked"}
+            label={found.lastVerdict ?? "none"}
+          />
+          {found.lastHeartbeatAt && ` (heard ${instant(found.lastHeartbeatAt)})`}
+        </span>
+      )}
+      {error && (
+        <span class="error" role="alert">
+          {error}
+        </span>
+      )}
+    </form>
+  );
+}
+
+/** A verdict's badge tone (docs/custody.md: verified, unprovable, inconsistent, impossible). */
+const verdictTone: Record<string, string> = {
+  verified: "verified",
+  unprovable: "pending",
+  inconsistent: "failed",
+  impossible: "failed",
+};
+const statusFilters = ["all", "open", "acknowledged", "closed"] as const;
+
 export function MapPage({ api, session }: { api: Api; session: Session }) {
   const loaded = useLoad(() => loadMap(api), [api]);
   const [selected, setSelected] = useState<string | undefined>(undefined);
+  const [looked, setLooked] = useState<readonly Serial[]>([]);
+  const [filter, setFilter] = useState<(typeof statusFilters)[number]>("all");
   const canWrite = (session.actions as readonly string[]).includes("alerts.write");
   return (
     <Show loaded={loaded}>
@@ -234,7 +294,12 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
           lat: p.lat,
           lon: p.lon,
         });
-        const verdicts = data.serials.flatMap((s) => {
+        const chips = [
+          ...data.serials,
+          ...looked.filter((l) => !data.serials.some((s) => s.serial === l.serial)),
+        ];
+        const listed = data.alerts.filter((a) => filter === "all" || a.status === filter);
+        const verdicts = chips.flatMap((s) => {
           const site = siteOf(s.siteId);
           return site
             ? [
@@ -261,16 +326,35 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
               />
               <p class="small muted">
                 ■ {data.sites.length} declared sites · ▲ {data.landmarks.length} landmarks · ●{" "}
-                {verdicts.length} chips named by alerts, at their declared site (red: an alert not closed).
-                Discs: each landmark's round trip / 2 × {lightKmPerMs} km/ms.
+                {verdicts.length} chips (named by alerts or looked up) at their declared site (red: an alert
+                not closed). Discs: each landmark's round trip / 2 × {lightKmPerMs} km/ms.
               </p>
+              <SerialLookup
+                api={api}
+                onFound={(found) =>
+                  setLooked((before) => [...before.filter((l) => l.serial !== found.serial), found])
+                }
+              />
             </Card>
             <Card title={`Alerts (${data.alerts.length})`}>
-              {data.alerts.length === 0 ? (
+              <fieldset class="chips">
+                <legend>Status</legend>
+                {statusFilters.map((value) => (
+                  <button
+                    key={value}
+                    type="button"
+                    aria-pressed={filter === value}
+                    onClick={() => setFilter(value)}
+                  >
+                    {value}
+                  </button>
+                ))}
+              </fieldset>
+              {listed.length === 0 ? (
                 <p class="muted">No alerts.</p>
               ) : (
                 <ul class="alert-list" aria-label="alerts">
-                  {data.alerts.map((a) => (
+                  {listed.map((a) => (
                     <li key={a.id} data-alert={a.id}>
                       <button
                         type="button"
