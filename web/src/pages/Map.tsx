@@ -281,6 +281,7 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
   const [selected, setSelected] = useState<string | undefined>(undefined);
   const [looked, setLooked] = useState<readonly Serial[]>([]);
   const [filter, setFilter] = useState<(typeof statusFilters)[number]>("all");
+  const [zoomed, setZoomed] = useState(true);
   const canWrite = (session.actions as readonly string[]).includes("alerts.write");
   return (
     <Show loaded={loaded}>
@@ -314,6 +315,9 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
               ]
             : [];
         });
+        const discs = alertDiscs(alert, data.landmarks);
+        const alertSite = siteOf(data.serials.find((c) => c.serial === alert?.serial)?.siteId ?? null);
+        const focus = zoomed && discs.length > 0 ? [...discs, ...(alertSite ? [alertSite] : [])] : [];
         return (
           <div class="map-layout">
             <Card title="Sites, landmarks and chips">
@@ -321,7 +325,8 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
                 sites={data.sites.map(point)}
                 landmarks={data.landmarks.map(point)}
                 verdicts={verdicts}
-                discs={alertDiscs(alert, data.landmarks)}
+                discs={discs}
+                focus={focus}
                 onSelect={(serial) => setSelected(data.alerts.find((a) => a.serial === serial)?.id)}
               />
               <p class="small muted">
@@ -329,6 +334,17 @@ export function MapPage({ api, session }: { api: Api; session: Session }) {
                 {verdicts.length} chips (named by alerts or looked up) at their declared site (red: an alert
                 not closed). Discs: each landmark's round trip / 2 × {lightKmPerMs} km/ms.
               </p>
+              {discs.length > 0 && (
+                <fieldset class="chips">
+                  <legend>View</legend>
+                  <button type="button" aria-pressed={zoomed} onClick={() => setZoomed(true)}>
+                    around the alert
+                  </button>
+                  <button type="button" aria-pressed={!zoomed} onClick={() => setZoomed(false)}>
+                    whole world
+                  </button>
+                </fieldset>
+              )}
               <SerialLookup
                 api={api}
                 onFound={(found) =>
