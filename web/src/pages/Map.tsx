@@ -5,82 +5,11 @@
 // `alerts.write` acknowledge or close it with a reason.
 import { useState } from "preact/hooks";
 import type { Api, Session } from "../api/client.ts";
+import { type Alert, type Landmark, loadMap, type Serial } from "../api/custody.ts";
 import { Badge, Card, messageOf, Show, useLoad } from "../components/ui.tsx";
 import { type MapDisc, type MapPoint, WorldMap } from "../components/WorldMap.tsx";
 import { discsOf, lightKmPerMs } from "../lib/discs.ts";
 import { instant } from "../lib/format.ts";
-
-/** The custody routes answer loose objects in the OpenAPI document; these are their shapes. */
-interface Site {
-  id: string;
-  importerId: string;
-  name: string;
-  address: string;
-  lat: number;
-  lon: number;
-}
-interface Landmark {
-  id: string;
-  name: string;
-  operator: string;
-  lat: number;
-  lon: number;
-}
-interface Observation {
-  landmarkId: string;
-  rttMs: number;
-  at?: string;
-}
-interface Alert {
-  id: string;
-  kind: string;
-  serial: string | null;
-  importerId: string | null;
-  status: "open" | "acknowledged" | "closed";
-  openedBy: string;
-  openedAt: string;
-  updatedBy: string | null;
-  updatedAt: string | null;
-  reason: string | null;
-  rulebook: string;
-  evidence: { observations?: Observation[]; verdict?: string; siteId?: string } & Record<string, unknown>;
-  report: { to: string; under: string; category: string };
-}
-interface Serial {
-  serial: string;
-  siteId: string | null;
-  state: string;
-  lastVerdict: string | null;
-  lastHeartbeatAt: string | null;
-}
-
-/** Chips looked up for the map: those named by the newest alerts. */
-const chipsShown = 60;
-
-interface MapData {
-  sites: Site[];
-  landmarks: Landmark[];
-  alerts: Alert[];
-  serials: Serial[];
-}
-
-async function loadMap(api: Api): Promise<MapData> {
-  const [sites, landmarks, alerts] = await Promise.all([
-    api.get<{ sites: Site[] }>("/v1/sites"),
-    api.get<{ landmarks: Landmark[] }>("/v1/landmarks"),
-    api.get<{ alerts: Alert[] }>("/v1/alerts?limit=200"),
-  ]);
-  const named = [...new Set(alerts.alerts.flatMap((a) => (a.serial ? [a.serial] : [])))].slice(0, chipsShown);
-  const serials = await Promise.all(
-    named.map((serial) => api.getOptional<Serial>(`/v1/serials/${encodeURIComponent(serial)}`)),
-  );
-  return {
-    sites: sites.sites,
-    landmarks: landmarks.landmarks,
-    alerts: alerts.alerts,
-    serials: serials.filter((s): s is Serial => s !== undefined),
-  };
-}
 
 const alertDiscs = (alert: Alert | undefined, landmarks: readonly Landmark[]): MapDisc[] =>
   discsOf(alert?.evidence.observations ?? [], landmarks);
