@@ -1,8 +1,9 @@
 // The map and simulator pages in Chromium, over the demo story with its custody seed (a fleet whose
 // last range answers from near Singapore) on a real server: a US regulator opens a
-// location_inconsistent alert on the map, reads its evidence, sees its discs drawn (RTT/2 × c) and
-// acknowledges it (recorded with who and why); an exporter runs the shipped scenario and reads the
-// comparison table as the API answers it. Both pages pass axe-core (no serious or critical
+// location_inconsistent alert on the map, reads its evidence, sees its discs drawn (RTT/2 × c),
+// acknowledges then closes it (recorded with who and why) and looks a chip up by serial; an
+// importer sees no actions; an exporter runs the shipped scenario and reads the comparison table
+// as the API answers it. Both pages pass axe-core (no serious or critical
 // violation) and are saved as docs/screenshots/map.png and simulator.png. The page's embedded
 // scenario is checked equal to scenarios/h200-china-2026-2027.yaml.
 import { readFileSync } from "node:fs";
@@ -75,7 +76,7 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
       const json = async <T>(path: string, role: Role = "admin"): Promise<T> =>
         (await (await api.request(path, { token: api.tokens[role] })).json()) as T;
 
-      it("us-regulator: opens an alert on the map, sees its discs, acknowledges it", async () => {
+      it("us-regulator: opens an alert on the map, sees its discs, acknowledges and closes it", async () => {
         const { context, page } = await open("us-regulator");
         const errors: string[] = [];
         page.on("pageerror", (error) => errors.push(error.message));
@@ -121,8 +122,16 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
         expect(stored.updatedBy).toBe(api.tokenIds["us-regulator"]);
         expect(stored.reason).toBe("asked the importer for the site's network path");
         expect(await page.getByTestId("alert-updated").textContent()).toContain(api.tokenIds["us-regulator"]);
-        // The status filter lists the acknowledged one alone.
-        await page.getByRole("button", { name: "acknowledged", exact: true }).click();
+        // Then closed, with another reason; a closed alert offers no more actions.
+        await detail.getByLabel("Reason").fill("importer moved the range back: checked on site");
+        await detail.getByRole("button", { name: "Close", exact: true }).click();
+        await expect
+          .poll(async () => (await page.getByTestId("alert-updated").textContent()) ?? "")
+          .toMatch(/^closed/);
+        expect((await json<AlertJson>(`/v1/alerts/${alert.id}`, "us-regulator")).status).toBe("closed");
+        expect(await detail.getByRole("button", { name: "Close", exact: true }).count()).toBe(0);
+        // The status filter lists the closed one alone.
+        await page.getByRole("button", { name: "closed", exact: true }).click();
         expect(await list.locator("li").count()).toBe(1);
         await page.getByRole("button", { name: "all", exact: true }).click();
         // A chip looked up by serial joins the map with its latest verdict (an honest one: verified).

@@ -1,8 +1,8 @@
-// Custody on a map (issue #16): declared sites, landmarks, and the chips named by alerts at their
-// declared site with their latest verdict (GET /v1/serials/{serial}), drawn offline by WorldMap.
-// Beside it the alerts, newest first; opening one shows its evidence, status and who/when/why,
-// and for a heartbeat's observations draws each landmark's disc (RTT/2 × c). Roles with
-// `alerts.write` acknowledge or close it with a reason.
+// Custody on a map (issue #16): declared sites, landmarks, and the chips named by alerts (or looked
+// up by serial) at their declared site with their latest verdict, drawn offline by WorldMap.
+// Beside it the alerts, newest first, filtered by status; opening one shows its evidence, status
+// and who/when/why, and for a heartbeat's observations draws each landmark's disc (RTT/2 × c),
+// zoomed to them. Roles with `alerts.write` acknowledge or close it with a reason.
 import { useState } from "preact/hooks";
 import type { Api, Session } from "../api/client.ts";
 import { type Alert, type Landmark, loadMap, type Serial } from "../api/custody.ts";
