@@ -17,7 +17,17 @@ import { forEachDriver } from "../support/drivers.ts";
 import { launchChromium, screenshot, seriousViolations, signIn, skipBrowser } from "./browser.ts";
 
 /** Pages the app has built (the nav rows of features not landed have no page yet). */
-const builtPages = ["/overview", "/pipeline", "/decisions", "/parties", "/evidence", "/rulebooks", "/audit"];
+const builtPages = [
+  "/overview",
+  "/pipeline",
+  "/decisions",
+  "/parties",
+  "/evidence",
+  "/rulebooks",
+  "/audit",
+  "/map",
+  "/simulations",
+];
 
 const actionsOf = (role: Role): string[] =>
   Object.entries(allowedRoles)
@@ -73,7 +83,9 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
             role,
           ).toEqual(expected);
           if (expected.length > 0) {
-            await page.waitForURL(/\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit)$/);
+            await page.waitForURL(
+              /\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit|map|simulations)$/,
+            );
           }
           await context.close();
         }

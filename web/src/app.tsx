@@ -19,9 +19,45 @@ import { SignIn } from "./pages/SignIn.tsx";
 import { type SignedIn, signOut, storedToken } from "./session.ts";
 
 type PageProps = { api: Api; session: Session };
+type PageComponent = (props: PageProps) => preact.JSX.Element;
+
+/**
+ * A page loaded on first visit (its own chunk): the map (world outline, d3-geo) and the simulator
+ * (the shipped scenario) stay out of the first page's script.
+ */
+function lazyPage(load: () => Promise<PageComponent>): PageComponent {
+  let cached: PageComponent | undefined;
+  return function LazyPage(props: PageProps) {
+    const [Page, setPage] = useState<PageComponent | undefined>(() => cached);
+    const [error, setError] = useState<string | undefined>(undefined);
+    useEffect(() => {
+      if (Page) return;
+      load().then(
+        (loaded) => {
+          cached = loaded;
+          setPage(() => loaded);
+        },
+        (failure: unknown) => setError(messageOf(failure)),
+      );
+    }, [Page]);
+    if (error)
+      return (
+        <p class="error" role="alert">
+          {error}
+        </p>
+      );
+    return Page ? (
+      <Page {...props} />
+    ) : (
+      <p class="muted" aria-busy="true">
+        Loading…
+      </p>
+    );
+  };
+}
 
 /** The page components by path; a nav row without one here is a feature not built in this app yet. */
-const pageComponents: Record<string, (props: PageProps) => preact.JSX.Element> = {
+const pageComponents: Record<string, PageComponent> = {
   "/overview": Overview,
   "/pipeline": Pipeline,
   "/decisions": Decisions,
@@ -29,6 +65,8 @@ const pageComponents: Record<string, (props: PageProps) => preact.JSX.Element> =
   "/evidence": Evidence,
   "/rulebooks": Rulebooks,
   "/audit": Audit,
+  "/map": lazyPage(() => import("./pages/Map.tsx").then((m) => m.MapPage)),
+  "/simulations": lazyPage(() => import("./pages/Simulator.tsx").then((m) => m.Simulator)),
 };
 
 function Shell({ signedIn, onSignOut }: { signedIn: SignedIn; onSignOut: () => void }) {

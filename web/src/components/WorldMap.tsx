@@ -29,6 +29,8 @@ export interface WorldMapProps {
   verdicts: readonly (MapPoint & { verdict: string; alert: boolean })[];
   discs?: readonly MapDisc[];
   onSelect?: (id: string) => void;
+  /** Points to zoom to (fitted with a margin); the whole Earth when absent or empty. */
+  focus?: readonly { lon: number; lat: number }[];
 }
 
 const width = 960;
@@ -36,16 +38,37 @@ const height = 500;
 const earthRadiusKm = 6371;
 const topology = land as unknown as Topology<{ land: GeometryCollection }>;
 const landShape = feature(topology, topology.objects.land);
-const projection = geoEqualEarth().fitSize([width, height], { type: "Sphere" });
-const path = geoPath(projection);
+const world = geoEqualEarth().fitSize([width, height], { type: "Sphere" });
+const margin = 60;
 
-export function WorldMap({ sites, landmarks, verdicts, discs = [], onSelect }: WorldMapProps) {
+function projectionFor(focus: readonly { lon: number; lat: number }[]) {
+  if (focus.length === 0) return world;
+  return geoEqualEarth().fitExtent(
+    [
+      [margin, margin],
+      [width - margin, height - margin],
+    ],
+    // Each point as a 4° box, so one point (or points close together) never zooms without end.
+    {
+      type: "MultiPoint",
+      coordinates: focus.flatMap((p) => [
+        [p.lon - 2, p.lat - 2],
+        [p.lon + 2, p.lat + 2],
+      ]),
+    },
+  );
+}
+
+export function WorldMap({ sites, landmarks, verdicts, discs = [], onSelect, focus = [] }: WorldMapProps) {
+  const projection = projectionFor(focus);
+  const path = geoPath(projection);
   const xy = (p: { lon: number; lat: number }) => projection([p.lon, p.lat]) ?? [0, 0];
   return (
     <svg
       viewBox={`0 0 ${width} ${height}`}
       class="world"
-      role="img"
+      // With clickable chips it is a group of links (an img may not hold interactive children).
+      role={onSelect ? "group" : "img"}
       aria-label="map of sites, landmarks and chips"
     >
       <path d={path({ type: "Sphere" }) ?? ""} class="sea" />
@@ -89,6 +112,7 @@ export function WorldMap({ sites, landmarks, verdicts, discs = [], onSelect }: W
           <a
             key={chip.id}
             href={`#chip-${encodeURIComponent(chip.id)}`}
+            aria-label={`${chip.label}: ${chip.verdict}${chip.alert ? " (alert)" : ""}`}
             onClick={(event) => {
               event.preventDefault();
               onSelect?.(chip.id);
