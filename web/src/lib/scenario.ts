@@ -213,5 +213,17 @@ export const shippedScenario = {
       title: "Cap at 25 % and domestic ratio 1:1",
       scenarios: ["scenario-cap-25", "scenario-domestic-ratio-1-to-1"],
     },
+    {
+      id: "chip-security-act",
+      title: "Chip Security Act: location verification before export",
+      scenarios: ["scenario-chip-security-act"],
+      locationVerification: "signed-latency",
+    },
+    {
+      id: "csa-vs-cn-refusal",
+      title: "Chip Security Act against China's refusal of located chips",
+      scenarios: ["scenario-chip-security-act", "scenario-cn-refuse-location-verification"],
+      locationVerification: "signed-latency",
+    },
   ],
 } as const;
