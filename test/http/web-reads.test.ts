@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from "vitest";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { allowedRoles } from "../../src/core/policy/policy.ts";
+import { actions, allowedRoles } from "../../src/core/policy/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";
 
@@ -38,9 +38,7 @@ forEachDriver("web app reads", (env) => {
       role: "importer",
       partyId: importerParty,
     });
-    const expected = Object.entries(allowedRoles)
-      .filter(([, roles]) => (roles as readonly string[]).includes("importer"))
-      .map(([action]) => action);
+    const expected = actions.filter((action) => (allowedRoles[action] as readonly string[]).includes("importer"));
     expect(session.actions).toEqual(expected);
   });
 

@@ -166,8 +166,8 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         await context.close();
       });
 
-      it("exporter: dismisses a screening hit as reviewer and sees it recorded, with the second-review queue", async () => {
-        const { context, page } = await open("exporter");
+      it("compliance reviewer: dismisses a strong screening hit and sees it wait for the second reviewer", async () => {
+        const { context, page } = await open("compliance-reviewer");
         await page.getByRole("link", { name: /Parties/ }).click();
         await page.getByRole("button", { name: /Huawei Device/ }).click();
         const hit = page.locator('li.hit[data-entry="el-huawei-device"]');
@@ -175,14 +175,14 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         await hit.getByRole("button", { name: "Record" }).click();
         const recorded = hit.getByTestId("disposition");
         await recorded.waitFor();
-        expect(await recorded.textContent()).toContain(`false positive by ${api.tokenIds.exporter}`);
+        expect(await recorded.textContent()).toContain(`by ${api.tokenIds["compliance-reviewer"]}`);
         expect(await recorded.textContent()).toContain("different legal entity");
         const stored = await json<{ items: { disposition: { entryId: string; decidedBy: string } }[] }>(
           "/v1/dispositions?party=huawei-device",
         );
         expect(stored.items.map(({ disposition: d }) => [d.entryId, d.decidedBy])).toContainEqual([
           "el-huawei-device",
-          api.tokenIds.exporter,
+          api.tokenIds["compliance-reviewer"],
         ]);
         // Chinese text (the hit's listed name) renders in the bundled font, not a system one.
         expect(await hit.textContent()).toMatch(/[\u4e00-\u9fff]/u);

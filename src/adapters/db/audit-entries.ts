@@ -5,6 +5,7 @@
 import type { AuditEntryFilter, AuditEntryReader } from "../../app/audit/ports.ts";
 import type { AuditEntry, Json } from "../../core/audit/chain.ts";
 import { entryOfRow } from "./audit.ts";
+import { integrateAll } from "./log/integrate.ts";
 import type { Store } from "./store.ts";
 
 /** Payload fields that name the object an entry is about. */
@@ -38,6 +39,8 @@ interface Row {
 export function sqlAuditEntryReader(store: Store): AuditEntryReader {
   return {
     async list(filter: AuditEntryFilter, afterSeq: number, limit: number): Promise<AuditEntry[]> {
+      // Acknowledged entries wait in log_pending for their index; give them one before reading.
+      await integrateAll(store);
       const { rows } = await store.query<Row>(
         `SELECT ${columns} FROM audit_log
           WHERE seq > $1
@@ -62,6 +65,7 @@ export function sqlAuditEntryReader(store: Store): AuditEntryReader {
       return rows.map(entryOfRow);
     },
     async get(seq: number): Promise<AuditEntry | undefined> {
+      await integrateAll(store);
       const { rows } = await store.query<Row>(`SELECT ${columns} FROM audit_log WHERE seq = $1`, [seq]);
       return rows[0] ? entryOfRow(rows[0]) : undefined;
     },
