@@ -34,6 +34,12 @@ const latinDesignators = [
   "branch",
   "office",
 ];
+const latinDesignatorPatterns = latinDesignators.map(
+  (phrase) => new RegExp(`[\\s,;\\-–]${phrase.replace(" ", "[\\s-]+")}\\.?\\s*$`, "u"),
+);
+const designatorWords = new Set(latinDesignators.flatMap((d) => d.split(" ")));
+/** Cheap pre-check: a name that ends with none of these cannot carry a designator. */
+const mayEndWithDesignator = /(?:[)\]}]|office|branch|[处司行部])\.?\s*$/iu;
 /** Han designators, longest first. */
 const hanDesignators = [
   "代表办事处",
@@ -71,7 +77,6 @@ const latinWords = (text: string): string[] =>
 
 /** True when every word is a place, a designator word or glue, and at least one is not glue. */
 function onlyPlacesAndDesignators(words: readonly string[], places: DesignatorPlaces): boolean {
-  const designatorWords = new Set(latinDesignators.flatMap((d) => d.split(" ")));
   const meaningful = words.filter((w) => !latinGlue.has(w));
   return meaningful.length > 0 && meaningful.every((w) => places.latin.has(w) || designatorWords.has(w));
 }
@@ -110,14 +115,16 @@ function stripOnce(text: string, places: DesignatorPlaces): string | undefined {
   const hanDesignator = hanDesignators.find((d) => text.endsWith(d));
   if (hanDesignator !== undefined) return stripHanPlaces(text.slice(0, -hanDesignator.length), places);
   const lower = text.toLowerCase();
-  for (const phrase of latinDesignators) {
-    const match = new RegExp(`[\\s,;\\-–]${phrase.replace(" ", "[\\s-]+")}\\.?\\s*$`, "u").exec(lower);
+  for (const pattern of latinDesignatorPatterns) {
+    const match = pattern.exec(lower);
     if (match === null) continue;
     // Drop the place words (and glue) right before the designator.
     const words = text.slice(0, match.index).split(/(\s+)/u);
     while (words.length > 0) {
-      const last = (words[words.length - 1] ?? "").toLowerCase().replace(/[^\p{L}]/gu, "");
-      if (last !== "" && !places.latin.has(last) && !latinGlue.has(last)) break;
+      const raw = words[words.length - 1] ?? "";
+      const last = raw.toLowerCase().replace(/[^\p{L}]/gu, "");
+      // A numeral is part of the name ("Threat 39"); only places, glue and spacing go.
+      if (/\p{N}/u.test(raw) || (last !== "" && !places.latin.has(last) && !latinGlue.has(last))) break;
       words.pop();
     }
     return words.join("");
@@ -130,6 +137,7 @@ function stripOnce(text: string, places: DesignatorPlaces): string | undefined {
  * Returns the name unchanged when nothing applies or when nothing would be left.
  */
 export function stripBranchDesignators(text: string, places: DesignatorPlaces): StrippedName {
+  if (!mayEndWithDesignator.test(text)) return { text, steps: [] };
   let rest = text.trim();
   for (let round = 0; round < 3; round++) {
     const next = stripOnce(rest, places)
