@@ -21,6 +21,7 @@ export const variantKinds = [
   "traditional",
   "traditional-branch",
   "transliteration-branch",
+  "district-branch",
   "provider-branch",
   "common-words",
 ] as const;
@@ -67,6 +68,8 @@ const citiesEn = [
   "Guangzhou",
 ];
 const citiesZh = ["深圳", "北京", "上海", "广州", "香港", "成都", "天津", "杭州"];
+const districtsEn = ["Nanshan", "Haidian", "Pudong", "Futian", "Tianhe", "Zhongguancun"];
+const districtsZh = ["南山", "海淀", "浦东", "福田", "天河", "中关村"];
 const pick = <T>(xs: readonly T[], random: () => number): T => xs[Math.floor(random() * xs.length)] as T;
 const pinyinWords =
   /\b(jishu|gongsi|youxian|xinxi|keji|dianzi|dianlu|sheji|zhongke|shuguang|guofang|touzi)\b/i;
@@ -84,6 +87,8 @@ function listedVariants(entry: ListEntry, random: () => number): VariantQuery[] 
     add(`${primary} (${pick(citiesEn, random)} Branch)`, "branch-en", primary);
     add(`${primary}, ${pick(citiesEn, random)} Representative Office`, "office-en", primary);
     add(`${primary} (${pick(citiesEn, random)})`, "bracket-place-en", primary);
+    // A district the place list does not know: the designator rules cannot strip it whole.
+    add(`${primary} ${pick(districtsEn, random)} Branch`, "district-branch", primary);
   }
   // Listed pinyin transliterations (Haiguang Xinxi Jishu Youxian Gongsi …) with a branch.
   for (const alias of latin.filter((n) => pinyinWords.test(n))) {
@@ -94,6 +99,7 @@ function listedVariants(entry: ListEntry, random: () => number): VariantQuery[] 
     add(`${zh}${city}分公司`, "branch-zh", zh);
     add(`${zh}${pick(citiesZh, random)}${pick(["办事处", "代表处"], random)}`, "office-zh", zh);
     add(`${zh}（${pick(citiesZh, random)}）`, "bracket-place-zh", zh);
+    add(`${zh}${pick(districtsZh, random)}分公司`, "district-branch", zh);
     const traditional = toTraditional(zh);
     if (traditional !== zh) {
       add(traditional, "traditional", zh);

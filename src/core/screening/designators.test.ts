@@ -20,6 +20,9 @@ describe("branch designators", () => {
     expect(strip("华为技术有限公司广东省深圳市分公司")).toBe("华为技术有限公司");
     expect(strip("华为技术有限公司北京代表处")).toBe("华为技术有限公司");
     expect(strip("华为技术有限公司(深圳)")).toBe("华为技术有限公司");
+    // A district unknown to the place list, right after a legal form.
+    expect(strip("Huawei Technologies Co., Ltd. Haidian Branch")).toBe("Huawei Technologies Co., Ltd");
+    expect(strip("华为技术有限公司南山分公司")).toBe("华为技术有限公司");
     expect(stripBranchDesignators("华为深圳分公司", places).steps).toEqual([
       "branch designator stripped: 深圳分公司",
     ]);

@@ -54,6 +54,11 @@ const hanDesignators = [
 ];
 /** Administrative suffixes a Han place may carry (深圳市, 广东省, 南山区). */
 const hanPlaceSuffix = /[市省区县]$/u;
+/** A legal form followed by 1–2 words (a district the place list does not know) before the designator. */
+const latinLegalThenWords =
+  /\b(?:co|ltd|limited|inc|corp|corporation|company|group|llc|plc|gmbh)\b\.?,?((?:\s+\p{L}+){1,2}),?\s*$/iu;
+/** A Han legal form or institution word followed by 1–4 characters (an unknown district). */
+const hanLegalThenWords = /^(.*(?:有限责任公司|有限公司|公司|集团|研究所|研究院|大学))\p{Script=Han}{1,4}$/u;
 /** Words that may join Latin place words inside a designator ("Branch of the …"). */
 const latinGlue = new Set(["of", "the", "in"]);
 
@@ -113,13 +118,21 @@ function stripOnce(text: string, places: DesignatorPlaces): string | undefined {
     return hanOnly || latinOnly ? text.slice(0, bracket.index) : undefined;
   }
   const hanDesignator = hanDesignators.find((d) => text.endsWith(d));
-  if (hanDesignator !== undefined) return stripHanPlaces(text.slice(0, -hanDesignator.length), places);
+  if (hanDesignator !== undefined) {
+    const rest = stripHanPlaces(text.slice(0, -hanDesignator.length), places);
+    return hanLegalThenWords.exec(rest)?.[1] ?? rest;
+  }
   const lower = text.toLowerCase();
   for (const pattern of latinDesignatorPatterns) {
     const match = pattern.exec(lower);
     if (match === null) continue;
+    const before = text.slice(0, match.index);
+    // After a legal form, the one or two words before the designator name the branch's place.
+    const district = latinLegalThenWords.exec(before);
+    if (district?.[1] !== undefined)
+      return before.slice(0, district.index + district[0].length - district[1].length - 1);
     // Drop the place words (and glue) right before the designator.
-    const words = text.slice(0, match.index).split(/(\s+)/u);
+    const words = before.split(/(\s+)/u);
     while (words.length > 0) {
       const raw = words[words.length - 1] ?? "";
       const last = raw.toLowerCase().replace(/[^\p{L}]/gu, "");
