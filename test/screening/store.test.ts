@@ -114,11 +114,20 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
       "ofac-sdn",
     ]);
     await createParty(store(), { id: "nvidia", name: "NVIDIA Corporation", country: "US" });
+    // Issue #13 point 6: a branch written in traditional characters is screened as the listed entity.
+    const branch = await createParty(store(), {
+      id: "huawei-sz",
+      name: "華為技術有限公司深圳分公司",
+      country: "CN",
+    });
+    expect(branch?.screening.hits[0]?.entryId).toBe("el-huawei-technologies");
+    expect(branch?.screening.hits[0]?.score).toBeGreaterThanOrEqual(0.95);
     const screened = (await readAudit(store())).filter((e) => e.kind === "party.screened");
     expect(screened.map((e) => (e.payload as { partyId: string }).partyId)).toEqual([
       "huawei",
       "alibaba",
       "nvidia",
+      "huawei-sz",
     ]);
   });
 

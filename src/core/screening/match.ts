@@ -372,7 +372,7 @@ export function screenName(index: ScreeningIndex, query: string, options: Screen
   const country = options.country?.toUpperCase();
   const threshold = options.threshold ?? alertThreshold;
   const floor = options.all === true ? reportFloor : threshold;
-  const qNorm = normalizeName(text, index.lexicon, { person: options.person === true });
+  const qNorm = normalizeName(text, index.lexicon, { person: options.person === true, stripBranches: true });
   const q = querySide(index, qNorm);
   const bestByEntry = new Map<number, Scored>();
   for (const id of candidateNames(index, q, q.initials ?? [])) {

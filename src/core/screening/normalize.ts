@@ -10,6 +10,7 @@
 import { pinyin } from "pinyin-pro";
 import { badInput, quote } from "../errors.ts";
 import { readCsvRows } from "./csv.ts";
+import { type DesignatorPlaces, simplifyHan, stripBranchDesignators } from "./designators.ts";
 
 export const lexiconKinds = ["word", "place", "brand", "legal", "stop"] as const;
 export type LexiconKind = (typeof lexiconKinds)[number];
@@ -28,6 +29,8 @@ export interface Lexicon {
   readonly byPinyin: ReadonlyMap<string, { entries: LexiconEntry[]; keys: string[] }>;
   /** Translation keys of a term, computed once. */
   readonly keysByTerm: ReadonlyMap<string, string[]>;
+  /** Place names (the lexicon's `place` terms and their translations, plus countries) for designators. */
+  readonly places: DesignatorPlaces;
 }
 
 export const tokenOrigins = ["latin", "translated", "pinyin", "pinyin-translated"] as const;
@@ -59,6 +62,8 @@ export interface NormalizedName {
 export interface NormalizeOptions {
   /** The name is a person's: Han surnames read with their surname pronunciation. */
   readonly person?: boolean;
+  /** The name is a screening query: a trailing branch/office designator is stripped first. */
+  readonly stripBranches?: boolean;
 }
 
 const legalWords = new Set(
@@ -126,6 +131,13 @@ export function phraseKey(phrase: string): string {
     .join("");
 }
 
+/** Latin place words beyond the lexicon's Chinese places, as branch names use them. */
+const extraPlaceWords = (
+  "china prc mainland hong kong macau macao taiwan taipei singapore japan tokyo korea seoul india dubai uae " +
+  "russia moscow iran tehran germany frankfurt uk london usa us america europe asia pacific apac emea " +
+  "malaysia kuala lumpur thailand bangkok vietnam hanoi indonesia jakarta"
+).split(" ");
+
 const pinyinOf = (han: string, person: boolean): string[] =>
   pinyin(han, { toneType: "none", type: "array", ...(person ? { surname: "head" as const } : {}) }).map((s) =>
     fold(s).text.replace(/[^a-z]/g, ""),
@@ -163,7 +175,15 @@ export function buildLexicon(entries: readonly LexiconEntry[]): Lexicon {
     byPinyin.set(spelled, slot);
   }
   const termLengthMax = Math.max(1, ...entries.map((e) => [...e.term].length));
-  return { byTerm, termLengthMax, byPinyin, keysByTerm };
+  const placeEntries = entries.filter((e) => e.kind === "place");
+  const places: DesignatorPlaces = {
+    han: new Set(placeEntries.map((e) => e.term)),
+    latin: new Set([
+      ...extraPlaceWords,
+      ...placeEntries.flatMap((e) => e.translations.flatMap((t) => fold(t).text.split(/[^\p{L}]+/u))),
+    ]),
+  };
+  return { byTerm, termLengthMax, byPinyin, keysByTerm, places };
 }
 
 function latinTokens(segment: string, lexicon: Lexicon, steps: Set<string>): Token[] {
@@ -281,8 +301,13 @@ export function normalizeName(
   options: NormalizeOptions = {},
 ): NormalizedName {
   const steps = new Set<string>();
-  const nfkc = text.normalize("NFKC");
+  let nfkc = text.normalize("NFKC");
   if (nfkc !== text) steps.add("unicode compatibility forms folded (NFKC)");
+  const simplified = simplifyHan(nfkc);
+  const stripped =
+    options.stripBranches === true ? stripBranchDesignators(simplified.text, lexicon.places) : simplified;
+  for (const step of [...simplified.steps, ...stripped.steps]) steps.add(step);
+  nfkc = stripped.text;
   if (nfkc !== nfkc.toLowerCase()) steps.add("lowercased");
   const tokens: Token[] = [];
   for (const segment of nfkc.split(/(\p{Script=Han}+)/u)) {
