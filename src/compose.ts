@@ -106,13 +106,13 @@ export async function startLog(store: Store, clock: Clock = systemClock): Promis
 
 /** `sluice serve`: opens the configured store and serves the API on it until closed. */
 async function serveApi(request: ServeRequest): Promise<RunningServer> {
-  const [{ startServer }, { evaluateThreadsOf }, { openStore }] = await Promise.all([
+  const [{ startServer }, { evaluateThreadsOf }, { openStore, storeConfigFromEnv }] = await Promise.all([
     import("./adapters/http/serve.ts"),
     import("./adapters/http/evaluate-pool.ts"),
     import("./adapters/db/open.ts"),
   ]);
   const evaluateThreads = evaluateThreadsOf(request.evaluateThreads);
-  const store = await openStore();
+  const store = await openStore(storeConfigFromEnv(process.env, true)); // serve may create the store
   const log = await startLog(store);
   const server = await startServer({
     deps: httpDeps(store, { log: log.reader }),
@@ -133,10 +133,10 @@ async function serveApi(request: ServeRequest): Promise<RunningServer> {
   };
 }
 
-/** Opens the configured store for one command and closes it afterwards. */
-async function withConfiguredStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
-  const { openStore } = await import("./adapters/db/open.ts");
-  const store = await openStore();
+/** Opens the configured store for one command and closes it afterwards; only `create` may make one. */
+async function withConfiguredStore<T>(run: (store: Store) => Promise<T>, create = false): Promise<T> {
+  const { openStore, storeConfigFromEnv } = await import("./adapters/db/open.ts");
+  const store = await openStore(storeConfigFromEnv(process.env, create));
   try {
     return await run(store);
   } finally {
@@ -160,11 +160,14 @@ async function storeStatus(): Promise<StoreStatus> {
 
 async function migrateStore(): Promise<{ driver: string; location: string; applied: string[] }> {
   const { migrate } = await import("./adapters/db/migrate.ts");
-  return withConfiguredStore(async (store) => ({
-    driver: store.driver,
-    location: store.location,
-    applied: await migrate(store),
-  }));
+  return withConfiguredStore(
+    async (store) => ({
+      driver: store.driver,
+      location: store.location,
+      applied: await migrate(store),
+    }),
+    true,
+  );
 }
 
 /** What the CLI's commands are given instead of importing other adapters. */

@@ -38,7 +38,7 @@ try {
 
 const clock = systemClock;
 await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first start if npm install did not
-const store = await openStore(storeConfigFromEnv());
+const store = await openStore(storeConfigFromEnv(process.env, true)); // npm start may create the store
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });
 if (await needsSeed(store)) {

@@ -4,15 +4,18 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openStore } from "../src/adapters/db/open.ts";
 import { runCli, runCliInProcess } from "./support/cli.ts";
 import { exampleJson, exampleOrder } from "./support/dossiers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-cli-"));
 const env = { SLUICE_DATA_DIR: join(dir, "data"), DATABASE_URL: "" };
 const saved = { dataDir: process.env.SLUICE_DATA_DIR, databaseUrl: process.env.DATABASE_URL };
-beforeAll(() => {
+beforeAll(async () => {
   process.env.SLUICE_DATA_DIR = env.SLUICE_DATA_DIR;
   process.env.DATABASE_URL = "";
+  // Only the commands that create a store may create one: make it as `sluice db migrate` would.
+  await (await openStore({ dataDir: env.SLUICE_DATA_DIR, create: true })).close();
 });
 afterAll(() => {
   process.env.SLUICE_DATA_DIR = saved.dataDir;

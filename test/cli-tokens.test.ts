@@ -3,7 +3,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../src/adapters/db/open.ts";
 import { hashSecret, principalOf } from "../src/adapters/db/tokens.ts";
 import { runCli } from "./support/cli.ts";
@@ -12,6 +12,8 @@ const dataDir = mkdtempSync(join(tmpdir(), "sluice-cli-tokens-"));
 const env = { SLUICE_DATA_DIR: dataDir, DATABASE_URL: "" };
 
 describe("sluice tokens", () => {
+  // Only the commands that create a store may create one: make it as `sluice db migrate` would.
+  beforeAll(async () => (await openStore({ dataDir, create: true })).close());
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   // Spawns open the embedded database three times: slow on a loaded machine.

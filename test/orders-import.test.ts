@@ -37,7 +37,32 @@ forEachDriver("import orders", (env) => {
     expect((await readAudit(env.store())).length).toBe(before);
 
     const good = parseOrdersCsv([header, line("o-1"), line("o-2")].join("\n"), "orders.csv");
-    expect(await service.createOrders(good.lines)).toEqual({ created: 2, existing: 0 });
-    expect(await service.createOrders(good.lines)).toEqual({ created: 0, existing: 2 });
+    expect(await service.createOrders(good.lines)).toEqual({ created: 2, existing: 0, skipped: [] });
+    expect(await service.createOrders(good.lines)).toEqual({ created: 0, existing: 2, skipped: [] });
+  });
+
+  it("with skipBadLines skips unknown products and parties as bad lines, counted once each", async () => {
+    const service = new ShipmentService(shipmentContext(env.store(), { screenParties: bundledListScreener }));
+    await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
+    await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
+    const unknownProduct = line("o-9").replace("nvidia-h200-sxm", "no-such-chip");
+    const text = [header, line("s-1"), unknownProduct, "", line("s-2", "nobody"), line("s-3")].join("\n");
+    const parsed = parseOrdersCsv(text, "orders.csv");
+    expect(parsed.bad).toEqual([]);
+    const before = (await readAudit(env.store())).length;
+    await expect(service.createOrders(parsed.lines)).rejects.toThrow(
+      /line 3: product `no-such-chip`: unknown product/,
+    );
+    expect((await readAudit(env.store())).length).toBe(before);
+    const result = await service.createOrders(parsed.lines, { skipBadLines: true });
+    expect(result).toEqual({
+      created: 2,
+      existing: 0,
+      skipped: [
+        { line: 3, why: "orders.csv line 3: product `no-such-chip`: unknown product" },
+        { line: 5, why: "orders.csv line 5 at `consigneeId`: unknown party `nobody`" },
+      ],
+    });
+    expect((await readAudit(env.store())).length).toBe(before + 2);
   });
 });

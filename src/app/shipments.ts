@@ -124,22 +124,48 @@ export class ShipmentService {
    * a product not in the catalog or a replay with other fields — none. `where` names each input
    * (e.g. `orders.csv line 7`) in errors.
    */
+  /**
+   * Creates the orders in one transaction. Without `skipBadLines` the first unknown product, unknown
+   * party or conflicting replay aborts it all; with it, such lines are answered in `skipped` (checked
+   * before that line writes anything) and the others are created.
+   */
   async createOrders(
-    inputs: readonly { order: OrderInput; where: string }[],
-  ): Promise<{ created: number; existing: number }> {
-    for (const { order, where } of inputs) {
-      if (!this.context.catalog.get(order.productId))
-        throw notFound(`${where}: product ${quote(order.productId)}`, "unknown product");
-    }
+    inputs: readonly { order: OrderInput; where: string; line?: number }[],
+    options: { skipBadLines?: boolean | undefined } = {},
+  ): Promise<{ created: number; existing: number; skipped: { line: number; why: string }[] }> {
+    const skipped: { line: number; why: string }[] = [];
+    const skip = (line: number | undefined, error: SluiceError): void => {
+      skipped.push({ line: line ?? 0, why: error.message });
+    };
+    const known = inputs.filter(({ order, where, line }) => {
+      if (this.context.catalog.get(order.productId)) return true;
+      const error = notFound(`${where}: product ${quote(order.productId)}`, "unknown product");
+      if (!options.skipBadLines) throw error;
+      skip(line, error);
+      return false;
+    });
     return this.tx(async (tx) => {
       let created = 0;
-      for (const { order, where } of inputs) {
-        const result = await this.createOrderTx(tx, order, where);
+      let existing = 0;
+      for (const { order, where, line } of known) {
+        let result: Awaited<ReturnType<typeof this.createOrderTx>>;
+        try {
+          result = await this.createOrderTx(tx, order, where);
+        } catch (error) {
+          if (!options.skipBadLines || !(error instanceof SluiceError) || error.kind !== "not_found")
+            throw error;
+          skip(line, error);
+          continue;
+        }
         if (result.status === "created") created += 1;
-        else if (result.status !== "exists")
-          throw conflict(`${where}: order ${quote(order.id)}`, result.status, result.status);
+        else if (result.status === "exists") existing += 1;
+        else {
+          const error = conflict(`${where}: order ${quote(order.id)}`, result.status, result.status);
+          if (!options.skipBadLines) throw error;
+          skip(line, error);
+        }
       }
-      return { created, existing: inputs.length - created };
+      return { created, existing, skipped };
     });
   }
 

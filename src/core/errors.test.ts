@@ -9,6 +9,14 @@ describe("error taxonomy", () => {
     }
   });
 
+  it("gives a locked store its own exit code and status, apart from an unreachable server", () => {
+    expect(exitCodeByKind.locked).toBe(6);
+    expect(exitCodeByKind.unavailable).toBe(5);
+    expect(httpStatusByKind.locked).toBe(423);
+    const codes = errorKinds.map((kind) => httpStatusByKind[kind]);
+    expect(new Set(codes).size).toBe(codes.length);
+  });
+
   it("renders `<what>: <why>`", () => {
     const error = new SluiceError("bad_input", "product `x`", "unknown product");
     expect(error.message).toBe("product `x`: unknown product");

@@ -11,6 +11,9 @@ export const errorKinds = [
   "precondition_failed",
   "payload_too_large",
   "unavailable",
+  // An embedded data directory held by another process: not the server being unreachable, and
+  // the remedy differs (stop that process, or point the CLI at its server).
+  "locked",
   "internal",
 ] as const;
 export type ErrorKind = (typeof errorKinds)[number];
@@ -23,6 +26,7 @@ export const exitCodes = {
   conflict: 3,
   denied: 4,
   unavailable: 5,
+  storeLocked: 6,
   decisionHold: 10,
   decisionDeny: 11,
 } as const;
@@ -36,6 +40,7 @@ export const exitCodeByKind: Record<ErrorKind, number> = {
   precondition_failed: exitCodes.conflict,
   payload_too_large: exitCodes.badInput,
   unavailable: exitCodes.unavailable,
+  locked: exitCodes.storeLocked,
   internal: exitCodes.internal,
 };
 
@@ -48,6 +53,7 @@ export const httpStatusByKind: Record<ErrorKind, number> = {
   precondition_failed: 412,
   payload_too_large: 413,
   unavailable: 503,
+  locked: 423,
   internal: 500,
 };
 

@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { lockPath } from "../../src/adapters/db/data-dir-lock.ts";
 import { listMigrations } from "../../src/adapters/db/migrate.ts";
 import { openStore } from "../../src/adapters/db/open.ts";
+import { exitCodeByKind, exitCodes, SluiceError } from "../../src/core/errors.ts";
 import { createScratch, forEachDriver } from "../support/drivers.ts";
 
 forEachDriver("store contract", (env) => {
@@ -69,7 +70,10 @@ describe("embedded data directory", () => {
     const dataDir = scratch.config.dataDir as string;
     try {
       const first = await openStore({ dataDir });
-      await expect(openStore({ dataDir })).rejects.toThrow(/^data directory `.*`: in use by process \d+$/);
+      const refused = await openStore({ dataDir }).catch((error: unknown) => error);
+      expect(refused).toBeInstanceOf(SluiceError);
+      expect((refused as SluiceError).message).toMatch(/^data directory `.*`: in use by process \d+$/);
+      expect(exitCodeByKind[(refused as SluiceError).kind]).toBe(exitCodes.storeLocked);
       await first.close();
       writeFileSync(
         lockPath(dataDir),

@@ -23,6 +23,7 @@ import { SluiceError } from "../../src/core/errors.ts";
 import { type CertificateBody, keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../../src/core/evidence/issue.ts";
 import { z14GeneralLevelII } from "../../src/core/evidence/sampling.ts";
+import { centsMax } from "../../src/core/shared.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
@@ -323,6 +324,31 @@ forEachDriver("evidence gates", (env) => {
     expect(
       (await evidence.pay({ id: "PAY-2", orderId: "ord-1", amountCents: "1", paidOn: "2026-01-22" })).status,
     ).toBe("created");
+    expect(
+      finding(await dossierFor(env.store(), "ord-1", "SHP-1"), "exporter-terms-2026.prepayment").status,
+    ).toBe("pass");
+  });
+
+  it("bounds the payments on an order by its value when written: two of centsMax change nothing", async () => {
+    // Issue #13: two payments of 9223372036854775807 cents were accepted and every later release
+    // failed; the order's total is checked on each write, so the first is refused already.
+    const evidence = service(env.store());
+    const head = await auditHead(env.store());
+    for (const [id, kind] of [
+      ["PAY-MAX-1", "payment"],
+      ["PAY-MAX-2", "payment"],
+      ["COL-MAX-1", "collateral"],
+    ] as const) {
+      const answer = await evidence.pay({
+        id,
+        orderId: "ord-1",
+        amountCents: String(centsMax),
+        paidOn: "2026-01-23",
+        kind,
+      });
+      expect(answer).toEqual({ status: "exceeds_order_value", paymentId: id });
+    }
+    expect(await auditHead(env.store())).toEqual(head);
     expect(
       finding(await dossierFor(env.store(), "ord-1", "SHP-1"), "exporter-terms-2026.prepayment").status,
     ).toBe("pass");

@@ -10,7 +10,7 @@ import { openStore, storeConfigFromEnv } from "../../src/adapters/db/open.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 
 const [mode, csv] = process.argv.slice(2);
-const config = storeConfigFromEnv();
+const config = storeConfigFromEnv(process.env, true);
 const store = await openStore(config);
 if (config.dataDir) process.stdout.write(`pglite ${readLock(config.dataDir)?.pid}\n`);
 const ledger = new SqlLedger(store, () => new Date("2026-03-01T00:00:00Z"));

@@ -8,7 +8,7 @@ import { openStore, storeConfigFromEnv } from "../../src/adapters/db/open.ts";
 import { testLogSigner } from "./log.ts";
 
 const [name = "p", writersText = "4"] = process.argv.slice(2);
-const config = storeConfigFromEnv();
+const config = storeConfigFromEnv(process.env, true);
 const store = await openStore(config);
 const say = (line: string) => process.stdout.write(`${line}\n`);
 if (config.dataDir) say(`pglite ${readLock(config.dataDir)?.pid}`);

@@ -49,7 +49,7 @@ export function readLock(dataDir: string): LockContent | undefined {
 }
 
 export const inUseError = (dataDir: string, pid: number): SluiceError =>
-  new SluiceError("unavailable", `data directory ${quote(dataDir)}`, `in use by process ${pid}`);
+  new SluiceError("locked", `data directory ${quote(dataDir)}`, `in use by process ${pid}`);
 
 /**
  * Creates the lock for this process or throws `in use by process N`. A stale lock (dead pid, or

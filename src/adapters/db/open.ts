@@ -2,8 +2,9 @@
 // embedded PGlite database in SLUICE_DATA_DIR (default ./.sluice), served by a child process over
 // a socket so that its queries never block this process. Migrations run on open.
 import { type ChildProcess, fork } from "node:child_process";
+import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { type ErrorKind, errorKinds, quote, SluiceError } from "../../core/errors.ts";
 import { migrate } from "./migrate.ts";
@@ -23,13 +24,32 @@ export interface StoreConfig {
   poolSizeMax?: number;
   /** Skip migrations on open (for `sluice db status`). */
   migrate?: boolean;
+  /**
+   * `false`: an embedded data directory must already hold a store (a mistyped `SLUICE_DATA_DIR`
+   * must not silently become an empty, valid one). Only the commands that create a store (`npm
+   * start`, `sluice serve`, `sluice db migrate`) say `true`; absent (tests' scratch configs) opens
+   * or creates as before.
+   */
+  create?: boolean;
 }
 
-export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env): StoreConfig {
-  return { databaseUrl: env.DATABASE_URL || undefined, dataDir: env.SLUICE_DATA_DIR || undefined };
+/** The store named by the environment; it must already exist unless `create` (see StoreConfig). */
+export function storeConfigFromEnv(env: NodeJS.ProcessEnv = process.env, create = false): StoreConfig {
+  return { databaseUrl: env.DATABASE_URL || undefined, dataDir: env.SLUICE_DATA_DIR || undefined, create };
+}
+
+/** PGlite writes pgdata/PG_VERSION when it initialises a data directory: its presence means a store. */
+export function requireExistingDataDir(dataDir: string): void {
+  const what = `data directory ${quote(dataDir)} (SLUICE_DATA_DIR, default ${quote(dataDirDefault)})`;
+  const remedy = "create one with `npm start`, `sluice serve` or `sluice db migrate`, or fix the path";
+  if (!existsSync(dataDir)) throw new SluiceError("not_found", what, `does not exist; ${remedy}`, "no_store");
+  if (!existsSync(join(dataDir, "pgdata", "PG_VERSION")))
+    throw new SluiceError("not_found", what, `holds no store; ${remedy}`, "no_store");
 }
 
 export async function openStore(config: StoreConfig = storeConfigFromEnv()): Promise<Store> {
+  if (!config.databaseUrl && config.create === false)
+    requireExistingDataDir(resolve(config.dataDir ?? dataDirDefault));
   const store = config.databaseUrl
     ? openPostgres(config.databaseUrl, config.poolSizeMax ?? postgresPoolSizeDefault)
     : await openPglite(resolve(config.dataDir ?? dataDirDefault));

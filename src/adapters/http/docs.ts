@@ -21,6 +21,7 @@ const problemMeaning: Record<ErrorKind, string> = {
   precondition_failed: "If-Match named an old version (412) or was missing on an update (428)",
   payload_too_large: "the body is larger than the limit",
   unavailable: "the database is not reachable or not ready",
+  locked: "the embedded data directory is held by another process",
   internal: "a bug: the request was not completed; nothing about it is revealed",
 };
 

@@ -30,6 +30,7 @@ export const problemTitles: Record<ErrorKind, string> = {
   precondition_failed: "Precondition failed",
   payload_too_large: "Payload too large",
   unavailable: "Unavailable",
+  locked: "Locked",
   internal: "Internal error",
 };
 

@@ -30,6 +30,10 @@ describe("decisionJson", () => {
           for (const finding of decision.findings) statuses.add(finding.status);
         }
     expect([...statuses].sort()).toEqual(["fail", "not_applicable", "pass", "pending"]);
+    // The examples are standalone dossiers with evidence: the asserted facts are written too.
+    const first = dossiers[0];
+    if (!first) throw new Error("no example");
+    expect(evaluator.evaluateWithJson(first, "2026-02-01").json).toContain(',"assertedEvidence":[');
   });
 
   it("writes a finding whole when its fixed parts are not its rule's, and an extra finding too", () => {

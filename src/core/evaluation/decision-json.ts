@@ -84,7 +84,9 @@ export function decisionJson(decision: Decision, ruleSet: CompiledRuleSet): stri
       decision.rulebooks === ruleSet.rulebooks ? listText(ruleSet.rulebooks) : text(decision.rulebooks);
     const scenarios =
       decision.scenarios === ruleSet.scenarios ? listText(ruleSet.scenarios) : text(decision.scenarios);
-    return `${out}],"product":${text(decision.product)},"rulebooks":${rulebooks},"scenarios":${scenarios},"listVersions":${text(decision.listVersions)},"inputHash":${text(decision.inputHash)}}`;
+    const asserted =
+      decision.assertedEvidence === undefined ? "" : `,"assertedEvidence":${text(decision.assertedEvidence)}`;
+    return `${out}],"product":${text(decision.product)},"rulebooks":${rulebooks},"scenarios":${scenarios},"listVersions":${text(decision.listVersions)},"inputHash":${text(decision.inputHash)}${asserted}}`;
   } catch (error) {
     if (error instanceof TypeError) return undefined;
     throw error;

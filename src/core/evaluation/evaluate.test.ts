@@ -37,6 +37,26 @@ describe("evaluate", () => {
     ]);
   });
 
+  it("says which facts a standalone dossier asserts rather than their authority records", () => {
+    const dossier = approvable();
+    const standalone = decide(dossier);
+    const fields = standalone.assertedEvidence?.map((fact) => fact.field) ?? [];
+    const claimed = ["labCertificate", "dutyEntry", "cnImportApproval", "payment", "domesticPurchases"];
+    expect(fields).toEqual(claimed.filter((field) => (dossier.evidence as Record<string, unknown>)[field]));
+    expect(fields).toContain("dutyEntry");
+    expect(standalone.assertedEvidence).toContainEqual({
+      field: "dutyEntry",
+      authority: "US customs (CBP)",
+      recordedThrough: "POST /v1/duty-entries, POST /v1/duty-entries/{id}/payments",
+    });
+    expect(Object.keys(standalone).at(-1)).toBe("assertedEvidence");
+    const fromRecords = evaluator.evaluate(dossier, at, [], undefined, "records");
+    expect(fromRecords.assertedEvidence).toBeUndefined();
+    expect("assertedEvidence" in fromRecords).toBe(false);
+    const bare = decide({ ...dossier, evidence: {} } as Dossier);
+    expect("assertedEvidence" in bare).toBe(false);
+  });
+
   it("fails closed when a rule cannot be evaluated", () => {
     const broken = {
       id: "broken.rule",

@@ -1,7 +1,9 @@
 // evaluate(subject, ruleSet) → Decision. Runs every rule in force (compiled once per rule set, see
 // compile.ts), each giving a finding with its citation and remedy, and combines them by the truth
 // table below. Pure: the date comes in with the subject, nothing is read from a clock.
+
 import { sha256Hex } from "../digest.ts";
+import { type AssertedFact, assertedFacts } from "../evidence/provenance.ts";
 import type { RuleSet } from "../rulebook/load.ts";
 import type { Applicability } from "../rulebook/schema.ts";
 import {
@@ -71,7 +73,15 @@ export function evaluate(subject: Subject, ruleSet: RuleSet): Decision {
     scenarios,
     listVersions: subject.dossier.screening?.listVersions ?? [],
     inputHash: inputHash(subject, ruleSet),
+    ...assertedEvidenceOf(subject),
   };
+}
+
+/** The dossier's claims of recorded facts, when the evidence is the dossier's own word. */
+function assertedEvidenceOf(subject: Subject): { assertedEvidence?: AssertedFact[] } {
+  if (subject.evidenceSource === "records") return {};
+  const facts = assertedFacts(subject.dossier.evidence);
+  return facts.length > 0 ? { assertedEvidence: facts } : {};
 }
 
 /**

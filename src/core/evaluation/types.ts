@@ -1,7 +1,9 @@
 // Types of an evaluation: what a predicate sees (the subject), what it returns (an outcome), and
 // the decision with its findings. Status lists are closed and ordered by precedence, first wins.
+
 import type { ChipSpec, Classification } from "../classification/types.ts";
 import type { Dossier } from "../dossier/schema.ts";
+import type { AssertedFact } from "../evidence/provenance.ts";
 import type { Citation, FactStatus, Jurisdiction, RuleKind } from "../rulebook/schema.ts";
 import type { IsoDate } from "../shared.ts";
 
@@ -99,4 +101,11 @@ export interface Decision {
   listVersions: { listId: string; version: string }[];
   /** sha256 over the canonical JSON (RFC 8785) of the dossier, product, date and rulebooks used. */
   inputHash: string;
+  /**
+   * Present when the evidence came from the dossier (a standalone evaluation) and carries facts
+   * only an authority records: those facts are asserted by the dossier, not recorded. Absent for
+   * a release decision built from records, and for a dossier that carries none. Last, so that
+   * decision-json.ts writes it after `inputHash`, as JSON.stringify does.
+   */
+  assertedEvidence?: AssertedFact[];
 }

@@ -76,6 +76,33 @@ export function refuseRecordedEvidence(evidence: object, where: string): void {
   }
 }
 
+/** One fact a standalone dossier carries that only its authority records (see `assertedFacts`). */
+export interface AssertedFact {
+  /** The dossier's evidence field, e.g. `dutyEntry`. */
+  field: RecordedEvidenceKind;
+  /** Who records it when it is recorded, and where. */
+  authority: string;
+  recordedThrough: string;
+}
+
+/**
+ * The evidence sections of a dossier that are the word of the dossier's author, not records of
+ * their authority: in a standalone evaluation (`POST /v1/evaluate`, `sluice evaluate FILE`) every
+ * section only an authority records is a claim, and the decision lists them so nobody reads it as
+ * a release decision built from records.
+ */
+export function assertedFacts(evidence: object | undefined): AssertedFact[] {
+  const facts: AssertedFact[] = [];
+  for (const [field, provenance] of Object.entries(recordedEvidence) as [
+    RecordedEvidenceKind,
+    Provenance,
+  ][]) {
+    if ((evidence as Record<string, unknown> | undefined)?.[field] === undefined) continue;
+    facts.push({ field, authority: provenance.authority, recordedThrough: provenance.route });
+  }
+  return facts;
+}
+
 /** An evidence document as a decision may use it: the sections only authorities record are dropped. */
 export function documentSections(evidence: Record<string, unknown> | undefined): Record<string, unknown> {
   const kept: Record<string, unknown> = {};

@@ -730,6 +730,12 @@ export interface paths {
                                 version: string;
                             }[];
                             inputHash: string;
+                            /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                            assertedEvidence?: {
+                                field: string;
+                                authority: string;
+                                recordedThrough: string;
+                            }[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -3059,6 +3065,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                             } & {
                                 [key: string]: unknown;
                             };
@@ -3146,6 +3158,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                             } & {
                                 [key: string]: unknown;
                             };
@@ -3329,6 +3347,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                                 id: string;
                             } & {
                                 [key: string]: unknown;
@@ -3413,6 +3437,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                                 id: string;
                             } & {
                                 [key: string]: unknown;
@@ -3593,6 +3623,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                             } & {
                                 [key: string]: unknown;
                             };
@@ -3683,6 +3719,12 @@ export interface paths {
                                     version: string;
                                 }[];
                                 inputHash: string;
+                                /** @description a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts) */
+                                assertedEvidence?: {
+                                    field: string;
+                                    authority: string;
+                                    recordedThrough: string;
+                                }[];
                             } & {
                                 [key: string]: unknown;
                             };

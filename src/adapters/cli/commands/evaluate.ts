@@ -50,6 +50,10 @@ export function formatDecision(decision: Decision, verbose = false): string {
   }
   const books = decision.rulebooks.map((book) => `${book.id}@${book.version}`).join(", ");
   lines.push(`  rulebooks: ${books || "none"}`, `  input hash: ${decision.inputHash}`);
+  if (decision.assertedEvidence) {
+    const fields = decision.assertedEvidence.map((fact) => fact.field).join(", ");
+    lines.push(`  asserted by this dossier, not recorded by their authorities: ${fields}`);
+  }
   return lines.join("\n");
 }
 

@@ -448,18 +448,19 @@ function registerImportOrders(program: Command): void {
           if (first && !options.skipBadLines) {
             throw badInput(
               `file ${quote(csv)} line ${first.line}`,
-              `${first.why} (${bad.length} bad line(s); nothing imported)`,
+              `${first.why} (${bad.length} bad line(s) found before the store was read; nothing imported)`,
             );
           }
           const progress = progressReporter("orders", lines.length);
-          const result = await service.createOrders(lines);
+          const result = await service.createOrders(lines, { skipBadLines: options.skipBadLines });
           progress.update(lines.length);
           progress.stop();
-          const summary = { ...result, skipped: bad };
+          const skipped = [...bad, ...result.skipped].sort((a, b) => a.line - b.line);
+          const summary = { created: result.created, existing: result.existing, skipped };
           if (options.json) printJson(summary);
           else
             println(
-              `orders: ${result.created} created, ${result.existing} already there, ${bad.length} bad line(s) skipped`,
+              `orders: ${result.created} created, ${result.existing} already there, ${skipped.length} bad line(s) skipped`,
             );
         }),
       ),

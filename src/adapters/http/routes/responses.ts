@@ -54,6 +54,13 @@ export const decisionSchema = z
     scenarios: z.array(z.string()),
     listVersions: z.array(z.object({ listId: z.string(), version: z.string() })),
     inputHash: z.string(),
+    assertedEvidence: z
+      .array(z.object({ field: z.string(), authority: z.string(), recordedThrough: z.string() }))
+      .optional()
+      .meta({
+        description:
+          "a standalone evaluation only: the evidence the dossier asserts that only its authority records (not recorded facts)",
+      }),
   })
   .meta({ description: "the decision with every finding, its citation and remedy" });
 
