@@ -72,6 +72,7 @@ const expectedTable: Record<Action, string> = {
   "session.read": "xxxxxxxxxxx",
   "overview.read": "xx.xxxxxxx.",
   "audit.read": "x...x....x.",
+  "audit.reconcile": "x...x....x.",
   "purchases.write": "x..x.......",
   "reports.cap.read": "x...x....x.",
   "reports.decisions.read": "xx..x....x.",
