@@ -1,16 +1,32 @@
 // `sluice audit reconcile` on both drivers (issue #15 item 6): the seeded demo store, with a batch
 // import and a reversal on top, reconciles clean; hand-made changes to the tables (an account's
 // balance, a shipment's status, a deleted reservation) are each named with table, key and column.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlReconcileSource } from "../../src/adapters/db/log/reconcile.ts";
 import { reconcileLog } from "../../src/app/log/reconcile.ts";
 import { seedDemo } from "../../src/app/seed.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { accountIdsFor, capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
+import { type Api, startApi } from "../http/support.ts";
+import { runCliInProcess } from "../support/cli.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 forEachDriver("audit reconcile", (env) => {
   const reconcile = () => reconcileLog(sqlReconcileSource(env.store()));
+  let api: Api | undefined;
+  afterAll(async () => api?.server.close());
+  const cli = (...args: string[]) => {
+    if (!api) throw new Error("api not started");
+    return runCliInProcess([
+      "--server",
+      api.server.url,
+      "--token",
+      api.tokens.auditor,
+      "audit",
+      "reconcile",
+      ...args,
+    ]);
+  };
 
   beforeAll(async () => {
     const context = shipmentContext(env.store(), { clock: () => new Date("2026-02-02T09:00:00Z") });
@@ -41,6 +57,7 @@ forEachDriver("audit reconcile", (env) => {
     expect((await context.ledger.post("res-big")).status).toBe("ok");
     expect((await reserve("res-void")).status).toBe("ok");
     expect((await context.ledger.void("res-void")).status).toBe("ok");
+    api = await startApi(env.store(), `reconcile-${env.driver}`);
   });
 
   it("the seeded demo store reconciles clean", async () => {
@@ -50,6 +67,22 @@ forEachDriver("audit reconcile", (env) => {
     expect(report.counts.shipments).toBe(5);
     expect(report.counts.reservations).toBeGreaterThan(0);
     expect(report.counts.accounts).toBeGreaterThan(0);
+    const printed = await cli();
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toMatch(
+      /^reconcile ok: \d+ entries replayed; \d+ accounts, \d+ reservations, 5 shipments/,
+    );
+  });
+
+  it("the route answers the auditor, the regulator and admin, and refuses the exporter", async () => {
+    if (!api) throw new Error("api not started");
+    for (const role of ["auditor", "us-regulator", "admin"] as const) {
+      const answer = await api.request("/v1/audit/reconcile", { token: api.tokens[role] });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toMatchObject({ ok: true, differences: [] });
+    }
+    expect((await api.request("/v1/audit/reconcile", { token: api.tokens.exporter })).status).toBe(403);
+    expect((await api.request("/v1/audit/reconcile", { token: null })).status).toBe(401);
   });
 
   describe("hand-made changes are named", () => {
