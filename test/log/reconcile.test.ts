@@ -28,6 +28,18 @@ forEachDriver("audit reconcile", (env) => {
     ]);
   };
 
+  /** The command on the local store (no server), in this process with the test store's environment. */
+  const local = async (...args: string[]) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, env.config().env);
+    try {
+      return await runCliInProcess(["audit", "reconcile", ...args]);
+    } finally {
+      for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+      Object.assign(process.env, saved);
+    }
+  };
+
   beforeAll(async () => {
     const context = shipmentContext(env.store(), { clock: () => new Date("2026-02-02T09:00:00Z") });
     await seedDemo(context);
@@ -141,6 +153,16 @@ forEachDriver("audit reconcile", (env) => {
       expect(report.differences).toEqual([
         { table: "ledger_reservations", key: id, column: "id", expected: id, actual: null },
       ]);
+      // The local command opens the store itself: on PostgreSQL beside this test's pool (an embedded
+      // PGlite directory is held by this process, so there the remote path above covers the CLI).
+      if (env.driver === "postgres") {
+        const printed = await local("--json");
+        expect(printed.code).toBe(3);
+        expect(JSON.parse(printed.stdout)).toMatchObject({
+          ok: false,
+          differences: [{ table: "ledger_reservations", key: id, column: "id", expected: id, actual: null }],
+        });
+      }
     });
   });
 });
