@@ -8,7 +8,6 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { SluiceError } from "../../core/errors.ts";
 import { sqlAuditEntryReader } from "../db/audit-entries.ts";
 import { DbLogReader } from "../db/log/reader.ts";
-import { sqlReconcileSource } from "../db/log/reconcile.ts";
 import { requestId } from "./actor.ts";
 import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
@@ -89,7 +88,6 @@ export function createApp(
     evaluation,
     auditEntries,
     log: deps.log ?? new DbLogReader(deps.store),
-    reconcile: deps.reconcile ?? sqlReconcileSource(deps.store),
   };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {

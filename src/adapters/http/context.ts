@@ -48,7 +48,7 @@ export interface AppDeps {
   log?: LogReader;
   /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
   reports?: ReportService;
-  /** What GET /v1/audit/reconcile reads (default: the store's log and tables, issue #15 item 6). */
+  /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
 }
 
@@ -58,7 +58,6 @@ export interface AppServices extends AppDeps {
   auditEntries: AuditEntryReader;
   evaluation: EvaluationRunner;
   log: LogReader;
-  reconcile: ReconcileSource;
 }
 
 export interface AppEnv {

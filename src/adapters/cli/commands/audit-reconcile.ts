@@ -4,13 +4,11 @@
 // the US regulator and admin). Exit 0 when the tables answer to the log, 3 (conflict) when not.
 // Registers on the `audit` command that `audit verify|list|show` share.
 import type { Command } from "commander";
-import { reconcileLog } from "../../../app/log/reconcile.ts";
 import { exitCodes } from "../../../core/errors.ts";
 import type { ReconcileReport } from "../../../core/log/reconcile.ts";
-import { sqlReconcileSource } from "../../db/log/reconcile.ts";
 import { printJson, println } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
 import { serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 
 const show = (value: string | null): string => (value === null ? "(no row)" : value);
 
@@ -30,7 +28,7 @@ export function printReconcile(report: ReconcileReport, json?: boolean): number 
   return report.ok ? exitCodes.ok : exitCodes.conflict;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   const existing = program.commands.find((command) => command.name() === "audit");
   const audit = existing ?? program.command("audit").description("the tamper-evident audit log");
   serve(
@@ -40,8 +38,7 @@ export function register(program: Command): void {
         "rebuild ledger accounts, reservations and shipment states from the log; name every difference (exit 3)",
       )
       .option("--json", "print JSON"),
-    (flags: { json?: boolean }) =>
-      withStore(async (store) => printReconcile(await reconcileLog(sqlReconcileSource(store)), flags.json)),
+    async (flags: { json?: boolean }) => printReconcile(await wiring.reconcile(), flags.json),
     async (remote, flags: { json?: boolean }) =>
       printReconcile((await remote.get("/v1/audit/reconcile")) as ReconcileReport, flags.json),
   );

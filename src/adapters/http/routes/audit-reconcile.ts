@@ -5,6 +5,7 @@
 // ReconcileSource port (src/app/log/reconcile.ts).
 import { z } from "@hono/zod-openapi";
 import { reconcileLog } from "../../../app/log/reconcile.ts";
+import { SluiceError } from "../../../core/errors.ts";
 import { reconcileTables } from "../../../core/log/reconcile.ts";
 import { sendJson } from "../json.ts";
 import { actionRoutes } from "./define.ts";
@@ -41,6 +42,15 @@ export const registerAuditReconcile: RouteModule = (app, services) => {
       {},
       reconcileReportSchema,
     ),
-    async (c) => sendJson(c, await reconcileLog(services.reconcile)),
+    async (c) => {
+      if (!services.reconcile)
+        throw new SluiceError(
+          "unavailable",
+          "audit reconcile",
+          "not configured on this server",
+          "unavailable",
+        );
+      return sendJson(c, await reconcileLog(services.reconcile));
+    },
   );
 };
