@@ -58,12 +58,12 @@ forEachDriver("custody", (env) => {
       await codeOf(s.custody.declareSite({ ...zhangbei, id: "x", importerId: "nvidia" }, importer)),
     ).toBe("not_found");
 
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).serials).toBe(
-      12,
-    );
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).status).toBe(
-      "exists",
-    );
+    expect(
+      (await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).serials,
+    ).toBe(12);
+    expect(
+      (await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).status,
+    ).toBe("exists");
     const serials = Array.from({ length: 12 }, (_, i) => `${lot.prefix}${i + 1}`);
     const keys = (list: string[], id: string, labKey = s.lab.privateKey) =>
       signDeviceKeys(
