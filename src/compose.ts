@@ -6,6 +6,7 @@
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
@@ -20,6 +21,7 @@ import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
 import type { LogReader } from "./app/log/ports.ts";
+import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
 import { loadRulebooks } from "./app/rulebooks.ts";
@@ -62,6 +64,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     quota: new SqlLedger(store, clock),
     clock,
     tokenFactory: systemTokenFactory,
+    reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
     ...overrides,
   };
 }
@@ -172,7 +175,13 @@ async function migrateStore(): Promise<{ driver: string; location: string; appli
 
 /** What the CLI's commands are given instead of importing other adapters. */
 export function cliWiring(): CliWiring {
-  return { serve: serveApi, migrate: migrateStore, storeStatus };
+  return {
+    serve: serveApi,
+    migrate: migrateStore,
+    storeStatus,
+    // issue #15 item 6: `sluice audit reconcile` on the configured store
+    reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+  };
 }
 
 /** The regulator reports over a store, signed with the report key (issue #18). */

@@ -52,6 +52,8 @@ const samples: Record<string, Sample> = {
   "get /v1/audit/verify": async () => ({ path: "/v1/audit/verify" }),
   "get /v1/audit/entries": async () => ({ path: "/v1/audit/entries?kind=token.&limit=3" }),
   "get /v1/audit/entries/{seq}": async () => ({ path: "/v1/audit/entries/1" }),
+  // issue #15 item 6: the tables answer to the log (a read of the whole store: no object to own).
+  "get /v1/audit/reconcile": async () => ({ path: "/v1/audit/reconcile" }),
   "get /v1/log/key": async () => ({ path: "/v1/log/key" }),
   "get /v1/log/checkpoint": async () => {
     await checkpointNow(storeNow());

@@ -2,6 +2,8 @@
 // that needs more than the CLI adapter (a server, a store) takes the wiring port as well.
 import type { Command } from "commander";
 import { register as registerAuditEntries } from "./commands/audit-entries.ts";
+// issue #15 item 6: `audit reconcile`
+import { register as registerAuditReconcile } from "./commands/audit-reconcile.ts";
 import { register as registerClassify } from "./commands/classify.ts";
 import { register as registerCustody } from "./commands/custody.ts";
 import { register as registerEvaluate } from "./commands/evaluate.ts";
@@ -30,6 +32,7 @@ export const commandModules: RegisterCommands[] = [
   registerLedger,
   registerLocate,
   registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)
+  registerAuditReconcile, // issue #15 item 6: `audit reconcile`, after `audit verify` (ledger)
   registerLog,
   registerReports,
   registerSchema,

@@ -2,6 +2,8 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { ReconcileReport } from "../../core/log/reconcile.ts";
+
 export interface ServeRequest {
   readonly port: number;
   readonly hostname: string;
@@ -36,4 +38,6 @@ export interface CliWiring {
   migrate(): Promise<{ driver: string; location: string; applied: string[] }>;
   /** `sluice db status` of the configured store. */
   storeStatus(): Promise<StoreStatus>;
+  /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
+  reconcile(): Promise<ReconcileReport>;
 }

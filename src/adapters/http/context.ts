@@ -6,6 +6,7 @@ import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
+import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
@@ -47,6 +48,8 @@ export interface AppDeps {
   log?: LogReader;
   /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
   reports?: ReportService;
+  /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
+  reconcile?: ReconcileSource;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

@@ -72,6 +72,7 @@ const expectedTable: Record<Action, string> = {
   "session.read": "xxxxxxxxxxx",
   "overview.read": "xx.xxxxxxx.",
   "audit.read": "x...x....x.",
+  "audit.reconcile": "x...x....x.",
   "purchases.write": "x..x.......",
   "reports.cap.read": "x...x....x.",
   "reports.decisions.read": "xx..x....x.",
@@ -103,9 +104,9 @@ describe("policy table", () => {
 
   it("gives admin every action, auditors no write, and regulators only the writes of their office", () => {
     for (const action of actions) expect(authorize(principal("admin"), action)).toBe("allow");
-    // A simulation run changes nothing (issue #19), like evaluate.
+    // A simulation run changes nothing (issue #19), like evaluate; nor does a reconcile (#15).
     const writes = actions.filter(
-      (a) => !/\.(read|verify|run)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
+      (a) => !/\.(read|verify|run|reconcile)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),
     );
     for (const action of writes) expect(authorize(principal("auditor"), action)).toBe("forbid");
     expect(writes.filter((action) => authorize(principal("us-regulator"), action) === "allow")).toEqual([

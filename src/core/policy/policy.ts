@@ -85,6 +85,8 @@ export const actions = [
   "overview.read",
   // Reading the audit log entry by entry (issue #13): who did what, when, through which route.
   "audit.read",
+  // issue #15 item 6: rebuild accounts, reservations and shipment states from the log, name differences.
+  "audit.reconcile",
   // The importer records its own purchases of domestic chips (DESIGN.md: its authority, #13).
   "purchases.write",
   // Regulator reports (issue #18): one action per kind, so the jurisdiction is the policy table.
@@ -221,6 +223,7 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   // An importer sees the forfeitures of its own orders (the prepayment it paid).
   "forfeitures.read": ["admin", "exporter", "importer", "us-regulator", "auditor"],
   "audit.read": ["admin", "us-regulator", "auditor"],
+  "audit.reconcile": ["admin", "us-regulator", "auditor"],
   "purchases.write": ["admin", "importer"],
   // issue #19: the simulator's counterfactual lists flips of every stored decision, so only roles
   // that read all decisions (and the auditor) run it; importers, labs and customs do not.

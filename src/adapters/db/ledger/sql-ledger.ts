@@ -354,7 +354,9 @@ export class SqlLedger implements CapLedger {
         [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
       );
     }
-    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, alerts }, now, this.#actor);
+    // The posting's accounts, so a replay of the log needs no other entry to apply it.
+    const accountIds = posting.accountIds;
+    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, accountIds, alerts }, now, this.#actor);
     return { status: decided.status, amount, alerts };
   }
 
@@ -363,7 +365,8 @@ export class SqlLedger implements CapLedger {
    * table (COPY; PGlite: one multi-row insert), then one statement inserts the new ones (ids already
    * stored are skipped: the caller checked beforehand that they are identical, see
    * usPostingConflicts), adds their amounts to each account once and records one movement per
-   * account. The batch is one audit entry with the count and a SHA-256 digest of the posted rows.
+   * account. The batch is one audit entry with the count, a SHA-256 digest of the posted rows and
+   * the amount added to each account (for replay, `sluice audit reconcile`).
    *
    * It runs READ COMMITTED, so that batches on several connections overlap their inserts and only
    * queue on the audit chain head at the end. That is safe here, and only here: a US posting only
@@ -391,6 +394,8 @@ export class SqlLedger implements CapLedger {
             columns: [...usPostBatchColumns],
             posted: applied.posted,
             rowsSha256: applied.rowsSha256,
+            // What `sluice audit reconcile` replays: the amount the batch added to each account.
+            accountAmounts: applied.accountAmounts,
           },
           now,
           this.#actor,

@@ -99,17 +99,30 @@ export async function stageUsPostings(
 /**
  * One statement over the staged batch: inserts the postings not stored yet, adds their amounts per
  * account (unblocking where headroom returns), records one movement per account, and returns the
- * count and digest of the rows it inserted (see docs/ledger.md for the digest's exact input).
+ * count and digest of the rows it inserted (see docs/ledger.md for the digest's exact input) and the
+ * amount added to each account (decimal strings), which the audit entry carries for replay.
  */
 export async function applyStagedUsPostings(
   tx: Tx,
   staged: { source: string; params: unknown[] },
   batchId: string,
   at: Date,
-): Promise<{ posted: number; accounts: number; moved: number; rowsSha256: string }> {
+): Promise<{
+  posted: number;
+  accounts: number;
+  moved: number;
+  rowsSha256: string;
+  accountAmounts: Record<string, string>;
+}> {
   const us = "a.us_posted + d.amount";
   const cn = "a.cn_pending + a.cn_posted";
-  const { rows } = await tx.query<{ posted: bigint; accounts: bigint; moved: bigint; digest: string }>(
+  const { rows } = await tx.query<{
+    posted: bigint;
+    accounts: bigint;
+    moved: bigint;
+    digest: string;
+    account_amounts: Record<string, string>;
+  }>(
     `WITH ins AS (
        INSERT INTO ledger_us_postings (id, product_id, units, amount, shipped_on, account_ids, customer, posted_at)
        SELECT s.id, s.product_id, s.units, s.amount, s.shipped_on, string_to_array(s.account_ids, '|'), s.customer, $2
@@ -130,6 +143,8 @@ export async function applyStagedUsPostings(
        RETURNING 1)
      SELECT (SELECT count(*) FROM ins) AS posted, (SELECT count(*) FROM d) AS accounts,
             (SELECT count(*) FROM mov) AS moved,
+            (SELECT coalesce(json_object_agg(id, amount::text ORDER BY id COLLATE "C"), '{}'::json) FROM d)
+              AS account_amounts,
             (SELECT encode(sha256(convert_to(coalesce(string_agg(
                concat_ws(E'\t', id, product_id, units::text, to_char(shipped_on, 'YYYY-MM-DD'), coalesce(customer, ''), amount::text) || E'\n',
                '' ORDER BY id COLLATE "C"), ''), 'UTF8')), 'hex') FROM ins) AS digest`,
@@ -142,6 +157,7 @@ export async function applyStagedUsPostings(
     accounts: Number(row.accounts),
     moved: Number(row.moved),
     rowsSha256: row.digest,
+    accountAmounts: row.account_amounts,
   };
 }
 

@@ -2,6 +2,8 @@
 // routes/<area>.ts exporting a RouteModule and add ONE import and ONE entry here.
 import { registerAudit } from "./audit.ts";
 import { registerAuditEntries } from "./audit-entries.ts";
+// issue #15 item 6: the tables answer to the log
+import { registerAuditReconcile } from "./audit-reconcile.ts";
 import { registerCatalog } from "./catalog.ts";
 import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
@@ -34,6 +36,7 @@ export const routeModules: RouteModule[] = [
   registerEvidence,
   registerAudit,
   registerAuditEntries, // issue #13: reading the record
+  registerAuditReconcile, // issue #15 item 6: the tables answer to the log
   registerLog,
   registerQuota,
   registerTokens,
