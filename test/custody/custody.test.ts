@@ -58,12 +58,12 @@ forEachDriver("custody", (env) => {
       await codeOf(s.custody.declareSite({ ...zhangbei, id: "x", importerId: "nvidia" }, importer)),
     ).toBe("not_found");
 
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).serials).toBe(
-      12,
-    );
-    expect((await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).status).toBe(
-      "exists",
-    );
+    expect(
+      (await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).serials,
+    ).toBe(12);
+    expect(
+      (await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"))).status,
+    ).toBe("exists");
     const serials = Array.from({ length: 12 }, (_, i) => `${lot.prefix}${i + 1}`);
     const keys = (list: string[], id: string, labKey = s.lab.privateKey) =>
       signDeviceKeys(
@@ -274,8 +274,8 @@ forEachDriver("custody", (env) => {
       "not_found",
     );
 
-    // Silence: three days on, the chips that have not spoken since are swept once.
-    time.advanceMs(4 * 86_400_000);
+    // Silence: eight days on (the licence conditions' limit is 7), the quiet chips are swept once.
+    time.advanceMs(8 * 86_400_000);
     const swept = await s.alerts.sweep(admin);
     expect(swept.silent).toBeGreaterThan(0);
     expect((await s.alerts.sweep(admin)).raised).toBe(0);
