@@ -1,11 +1,11 @@
 // The fleet sweep's relay and fleet-silence-share alerts on both drivers: a fleet installed at
-// Zhangbei plays 48 hourly rounds, one chip behind a relay (a 70 ms step from round 24), two chips
-// silent after the first round. Thresholds come from the books in force: the licence conditions
+// Zhangbei plays 48 hourly rounds with the demo's fleet player, one chip behind a relay (a 70 ms
+// step from round 24), two chips silent. Thresholds come from the books in force: the licence conditions
 // raise the relay only; a book with tighter thresholds raises the silences and the share instead,
 // and each alert names the rule it came from.
 import { expect, it } from "vitest";
 import { AlertService } from "../../src/app/custody/alerts.ts";
-import { playHeartbeat } from "../../src/app/custody/play.ts";
+import { playFleetRound } from "../../src/app/custody/play.ts";
 import {
   demoSites,
   deviceKeyOf,
@@ -20,7 +20,7 @@ import { actor, importerId, licensedShipment, resetFixtures, services, testClock
 
 const chips = 10;
 const rounds = 48;
-const relayChip = 1;
+const relayChip = 2;
 const silentChips = [9, 10];
 const conditionsRule = "scenario-licence-location-conditions.location-evidence";
 const tightRule = "test-tight.location-evidence";
@@ -90,23 +90,26 @@ forEachDriver("custody alert sweep", (env) => {
       status: "created",
     });
 
+    // The demo's fleet player (`heartbeats simulate`): chip 2 behind a relay from round 24, the
+    // last two chips silent (never heard: counted from their registration).
     const landmarks = landmarkKeys();
+    const plan = {
+      prefix: lot.prefix,
+      first: 1,
+      last: chips,
+      site,
+      diverted: 0,
+      divertedAt: site,
+      silent: silentChips.length,
+      clone: false,
+      relayDelayMs: 70,
+      relayFromRound: rounds / 2,
+      run: `sw-${env.driver}`,
+    };
     for (let round = 0; round < rounds; round++) {
-      const heartbeats = serials
-        .map((serial, i) => ({ serial, n: i + 1 }))
-        .filter(({ n }) => round === 0 || !silentChips.includes(n))
-        .map(({ serial, n }) =>
-          playHeartbeat(landmarks, {
-            serial,
-            deviceKey: deviceKeyOf(serial),
-            at: site,
-            round: `${round}-${serial}`,
-            when: time.clock(),
-            delayMs: n === relayChip && round >= rounds / 2 ? 70 : 0,
-          }),
-        );
+      const heartbeats = playFleetRound(landmarks, plan, round, time.clock(), deviceKeyOf);
       const { counts } = await s.ingest.ingest(heartbeats, admin, "test");
-      expect(counts).toEqual({ accepted: heartbeats.length });
+      expect(counts).toEqual({ accepted: chips - silentChips.length });
       if (round < rounds - 1) time.advanceMs(3_600_000);
     }
 
