@@ -274,8 +274,8 @@ forEachDriver("custody", (env) => {
       "not_found",
     );
 
-    // Silence: three days on, the chips that have not spoken since are swept once.
-    time.advanceMs(4 * 86_400_000);
+    // Silence: eight days on (the licence conditions' limit is 7), the quiet chips are swept once.
+    time.advanceMs(8 * 86_400_000);
     const swept = await s.alerts.sweep(admin);
     expect(swept.silent).toBeGreaterThan(0);
     expect((await s.alerts.sweep(admin)).raised).toBe(0);

@@ -9,7 +9,7 @@ import { connect } from "nats";
 import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { ensureStream, publishHeartbeats } from "../../src/adapters/nats/heartbeats.ts";
-import { merkleRootHex } from "../../src/app/custody/merkle.ts";
+import { batchMerkleRootHex } from "../../src/app/custody/ingest.ts";
 import { playFleetRound } from "../../src/app/custody/play.ts";
 import {
   demoSites,
@@ -186,7 +186,7 @@ forEachDriver(
           "SELECT body FROM heartbeats WHERE batch_id = $1 ORDER BY leaf_index",
           [batch.id],
         );
-        expect(merkleRootHex(leaves.rows.map((r) => Buffer.from(heartbeatText(r.body), "utf8")))).toBe(
+        expect(batchMerkleRootHex(leaves.rows.map((r) => Buffer.from(heartbeatText(r.body), "utf8")))).toBe(
           batch.merkle_root,
         );
       }

@@ -7,7 +7,7 @@
 // `heartbeats.batch` audit entry holding the batch's RFC 6962 Merkle root. Nothing is acknowledged
 // before that commit, so a crash loses nothing acknowledged and a redelivery doubles nothing.
 import { createHash, type KeyObject } from "node:crypto";
-import { merkleRootHex } from "./merkle.ts";
+import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
 import type {
   AcceptedHeartbeat,
   Actor,
@@ -158,7 +158,7 @@ export class HeartbeatIngest {
       refused: items.length - candidates.length,
       actor,
       at: now,
-      merkleRoot: (accepted) => merkleRootHex(accepted.map((a) => Buffer.from(a.canonicalText, "utf8"))),
+      merkleRoot: (accepted) => batchMerkleRootHex(accepted.map((a) => Buffer.from(a.canonicalText, "utf8"))),
     });
     for (const candidate of candidates) {
       const outcome = stored.outcomes.get(candidate.item.heartbeat.id) ?? "nonce_reused";
@@ -302,4 +302,13 @@ export const retentionDaysDefault = 90;
 export async function pruneHeartbeats(store: CustodyStore, clock: Clock, keepDays = retentionDaysDefault) {
   const cut = new Date(clock().getTime() - keepDays * 86_400_000).toISOString().slice(0, 10);
   return { before: cut, dropped: await store.dropPartitionsBefore(cut) };
+}
+
+/**
+ * A batch's RFC 6962 root (hex) over its leaves' bytes, with the transparency log's tree functions
+ * (src/core/log/merkle.ts, checked against certificate-transparency-go's vectors): one pass.
+ */
+export function batchMerkleRootHex(leaves: readonly Uint8Array[]): string {
+  const frontier = appendLeaves(emptyFrontier(), leaves.map(leafHash), () => {});
+  return Buffer.from(frontierRoot(frontier)).toString("hex");
 }

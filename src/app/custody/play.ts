@@ -76,6 +76,8 @@ export interface FleetPlan {
   clone: boolean;
   /** The second serial answers through a relay adding `relayDelayMs` to every RTT. */
   relayDelayMs: number;
+  /** The relay is put in from this round on (0: from the start, no step to see; the relay sweep needs one). */
+  relayFromRound?: number;
   /** A label making this run's heartbeat ids and nonces unique. */
   run: string;
 }
@@ -95,7 +97,7 @@ export function playFleetRound(
     const fromEnd = total - i;
     if (fromEnd <= plan.diverted + plan.silent && fromEnd > plan.diverted) continue;
     const at = fromEnd <= plan.diverted ? plan.divertedAt : plan.site;
-    const delayMs = i === 1 ? plan.relayDelayMs : 0;
+    const delayMs = i === 1 && round >= (plan.relayFromRound ?? 0) ? plan.relayDelayMs : 0;
     const key = deviceKey(serial);
     out.push(
       playHeartbeat(landmarks, {

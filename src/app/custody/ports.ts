@@ -229,6 +229,13 @@ export interface CustodyStore {
   ): Promise<
     { serial: string; importerId: string; a: string; b: string; distanceKm: number; radiiKm: number }[]
   >;
+  /** Per importer: installed chips and those not heard since `before`. */
+  fleetSilenceCounts(before: Date): Promise<{ importerId: string; installed: number; silent: number }[]>;
+  /** Installed chips' last `window` round trips per nearest landmark since `since`, oldest first. */
+  nearestRttSeries(
+    since: Date,
+    window: number,
+  ): Promise<{ serial: string; importerId: string; landmarkId: string; rttsMs: number[] }[]>;
   dropPartitionsBefore(day: string): Promise<string[]>;
   dailySummary(serial: string, days: number): Promise<unknown[]>;
 }

@@ -10888,7 +10888,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** run the silence and clone sweeps now */
+        /** run the silence, fleet-silence-share, clone and relay sweeps now (thresholds from the books in force today) */
         post: {
             parameters: {
                 query?: never;

@@ -232,7 +232,9 @@ function registerAlerts(program: Command): void {
     );
   alerts
     .command("sweep")
-    .description("run the silence and clone sweeps now")
+    .description(
+      "run the silence, fleet-silence-share, clone and relay sweeps now (thresholds from the books in force today)",
+    )
     .option("--json", "print JSON")
     .action(
       action(async (o: { json?: boolean }) =>
@@ -242,7 +244,7 @@ function registerAlerts(program: Command): void {
           show(
             o.json,
             r,
-            `silent ${r.silent}, clones ${r.clones}, alerts raised ${r.raised} (${Math.round(performance.now() - started)} ms)`,
+            `silent ${r.silent}, fleet silent shares ${r.fleetSilentShares}, clones ${r.clones}, relays ${r.relays}, alerts raised ${r.raised} under ${r.rule} (${Math.round(performance.now() - started)} ms)`,
           );
         }),
       ),

@@ -89,6 +89,7 @@ interface SimulateFlags extends StreamFlags {
   silent: string;
   clone?: boolean;
   relayMs: string;
+  relayFromRound: string;
   rounds: string;
   target: string;
   server?: string;
@@ -130,6 +131,11 @@ function registerSimulate(heartbeats: Command): void {
     .option("--silent <n>", "n chips before them never answer", "0")
     .option("--clone", "the first chip is also answered by a clone near Singapore")
     .option("--relay-ms <ms>", "the second chip answers through a relay adding this delay", "0")
+    .option(
+      "--relay-from-round <n>",
+      "the relay is put in from this round (a step the relay sweep sees)",
+      "0",
+    )
     .option("--rounds <n>", "rounds (one heartbeat per chip each)", "1")
     .option("--target <target>", "http or nats", "nats")
     .option("--server <url>", "for --target http: the server")
@@ -164,6 +170,7 @@ function registerSimulate(heartbeats: Command): void {
           diverted: integer("--diverted", o.diverted, 0, last - first + 1),
           silent: integer("--silent", o.silent, 0, last - first + 1),
           relayDelayMs: integer("--relay-ms", o.relayMs, 0, 5000),
+          relayFromRound: integer("--relay-from-round", o.relayFromRound, 0, 10_000),
         };
         const rounds = integer("--rounds", o.rounds, 1, 10_000);
         const batch = integer("--batch", o.batch, 1, batchSizeHttpMax);

@@ -194,3 +194,55 @@ export async function cloneCandidates(store: Store, since: Date) {
     radiiKm: r.radii_km,
   }));
 }
+
+/**
+ * Per importer: its installed chips and how many of them have not been heard since `before` (the
+ * fleet-silence share's inputs; a chip never heard counts from its registration, as `silentSerials`).
+ */
+export async function fleetSilenceCounts(store: Store, before: Date) {
+  const { rows } = await store.query<{
+    importer_id: string;
+    installed: string | number;
+    silent: string | number;
+  }>(
+    `SELECT importer_id, count(*) AS installed,
+       count(*) FILTER (WHERE coalesce(last_heartbeat_at, registered_at) < $1) AS silent
+     FROM serials WHERE state = 'installed' AND importer_id IS NOT NULL GROUP BY importer_id ORDER BY importer_id`,
+    [before],
+  );
+  return rows.map((r) => ({
+    importerId: r.importer_id,
+    installed: Number(r.installed),
+    silent: Number(r.silent),
+  }));
+}
+
+/**
+ * Installed chips' last `window` round trips to each nearest landmark heard since `since` (oldest
+ * first), only for series that fill the window: the relay sweep's input. One row per (serial,
+ * landmark); the caller keeps each chip's nearest.
+ */
+export async function nearestRttSeries(store: Store, since: Date, window: number) {
+  const { rows } = await store.query<{
+    serial: string;
+    importer_id: string;
+    landmark: string;
+    rtts: number[];
+  }>(
+    `WITH recent AS (
+       SELECT serial, nearest_landmark_id AS landmark, nearest_rtt_ms AS rtt,
+         row_number() OVER (PARTITION BY serial, nearest_landmark_id ORDER BY received_at DESC, id DESC) AS rn
+       FROM heartbeats WHERE received_on >= $1::date AND received_at >= $2)
+     SELECT r.serial, s.importer_id, r.landmark, array_agg(r.rtt ORDER BY r.rn DESC) AS rtts
+     FROM recent r JOIN serials s ON s.serial = r.serial AND s.state = 'installed'
+     WHERE r.rn <= $3 GROUP BY r.serial, s.importer_id, r.landmark HAVING count(*) = $3
+     ORDER BY r.serial, r.landmark`,
+    [since.toISOString().slice(0, 10), since, window],
+  );
+  return rows.map((r) => ({
+    serial: r.serial,
+    importerId: r.importer_id,
+    landmarkId: r.landmark,
+    rttsMs: r.rtts.map(Number),
+  }));
+}

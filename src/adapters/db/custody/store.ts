@@ -35,6 +35,8 @@ export function sqlCustodyStore(store: Store): CustodyStore {
     updateAlert: (id, status, reason, actor, at) => a.updateAlert(store, id, status, reason, actor, at),
     silentSerials: (before, limit) => a.silentSerials(store, before, limit),
     cloneCandidates: (since) => a.cloneCandidates(store, since),
+    fleetSilenceCounts: (before) => a.fleetSilenceCounts(store, before),
+    nearestRttSeries: (since, window) => a.nearestRttSeries(store, since, window),
     dropPartitionsBefore: (day) => h.dropPartitionsBefore(store, day),
     dailySummary: (serial, days) => h.dailySummary(store, serial, days),
   };

@@ -269,7 +269,7 @@ function registerAlerts(api: Api, app: AppServices): void {
       "post",
       "/v1/alerts/sweep",
       "alerts.sweep",
-      "run the silence and clone sweeps now",
+      "run the silence, fleet-silence-share, clone and relay sweeps now (thresholds from the books in force today)",
       body(anyObject),
     ),
     async (c) => sendJson(c, await servicesOf(app).alerts.sweep(actorOf(c))),
