@@ -38,7 +38,9 @@ forEachDriver("web app reads", (env) => {
       role: "importer",
       partyId: importerParty,
     });
-    const expected = actions.filter((action) => (allowedRoles[action] as readonly string[]).includes("importer"));
+    const expected = actions.filter((action) =>
+      (allowedRoles[action] as readonly string[]).includes("importer"),
+    );
     expect(session.actions).toEqual(expected);
   });
 

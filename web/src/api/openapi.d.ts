@@ -7879,6 +7879,127 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/reconcile": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** rebuild ledger accounts, reservations and shipment states from the log; name every difference */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report (ok false names every difference) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** @description log entries replayed (integrated and pending) */
+                            entries: number;
+                            counts: {
+                                accounts: number;
+                                reservations: number;
+                                shipments: number;
+                            };
+                            differences: {
+                                /** @enum {string} */
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                /** @description the row's id (for audit_log: the entry's index, or `pending`) */
+                                key: string;
+                                column: string;
+                                /** @description what the log says; null: no row */
+                                expected: string | null;
+                                /** @description what the table holds; null: no row */
+                                actual: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description — */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            ok: boolean;
+                            /** @description log entries replayed (integrated and pending) */
+                            entries: number;
+                            counts: {
+                                accounts: number;
+                                reservations: number;
+                                shipments: number;
+                            };
+                            differences: {
+                                /** @enum {string} */
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                /** @description the row's id (for audit_log: the entry's index, or `pending`) */
+                                key: string;
+                                column: string;
+                                /** @description what the log says; null: no row */
+                                expected: string | null;
+                                /** @description what the table holds; null: no row */
+                                actual: string | null;
+                            }[];
+                        };
+                    };
+                };
+                /** @description invalid request (problem lists the paths) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/log/key": {
         parameters: {
             query?: never;
@@ -9100,6 +9221,11 @@ export interface paths {
                                 scenarios?: string[];
                                 /** @default [] */
                                 files?: string[];
+                                /**
+                                 * @default none
+                                 * @enum {string}
+                                 */
+                                locationVerification?: "none" | "signed-latency";
                             }[];
                         };
                         counterfactual?: {
@@ -11025,7 +11151,7 @@ export interface paths {
                             role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             /** @description every action the policy allows this role */
-                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.key.read")[];
+                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.key.read")[];
                         };
                     };
                 };
