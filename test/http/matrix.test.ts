@@ -125,6 +125,8 @@ const otherPartyAnswers: Record<string, string> = {
   "post /v1/custody-events exporter": "404",
   "post /v1/custody-events importer": "404",
   "post /v1/device-keys lab": "404",
+  "post /v1/serials/import exporter": "404",
+  "get /v1/alerts/{id} importer": "404",
   "get /v1/parties/{id} importer": "404",
   "get /v1/orders/{id} exporter": "404",
   "get /v1/orders/{id} importer": "404",

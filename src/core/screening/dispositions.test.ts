@@ -11,7 +11,7 @@ const hit = (entryId: string, fingerprint: string, alert = true): Hit => ({
   name: `entry ${entryId}`,
   type: "entity",
   countries: [],
-  score: alert ? 0.9 : 0.6,
+  score: alert ? 0.85 : 0.6, // an alert below the four-eyes threshold (0.9): one reviewer clears it
   alert,
   explanation: {} as Hit["explanation"],
 });
