@@ -173,17 +173,21 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         const hit = page.locator('li.hit[data-entry="el-huawei-device"]');
         await hit.getByLabel("Reason").fill("different legal entity: checked the registry extract");
         await hit.getByRole("button", { name: "Record" }).click();
-        const recorded = hit.getByTestId("disposition");
-        await recorded.waitFor();
-        expect(await recorded.textContent()).toContain(`by ${api.tokenIds["compliance-reviewer"]}`);
-        expect(await recorded.textContent()).toContain("different legal entity");
-        const stored = await json<{ items: { disposition: { entryId: string; decidedBy: string } }[] }>(
-          "/v1/dispositions?party=huawei-device",
-        );
-        expect(stored.items.map(({ disposition: d }) => [d.entryId, d.decidedBy])).toContainEqual([
-          "el-huawei-device",
-          api.tokenIds["compliance-reviewer"],
-        ]);
+        // A strong hit on the Entity List: the dismissal is recorded, by the token's principal, and
+        // waits for a second reviewer (four eyes) before it clears anything.
+        const pending = async () =>
+          (
+            await json<{ items: { status: string; disposition: { entryId: string; decidedBy: string } }[] }>(
+              "/v1/dispositions?party=huawei-device",
+            )
+          ).items.find(({ disposition: d }) => d.entryId === "el-huawei-device");
+        await expect.poll(async () => (await pending())?.status, { timeout: 20_000 }).toMatch(/second/);
+        expect((await pending())?.disposition.decidedBy).toBe(api.tokenIds["compliance-reviewer"]);
+        await page.reload();
+        const queue = page.getByTestId("second-review-queue");
+        await queue.getByText("huawei-device / el-huawei-device").waitFor();
+        expect(await queue.textContent()).toContain("different legal entity");
+        await page.getByRole("button", { name: /Huawei Device/ }).click();
         // Chinese text (the hit's listed name) renders in the bundled font, not a system one.
         expect(await hit.textContent()).toMatch(/[\u4e00-\u9fff]/u);
         const bundled = await page.evaluate(

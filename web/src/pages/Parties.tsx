@@ -45,7 +45,7 @@ function DispositionForm({
         entryId: hit.entryId,
         decision,
         reason,
-        decidedBy: session.tokenId,
+        // who decided is the signed-in token itself (the server refuses a body field for it)
       });
       setReason("");
       onDone();

@@ -13,8 +13,9 @@ import type {
 } from "../../../app/overview/ports.ts";
 import type { Store } from "../store.ts";
 
+/** A party-scoped principal's orders: an importer's as consignee or end user, an exporter's own (#13). */
 const partyClause = (column: string, param: string) =>
-  `(${param}::text IS NULL OR ${column}.consignee_id = ${param} OR ${column}.end_user_id = ${param})`;
+  `(${param}::text IS NULL OR ${column}.consignee_id = ${param} OR ${column}.end_user_id = ${param} OR ${column}.exporter_id = ${param})`;
 
 const iso = (value: unknown): string => (value instanceof Date ? value.toISOString() : String(value));
 const day = (value: unknown): string =>
