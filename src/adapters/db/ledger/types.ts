@@ -2,7 +2,6 @@
 // the ledger's modules and its callers; the operations themselves are in sql-ledger.ts.
 
 import type { AuditActor } from "../../../core/audit/actor.ts";
-import type { UsReverseStatus } from "../../../core/ledger/ledger.ts";
 import type { TransactionOptions } from "../store.ts";
 
 export interface SqlLedgerOptions {
@@ -28,37 +27,11 @@ export const usPostBatchTxOptions: TransactionOptions = {
 /** Reservations expired per call of `expire`; call again while it returns a full batch. */
 export const expireBatchMax = 500;
 
-export interface ReserveInput {
-  id: string;
-  productId: string;
-  units: bigint;
-  tppPerUnit?: number | undefined;
-  /** How long the reservation holds before it expires. */
-  holdMs: number;
-  reference?: unknown;
-}
-
-export interface UsPostInput {
-  id: string;
-  productId: string;
-  units: bigint;
-  tppPerUnit?: number | undefined;
-  shippedOn: string;
-  customer?: string | undefined;
-}
-
-export interface UsReverseInput {
-  id: string;
-  postingId: string;
-  units: bigint;
-  reason?: string | undefined;
-}
-
-export type UsReverseResult = { status: UsReverseStatus; amount?: bigint; alerts: LedgerAlert[] };
-
-export interface LedgerAlert {
-  id: string;
-  accountId: string;
-  kind: "cap_breached_by_us_reversal";
-  details: Record<string, string | number>;
-}
+// The inputs and results are the ledger port's (src/app/ledger/ports.ts): one declaration each.
+export type {
+  LedgerAlert,
+  ReserveInput,
+  UsPostInput,
+  UsReverseInput,
+  UsReverseResult,
+} from "../../../app/ledger/ports.ts";
