@@ -15,6 +15,8 @@ describe("sluice serve", () => {
   afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
   it("serves the API until SIGTERM, then exits 0", { timeout: 300_000 }, async () => {
+    // Only the commands that create a store may create one (issue #13): migrate first.
+    expect(runCli(["db", "migrate"], { env }).code).toBe(0);
     const created = runCli(["tokens", "create", "--role", "auditor", "--json"], { env });
     expect(created.code).toBe(0);
     const { token } = JSON.parse(created.stdout) as { token: string };
