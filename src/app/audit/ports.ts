@@ -33,3 +33,11 @@ export interface AuditEntryReader {
 
 /** Re-exported for use cases that build actors. */
 export type { AuditActor };
+
+/**
+ * The audit log inside one unit of work, already bound to the acting principal: what a feature's
+ * `Repos` carries instead of a transaction handle (see `Transactor` in src/app/ports.ts).
+ */
+export interface AuditLog {
+  append(kind: string, payload: unknown, at: Date): Promise<unknown>;
+}
