@@ -8,6 +8,7 @@ import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adap
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -65,6 +66,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     clock,
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
+    storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
     ...overrides,
   };
 }
@@ -181,6 +183,8 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    // issue #19: `sluice simulate --from-store` reads the configured store's decisions
+    withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
   };
 }
 

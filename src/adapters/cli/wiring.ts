@@ -2,6 +2,7 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
 export interface ServeRequest {
@@ -40,4 +41,6 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
+  withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
 }

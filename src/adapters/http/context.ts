@@ -8,6 +8,7 @@ import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -50,6 +51,8 @@ export interface AppDeps {
   reports?: ReportService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
+  /** The stored decisions the counterfactual re-decides (src/compose.ts wires them; without: 503). */
+  storedDecisions?: StoredDecisionReader;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */
