@@ -30,6 +30,25 @@ describe("scenario", () => {
       "`usSales`: unknown field `extra`",
     ],
     [{ rulebooks: [] }, "`rulebooks`: too small"],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: -1, source: "assumption-labs" } },
+      "`labs.leadMonths`: a lead time cannot be negative",
+    ],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 0.5, source: "assumption-labs" } },
+      "`labs.leadMonths`: expected int, received number",
+    ],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 13, source: "assumption-labs" } },
+      "`labs.leadMonths`: a lab's lead time is at most 12 months",
+    ],
+    [
+      {
+        horizon: { from: "2026-01", to: "2026-02" },
+        labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 2, source: "assumption-labs" },
+      },
+      "`labs.leadMonths`: 2 months is not shorter than the horizon (2 months): no tested lot would ship",
+    ],
     [{ seed: 1.5 }, "`seed`: expected int, received number"],
   ])("refuses %j naming the field", (change, message) => {
     expect(() => parseScenario({ ...base(), ...change }, "s.yaml")).toThrow(
