@@ -6,6 +6,7 @@ import type { RuleSet } from "../../core/rulebook/load.ts";
 import { LabQueue } from "../../core/simulation/lab-queue.ts";
 import type { PlannedBuyer } from "../../core/simulation/plan.ts";
 import { addReason, emptyMonth, type MonthFigures } from "../../core/simulation/results.ts";
+import { lotUnitsMaxOf } from "../../core/simulation/scenario.ts";
 import { InMemoryLedger } from "../ledger/in-memory.ts";
 import { capPolicyInForce } from "../shipment-ledger.ts";
 import { capFiguresIn, lotDossier } from "./lot-dossier.ts";
@@ -131,7 +132,7 @@ async function runSameMonthLot(
 ): Promise<void> {
   const buyer = world.run.plan.buyers[b] as PlannedBuyer;
   const state = world.buyers[b] as BuyerState;
-  let units = Math.min(backlog, world.run.input.scenario.lotUnitsMax);
+  let units = Math.min(backlog, lotUnitsMaxOf(world.run.input.scenario));
   if (world.stock <= 0) {
     figures.heldUnits += units;
     addReason(figures.heldByReason, [worldReasons.noStock], units);
@@ -167,12 +168,12 @@ async function runLeadLot(
   const approvalLeft = buyer.approval ? buyer.approval.units - state.approvalUsed : 0;
   const certified = state.lab.certifiedUnits;
   if (certified > 0) {
-    let units = Math.min(certified, scenario.lotUnitsMax);
+    let units = Math.min(certified, lotUnitsMaxOf(scenario));
     if (approvalLeft > 0) units = Math.min(units, approvalLeft);
     const released = await releaseLot(world, month, b, units, state.lab.oldestCertifiedOn, figures);
     if (released.shipped) state.lab.take(released.units);
   } else if (!buyer.approval) {
-    const units = Math.min(backlog, scenario.lotUnitsMax, Math.max(world.stock, 0));
+    const units = Math.min(backlog, lotUnitsMaxOf(scenario), Math.max(world.stock, 0));
     if (units > 0) await releaseLot(world, month, b, units, null, figures);
   }
   if (!buyer.approval) return;
@@ -180,7 +181,7 @@ async function runLeadLot(
   const wanted = Math.min(
     buyer.demandUnits - state.shipped - pipeline,
     approvalLeft - pipeline,
-    scenario.lotUnitsMax,
+    lotUnitsMaxOf(scenario),
   );
   if (wanted <= 0) return;
   figures.labTestsNeededUnits += wanted;

@@ -2,6 +2,7 @@
 // function of the seed.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { planScenario, splitByWeights } from "./plan.ts";
 import { monthsOf, parseScenario, parseScenarioText } from "./scenario.ts";
 
@@ -14,6 +15,22 @@ describe("scenario", () => {
     const scenario = parseScenarioText(shipped(), "shipped");
     expect(scenario.rulebooks.length).toBe(10);
     expect(scenario.buyers.length + (scenario.generatedBuyers?.count ?? 0)).toBe(100);
+  });
+
+  it("every figure of the shipped scenario sits beside the source it cites", () => {
+    const raw = parse(shipped()) as Record<string, unknown>;
+    const uncited: string[] = [];
+    const walk = (value: unknown, path: string, cited: boolean) => {
+      if (typeof value === "number" && !cited) uncited.push(path);
+      if (value === null || typeof value !== "object") return;
+      const here = cited || (!Array.isArray(value) && "source" in value);
+      for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, here);
+    };
+    // The seed and the day of the month are the model's settings, not figures of the world.
+    const { sources: _, seed: __, dayOfMonth: ___, ...figures } = raw;
+    walk(figures, "scenario", false);
+    expect(uncited).toEqual([]);
+    expect(Object.keys(raw.sources as object).length).toBeGreaterThan(5);
   });
 
   it.each([

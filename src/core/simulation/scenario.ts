@@ -20,6 +20,8 @@ export const rulebookSetsMax = 16;
 export const figureUnitsMax = 1_000_000_000;
 /** Months a lab test may take at most, from the month a lot is tested to the month it may ship. */
 export const labLeadMonthsMax = 12;
+/** The largest lot to one buyer in one month when a scenario does not say. */
+export const lotUnitsMaxDefault = 100_000;
 /** Cents in a price at most ($10 m a chip). */
 export const priceCentsMax = 1_000_000_000;
 
@@ -57,6 +59,8 @@ const buyerSchema = z.strictObject({
 
 const generatedBuyersSchema = z.strictObject({
   count: z.number().int().min(1).max(buyersMax),
+  /** Where the number of buyers comes from (their demand and approvals cite their own). */
+  source: source.optional(),
   sector: z.enum(sectors),
   purpose: z.enum(purposes),
   /** Total demand, split among the generated buyers by seeded random weights. */
@@ -121,8 +125,10 @@ export const scenarioSchema = z
     }),
     prepayment: z.strictObject({ percent: z.number().int().min(0).max(100), source }),
     domesticSupply: z.strictObject({ unitsPerMonth: units, source }),
-    /** Largest lot the exporter releases to one buyer in one month. */
-    lotUnitsMax: units.min(1).default(100_000),
+    /** Largest lot the exporter releases to one buyer in one month: units, or units with their source. */
+    lotUnitsMax: z
+      .union([units.min(1), z.strictObject({ units: units.min(1), source })])
+      .default(lotUnitsMaxDefault),
     exporterCertifications: z.array(z.enum(certificationKinds)).default([]),
     rulebooks: z.array(rulebookSetSchema).min(1).max(rulebookSetsMax),
   })
@@ -131,6 +137,10 @@ export const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioBuyer = z.output<typeof buyerSchema>;
 export type RulebookSet = z.output<typeof rulebookSetSchema>;
+
+/** The largest lot the exporter releases to one buyer in one month, in units. */
+export const lotUnitsMaxOf = (scenario: Scenario): number =>
+  typeof scenario.lotUnitsMax === "number" ? scenario.lotUnitsMax : scenario.lotUnitsMax.units;
 
 /** The months of a horizon, in order: `2026-01` … `2027-12`. */
 export function monthsOf(horizon: { from: string; to: string }): string[] {
