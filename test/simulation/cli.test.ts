@@ -60,6 +60,7 @@ describe("sluice simulate", () => {
       "duty.svg",
       "headroom.svg",
       "held.svg",
+      "labs.svg",
       "months.csv",
       "totals.csv",
     ]);
