@@ -20,6 +20,7 @@ import {
 } from "./release-lot.ts";
 
 export type { SetRun } from "./release-lot.ts";
+
 /** Held reasons that come from the simulated world, not from a rule. */
 export const worldReasons = { noStock: "sim.no-stock" } as const;
 
