@@ -48,3 +48,38 @@ export function parseEntryText(text: string): LogEntry | undefined {
   if (!("payload" in value)) return undefined;
   return value as unknown as LogEntry;
 }
+
+/** Whether every object in `value` lists its keys in RFC 8785 order (by UTF-16 code units). */
+function keysSorted(value: unknown): boolean {
+  if (Array.isArray(value)) return value.every(keysSorted);
+  if (!isRecord(value)) return true;
+  const keys = Object.keys(value);
+  for (let i = 1; i < keys.length; i++) if (!((keys[i - 1] as string) < (keys[i] as string))) return false;
+  return keys.every((key) => keysSorted(value[key]));
+}
+
+/**
+ * Whether `text` is exactly the RFC 8785 form of the entry parsed from it, with no other keys:
+ * then it is the prefix of the legacy chain's canonical body (chainText), which spares the
+ * integrator a second canonicalization per entry. RFC 8785 is JSON.stringify with sorted keys, so
+ * the stringified parse must give the text back and every object's keys must be in order.
+ */
+export function isCanonicalEntryText(text: string, entry: LogEntry): boolean {
+  const keys = Object.keys(entry);
+  return (
+    keys.length === 4 &&
+    keys[0] === "actor" &&
+    keys[1] === "at" &&
+    keys[2] === "kind" &&
+    keys[3] === "payload" &&
+    JSON.stringify(entry) === text &&
+    keysSorted(entry)
+  );
+}
+
+/**
+ * The legacy hash chain's canonical body {actor, at, kind, payload, prevHash, seq} of a canonical
+ * entry text (isCanonicalEntryText): the keys after `payload` sort after it, so they are appended.
+ */
+export const chainText = (canonicalEntryText: string, prevHash: string, seq: number): string =>
+  `${canonicalEntryText.slice(0, -1)},"prevHash":${JSON.stringify(prevHash)},"seq":${seq}}`;

@@ -23,6 +23,7 @@ import {
   leafHash,
   type NodeSource,
   nodesNeeded,
+  TreeHasher,
   treeRoot,
   verifyConsistency,
   verifyInclusion,
@@ -110,6 +111,37 @@ describe("merkle tree", () => {
         expect(verifyConsistency(m, n, proof, mth(all.slice(0, m)), root)).toBe(true);
       }
     }
+  });
+
+  it("computes every prefix's root while entries are appended (TreeHasher), large entries included", () => {
+    const data = ctLeaves.map((h) => Buffer.from(h, "hex"));
+    const ct = new TreeHasher();
+    expect(hex(ct.root())).toBe(hex(emptyRoot));
+    for (const [n, entry] of data.entries()) {
+      ct.appendEntry(entry);
+      expect(ct.size).toBe(n + 1);
+      expect(hex(ct.root())).toBe(ctRoots[n]);
+    }
+    // Entries of any length, one above the reused leaf buffer's size among them.
+    const all = [...leavesOf(70), new Uint8Array(70_000).fill(7), Buffer.from("after")];
+    const tree = new TreeHasher();
+    for (let n = 1; n <= all.length; n++) {
+      tree.appendEntry(all[n - 1] as Uint8Array);
+      expect(hex(tree.root())).toBe(hex(mth(all.slice(0, n))));
+    }
+  });
+
+  it("gives the same proofs with a range memo shared across proofs and sizes", () => {
+    const all = leavesOf(70);
+    const source = storedTree(all);
+    const memo = new Map<string, Uint8Array>();
+    for (let n = 1; n <= all.length; n++) {
+      for (let i = 0; i < n; i++) {
+        const proof = inclusionProof(i, n, source, memo);
+        expect(proof.map(hex)).toEqual(refPath(i, all.slice(0, n)).map(hex));
+      }
+    }
+    expect(memo.size).toBeGreaterThan(0);
   });
 
   it("names the complete subtrees a proof reads, so a store can fetch them in one query", () => {

@@ -20,10 +20,15 @@ const sha256: (data: Uint8Array) => Uint8Array =
     ? (data) => crypto.hash("sha256", data, "buffer") as unknown as Uint8Array
     : (data) => createHash("sha256").update(data).digest();
 
+/** Entries up to this size are hashed from one reused buffer (no allocation per leaf). */
+const leafScratchBytes = 64 * 1024;
+const leafScratch = new Uint8Array(leafScratchBytes);
+
 export function leafHash(entry: Uint8Array): Uint8Array {
-  const data = new Uint8Array(entry.length + 1);
+  const data = entry.length < leafScratchBytes ? leafScratch : new Uint8Array(entry.length + 1);
+  data[0] = 0;
   data.set(entry, 1);
-  return sha256(data);
+  return sha256(data.subarray(0, entry.length + 1));
 }
 
 const nodeInput = new Uint8Array(1 + 2 * hashBytes);
@@ -45,6 +50,15 @@ export interface NodeId {
   index: number;
 }
 export type NodeSource = (level: number, index: number) => Uint8Array;
+/**
+ * Hashes of ranges that are not complete subtrees, computed before and reused (keyed
+ * "start:end"): a range's hash never changes once its leaves are integrated, and the proofs of one
+ * tree size all combine the same few ranges along its right edge.
+ */
+export interface RangeMemo {
+  get(key: string): Uint8Array | undefined;
+  set(key: string, hash: Uint8Array): unknown;
+}
 
 const largestPowerOfTwoBelow = (n: number): number => {
   let k = 1;
@@ -53,35 +67,52 @@ const largestPowerOfTwoBelow = (n: number): number => {
 };
 
 /** The root of leaves [start, end), from complete subtrees (start is aligned as MTH's splits are). */
-export function rangeHash(start: number, end: number, node: NodeSource): Uint8Array {
+export function rangeHash(start: number, end: number, node: NodeSource, memo?: RangeMemo): Uint8Array {
   const size = end - start;
   if (size <= 0) return emptyRoot;
   if ((size & (size - 1)) === 0 && start % size === 0) return node(Math.log2(size), start / size);
+  const key = memo && `${start}:${end}`;
+  const known = key && memo.get(key);
+  if (known) return known;
   const k = largestPowerOfTwoBelow(size);
-  return nodeHash(rangeHash(start, start + k, node), rangeHash(start + k, end, node));
+  const hash = nodeHash(rangeHash(start, start + k, node, memo), rangeHash(start + k, end, node, memo));
+  if (key) memo.set(key, hash);
+  return hash;
 }
 
 export const treeRoot = (size: number, node: NodeSource): Uint8Array => rangeHash(0, size, node);
 
 /** RFC 6962 PATH(m, D[start:end]): the audit path of leaf `index` (absolute) in [start, end). */
-function path(index: number, start: number, end: number, node: NodeSource, out: Uint8Array[]): void {
+function path(
+  index: number,
+  start: number,
+  end: number,
+  node: NodeSource,
+  out: Uint8Array[],
+  memo: RangeMemo | undefined,
+): void {
   const size = end - start;
   if (size <= 1) return;
   const k = largestPowerOfTwoBelow(size);
   if (index - start < k) {
-    path(index, start, start + k, node, out);
-    out.push(rangeHash(start + k, end, node));
+    path(index, start, start + k, node, out, memo);
+    out.push(rangeHash(start + k, end, node, memo));
   } else {
-    path(index, start + k, end, node, out);
-    out.push(rangeHash(start, start + k, node));
+    path(index, start + k, end, node, out, memo);
+    out.push(rangeHash(start, start + k, node, memo));
   }
 }
 
 /** The inclusion proof of leaf `index` in the tree of `size` leaves (index < size). */
-export function inclusionProof(index: number, size: number, node: NodeSource): Uint8Array[] {
+export function inclusionProof(
+  index: number,
+  size: number,
+  node: NodeSource,
+  memo?: RangeMemo,
+): Uint8Array[] {
   if (!(index >= 0 && index < size)) throw new RangeError(`index ${index} not below size ${size}`);
   const out: Uint8Array[] = [];
-  path(index, 0, size, node, out);
+  path(index, 0, size, node, out, memo);
   return out;
 }
 
@@ -272,4 +303,43 @@ export function frontierRoot(frontier: Frontier): Uint8Array {
     hash = nodeHash((frontier.nodes[i] as { hash: Uint8Array }).hash, hash);
   }
   return hash;
+}
+
+/**
+ * A tree's root computed while entries are appended, for verifiers that read a whole log: the
+ * right edge kept by level (present where the size has a 1 bit), no allocation but the hashes.
+ */
+export class TreeHasher {
+  readonly #levels: Uint8Array[] = [];
+  #size = 0;
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Appends one entry (its bytes; the leaf hash is taken here). */
+  appendEntry(entry: Uint8Array): void {
+    let hash = leafHash(entry);
+    let level = 0;
+    for (let n = this.#size; n % 2 === 1; n = (n - 1) / 2) {
+      hash = nodeHash(this.#levels[level] as Uint8Array, hash);
+      level++;
+    }
+    this.#levels[level] = hash;
+    this.#size++;
+  }
+
+  /** The root of the entries appended so far (RFC 9162 MTH). */
+  root(): Uint8Array {
+    let hash: Uint8Array | undefined;
+    let level = 0;
+    for (let n = this.#size; n > 0; n = Math.floor(n / 2)) {
+      if (n % 2 === 1) {
+        const node = this.#levels[level] as Uint8Array;
+        hash = hash ? nodeHash(node, hash) : node;
+      }
+      level++;
+    }
+    return hash ?? emptyRoot;
+  }
 }

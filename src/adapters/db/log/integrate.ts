@@ -9,7 +9,14 @@
 import { v7 as uuidv7 } from "uuid";
 import { systemActor } from "../../../core/audit/actor.ts";
 import { type Json, nextEntry } from "../../../core/audit/chain.ts";
-import { entryText, parseEntryText } from "../../../core/log/entry.ts";
+import { sha256Hex } from "../../../core/digest.ts";
+import {
+  chainText,
+  entryText,
+  isCanonicalEntryText,
+  type LogEntry,
+  parseEntryText,
+} from "../../../core/log/entry.ts";
 import {
   appendLeaves,
   consistencyProof,
@@ -119,6 +126,16 @@ async function catchUpRows(tx: Tx, head: Head, batchMax: number): Promise<string
   return rows.map((r) => r.entry ?? (filled.get(r.seq) as string));
 }
 
+/**
+ * The legacy chain's next entry for canonical entry bytes: the chain's canonical body is the bytes
+ * with prevHash and seq appended (chainText), the same text, so the same hash, as nextEntry's.
+ */
+function chainedCanonical(previous: { seq: number; hash: string }, text: string, parsed: LogEntry) {
+  const seq = previous.seq + 1;
+  const hash = sha256Hex(chainText(text, previous.hash, seq));
+  return { seq, at: parsed.at, kind: parsed.kind, payload: parsed.payload, prevHash: previous.hash, hash };
+}
+
 /** Moves pending entries into audit_log with the next indices, chained; returns their bytes. */
 async function integratePending(tx: Tx, head: Head, batchMax: number): Promise<string[]> {
   const { rows } = await tx.query<{ id: string; entry: string }>(
@@ -133,13 +150,10 @@ async function integratePending(tx: Tx, head: Head, batchMax: number): Promise<s
     // columns say they are unreadable, and verification names them.
     // The chain's hash covers the actor too (issue #13), as the leaf does through the bytes.
     const actor = parsed ? ({ ...parsed.actor } as Json) : undefined;
-    const e = nextEntry(
-      previous,
-      parsed?.at ?? "",
-      parsed?.kind ?? "unreadable",
-      parsed?.payload ?? null,
-      actor,
-    );
+    const e =
+      parsed && isCanonicalEntryText(row.entry, parsed)
+        ? chainedCanonical(previous, row.entry, parsed)
+        : nextEntry(previous, parsed?.at ?? "", parsed?.kind ?? "unreadable", parsed?.payload ?? null, actor);
     previous = e;
     return { ...e, entry: row.entry, actorJson: actor === undefined ? null : JSON.stringify(actor) };
   });

@@ -1,34 +1,35 @@
 // The log's read side over the database: checkpoints, entries and proofs. Proofs are built from
-// the stored complete subtrees (log_nodes), which never change once written, so they are cached
-// in memory (bounded) and a proof costs at most one query for the nodes not seen yet. A proof is
-// only given for sizes up to the latest SIGNED checkpoint's: what a verifier can check.
+// the stored complete subtrees (log_nodes), which never change once written, so they are kept in
+// memory as tiles (tiles.ts): a proof over cached tiles makes no query at all, a cold one fetches
+// each tile it lacks once. A proof is only given for sizes up to the latest SIGNED checkpoint's:
+// what a verifier can check.
 import type { CheckpointStatus, LogReader, ProofOutcome } from "../../../app/log/ports.ts";
-import { consistencyProof, inclusionProof, type NodeSource, nodesNeeded } from "../../../core/log/merkle.ts";
+import { consistencyProof, inclusionProof } from "../../../core/log/merkle.ts";
 import { formatVerifierKey, type Verifier } from "../../../core/log/note.ts";
 import type { Store } from "../store.ts";
-import { fetchNodes } from "./nodes.ts";
-
-/** Cached node hashes at most (32 bytes each plus the key: about 10 MB). */
-export const nodeCacheEntriesMax = 100_000;
-/** How long the latest signed size is reused before it is read again. */
-export const signedSizeTtlMs = 200;
+import { TileCache, type TreeBuild } from "./tiles.ts";
 
 export interface LogReaderOptions {
   /** The log's public key (none: GET /v1/log/key answers 503). */
   verifier?: Verifier | undefined;
   /** Cosignatures needed for "witnessed" (0: never witnessed). */
   witnessQuorum?: number;
+  /** Tiles of the tree kept in memory at most (default tileCacheTilesMax). */
+  tilesMax?: number;
 }
 
-const b64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString("base64");
+const b64 = (bytes: Uint8Array): string =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
 
 export class DbLogReader implements LogReader {
-  readonly #cache = new Map<string, Uint8Array>();
+  readonly #tiles: TileCache;
 
   constructor(
     private readonly store: Store,
     private readonly options: LogReaderOptions = {},
-  ) {}
+  ) {
+    this.#tiles = new TileCache(store, options.tilesMax);
+  }
 
   verifierKey(): string | undefined {
     return this.options.verifier ? formatVerifierKey(this.options.verifier) : undefined;
@@ -74,37 +75,35 @@ export class DbLogReader implements LogReader {
     return rows[0]?.entry ?? undefined;
   }
 
-  #signed: { size: number; readAtMs: number } | undefined;
+  /** The largest signed size seen: it only grows (the log never signs an inconsistent tree). */
+  #signedSizeKnown = 0;
 
-  /** The latest signed size, reused for signedSizeTtlMs unless a larger size is asked for. */
+  /**
+   * The latest signed size when `wanted` is above the largest known: any size up to a signed one
+   * stays provable for good, so only a larger size asks the database (and sees a new checkpoint
+   * at once).
+   */
   async #signedSize(wanted: number): Promise<number> {
-    const nowMs = performance.now();
-    const cached = this.#signed;
-    if (cached && nowMs - cached.readAtMs < signedSizeTtlMs && wanted <= cached.size) return cached.size;
+    if (wanted <= this.#signedSizeKnown) return this.#signedSizeKnown;
     const { rows } = await this.store.query<{ size: bigint | null }>(
       "SELECT max(size) AS size FROM log_checkpoints",
     );
-    this.#signed = { size: Number(rows[0]?.size ?? 0), readAtMs: nowMs };
-    return this.#signed.size;
+    this.#signedSizeKnown = Math.max(this.#signedSizeKnown, Number(rows[0]?.size ?? 0));
+    return this.#signedSizeKnown;
   }
 
-  async #build(build: (node: NodeSource) => Uint8Array[]): Promise<string[]> {
-    const missing = nodesNeeded(build).filter((id) => !this.#cache.has(`${id.level}:${id.index}`));
-    if (missing.length > 0) {
-      const fetched = await fetchNodes(this.store, missing);
-      if (this.#cache.size + fetched.size > nodeCacheEntriesMax) this.#cache.clear();
-      for (const [key, hash] of fetched) this.#cache.set(key, hash);
-      const lacking = missing.find((id) => !fetched.has(`${id.level}:${id.index}`));
-      if (lacking) throw new Error(`log node ${lacking.level}:${lacking.index} missing: the tree is broken`);
-    }
-    return build((level, index) => this.#cache.get(`${level}:${index}`) as Uint8Array).map(b64);
+  async #build(build: TreeBuild<Uint8Array[]>): Promise<string[]> {
+    return (await this.#tiles.build(build)).map(b64);
   }
 
   async inclusionProof(index: number, size: number): Promise<ProofOutcome> {
     if (index >= size) return { status: "index_not_below_size", size };
     const signed = await this.#signedSize(size);
     if (size > signed) return { status: "size_above_tree", size: signed };
-    return { status: "ok", hashes: await this.#build((node) => inclusionProof(index, size, node)) };
+    return {
+      status: "ok",
+      hashes: await this.#build((node, memo) => inclusionProof(index, size, node, memo)),
+    };
   }
 
   async consistencyProof(from: number, size: number): Promise<ProofOutcome> {
