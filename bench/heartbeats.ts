@@ -153,7 +153,7 @@ const small = await licensedShipment(
   ingestChips,
 );
 await s.custody.declareSite({ ...demoSites[0], importerId }, actor("importer", importerId));
-await s.custody.importSerials({ shipmentId: small.shipmentId }, actor("exporter"));
+await s.custody.importSerials({ shipmentId: small.shipmentId }, actor("exporter", "nvidia"));
 for (let from = 1; from <= ingestChips; from += 10_000) {
   const serials = Array.from(
     { length: Math.min(10_000, ingestChips - from + 1) },
@@ -282,7 +282,7 @@ const play = (run: string): Heartbeat[] => {
 if (!values["skip-fleet"]) {
   const big = await licensedShipment(store, () => new Date("2026-02-01T12:00:00Z"), "bench-fleet", chips);
   let started = now();
-  const imported = await s.custody.importSerials({ shipmentId: big.shipmentId }, actor("exporter"));
+  const imported = await s.custody.importSerials({ shipmentId: big.shipmentId }, actor("exporter", "nvidia"));
   report(`serials import: ${imported.serials} serials in ${seconds(now() - started)} s; peak RSS ${peak()}`);
   report(
     `custody events over the whole range (one request each): ${await installLot(s.custody, big, chips)}`,
