@@ -11,7 +11,7 @@ import { playFleetRound } from "../../../app/custody/play.ts";
 import type { Actor, CustodyStore, HeartbeatBus } from "../../../app/custody/ports.ts";
 import { demoSites, deviceKeyOf, divertedPosition, landmarkKeys } from "../../../app/custody/seed-custody.ts";
 import type { Heartbeat } from "../../../app/custody/wire.ts";
-import { badInput, quote } from "../../../core/errors.ts";
+import { badInput, quote, SluiceError } from "../../../core/errors.ts";
 import { action, printJson, println } from "../io.ts";
 import { type Remote, type ServerOptions, serve } from "../remote.ts";
 
@@ -99,10 +99,13 @@ interface SimulateFlags extends StreamFlags {
 async function postBatches(server: string, token: string, heartbeats: Heartbeat[], batch: number) {
   const counts: Record<string, number> = {};
   for (let from = 0; from < heartbeats.length; from += batch) {
+    // Each batch is its own POST (one Idempotency-Key per invocation would replay the first).
     const response = await fetch(`${server.replace(/\/$/, "")}/v1/heartbeats`, {
       method: "POST",
       headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
       body: JSON.stringify({ heartbeats: heartbeats.slice(from, from + batch) }),
+    }).catch(() => {
+      throw new SluiceError("unavailable", `server ${quote(server)}`, "cannot be reached");
     });
     const answer = (await response.json()) as { counts?: Record<string, number>; detail?: string };
     if (!response.ok)
