@@ -42,6 +42,7 @@ import type { Heartbeat } from "../src/app/custody/wire.ts";
 import { httpDeps } from "../src/compose.ts";
 import { actor, importerId, licensedShipment, services } from "../test/custody/support.ts";
 import { testDatabaseUrl, urlWithSchema } from "../test/support/drivers.ts";
+import { describeCost, StepMeter } from "./step-meter.ts";
 
 const { values } = parseArgs({
   options: {
@@ -108,31 +109,35 @@ async function installLot(
   const all = [{ prefix: lot.prefix, first: 1, last }];
   const site = demoSites[0];
   await custody.permitSite({ licenceId: lot.licenceId, siteId: site.id }, actor("us-regulator"));
-  const times: string[] = [];
+  const lines: string[] = [];
   for (const [kind, who] of [
     ["exported", "exporter"],
     ["entered_china", "cn-customs"],
     ["delivered", "importer"],
     ["installed", "importer"],
   ] as const) {
-    const started = now();
-    await custody.recordEvent(
-      {
-        id: `${lot.shipmentId}-${kind}`,
-        shipmentId: lot.shipmentId,
-        kind,
-        serials: all,
-        ...(kind === "installed" ? { siteId: site.id } : {}),
-      },
-      actor(who, who === "exporter" ? "nvidia" : importerId),
+    const { cost } = await meter.measure(() =>
+      custody.recordEvent(
+        {
+          id: `${lot.shipmentId}-${kind}`,
+          shipmentId: lot.shipmentId,
+          kind,
+          serials: all,
+          ...(kind === "installed" ? { siteId: site.id } : {}),
+        },
+        actor(who, who === "exporter" ? "nvidia" : importerId),
+      ),
     );
-    times.push(`${kind} ${seconds(now() - started)} s`);
+    lines.push(`${kind}: ${describeCost(cost)}`);
   }
-  return times.join(", ");
+  return lines;
 }
 
 const schema = await freshSchema();
-const store = await openStore({ databaseUrl: urlWithSchema(testDatabaseUrl, schema), poolSizeMax: 8 });
+const benchUrl = new URL(urlWithSchema(testDatabaseUrl, schema));
+benchUrl.searchParams.set("application_name", schema);
+const store = await openStore({ databaseUrl: benchUrl.toString(), poolSizeMax: 8 });
+const meter = await StepMeter.open(testDatabaseUrl, schema);
 const s = services(store, () => new Date());
 console.log(
   `bench/heartbeats: schema ${schema}, ${os.cpus().length} cores, load ${os
@@ -153,7 +158,7 @@ const small = await licensedShipment(
   ingestChips,
 );
 await s.custody.declareSite({ ...demoSites[0], importerId }, actor("importer", importerId));
-await s.custody.importSerials({ shipmentId: small.shipmentId }, actor("exporter"));
+await s.custody.importSerials({ shipmentId: small.shipmentId }, actor("exporter", "nvidia"));
 for (let from = 1; from <= ingestChips; from += 10_000) {
   const serials = Array.from(
     { length: Math.min(10_000, ingestChips - from + 1) },
@@ -278,20 +283,24 @@ const play = (run: string): Heartbeat[] => {
   );
 }
 
-// Fleet scale: register `chips` serials, install them, then the sweeps.
+// Fleet scale: register `chips` serials, install them, then the sweeps. Each step with its wall
+// time, CPU time (this process and its PostgreSQL backends) and peak memory.
 if (!values["skip-fleet"]) {
   const big = await licensedShipment(store, () => new Date("2026-02-01T12:00:00Z"), "bench-fleet", chips);
-  let started = now();
-  const imported = await s.custody.importSerials({ shipmentId: big.shipmentId }, actor("exporter"));
-  report(`serials import: ${imported.serials} serials in ${seconds(now() - started)} s; peak RSS ${peak()}`);
-  report(
-    `custody events over the whole range (one request each): ${await installLot(s.custody, big, chips)}`,
+  const imported = await meter.measure(() =>
+    s.custody.importSerials({ shipmentId: big.shipmentId }, actor("exporter", "nvidia")),
   );
-  // Set-up by SQL: every chip heard 10 minutes ago except 1 % (silent for 4 days), one raw
-  // heartbeat per chip in the clone window from its site's nearest landmark, and 100 clones heard
-  // from Singapore as well.
+  report(`serials import: ${imported.result.serials} serials; ${describeCost(imported.cost)}`);
+  for (const line of await installLot(s.custody, big, chips))
+    report(`custody event over the whole range (one request): ${line}`);
+  // Set-up by SQL, as ingest would leave it: every chip heard 10 minutes ago except 1 % (silent
+  // for 8 days, past the 7-day threshold), one raw heartbeat per chip in the clone window from its
+  // site's nearest landmark, and 100 clones heard 5 minutes later from Singapore, each carrying the
+  // chip's previous position as ingest writes it.
   await store.query(
-    `UPDATE serials SET last_heartbeat_at = now() - CASE WHEN num % 100 = 0 THEN interval '4 days' ELSE interval '10 minutes' END WHERE shipment_id = $1`,
+    `UPDATE serials SET last_heartbeat_at = now() - CASE WHEN num % 100 = 0 THEN interval '8 days' ELSE interval '10 minutes' END,
+       last_heartbeat_id = 'syn-' || serial, last_landmark_id = 'lm-beijing', last_radius_km = 285.0
+     WHERE shipment_id = $1`,
     [big.shipmentId],
   );
   const day = new Date().toISOString().slice(0, 10);
@@ -302,30 +311,34 @@ if (!values["skip-fleet"]) {
     [day, big.shipmentId],
   );
   await store.query(
-    `INSERT INTO heartbeats (received_on, id, serial, received_at, batch_id, leaf_index, verdict, nearest_landmark_id, nearest_radius_km, nearest_rtt_ms, body)
-    SELECT $1::date, 'syn-clone-' || serial, serial, now() - interval '5 minutes', 'synthetic', 1, 'inconsistent', 'lm-singapore', 30.0, 0.2, '{}'::jsonb
+    `INSERT INTO heartbeats (received_on, id, serial, received_at, batch_id, leaf_index, verdict, nearest_landmark_id,
+       nearest_radius_km, nearest_rtt_ms, body, prev_id, prev_landmark_id, prev_radius_km, prev_received_at)
+    SELECT $1::date, 'syn-clone-' || serial, serial, now() - interval '5 minutes', 'synthetic', 1, 'inconsistent', 'lm-singapore',
+      30.0, 0.2, '{}'::jsonb, 'syn-' || serial, 'lm-beijing', 285.0, now() - interval '10 minutes'
     FROM serials WHERE shipment_id = $2 AND num <= 100`,
     [day, big.shipmentId],
   );
-  await store.query("ANALYZE serials; ANALYZE heartbeats");
-  const alerts = new AlertService({ store: sqlCustodyStore(store), clock: () => new Date() });
-  started = now();
-  const silent = await sqlCustodyStore(store).silentSerials(new Date(Date.now() - 3 * 86_400_000), chips);
-  const silentMs = now() - started;
-  started = now();
-  const clones = await sqlCustodyStore(store).cloneCandidates(new Date(Date.now() - 60 * 60_000));
-  const cloneMs = now() - started;
-  report(
-    `silence sweep query over ${chips + ingestChips} chips: ${silent.length} silent in ${seconds(silentMs)} s; clone sweep query over ${chips + 100} heartbeats in the window: ${clones.length} clones in ${seconds(cloneMs)} s; peak RSS ${peak()}`,
+  await store.query("ANALYZE serials; ANALYZE serial_ranges; ANALYZE heartbeats");
+  const custodyStore = sqlCustodyStore(store);
+  const silent = await meter.measure(() =>
+    custodyStore.silentSerials(new Date(Date.now() - 7 * 86_400_000), chips),
   );
-  started = now();
-  const swept = await alerts.sweep(actor("admin"));
   report(
-    `full sweep (both queries and raising the alerts): ${swept.raised} alerts raised in ${seconds(now() - started)} s; peak RSS ${peak()}`,
+    `silence sweep query over ${chips + ingestChips} chips: ${silent.result.length} silent; ${describeCost(silent.cost)}`,
+  );
+  const clones = await meter.measure(() => custodyStore.cloneCandidates(new Date(Date.now() - 60 * 60_000)));
+  report(
+    `clone sweep query over ${chips + 100} heartbeats in the window: ${clones.result.length} clones; ${describeCost(clones.cost)}`,
+  );
+  const alerts = new AlertService({ store: custodyStore, clock: () => new Date() });
+  const swept = await meter.measure(() => alerts.sweep(actor("admin")));
+  report(
+    `full sweep (silence, fleet share, clone and relay queries, raising the alerts): ${swept.result.raised} alerts raised; ${describeCost(swept.cost)}`,
   );
 }
 
 await store.close();
+await meter.close();
 const admin = new pg.Client({ connectionString: testDatabaseUrl });
 await admin.connect();
 await admin.query(`DROP SCHEMA ${schema} CASCADE`);

@@ -5,6 +5,7 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
@@ -63,6 +64,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     store,
     ...referenceData(),
     quota: new SqlLedger(store, clock),
+    custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     clock,
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
@@ -185,6 +187,9 @@ export function cliWiring(): CliWiring {
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
     // issue #19: `sluice simulate --from-store` reads the configured store's decisions
     withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
+    // issue #16: custody commands on the configured store, heartbeats over NATS
+    withCustodyStore: (run) => withConfiguredStore((store) => run(sqlCustodyStore(store))),
+    heartbeatBus: async () => (await import("./adapters/nats/heartbeats.ts")).openHeartbeatBus(),
   };
 }
 

@@ -2,6 +2,7 @@
 // the Chip Security Act scenario requires it, the Chinese-side scenario refuses it, and a decision
 // under both shows the conflict (no lot passes both).
 import { describe, expect, it } from "vitest";
+import { clockSkewMaxMs, ingestParamsOf } from "../../src/app/custody/ingest.ts";
 import { loadRulebooks } from "../../src/app/rulebooks.ts";
 import { defaultAlertParams } from "../../src/core/custody/alerts.ts";
 import { defaultLocationParams } from "../../src/core/custody/location.ts";
@@ -47,6 +48,24 @@ describe("custodyParameters", () => {
         : entry,
     );
     expect(custodyParameters({ rules }).location).toEqual({ speedKmPerMs: 199.86, verifiedRadiusKmMax: 300 });
+    // The ingest reads the same values: its verdict and freshness follow the books in force.
+    expect(ingestParamsOf({ rules })).toMatchObject({ speedKmPerMs: 199.86, verifiedRadiusKmMax: 300 });
+  });
+
+  it("gives the ingest the speed, verified radius and age limit of the books in force", () => {
+    expect(ingestParamsOf(selectRules(library, day, [csa, conditions]))).toEqual({
+      speedKmPerMs: 299.792458,
+      verifiedRadiusKmMax: 500,
+      heartbeatAgeMaxMs: 600_000,
+      clockSkewMaxMs,
+      rule: "scenario-licence-location-conditions.location-evidence",
+    });
+    expect(ingestParamsOf(selectRules(library, day, [csa]))).toEqual({
+      ...defaultLocationParams,
+      heartbeatAgeMaxMs: defaultHeartbeatAgeMaxMs,
+      clockSkewMaxMs,
+      rule: null,
+    });
   });
 });
 

@@ -11,6 +11,7 @@ import { AlertService } from "../../src/app/custody/alerts.ts";
 import { CustodyService } from "../../src/app/custody/custody.ts";
 import { HeartbeatIngest } from "../../src/app/custody/ingest.ts";
 import type { Actor } from "../../src/app/custody/ports.ts";
+import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
 import { demoLabKey, registerDemoLab } from "../../src/app/seed.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
@@ -120,3 +121,33 @@ export const actor = (role: Actor["role"], partyId: string | null = null): Actor
   role,
   partyId,
 });
+
+/** A licensed lot of `chips` chips, keyed by the lab and installed at `site` (declared and permitted). */
+export async function installedLot(
+  store: Store,
+  s: ReturnType<typeof services>,
+  id: string,
+  chips: number,
+  site: { id: string; name: string; address: string; lat: number; lon: number },
+) {
+  const lot = await licensedShipment(store, () => new Date(), id, chips);
+  await s.custody.declareSite({ ...site, importerId }, actor("importer", importerId));
+  await s.custody.permitSite({ licenceId: lot.licenceId, siteId: site.id }, actor("us-regulator"));
+  await s.custody.importSerials({ shipmentId: lot.shipmentId }, actor("exporter", "nvidia"));
+  const serials = Array.from({ length: chips }, (_, i) => `${lot.prefix}${i + 1}`);
+  const keys = serials.map((serial) => ({ serial, publicKey: keyPairOf(`device/${serial}`).publicKeyRaw }));
+  const certificate = { type: "sluice.device-keys.v1" as const, id: `${id}-dk`, labId, shipmentId: id, keys };
+  await s.custody.submitDeviceKeys(signDeviceKeys(certificate, s.lab.privateKey), actor("lab", labId));
+  const all = [{ prefix: lot.prefix, first: 1, last: chips }];
+  for (const [kind, who] of [
+    ["exported", actor("exporter", "nvidia")],
+    ["entered_china", actor("cn-customs")],
+    ["delivered", actor("importer", importerId)],
+  ] as const)
+    await s.custody.recordEvent({ id: `${id}-${kind}`, shipmentId: id, kind, serials: all }, who);
+  await s.custody.recordEvent(
+    { id: `${id}-installed`, shipmentId: id, kind: "installed", serials: all, siteId: site.id },
+    actor("importer", importerId),
+  );
+  return { ...lot, serials };
+}

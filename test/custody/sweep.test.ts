@@ -2,13 +2,15 @@
 // Zhangbei plays 48 hourly rounds with the demo's fleet player, one chip behind a relay (a 70 ms
 // step from round 24), two chips silent. Thresholds come from the books in force: the licence conditions
 // raise the relay only; a book with tighter thresholds raises the silences and the share instead,
-// and each alert names the rule it came from.
+// and each alert names the rule it came from. Then a clone: consecutive heartbeats of one chip from
+// Zhangbei and near Singapore, in one batch or two.
 import { expect, it } from "vitest";
 import { AlertService } from "../../src/app/custody/alerts.ts";
 import { playFleetRound } from "../../src/app/custody/play.ts";
 import {
   demoSites,
   deviceKeyOf,
+  divertedPosition,
   landmarkKeys,
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
@@ -155,5 +157,28 @@ forEachDriver("custody alert sweep", (env) => {
     });
     // Another importer sees none of them.
     expect(await s.alerts.list(actor("importer", "someone-else"), {})).toEqual([]);
+
+    // A clone: chip 1 answers from Zhangbei and, minutes later in another batch, from near
+    // Singapore; then both places again in one batch. Consecutive heartbeats whose discs cannot both
+    // hold are a clone, whichever batch carried them; an honest chip heard twice is not.
+    time.advanceMs(3_600_000);
+    const cloned = { ...plan, silent: 0, relayDelayMs: 0, clone: true, divertedAt: divertedPosition };
+    const [honest, clone, ...rest] = playFleetRound(landmarks, cloned, rounds, time.clock(), deviceKeyOf);
+    if (!honest || !clone) throw new Error("the player gave no clone");
+    expect((await s.ingest.ingest([honest, ...rest], admin, "test")).counts).toEqual({ accepted: chips });
+    time.advanceMs(5 * 60_000);
+    expect((await s.ingest.ingest([clone], admin, "test")).counts).toEqual({ accepted: 1 });
+    const cloneSweep = await s.alerts.sweep(admin);
+    expect(cloneSweep).toMatchObject({ clones: 1, raised: 1 });
+    const [cloneAlert] = (await s.alerts.list(importer, {})).filter((a) => a.kind === "clone");
+    expect(cloneAlert).toMatchObject({
+      serial: serials[0],
+      evidence: { heartbeats: [honest.id, clone.id], windowMinutes: 60, rule: conditionsRule },
+    });
+    time.advanceMs(5 * 60_000);
+    const again = playFleetRound(landmarks, cloned, rounds + 1, time.clock(), deviceKeyOf).slice(0, 2);
+    await s.ingest.ingest(again, admin, "test");
+    // Three consecutive pairs now contradict (Singapore → Zhangbei → Singapore); one open alert.
+    expect(await s.alerts.sweep(admin)).toMatchObject({ clones: 3, raised: 0 });
   });
 });

@@ -384,7 +384,7 @@ describe("fuzz of custody writes (in process, embedded database)", () => {
     // Row counts of every table (partitions included) and the custody columns updated in place.
     digestQuery = (await stateDigestQuery(store)).replace(
       ") AS digest",
-      `, (SELECT string_agg(state || coalesce(site_id, '') || coalesce(device_key_revoked_at::text, '') || coalesce(last_verdict, ''), ',' ORDER BY serial) FROM serials),
+      `, (SELECT string_agg(state || coalesce(site_id, '') || coalesce(device_key_revoked_at::text, '') || coalesce(last_verdict, ''), ',' ORDER BY serial) FROM serials_custody),
          (SELECT coalesce(sum(version), 0)::text FROM custody_alerts)) AS digest`,
     );
   });

@@ -2,6 +2,7 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
@@ -43,4 +44,8 @@ export interface CliWiring {
   reconcile(): Promise<ReconcileReport>;
   /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
   withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
+  /** The custody commands (#16): the custody store port on the configured store, closed afterwards. */
+  withCustodyStore<T>(run: (store: CustodyStore) => Promise<T>): Promise<T>;
+  /** `sluice heartbeats consume|simulate --target nats`: the heartbeat bus (NATS_URL). */
+  heartbeatBus(): Promise<HeartbeatBus>;
 }

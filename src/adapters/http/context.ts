@@ -3,6 +3,7 @@
 // production deps (httpDeps); tests override the clock, token factory and store.
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
+import type { CustodyStore } from "../../app/custody/ports.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
@@ -27,6 +28,8 @@ export interface AppDeps {
   screening: () => ScreeningIndex;
   /** The cap ledger as the quota routes read it. */
   quota: QuotaView;
+  /** Custody, heartbeats and alerts on the store (issue #16; src/compose.ts wires the SQL one). */
+  custody: CustodyStore;
   clock: Clock;
   tokenFactory: TokenFactory;
   /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */

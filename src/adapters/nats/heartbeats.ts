@@ -15,14 +15,11 @@ import {
   type NatsConnection,
   nanos,
 } from "nats";
+import type { HeartbeatBus, HeartbeatConsumeOptions, HeartbeatStreamNames } from "../../app/custody/ports.ts";
 
 export const natsUrlDefault = "nats://127.0.0.1:4222";
 
-export interface HeartbeatStream {
-  stream: string;
-  subject: string;
-  durable: string;
-}
+export type HeartbeatStream = HeartbeatStreamNames;
 
 export const streamDefaults: HeartbeatStream = {
   stream: "SLUICE_HEARTBEATS",
@@ -82,17 +79,19 @@ export async function publishHeartbeats(
   return published;
 }
 
-export interface ConsumeOptions {
+export interface ConsumeOptions extends HeartbeatConsumeOptions {
   nc: NatsConnection;
-  stream: HeartbeatStream;
-  batchSize: number;
-  /** The ingest use case: resolves once the batch is committed. */
-  ingest: (items: unknown[]) => Promise<unknown>;
-  /** Stop after this long without a message (the tests and the bench); default: run until stopped. */
-  idleExitMs?: number;
-  /** Called after each committed and acknowledged batch. */
-  onBatch?: (messages: number) => void;
-  signal?: AbortSignal;
+}
+
+/** The heartbeat bus port (src/app/custody/ports.ts) on a NATS connection (NATS_URL by default). */
+export async function openHeartbeatBus(url?: string): Promise<HeartbeatBus> {
+  const nc = await connectNats(url);
+  return {
+    ensureStream: (names) => ensureStream(nc, names),
+    publish: (subject, heartbeats) => publishHeartbeats(nc.jetstream(), subject, heartbeats),
+    consume: (options) => consumeHeartbeats({ ...options, nc }),
+    close: () => nc.close(),
+  };
 }
 
 async function drain(messages: ConsumerMessages): Promise<JsMsg[]> {

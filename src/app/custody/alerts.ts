@@ -27,7 +27,7 @@ export const custodyScenarios = [
 ] as const;
 /** The rules in force on a day (ISO date), from which `custodyParameters` reads the thresholds. */
 export type RulesOn = (day: string) => Pick<RuleSet, "rules">;
-const rulesInForce: RulesOn = (day) => selectRules(loadRulebooks(), day, custodyScenarios);
+export const rulesInForce: RulesOn = (day) => selectRules(loadRulebooks(), day, custodyScenarios);
 /** What an alert names as its source when no book sets thresholds (docs/custody.md's defaults). */
 export const defaultThresholdsSource = "sluice-defaults (docs/custody.md)";
 const hourMs = 3_600_000;

@@ -7,7 +7,10 @@
 // `heartbeats.batch` audit entry holding the batch's RFC 6962 Merkle root. Nothing is acknowledged
 // before that commit, so a crash loses nothing acknowledged and a redelivery doubles nothing.
 import { createHash, type KeyObject } from "node:crypto";
+import type { LocationParams } from "../../core/custody/location.ts";
+import { custodyParameters } from "../../core/custody/parameters.ts";
 import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
+import { type RulesOn, rulesInForce } from "./alerts.ts";
 import type {
   AcceptedHeartbeat,
   Actor,
@@ -22,10 +25,8 @@ import {
   type Heartbeat,
   heartbeatSchema,
   heartbeatText,
-  type LocateParams,
   type LocationVerdict,
   locate,
-  locateDefaults,
   observationText,
   publicKeyOfRaw,
   verifyText,
@@ -55,17 +56,24 @@ export const batchSizeHttpMax = 500;
 /** Device KeyObjects kept by one ingest (about 100 bytes each, plus the key's native memory). */
 export const deviceKeysCachedMax = 250_000;
 
-export interface IngestParams extends LocateParams {
+export interface IngestParams extends LocationParams {
   /** An observation older than this by the server's clock is stale. */
   heartbeatAgeMaxMs: number;
   /** An observation this far in the future (clock skew) is still accepted. */
   clockSkewMaxMs: number;
 }
-export const ingestDefaults: IngestParams = {
-  ...locateDefaults,
-  heartbeatAgeMaxMs: 15 * 60_000,
-  clockSkewMaxMs: 30_000,
-};
+
+/**
+ * Clock skew tolerated on an observation's time: a property of clocks, not a policy, so no book
+ * sets it (the age limit, the speed and the verified radius come from the books in force).
+ */
+export const clockSkewMaxMs = 30_000;
+
+/** The ingest parameters of the books in force (`custodyParameters`), and the rule behind them. */
+export function ingestParamsOf(rules: ReturnType<RulesOn>): IngestParams & { rule: string | null } {
+  const p = custodyParameters(rules);
+  return { ...p.location, heartbeatAgeMaxMs: p.heartbeatAgeMaxMs, clockSkewMaxMs, rule: p.sources.location };
+}
 
 export interface ItemResult {
   index: number;
@@ -78,7 +86,10 @@ export interface IngestDeps {
   store: CustodyStore;
   clock: Clock;
   newId: NewId;
+  /** Fixed parameters (tests); default: those of the books in force on the server's day. */
   params?: IngestParams;
+  /** The rules in force on a day (default: the bundled books with the custody scenarios). */
+  rules?: RulesOn;
 }
 
 interface Candidate {
@@ -90,12 +101,19 @@ interface Candidate {
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 
 export class HeartbeatIngest {
-  readonly #params: IngestParams;
+  /** The parameters of the day last ingested (the books change by day, not by batch). */
+  #paramsOfDay: { day: string; params: IngestParams } | null = null;
   #landmarks: { at: number; byId: Map<string, { record: LandmarkRecord; key: KeyObject | null }> } | null =
     null;
 
-  constructor(private readonly deps: IngestDeps) {
-    this.#params = deps.params ?? ingestDefaults;
+  constructor(private readonly deps: IngestDeps) {}
+
+  #params(now: Date): IngestParams {
+    if (this.deps.params) return this.deps.params;
+    const day = now.toISOString().slice(0, 10);
+    if (this.#paramsOfDay?.day !== day)
+      this.#paramsOfDay = { day, params: ingestParamsOf((this.deps.rules ?? rulesInForce)(day)) };
+    return this.#paramsOfDay.params;
   }
 
   /** Device keys as KeyObjects, by their base64 (a chip is heard every hour; making one costs half a verify). */
@@ -132,6 +150,7 @@ export class HeartbeatIngest {
     });
     const serials = await this.deps.store.serialContexts([...new Set(parsed.map((p) => p.heartbeat.serial))]);
     const landmarks = await this.#landmarkMap(now.getTime());
+    const params = this.#params(now);
     const candidates: Candidate[] = [];
     const alerts: AlertDraft[] = [];
     const known = await this.deps.store.knownIds(parsed.map((p) => p.heartbeat.id));
@@ -146,7 +165,13 @@ export class HeartbeatIngest {
         });
         continue;
       }
-      const checked = this.#check(heartbeat, serials.get(heartbeat.serial), landmarks, now, alerts);
+      const checked = this.#check(
+        heartbeat,
+        serials.get(heartbeat.serial),
+        landmarks,
+        { now, params },
+        alerts,
+      );
       if ("outcome" in checked) results.push({ index, id: heartbeat.id, outcome: checked.outcome });
       else candidates.push({ index, item: checked.item, serial: checked.serial });
     }
@@ -186,7 +211,7 @@ export class HeartbeatIngest {
     heartbeat: Heartbeat,
     serial: SerialContext | undefined,
     landmarks: Map<string, { record: LandmarkRecord; key: KeyObject | null }>,
-    now: Date,
+    { now, params }: { now: Date; params: IngestParams },
     alerts: AlertDraft[],
   ): { outcome: IngestOutcome } | { item: AcceptedHeartbeat; serial: SerialContext } {
     if (!serial) return { outcome: "unknown_serial" };
@@ -216,10 +241,7 @@ export class HeartbeatIngest {
       if (now.getTime() < from || now.getTime() >= until) return { outcome: "landmark_not_valid" };
       if (!verifyText(observationText(heartbeat.serial, o), o.signature, landmark.key))
         return { outcome: "bad_landmark_signature" };
-      if (
-        now.getTime() - at > this.#params.heartbeatAgeMaxMs ||
-        at - now.getTime() > this.#params.clockSkewMaxMs
-      )
+      if (now.getTime() - at > params.heartbeatAgeMaxMs || at - now.getTime() > params.clockSkewMaxMs)
         return { outcome: "nonce_stale" };
       located.push({
         landmark: o.landmarkId,
@@ -241,7 +263,7 @@ export class HeartbeatIngest {
       );
       return { outcome: "not_installed" };
     }
-    const verdict = locate({ site: serial.site, observations: located }, this.#params);
+    const verdict = locate({ site: serial.site, observations: located }, params);
     const nearest = located[verdict.nearest];
     return {
       serial,

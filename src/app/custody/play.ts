@@ -5,11 +5,12 @@
 // whole fleet (honest, diverted, silent, clone, relay); on merge the simulate command drives it and
 // this stays the one-heartbeat primitive.
 import type { KeyObject } from "node:crypto";
+import { distanceKm, speedOfLightKmPerMs } from "../../core/custody/location.ts";
 import { nonceOf, signHeartbeat, signObservation } from "./sign.ts";
-import { distanceKm, type Heartbeat, lightKmPerMs } from "./wire.ts";
+import type { Heartbeat } from "./wire.ts";
 
 /** Light in fibre, about 2/3 c: what real round trips travel at (so RTTs exceed the vacuum bound). */
-export const fibreKmPerMs = (lightKmPerMs * 2) / 3;
+export const fibreKmPerMs = (speedOfLightKmPerMs * 2) / 3;
 
 export interface PlayedLandmark {
   id: string;

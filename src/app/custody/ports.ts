@@ -239,3 +239,33 @@ export interface CustodyStore {
   dropPartitionsBefore(day: string): Promise<string[]>;
   dailySummary(serial: string, days: number): Promise<unknown[]>;
 }
+
+/** A heartbeat stream's names: the JetStream stream, its subject, the durable consumer. */
+export interface HeartbeatStreamNames {
+  stream: string;
+  subject: string;
+  durable: string;
+}
+
+export interface HeartbeatConsumeOptions {
+  stream: HeartbeatStreamNames;
+  batchSize: number;
+  /** The ingest use case: resolves once the batch is committed (then its messages are acknowledged). */
+  ingest: (items: unknown[]) => Promise<unknown>;
+  /** Stop after this long without a message (the tests and the bench); default: run until stopped. */
+  idleExitMs?: number;
+  /** Called after each committed and acknowledged batch. */
+  onBatch?: (messages: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The heartbeat message bus (NATS JetStream in production), as the CLI and the bench use it. */
+export interface HeartbeatBus {
+  /** Creates the stream and the durable consumer unless they exist. */
+  ensureStream(names: HeartbeatStreamNames): Promise<void>;
+  /** Publishes one message per heartbeat (its id the message id); resolves with how many. */
+  publish(subject: string, heartbeats: readonly unknown[]): Promise<number>;
+  /** The consume loop; resolves with the number of messages acknowledged. */
+  consume(options: HeartbeatConsumeOptions): Promise<number>;
+  close(): Promise<void>;
+}

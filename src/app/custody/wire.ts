@@ -7,14 +7,15 @@
 import { createPublicKey, type KeyObject, sign, verify } from "node:crypto";
 import canonicalize from "canonicalize";
 import { z } from "zod";
-import { locate as coreLocate, type LocationVerdict } from "../../core/custody/location.ts";
+import {
+  locate as coreLocate,
+  defaultLocationParams,
+  type LocationParams,
+  type LocationVerdict,
+} from "../../core/custody/location.ts";
 
 export const observationsMax = 16;
 export const rttMsMax = 10_000;
-/** Speed of light in vacuum, km per millisecond (the default bound: only it makes a proof). */
-export const lightKmPerMs = 299.792458;
-export const earthRadiusKm = 6371.0088;
-export const verifiedRadiusKmDefault = 500;
 
 const isoInstant = z
   .string()
@@ -107,26 +108,6 @@ export function verifyText(text: string, signature: string, key: KeyObject): boo
 
 export type { LocationVerdict } from "../../core/custody/location.ts";
 
-export interface LocateParams {
-  speedKmPerMs: number;
-  verifiedRadiusKm: number;
-}
-export const locateDefaults: LocateParams = {
-  speedKmPerMs: lightKmPerMs,
-  verifiedRadiusKm: verifiedRadiusKmDefault,
-};
-
-const radians = (deg: number): number => (deg * Math.PI) / 180;
-
-/** Great-circle distance (haversine, mean Earth radius), km. */
-export function distanceKm(a: { lat: number; lon: number }, b: { lat: number; lon: number }): number {
-  const dLat = radians(b.lat - a.lat);
-  const dLon = radians(b.lon - a.lon);
-  const h =
-    Math.sin(dLat / 2) ** 2 + Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(dLon / 2) ** 2;
-  return 2 * earthRadiusKm * Math.asin(Math.min(1, Math.sqrt(h)));
-}
-
 export interface LocatedObservation {
   landmark: string;
   lat: number;
@@ -140,11 +121,11 @@ export interface LocatedObservation {
  */
 export function locate(
   input: { site: { lat: number; lon: number }; observations: readonly LocatedObservation[] },
-  params: LocateParams = locateDefaults,
+  params: LocationParams = defaultLocationParams,
 ): { verdict: LocationVerdict; radiiKm: number[]; minRadiusKm: number; nearest: number } {
   const result = coreLocate(
     { site: input.site, observations: [...input.observations] },
-    { speedKmPerMs: params.speedKmPerMs, verifiedRadiusKmMax: params.verifiedRadiusKm },
+    { speedKmPerMs: params.speedKmPerMs, verifiedRadiusKmMax: params.verifiedRadiusKmMax },
   );
   const radiiKm = result.observations.map((o) => o.radiusKm);
   let nearest = 0;

@@ -12,43 +12,43 @@ import { CustodyService } from "../../../app/custody/custody.ts";
 import { HeartbeatIngest } from "../../../app/custody/ingest.ts";
 import type { Actor } from "../../../app/custody/ports.ts";
 import { badInput, quote } from "../../../core/errors.ts";
-import type { Store } from "../../db/store.ts";
 import { action, printJson, println, readJsonInput } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
+import { pathPart, type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import { registerHeartbeats } from "./heartbeats.ts";
 
 const cliActor = (): Actor => ({ id: `cli:${userInfo().username}`, role: "admin", partyId: null });
 
-async function withCustody<T>(
-  run: (s: {
-    custody: CustodyService;
-    alerts: AlertService;
-    ingest: HeartbeatIngest;
-    store: Store;
-  }) => Promise<T>,
-) {
-  const { sqlCustodyStore } = await import("../../db/custody/store.ts");
-  return withStore((store) => {
-    const deps = { store: sqlCustodyStore(store), clock: () => new Date(), newId: uuidv7 };
-    return run({
-      custody: new CustodyService(deps),
-      alerts: new AlertService(deps),
-      ingest: new HeartbeatIngest(deps),
-      store,
-    });
-  });
+interface CustodyServices {
+  custody: CustodyService;
+  alerts: AlertService;
+  ingest: HeartbeatIngest;
 }
+type WithCustody = <T>(run: (s: CustodyServices) => Promise<T>) => Promise<T>;
+
+/** The custody use cases on the configured store, given by the composition root (CliWiring). */
+const custodyOn =
+  (wiring: CliWiring): WithCustody =>
+  (run) =>
+    wiring.withCustodyStore((store) => {
+      const deps = { store, clock: () => new Date(), newId: uuidv7 };
+      return run({
+        custody: new CustodyService(deps),
+        alerts: new AlertService(deps),
+        ingest: new HeartbeatIngest(deps),
+      });
+    });
 
 const show = (json: boolean | undefined, value: unknown, line: string) =>
   json ? printJson(value) : println(line);
 
-function registerSerials(program: Command): void {
+function registerSerials(program: Command, withCustody: WithCustody): void {
   const serials = program
     .command("serials")
     .description("chips by serial: register a lot's serials, show one");
   serials
     .command("import")
-    .description("register every serial of a shipment's ranges (one row per chip)")
+    .description("register every serial of a shipment's ranges (one row per chip, custody kept by range)")
     .requiredOption("--shipment <id>", "the shipment whose serial ranges are registered")
     .option("--json", "print JSON")
     .action(
@@ -64,33 +64,40 @@ function registerSerials(program: Command): void {
         }),
       ),
     );
-  serials
+  const showCommand = serials
     .command("show <serial>")
-    .description("lot, licence, custody history, site, last heartbeat and verdict, alerts")
-    .option("--json", "print JSON")
-    .action(
-      action(async (serial: string, o: { json?: boolean }) =>
-        withCustody(async ({ custody }) => {
-          const s = await custody.showSerial(serial, cliActor());
-          if (o.json) return printJson(s);
-          println(
-            `${s.serial}  lot ${s.shipmentId}  licence ${s.licenceId ?? "-"}  importer ${s.importerId}`,
-          );
-          println(
-            `state ${s.state}  site ${s.site ? `${s.site.id} (${s.site.name})` : "-"}  device key ${s.deviceKey ? (s.deviceKeyRevokedAt ? "revoked" : "bound") : "none"}`,
-          );
-          println(`last heartbeat ${s.lastHeartbeatAt ?? "never"}  verdict ${s.lastVerdict ?? "-"}`);
-          for (const h of s.history)
-            println(
-              `  ${h.recordedAt}  ${h.input.kind.padEnd(20)} ${h.fromState} → ${h.toState}  by ${h.recordedBy} (${h.role})`,
-            );
-          for (const a of s.alerts) println(`  alert ${a.id}  ${a.kind}  ${a.status}  ${a.openedAt}`);
-        }),
-      ),
-    );
+    .description("lot, licence, custody history, site, last heartbeat and verdict, alerts (--server too)")
+    .option("--json", "print JSON");
+  serve(
+    showCommand,
+    (serial: string, o: { json?: boolean }) =>
+      withCustody(async ({ custody }) => printSerial(await custody.showSerial(serial, cliActor()), o.json)),
+    async (client: Remote, serial: string, o: { json?: boolean }) =>
+      printSerial((await client.get(`/v1/serials/${pathPart(serial)}`)) as SerialStory, o.json),
+  );
 }
 
-function registerRegistry(program: Command): void {
+type SerialStory = Awaited<ReturnType<CustodyService["showSerial"]>>;
+
+/** One serial's story, as `serials show` prints it (the same from the store and from a server). */
+function printSerial(s: SerialStory, json: boolean | undefined): void {
+  if (json) {
+    printJson(s);
+    return;
+  }
+  println(`${s.serial}  lot ${s.shipmentId}  licence ${s.licenceId ?? "-"}  importer ${s.importerId}`);
+  println(
+    `state ${s.state}  site ${s.site ? `${s.site.id} (${s.site.name})` : "-"}  device key ${s.deviceKey ? (s.deviceKeyRevokedAt ? "revoked" : "bound") : "none"}`,
+  );
+  println(`last heartbeat ${s.lastHeartbeatAt ?? "never"}  verdict ${s.lastVerdict ?? "-"}`);
+  for (const h of s.history)
+    println(
+      `  ${h.recordedAt}  ${h.input.kind.padEnd(20)} ${h.fromState} → ${h.toState}  by ${h.recordedBy} (${h.role})`,
+    );
+  for (const a of s.alerts) println(`  alert ${a.id}  ${a.kind}  ${a.status}  ${a.openedAt}`);
+}
+
+function registerRegistry(program: Command, withCustody: WithCustody): void {
   const sites = program.command("sites").description("declared sites and the sites a licence permits");
   sites
     .command("add <file>")
@@ -163,7 +170,7 @@ function registerRegistry(program: Command): void {
     );
 }
 
-function registerCustodyCommands(program: Command): void {
+function registerCustodyCommands(program: Command, withCustody: WithCustody): void {
   const custody = program.command("custody").description("custody events and device keys");
   custody
     .command("event <file>")
@@ -204,7 +211,7 @@ function registerCustodyCommands(program: Command): void {
     );
 }
 
-function registerAlerts(program: Command): void {
+function registerAlerts(program: Command, withCustody: WithCustody): void {
   const alerts = program.command("alerts").description("custody alerts and their diversion reports");
   alerts
     .command("list")
@@ -265,17 +272,16 @@ function registerAlerts(program: Command): void {
       );
 }
 
-export function register(program: Command): void {
-  registerSerials(program);
-  registerRegistry(program);
-  registerCustodyCommands(program);
-  registerAlerts(program);
+export function register(program: Command, wiring: CliWiring): void {
+  const withCustody = custodyOn(wiring);
+  registerSerials(program, withCustody);
+  registerRegistry(program, withCustody);
+  registerCustodyCommands(program, withCustody);
+  registerAlerts(program, withCustody);
   registerHeartbeats(program, {
     withIngest: (run) => withCustody(({ ingest }) => run(ingest)),
-    withStore: async (run) => {
-      const { sqlCustodyStore } = await import("../../db/custody/store.ts");
-      return withStore((store) => run(sqlCustodyStore(store)));
-    },
+    withStore: (run) => wiring.withCustodyStore(run),
+    bus: () => wiring.heartbeatBus(),
     actor: cliActor,
   });
 }

@@ -150,7 +150,7 @@ export async function updateAlert(
 
 export async function silentSerials(store: Store, before: Date, limit: number) {
   const { rows } = await store.query<{ serial: string; importer_id: string; last_heartbeat_at: Date | null }>(
-    `SELECT serial, importer_id, last_heartbeat_at FROM serials
+    `SELECT serial, importer_id, last_heartbeat_at FROM serials_custody
      WHERE state = 'installed' AND coalesce(last_heartbeat_at, registered_at) < $1 LIMIT $2`,
     [before, limit],
   );
@@ -161,7 +161,11 @@ export async function silentSerials(store: Store, before: Date, limit: number) {
   }));
 }
 
-/** Pairs of one serial's heartbeats since `since` whose nearest-landmark discs do not meet. */
+/**
+ * Consecutive heartbeats of one serial, both received since `since`, whose nearest-landmark discs do
+ * not meet. Each heartbeat row carries the chip's previous position (set at ingest), so this is one
+ * pass over the window's rows: no self-join, no grouping.
+ */
 export async function cloneCandidates(store: Store, since: Date) {
   const { rows } = await store.query<{
     serial: string;
@@ -171,18 +175,17 @@ export async function cloneCandidates(store: Store, since: Date) {
     distance_km: number;
     radii_km: number;
   }>(
-    `WITH w AS (
-       SELECT h.serial, h.id, l.lat, l.lon, h.nearest_radius_km AS r FROM heartbeats h
-       JOIN landmarks l ON l.id = h.nearest_landmark_id
-       WHERE h.received_on >= $1::date AND h.received_at >= $2),
-     multi AS (SELECT serial FROM w GROUP BY serial HAVING count(*) > 1)
-     SELECT a.serial, s.importer_id, a.id AS a, b.id AS b, d.km AS distance_km, a.r + b.r AS radii_km
-     FROM multi m JOIN w a ON a.serial = m.serial JOIN w b ON b.serial = a.serial AND a.id < b.id
-     JOIN serials s ON s.serial = a.serial
+    `SELECT h.serial, s.importer_id, h.prev_id AS a, h.id AS b, d.km AS distance_km,
+       h.prev_radius_km + h.nearest_radius_km AS radii_km
+     FROM heartbeats h
+     JOIN landmarks p ON p.id = h.prev_landmark_id
+     JOIN landmarks l ON l.id = h.nearest_landmark_id
+     JOIN serials s ON s.serial = h.serial
      CROSS JOIN LATERAL (SELECT 2 * 6371.0088 * asin(least(1, sqrt(
-       power(sin(radians(b.lat - a.lat) / 2), 2) +
-       cos(radians(a.lat)) * cos(radians(b.lat)) * power(sin(radians(b.lon - a.lon) / 2), 2)))) AS km) d
-     WHERE d.km > a.r + b.r`,
+       power(sin(radians(l.lat - p.lat) / 2), 2) +
+       cos(radians(p.lat)) * cos(radians(l.lat)) * power(sin(radians(l.lon - p.lon) / 2), 2)))) AS km) d
+     WHERE h.received_on >= $1::date AND h.received_at >= $2 AND h.prev_received_at >= $2
+       AND d.km > h.prev_radius_km + h.nearest_radius_km`,
     [since.toISOString().slice(0, 10), since],
   );
   return rows.map((r) => ({
@@ -207,7 +210,7 @@ export async function fleetSilenceCounts(store: Store, before: Date) {
   }>(
     `SELECT importer_id, count(*) AS installed,
        count(*) FILTER (WHERE coalesce(last_heartbeat_at, registered_at) < $1) AS silent
-     FROM serials WHERE state = 'installed' AND importer_id IS NOT NULL GROUP BY importer_id ORDER BY importer_id`,
+     FROM serials_custody WHERE state = 'installed' AND importer_id IS NOT NULL GROUP BY importer_id ORDER BY importer_id`,
     [before],
   );
   return rows.map((r) => ({
@@ -234,7 +237,7 @@ export async function nearestRttSeries(store: Store, since: Date, window: number
          row_number() OVER (PARTITION BY serial, nearest_landmark_id ORDER BY received_at DESC, id DESC) AS rn
        FROM heartbeats WHERE received_on >= $1::date AND received_at >= $2)
      SELECT r.serial, s.importer_id, r.landmark, array_agg(r.rtt ORDER BY r.rn DESC) AS rtts
-     FROM recent r JOIN serials s ON s.serial = r.serial AND s.state = 'installed'
+     FROM recent r JOIN serials_custody s ON s.serial = r.serial AND s.state = 'installed'
      WHERE r.rn <= $3 GROUP BY r.serial, s.importer_id, r.landmark HAVING count(*) = $3
      ORDER BY r.serial, r.landmark`,
     [since.toISOString().slice(0, 10), since, window],

@@ -1,10 +1,17 @@
-// Custody events on SQL: the snapshot a custody event is checked against (the serials of its ranges
-// by state and site, the site, its permit, the site change), read in the writing SERIALIZABLE
-// transaction, and the change itself (serials' state and site, the event row, its audit entry);
+// Custody events on SQL: the snapshot a custody event is checked against (the stored custody ranges
+// its ranges meet, counted by state and site; the site, its permit, the site change), read in the
+// writing SERIALIZABLE transaction, and the change itself (the ranges split or merged by
+// custody-ranges.ts: O(ranges), not O(chips); the event row, its audit entry);
 // and a serial's history (the events of its lot whose ranges hold it).
 import canonicalize from "canonicalize";
 import type { CustodyEventInput } from "../../../app/custody/inputs.ts";
 import type { EventRecord, EventSnapshot, SerialRecord, SerialState } from "../../../app/custody/ports.ts";
+import {
+  applyCustody,
+  type CustodySpan,
+  coveredCustody,
+  unionSpans,
+} from "../../../core/custody/custody-ranges.ts";
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { appendAudit } from "../audit.ts";
 import type { Store, Tx } from "../store.ts";
@@ -15,16 +22,35 @@ import { shipmentFacts, site } from "./registry.ts";
 const sameJson = (a: unknown, b: unknown): boolean =>
   canonicalize(JSON.parse(JSON.stringify(a))) === canonicalize(JSON.parse(JSON.stringify(b)));
 
-/** The WHERE clause selecting a request's ranges of one shipment ($1 shipment, then ranges as arrays). */
-const inRanges = `shipment_id = $1 AND EXISTS (
-  SELECT 1 FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r (prefix, first, last)
-  WHERE serials.prefix = r.prefix AND serials.num BETWEEN r.first AND r.last)`;
-const rangeParams = (shipmentId: string, ranges: readonly SerialRange[]) => [
-  shipmentId,
-  ranges.map((r) => r.prefix),
-  ranges.map((r) => r.first),
-  ranges.map((r) => r.last),
-];
+type StoredSpan = CustodySpan<SerialState>;
+
+/**
+ * The lot's stored ranges that meet or touch the request's (touching ones too, so that an event can
+ * merge its stretch with an alike neighbour), locked for the writing transaction.
+ */
+async function spansNear(tx: Tx, shipmentId: string, request: readonly SerialRange[]): Promise<StoredSpan[]> {
+  const covers = unionSpans(request);
+  const { rows } = await tx.query<{
+    prefix: string;
+    first: string | number;
+    last: string | number;
+    state: SerialState;
+    site_id: string | null;
+  }>(
+    `SELECT prefix, first, last, state, site_id FROM serial_ranges s WHERE shipment_id = $1 AND EXISTS (
+       SELECT 1 FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS r (prefix, first, last)
+       WHERE s.prefix = r.prefix AND s.first <= r.last + 1 AND r.first <= s.last + 1)
+     ORDER BY prefix, first FOR UPDATE`,
+    [shipmentId, covers.map((r) => r.prefix), covers.map((r) => r.first), covers.map((r) => r.last)],
+  );
+  return rows.map((r) => ({
+    prefix: r.prefix,
+    first: Number(r.first),
+    last: Number(r.last),
+    state: r.state,
+    siteId: r.site_id,
+  }));
+}
 
 async function eventSnapshot(tx: Tx, input: CustodyEventInput): Promise<EventSnapshot> {
   const shipment = await shipmentFacts(tx, input.shipmentId);
@@ -38,12 +64,7 @@ async function eventSnapshot(tx: Tx, input: CustodyEventInput): Promise<EventSna
     siteChange: null,
   };
   if (!shipment) return empty;
-  const { rows } = await tx.query<{ state: SerialState; site_id: string | null; n: bigint }>(
-    `SELECT state, site_id, count(*) AS n FROM serials WHERE ${inRanges} GROUP BY state, site_id`,
-    rangeParams(input.shipmentId, input.serials),
-  );
-  const states: Partial<Record<SerialState, number>> = {};
-  for (const row of rows) states[row.state] = (states[row.state] ?? 0) + Number(row.n);
+  const covered = coveredCustody(await spansNear(tx, input.shipmentId, input.serials), input.serials);
   const siteRecord = input.siteId ? await site(tx, input.siteId) : null;
   const permitted =
     input.siteId && shipment.licenceId
@@ -64,9 +85,9 @@ async function eventSnapshot(tx: Tx, input: CustodyEventInput): Promise<EventSna
     : undefined;
   return {
     shipment,
-    registered: rows.reduce((sum, row) => sum + Number(row.n), 0),
-    states,
-    siteIds: rows.map((r) => r.site_id),
+    registered: covered.registered,
+    states: covered.states,
+    siteIds: covered.siteIds,
     site: siteRecord,
     sitePermitted: permitted,
     siteChange: change ? { ...change.doc, approvedBy: change.approved_by } : null,
@@ -75,9 +96,24 @@ async function eventSnapshot(tx: Tx, input: CustodyEventInput): Promise<EventSna
 
 async function writeEvent(tx: Tx, record: EventRecord): Promise<void> {
   const { input } = record;
+  const stored = await spansNear(tx, input.shipmentId, input.serials);
+  const after = applyCustody(stored, input.serials, { state: record.toState, siteId: record.siteId });
   await tx.query(
-    `UPDATE serials SET state = $5, site_id = CASE WHEN $6::text IS NULL THEN site_id ELSE $6 END WHERE ${inRanges}`,
-    [...rangeParams(input.shipmentId, input.serials), record.toState, record.siteId],
+    `DELETE FROM serial_ranges WHERE shipment_id = $1 AND (prefix, first) IN
+       (SELECT * FROM unnest($2::text[], $3::bigint[]))`,
+    [input.shipmentId, stored.map((s) => s.prefix), stored.map((s) => s.first)],
+  );
+  await tx.query(
+    `INSERT INTO serial_ranges (shipment_id, prefix, first, last, state, site_id)
+     SELECT $1, * FROM unnest($2::text[], $3::bigint[], $4::bigint[], $5::text[], $6::text[])`,
+    [
+      input.shipmentId,
+      after.map((s) => s.prefix),
+      after.map((s) => s.first),
+      after.map((s) => s.last),
+      after.map((s) => s.state),
+      after.map((s) => s.siteId),
+    ],
   );
   await tx.query(
     `INSERT INTO custody_events (id, shipment_id, kind, ranges, serial_count, from_state, to_state, site_id, doc,

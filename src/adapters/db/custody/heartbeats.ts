@@ -1,8 +1,9 @@
 // Heartbeats on SQL: the per-serial context read before verification, one transaction per ingest
 // batch (ids and nonces claimed with ON CONFLICT DO NOTHING, so two consumers racing on one
-// heartbeat store it once; raw rows into the day's partition; daily summary; serials' last
-// heartbeat; the batch row and its `heartbeats.batch` audit entry with the Merkle root), the day
-// partitions (created on first use, dropped after the retention period).
+// heartbeat store it once; raw rows into the day's partition, each with the chip's previous
+// position for the clone sweep; daily summary; serials' last heartbeat and position; the batch row
+// and its `heartbeats.batch` audit entry with the Merkle root), the day partitions (created on
+// first use, dropped after the retention period).
 import type { AcceptedHeartbeat, Actor, SerialContext } from "../../../app/custody/ports.ts";
 import { appendAudit } from "../audit.ts";
 import { type Store, sqlState, type Tx } from "../store.ts";
@@ -22,7 +23,7 @@ export async function serialContexts(
       .split(", ")
       .map((c) => `s.${c}`)
       .join(", ")}, c.lat, c.lon
-     FROM serials s LEFT JOIN custody_sites c ON c.id = s.site_id WHERE s.serial = ANY($1)`,
+     FROM serials_custody s LEFT JOIN custody_sites c ON c.id = s.site_id WHERE s.serial = ANY($1)`,
     [serials],
   );
   for (const row of rows)
@@ -139,17 +140,69 @@ async function claim(tx: Tx, items: AcceptedHeartbeat[], day: string) {
   return { winners, outcomes };
 }
 
-async function insertRaw(tx: Tx, winners: AcceptedHeartbeat[], batchId: string, day: string, at: Date) {
+interface Position {
+  id: string;
+  landmarkId: string;
+  radiusKm: number;
+  receivedAt: Date;
+}
+
+/**
+ * Each winner's previous position: the chip's last accepted heartbeat (locked, so two batches of
+ * one chip chain one after the other), or the batch's earlier heartbeat of the same chip.
+ */
+async function previousPositions(tx: Tx, winners: AcceptedHeartbeat[], at: Date) {
+  const serials = [...new Set(winners.map((w) => w.heartbeat.serial))].sort();
+  const { rows } = await tx.query<{
+    serial: string;
+    last_heartbeat_id: string | null;
+    last_landmark_id: string | null;
+    last_radius_km: number | null;
+    last_heartbeat_at: Date | null;
+  }>(
+    `SELECT serial, last_heartbeat_id, last_landmark_id, last_radius_km, last_heartbeat_at FROM serials
+     WHERE serial = ANY($1) ORDER BY serial FOR UPDATE`,
+    [serials],
+  );
+  const last = new Map<string, Position>();
+  for (const r of rows)
+    if (r.last_heartbeat_id && r.last_landmark_id && r.last_radius_km !== null && r.last_heartbeat_at)
+      last.set(r.serial, {
+        id: r.last_heartbeat_id,
+        landmarkId: r.last_landmark_id,
+        radiusKm: r.last_radius_km,
+        receivedAt: r.last_heartbeat_at,
+      });
+  const previous = winners.map((w) => {
+    const before = last.get(w.heartbeat.serial) ?? null;
+    last.set(w.heartbeat.serial, {
+      id: w.heartbeat.id,
+      landmarkId: w.nearestLandmarkId,
+      radiusKm: w.nearestRadiusKm,
+      receivedAt: at,
+    });
+    return before;
+  });
+  return { previous, last: serials.map((serial) => last.get(serial) as Position) };
+}
+
+async function insertRaw(
+  tx: Tx,
+  winners: AcceptedHeartbeat[],
+  previous: (Position | null)[],
+  batch: { id: string; day: string; at: Date },
+) {
   await tx.query(
     `INSERT INTO heartbeats (received_on, id, serial, received_at, batch_id, leaf_index, verdict, nearest_landmark_id,
-       nearest_radius_km, nearest_rtt_ms, body)
-     SELECT $1::date, id, serial, $2, $3, ord::int - 1, verdict, lm, r, rtt, body::jsonb
-     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[])
-       WITH ORDINALITY AS t (id, serial, verdict, lm, r, rtt, body, ord)`,
+       nearest_radius_km, nearest_rtt_ms, body, prev_id, prev_landmark_id, prev_radius_km, prev_received_at)
+     SELECT $1::date, id, serial, $2, $3, ord::int - 1, verdict, lm, r, rtt, body::jsonb, p_id, p_lm, p_r, p_at
+     FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::float8[], $9::float8[], $10::text[],
+       $11::text[], $12::text[], $13::float8[], $14::timestamptz[])
+       WITH ORDINALITY AS t (id, serial, verdict, lm, r, rtt, body, p_id, p_lm, p_r, p_at, ord)`,
     [
-      day,
-      at,
-      batchId,
+      batch.day,
+      batch.at,
+      batch.id,
       winners.map((w) => w.heartbeat.id),
       winners.map((w) => w.heartbeat.serial),
       winners.map((w) => w.verdict),
@@ -157,11 +210,21 @@ async function insertRaw(tx: Tx, winners: AcceptedHeartbeat[], batchId: string, 
       winners.map((w) => w.nearestRadiusKm),
       winners.map((w) => w.nearestRttMs),
       winners.map((w) => JSON.stringify(w.heartbeat)),
+      previous.map((p) => p?.id ?? null),
+      previous.map((p) => p?.landmarkId ?? null),
+      previous.map((p) => p?.radiusKm ?? null),
+      previous.map((p) => p?.receivedAt ?? null),
     ],
   );
 }
 
-async function updateSummaries(tx: Tx, winners: AcceptedHeartbeat[], day: string, at: Date) {
+async function updateSummaries(
+  tx: Tx,
+  winners: AcceptedHeartbeat[],
+  last: Position[],
+  day: string,
+  at: Date,
+) {
   const bySerial = new Map<string, { n: number; v: Record<string, number>; min: number; last: string }>();
   for (const w of winners) {
     const s = bySerial.get(w.heartbeat.serial) ?? {
@@ -204,9 +267,18 @@ async function updateSummaries(tx: Tx, winners: AcceptedHeartbeat[], day: string
     ],
   );
   await tx.query(
-    `UPDATE serials SET last_heartbeat_at = $1, last_verdict = t.verdict
-     FROM unnest($2::text[], $3::text[]) AS t (serial, verdict) WHERE serials.serial = t.serial`,
-    [at, serials, col((s) => s.last)],
+    `UPDATE serials SET last_heartbeat_at = $1, last_verdict = t.verdict, last_heartbeat_id = t.id,
+       last_landmark_id = t.landmark, last_radius_km = t.radius
+     FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::float8[]) AS t (serial, verdict, id, landmark, radius)
+     WHERE serials.serial = t.serial`,
+    [
+      at,
+      serials,
+      col((s) => s.last),
+      last.map((p) => p.id),
+      last.map((p) => p.landmarkId),
+      last.map((p) => p.radiusKm),
+    ],
   );
 }
 
@@ -230,8 +302,9 @@ export async function storeBatch(
     async (tx) => {
       const { winners, outcomes } = await claim(tx, batch.accepted, day);
       if (winners.length === 0) return { outcomes, auditEntryId: null };
-      await insertRaw(tx, winners, batch.id, day, batch.at);
-      await updateSummaries(tx, winners, day, batch.at);
+      const { previous, last } = await previousPositions(tx, winners, batch.at);
+      await insertRaw(tx, winners, previous, { id: batch.id, day, at: batch.at });
+      await updateSummaries(tx, winners, last, day, batch.at);
       const root = batch.merkleRoot(winners);
       const entry = await appendAudit(
         tx,

@@ -225,8 +225,8 @@ export async function importSerials(store: Store, shipment: ShipmentFacts, actor
         for (const range of shipment.ranges) {
           // ON CONFLICT DO NOTHING then a count: a serial of another lot is reported, not raised.
           const inserted = await tx.query(
-            `INSERT INTO serials (serial, shipment_id, prefix, num, licence_id, importer_id, state, registered_at)
-           SELECT $1 || g::text, $2, $1, g, $3, $4, 'registered', $5 FROM generate_series($6::bigint, $7::bigint) g
+            `INSERT INTO serials (serial, shipment_id, prefix, num, licence_id, importer_id, registered_at)
+           SELECT $1 || g::text, $2, $1, g, $3, $4, $5 FROM generate_series($6::bigint, $7::bigint) g
            ON CONFLICT (serial) DO NOTHING`,
             [range.prefix, shipment.id, shipment.licenceId, shipment.importerId, at, range.first, range.last],
           );
@@ -238,6 +238,11 @@ export async function importSerials(store: Store, shipment: ShipmentFacts, actor
             );
             throw new SerialsTaken(clash.rows[0]?.serial ?? `${range.prefix}${range.first}`);
           }
+          // Custody state by range: the whole range is one stretch until an event splits it.
+          await tx.query(
+            "INSERT INTO serial_ranges (shipment_id, prefix, first, last, state) VALUES ($1, $2, $3, $4, 'registered')",
+            [shipment.id, range.prefix, range.first, range.last],
+          );
         }
         await tx.query(
           "INSERT INTO serial_imports (shipment_id, serial_count, imported_by, imported_at) VALUES ($1, $2, $3, $4)",
@@ -298,8 +303,9 @@ export const serialOf = (row: SerialRow): SerialRecord => ({
 });
 
 export async function serial(store: Store, id: string): Promise<SerialRecord | null> {
-  const { rows } = await store.query<SerialRow>(`SELECT ${serialColumns} FROM serials WHERE serial = $1`, [
-    id,
-  ]);
+  const { rows } = await store.query<SerialRow>(
+    `SELECT ${serialColumns} FROM serials_custody WHERE serial = $1`,
+    [id],
+  );
   return rows[0] ? serialOf(rows[0]) : null;
 }

@@ -24,7 +24,6 @@ import {
   sitePermitInputSchema,
 } from "../../../app/custody/inputs.ts";
 import type { Actor } from "../../../app/custody/ports.ts";
-import { sqlCustodyStore } from "../../db/custody/store.ts";
 import { actorOf as auditActorOf } from "../actor.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { sendJson } from "../json.ts";
@@ -49,7 +48,7 @@ const built = new WeakMap<AppServices, Built>();
 function servicesOf(app: AppServices): Built {
   let found = built.get(app);
   if (!found) {
-    const deps = { store: sqlCustodyStore(app.store), clock: app.clock, newId: uuidv7 };
+    const deps = { store: app.custody, clock: app.clock, newId: uuidv7 };
     found = {
       custody: new CustodyService(deps),
       ingest: new HeartbeatIngest(deps),
