@@ -5,11 +5,19 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { auditAs } from "./adapters/db/audit.ts";
+import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
+import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
+import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import { DbLogReader } from "./adapters/db/log/reader.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
+import { SqlEvidenceLists } from "./adapters/db/overview/evidence-lists-sql.ts";
+import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
+import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import type { Store } from "./adapters/db/store.ts";
-import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
 import {
   loadOrCreateReportKey,
@@ -55,15 +63,31 @@ export function referenceData(): ReferenceData {
   };
 }
 
-/** The HTTP app's ports over an open store: reference data, the ledger's quota view, the clock. */
+/**
+ * The HTTP app's ports over an open store: reference data, tokens, idempotency records, the audit
+ * log, the ledger's quota view, the read models, the clock. Overrides replace single ports; the
+ * token store is built with the overriding clock and token factory.
+ */
 export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
+  const tokenFactory = overrides.tokenFactory ?? systemTokenFactory;
   return {
     store,
     ...referenceData(),
     quota: new SqlLedger(store, clock),
     clock,
-    tokenFactory: systemTokenFactory,
+    tokenFactory,
+    tokens: sqlTokenStore(store, clock, tokenFactory),
+    idempotencyRecords: sqlIdempotencyStore(store),
+    auditAs,
+    ownership: sqlOrderOwnership(store),
+    // migrate.ts loads the database driver: imported on use, so the CLI starts without it.
+    readiness: async () => (await import("./adapters/db/migrate.ts")).storeReadiness(store)(),
+    auditChain: sqlAuditChainSnapshots(store),
+    overview: new SqlOverviewReader(store),
+    evidenceLists: new SqlEvidenceLists(store),
+    auditEntries: sqlAuditEntryReader(store),
+    log: new DbLogReader(store),
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
     ...overrides,
   };
