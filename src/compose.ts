@@ -10,6 +10,7 @@ import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
 import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import { newSignerKey } from "./adapters/db/log/key.ts";
 import { DbLogReader } from "./adapters/db/log/reader.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlEvidenceLists } from "./adapters/db/overview/evidence-lists-sql.ts";
@@ -197,6 +198,17 @@ async function migrateStore(): Promise<{ driver: string; location: string; appli
   );
 }
 
+async function exportLog(out: string): Promise<{ size: number; checkpoints: number }> {
+  const [{ integrateAll }, { writeExport }] = await Promise.all([
+    import("./adapters/db/log/integrate.ts"),
+    import("./adapters/db/log/export.ts"),
+  ]);
+  return withConfiguredStore(async (store) => {
+    await integrateAll(store);
+    return writeExport(store, out);
+  });
+}
+
 /** What the CLI's commands are given instead of importing other adapters. */
 export function cliWiring(): CliWiring {
   return {
@@ -205,6 +217,16 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    withTokens: (run) =>
+      withConfiguredStore((store) => run(sqlTokenStore(store, systemClock, systemTokenFactory))),
+    withLedger: (clock, run) => withConfiguredStore((store) => run(new SqlLedger(store, clock))),
+    verifyAudit: async (expectHead) => {
+      const { verifyAudit } = await import("./adapters/db/audit.ts");
+      return withConfiguredStore((store) => verifyAudit(store, expectHead));
+    },
+    withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
+    exportLog,
+    newSignerKey,
   };
 }
 
