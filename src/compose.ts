@@ -17,6 +17,7 @@ import { SqlEvidenceLists } from "./adapters/db/overview/evidence-lists-sql.ts";
 import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
 import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -90,6 +91,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     auditEntries: sqlAuditEntryReader(store),
     log: new DbLogReader(store),
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
+    storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
     ...overrides,
   };
 }
@@ -227,6 +229,8 @@ export function cliWiring(): CliWiring {
     withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
     exportLog,
     newSignerKey,
+    // issue #19: `sluice simulate --from-store` reads the configured store's decisions
+    withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
   };
 }
 

@@ -8,6 +8,7 @@ import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
@@ -62,4 +63,6 @@ export interface CliWiring {
   exportLog(out: string): Promise<{ size: number; checkpoints: number }>;
   /** `sluice log keygen`: a new signer key as text (type 1: a log's key, 4: a witness's). */
   newSignerKey(name: string, type: 1 | 4): string;
+  /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
+  withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
 }

@@ -16,6 +16,7 @@ import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { EvidenceListReader, OverviewReader } from "../../app/overview/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -74,6 +75,8 @@ export interface AppDeps {
   reports?: ReportService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
+  /** The stored decisions the counterfactual re-decides (src/compose.ts wires them; without: 503). */
+  storedDecisions?: StoredDecisionReader;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

@@ -9158,6 +9158,8 @@ export interface paths {
                             }[];
                             generatedBuyers?: {
                                 count: number;
+                                /** @description a key of `sources` */
+                                source?: string;
                                 /** @enum {string} */
                                 sector: "semiconductor-vendor" | "commercial" | "cloud-provider" | "university" | "research-institute" | "reseller" | "state-owned-enterprise" | "sensitive-government" | "critical-infrastructure" | "military";
                                 /** @enum {string} */
@@ -9197,6 +9199,8 @@ export interface paths {
                             labs: {
                                 count: number;
                                 unitsPerMonthPerLab: number;
+                                /** @default 0 */
+                                leadMonths?: number;
                                 /** @description a key of `sources` */
                                 source: string;
                             };
@@ -9211,7 +9215,11 @@ export interface paths {
                                 source: string;
                             };
                             /** @default 100000 */
-                            lotUnitsMax?: number;
+                            lotUnitsMax?: number | {
+                                units: number;
+                                /** @description a key of `sources` */
+                                source: string;
+                            };
                             /** @default [] */
                             exporterCertifications?: ("us-commercial-availability" | "technical-box" | "us-supply-sufficient" | "no-foundry-diversion" | "no-military-use" | "kyc-procedures" | "security-procedures" | "no-unauthorized-remote-access" | "no-weights-transfer" | "no-us-backlog" | "no-better-foreign-terms")[];
                             rulebooks: {
