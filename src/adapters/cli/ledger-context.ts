@@ -1,6 +1,6 @@
 // What the store and ledger commands share: opening the store from the environment (always closed
 // afterwards; `withStore` is left for the commands whose use cases still take the raw store —
-// shipments, evidence and lab, custody, reports, simulate — the others get a port from the CLI's
+// shipments, evidence and lab, custody, reports — the others get a port from the CLI's
 // wiring, src/adapters/cli/wiring.ts), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
 // (--policy <file>, else the ratio-cap rule of the rulebooks in force on the clock's day: one source
 // for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the

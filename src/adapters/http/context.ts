@@ -2,7 +2,7 @@
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
 // production deps (httpDeps); tests override the clock, token factory and store.
 // `store` is the raw database handle, still passed to the routes of features whose use cases take it
-// (shipments, evidence, screening lists, custody, simulations); every other route reads a port.
+// (shipments, evidence, screening lists and dispositions, custody); every other route reads a port.
 import type { AuditActor, AuditAppender, AuditEntryReader } from "../../app/audit/ports.ts";
 import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
 import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authorization/ports.ts";
