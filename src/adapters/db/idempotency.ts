@@ -123,7 +123,7 @@ export function sqlIdempotencyStore(store: Store): IdempotencyStore {
   return {
     claim: (key, at, cutoffs) => claimKey(store, key, at, cutoffs),
     complete: (key: OwnedKey, response, at) => completeKey(store, key, response, at),
-    completeWithin: (work, key, response, at) => completeKey(asTx(work), key, response, at),
+    completeWithin: async (work, key, response, at) => completeKey(asTx(work), key, response, at),
     release: (key) => releaseKey(store, key),
     sweep: (cutoffs, rowsMax) => sweepKeys(store, cutoffs, rowsMax),
   };
