@@ -5,13 +5,22 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { auditAs } from "./adapters/db/audit.ts";
+import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
+import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
+import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
+import { newSignerKey } from "./adapters/db/log/key.ts";
+import { DbLogReader } from "./adapters/db/log/reader.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
+import { SqlEvidenceLists } from "./adapters/db/overview/evidence-lists-sql.ts";
+import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
+import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
-import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
 import {
   loadOrCreateReportKey,
@@ -57,16 +66,32 @@ export function referenceData(): ReferenceData {
   };
 }
 
-/** The HTTP app's ports over an open store: reference data, the ledger's quota view, the clock. */
+/**
+ * The HTTP app's ports over an open store: reference data, tokens, idempotency records, the audit
+ * log, the ledger's quota view, the read models, the clock. Overrides replace single ports; the
+ * token store is built with the overriding clock and token factory.
+ */
 export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
+  const tokenFactory = overrides.tokenFactory ?? systemTokenFactory;
   return {
     store,
     ...referenceData(),
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     clock,
-    tokenFactory: systemTokenFactory,
+    tokenFactory,
+    tokens: sqlTokenStore(store, clock, tokenFactory),
+    idempotencyRecords: sqlIdempotencyStore(store),
+    auditAs,
+    ownership: sqlOrderOwnership(store),
+    // migrate.ts loads the database driver: imported on use, so the CLI starts without it.
+    readiness: async () => (await import("./adapters/db/migrate.ts")).storeReadiness(store)(),
+    auditChain: sqlAuditChainSnapshots(store),
+    overview: new SqlOverviewReader(store),
+    evidenceLists: new SqlEvidenceLists(store),
+    auditEntries: sqlAuditEntryReader(store),
+    log: new DbLogReader(store),
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
     storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
     ...overrides,
@@ -177,6 +202,17 @@ async function migrateStore(): Promise<{ driver: string; location: string; appli
   );
 }
 
+async function exportLog(out: string): Promise<{ size: number; checkpoints: number }> {
+  const [{ integrateAll }, { writeExport }] = await Promise.all([
+    import("./adapters/db/log/integrate.ts"),
+    import("./adapters/db/log/export.ts"),
+  ]);
+  return withConfiguredStore(async (store) => {
+    await integrateAll(store);
+    return writeExport(store, out);
+  });
+}
+
 /** What the CLI's commands are given instead of importing other adapters. */
 export function cliWiring(): CliWiring {
   return {
@@ -185,6 +221,16 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    withTokens: (run) =>
+      withConfiguredStore((store) => run(sqlTokenStore(store, systemClock, systemTokenFactory))),
+    withLedger: (clock, run) => withConfiguredStore((store) => run(new SqlLedger(store, clock))),
+    verifyAudit: async (expectHead) => {
+      const { verifyAudit } = await import("./adapters/db/audit.ts");
+      return withConfiguredStore((store) => verifyAudit(store, expectHead));
+    },
+    withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
+    exportLog,
+    newSignerKey,
     // issue #19: `sluice simulate --from-store` reads the configured store's decisions
     withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
     // issue #16: custody commands on the configured store, heartbeats over NATS

@@ -6,13 +6,13 @@
 import { parseArgs } from "node:util";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
-import { systemTokenFactory } from "./adapters/db/tokens.ts";
+import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
+import { issueDemoTokens } from "./app/authorization/demo-tokens.ts";
 import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
-import { issueDemoTokens } from "./app/seed-tokens.ts";
 import { shipmentContext } from "./app/shipment-context.ts";
 import { httpDeps, reportService, startLog, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
@@ -53,7 +53,7 @@ if (await needsSeed(store)) {
 const log = await startLog(store, clock);
 console.log(`sluice: log ${log.name}, checkpoints signed by its key (GET /v1/log/key)`);
 await activeLists(store); // build the screening index now, not in the first request
-const tokens = await issueDemoTokens(store, clock, systemTokenFactory, {
+const tokens = await issueDemoTokens(sqlTokenStore(store, clock, systemTokenFactory), {
   exporter: "nvidia", // exporters are scoped to their party (#13)
   importer: "alibaba-cloud",
   lab: "lab-austin",

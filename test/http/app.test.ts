@@ -5,11 +5,11 @@ import { createRoute } from "@hono/zod-openapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters/db/open.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { createToken, principalOf } from "../../src/adapters/db/tokens.ts";
+import { createToken, principalOf, sqlTokenStore } from "../../src/adapters/db/tokens.ts";
 import { createApp } from "../../src/adapters/http/app.ts";
 import { guarded } from "../../src/adapters/http/auth.ts";
 import type { RouteModule } from "../../src/adapters/http/routes/types.ts";
-import { issueDemoTokens } from "../../src/app/seed-tokens.ts";
+import { issueDemoTokens } from "../../src/app/authorization/demo-tokens.ts";
 import { httpDeps } from "../../src/compose.ts";
 import { roles } from "../../src/core/policy/policy.ts";
 import { createScratch } from "../support/drivers.ts";
@@ -65,11 +65,11 @@ describe("app factory and demo tokens (embedded database)", () => {
   it("issues one demo token per role, revoking the previous ones on the next start", async () => {
     const factory = counterFactory("demo");
     const parties = { exporter: "nvidia", importer: "alibaba-cloud", lab: "us-test-lab" };
-    const first = await issueDemoTokens(store, clock, factory, parties);
+    const first = await issueDemoTokens(sqlTokenStore(store, clock, factory), parties);
     expect(first.map((t) => t.role)).toEqual([...roles]);
     expect(first.find((t) => t.role === "importer")?.partyId).toBe("alibaba-cloud");
     expect(await principalOf(store, first[0]?.token ?? "")).toMatchObject({ role: "admin" });
-    const second = await issueDemoTokens(store, clock, factory, parties);
+    const second = await issueDemoTokens(sqlTokenStore(store, clock, factory), parties);
     for (const old of first) expect(await principalOf(store, old.token)).toBeUndefined();
     for (const fresh of second)
       expect(await principalOf(store, fresh.token)).toMatchObject({ role: fresh.role });
@@ -78,7 +78,7 @@ describe("app factory and demo tokens (embedded database)", () => {
   it("refuses demo tokens without the party-scoped roles' parties, and writes nothing", async () => {
     const before = await storeFingerprint(store);
     await expect(
-      issueDemoTokens(store, clock, counterFactory("x"), { exporter: "e", importer: "a" }),
+      issueDemoTokens(sqlTokenStore(store, clock, counterFactory("x")), { exporter: "e", importer: "a" }),
     ).rejects.toThrow("demo token for `lab`: needs a party id");
     expect(await storeFingerprint(store)).toBe(before);
   });

@@ -1,5 +1,7 @@
 // What the store and ledger commands share: opening the store from the environment (always closed
-// afterwards), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
+// afterwards; `withStore` is left for the commands whose use cases still take the raw store —
+// shipments, evidence and lab, custody, reports — the others get a port from the CLI's
+// wiring, src/adapters/cli/wiring.ts), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
 // (--policy <file>, else the ratio-cap rule of the rulebooks in force on the clock's day: one source
 // for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
 // printing of ledger outcomes (each refusal's kind from core/ledger/refusals.ts, its exit code from
@@ -12,7 +14,6 @@ import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
 import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/cap-policy.ts";
 import { errorKindByLedgerRefusal, isLedgerSuccess, type LedgerStatus } from "../../core/ledger/refusals.ts";
-import { SqlLedger } from "../db/ledger/sql-ledger.ts";
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { printJson, readJsonInput } from "./io.ts";
@@ -73,11 +74,6 @@ export async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T
   } finally {
     await store.close();
   }
-}
-
-export async function withLedger<T>(run: (ledger: SqlLedger) => Promise<T>): Promise<T> {
-  const clock = cliClock();
-  return withStore((store) => run(new SqlLedger(store, clock)));
 }
 
 /**

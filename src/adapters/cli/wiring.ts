@@ -1,9 +1,16 @@
 // What the CLI needs from outside the CLI adapter, as a port: the composition root
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
+// Each `with…` opens the configured store (DATABASE_URL, else SLUICE_DATA_DIR) for one run of a
+// command, hands it the feature's port and closes the store afterwards.
 
+import type { AuditEntryReader } from "../../app/audit/ports.ts";
+import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
+import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
+import type { Clock } from "../../app/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
+import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
 export interface ServeRequest {
@@ -33,6 +40,9 @@ export interface StoreStatus {
   readonly counts: { accounts: bigint; reservations: bigint; postings: bigint } | undefined;
 }
 
+/** The cap ledger as the ledger commands use it: the port and bulk US postings. */
+export type CliLedger = CapLedger & UsPostingBatches;
+
 export interface CliWiring {
   /** `sluice serve`: serves the HTTP API on the configured store. */
   serve(request: ServeRequest): Promise<RunningServer>;
@@ -42,6 +52,18 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** `sluice tokens …`: the API tokens of the configured store, stamped by the system's clock. */
+  withTokens<T>(run: (tokens: TokenStore) => Promise<T>): Promise<T>;
+  /** The ledger commands: the cap ledger of the configured store, stamped by `clock`. */
+  withLedger<T>(clock: Clock, run: (ledger: CliLedger) => Promise<T>): Promise<T>;
+  /** `sluice audit verify`: the configured store's chain re-hashed, against `expectHead` if given. */
+  verifyAudit(expectHead?: { seq: number; hash: string }): Promise<VerifyResult>;
+  /** `sluice audit list|show`: the configured store's audit entries. */
+  withAuditEntries<T>(run: (entries: AuditEntryReader) => Promise<T>): Promise<T>;
+  /** `sluice log export`: integrates what is pending, then writes checkpoints and entries to `out`. */
+  exportLog(out: string): Promise<{ size: number; checkpoints: number }>;
+  /** `sluice log keygen`: a new signer key as text (type 1: a log's key, 4: a witness's). */
+  newSignerKey(name: string, type: 1 | 4): string;
   /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
   withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
   /** The custody commands (#16): the custody store port on the configured store, closed afterwards. */

@@ -4,26 +4,18 @@
 // completes the row ('done'), in the write's own transaction, compared on the claim; a refused
 // request releases its claim. A row past its time (done: the TTL; in flight: the lease, for a
 // server that died mid-request) is taken over by the next claim and swept in bounded batches.
+// sqlIdempotencyStore is the port of src/app/idempotency/ports.ts over these functions.
+import type {
+  ClaimOutcome,
+  ExpiryCutoffs,
+  IdempotencyStore,
+  OwnedKey,
+  StoredResponse,
+  WriteTransaction,
+} from "../../app/idempotency/ports.ts";
 import type { Store, Tx } from "./store.ts";
 
-export interface StoredResponse {
-  requestSha256: string;
-  status: number;
-  contentType: string;
-  body: string;
-}
-
-/** What a claim found: the key is ours now, or it holds a response, or another request holds it. */
-export type ClaimOutcome =
-  | { state: "claimed" }
-  | { state: "done"; response: StoredResponse }
-  | { state: "in_flight"; requestSha256: string };
-
-/** Rows created at or before these instants are expired (done) or abandoned (in flight). */
-export interface ExpiryCutoffs {
-  doneBefore: Date;
-  inFlightBefore: Date;
-}
+export type { ClaimOutcome, ExpiryCutoffs, StoredResponse };
 
 interface KeyRow {
   state: "in_flight" | "done";
@@ -117,4 +109,22 @@ export async function sweepKeys(store: Store, cutoffs: ExpiryCutoffs, rowsMax: n
     [cutoffs.doneBefore, cutoffs.inFlightBefore, rowsMax],
   );
   return rowCount;
+}
+
+/** A write's transaction as the HTTP edge hands it back: only a Tx this adapter opened is one. */
+function asTx(work: WriteTransaction): Tx {
+  if (typeof work === "object" && work !== null && "query" in work && typeof work.query === "function")
+    return work as Tx;
+  throw new Error("idempotency: completeWithin needs the write's transaction from the database adapter");
+}
+
+/** The idempotency records of src/app/idempotency/ports.ts over `store`. */
+export function sqlIdempotencyStore(store: Store): IdempotencyStore {
+  return {
+    claim: (key, at, cutoffs) => claimKey(store, key, at, cutoffs),
+    complete: (key: OwnedKey, response, at) => completeKey(store, key, response, at),
+    completeWithin: async (work, key, response, at) => completeKey(asTx(work), key, response, at),
+    release: (key) => releaseKey(store, key),
+    sweep: (cutoffs, rowsMax) => sweepKeys(store, cutoffs, rowsMax),
+  };
 }

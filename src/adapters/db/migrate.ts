@@ -2,8 +2,10 @@
 // schema_migrations. Safe when several processes migrate one database at once: the whole run holds
 // an exclusive lock on schema_migrations, so one process applies and the others then see it done.
 // No advisory locks (portable to PostgreSQL-compatible distributed engines).
+
 import { readdirSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import type { ReadinessProbe } from "../../app/health/ports.ts";
 import { type Store, sqlState } from "./store.ts";
 
 const migrationsDir = fileURLToPath(new URL("./migrations/", import.meta.url));
@@ -68,6 +70,18 @@ export async function migrationStatus(store: Store): Promise<MigrationStatus> {
     .map(({ version, name }) => ({ version, name }));
   return { applied, pending };
 }
+
+/** The ReadinessProbe of GET /readyz (src/app/health/ports.ts) over `store`. */
+export const storeReadiness =
+  (store: Store): ReadinessProbe =>
+  async () => {
+    const status = await migrationStatus(store);
+    return {
+      driver: store.driver,
+      appliedMigrations: status.applied.length,
+      pendingMigrations: status.pending.map((migration) => migration.version),
+    };
+  };
 
 /** Applies pending migrations in one transaction; returns the versions applied by this call. */
 export async function migrate(store: Store): Promise<string[]> {

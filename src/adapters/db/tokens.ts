@@ -1,31 +1,45 @@
 // API tokens in the store: create (the secret is returned once, only its SHA-256 is kept), list,
 // read, relabel (optimistic concurrency on `version`), revoke, and authenticate a presented secret.
 // Every change is one transaction with its audit entry. Ids and secrets come from a port so tests
-// can make them deterministic; the clock is a port too.
+// can make them deterministic; the clock is a port too. sqlTokenStore is the TokenStore port
+// (src/app/authorization/ports.ts) over these functions.
 
 import { randomBytes } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import { z } from "zod";
+import type { TokenFactory, TokenPage, TokenStore } from "../../app/authorization/ports.ts";
+import {
+  hashSecret,
+  parseTokenInput,
+  type TokenInput,
+  type TokenRecord,
+  tokenInputSchema,
+  tokenLabelLengthMax,
+  tokenLabelSchema,
+  tokenSecretBytes,
+  tokenSecretPrefix,
+} from "../../app/authorization/tokens.ts";
+import type { Clock } from "../../app/ports.ts";
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
-import { sha256Hex } from "../../core/digest.ts";
-import { badInput, notFound, quote, VersionMismatch } from "../../core/errors.ts";
-import { isRole, type Principal, partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
-import { reportIssues } from "../../core/validation.ts";
+import { notFound, quote, VersionMismatch } from "../../core/errors.ts";
+import { isRole, type Principal } from "../../core/policy/policy.ts";
 import { appendAudit } from "./audit.ts";
 import type { Store, Tx } from "./store.ts";
 
-export type Clock = () => Date;
-
-/** Where token ids and secrets come from. */
-export interface TokenFactory {
-  newId(): string;
-  newSecret(): string;
-}
-
-/** Bytes of randomness in a secret (256 bits). */
-export const tokenSecretBytes = 32;
-export const tokenSecretPrefix = "sluice_";
-export const tokenLabelLengthMax = 200;
+// What tests, benches and older callers import from here; the definitions are the application's.
+export {
+  type Clock,
+  hashSecret,
+  parseTokenInput,
+  type TokenFactory,
+  type TokenInput,
+  type TokenPage,
+  type TokenRecord,
+  tokenInputSchema,
+  tokenLabelLengthMax,
+  tokenLabelSchema,
+  tokenSecretBytes,
+  tokenSecretPrefix,
+};
 
 export const systemTokenFactory: TokenFactory = {
   newId: () => uuidv7(),
@@ -34,42 +48,6 @@ export const systemTokenFactory: TokenFactory = {
 
 /** Token acts of the system itself (the demo tokens issued at start, the CLI on the local store). */
 const tokenSystemActor = (): AuditActor => systemActor("sluice tokens", uuidv7());
-
-export const hashSecret = (secret: string): string => sha256Hex(secret);
-
-const partyIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/, "expected 1–128 letters, digits, `.`, `_`, `:` or `-`");
-
-export const tokenLabelSchema = z.string().max(tokenLabelLengthMax);
-
-export const tokenInputSchema = z
-  .strictObject({
-    role: z.enum(roles),
-    partyId: partyIdSchema.optional(),
-    label: tokenLabelSchema.optional(),
-  })
-  .refine((input) => !partyRequiredRoles.includes(input.role) || input.partyId !== undefined, {
-    message: `roles ${partyRequiredRoles.join(", ")} need a party`,
-    path: ["partyId"],
-  })
-  // A party on a role that is not scoped to one would be accepted and ignored (issue #13): refused.
-  .refine((input) => partyRequiredRoles.includes(input.role) || input.partyId === undefined, {
-    message: `only roles ${partyRequiredRoles.join(", ")} act for a party; this role reads across parties`,
-    path: ["partyId"],
-  });
-export type TokenInput = z.output<typeof tokenInputSchema>;
-
-/** A token as shown to administrators: never the secret nor its hash. */
-export interface TokenRecord {
-  id: string;
-  role: Role;
-  partyId: string | null;
-  label: string;
-  version: number;
-  createdAt: string;
-  revokedAt: string | null;
-}
 
 interface TokenRow {
   id: string;
@@ -94,14 +72,6 @@ function recordOf(row: TokenRow): TokenRecord {
     createdAt: row.created_at.toISOString(),
     revokedAt: row.revoked_at?.toISOString() ?? null,
   };
-}
-
-/** Validates `input` (the error names the field), e.g. from the CLI's options. */
-export function parseTokenInput(input: unknown, source: string): TokenInput {
-  const result = tokenInputSchema.safeParse(input);
-  if (result.success) return result.data;
-  const report = reportIssues(result.error.issues);
-  throw badInput(`${source} ${quote(report.where)}`, report.why);
 }
 
 export async function createToken(
@@ -137,12 +107,6 @@ export async function createToken(
     return record;
   });
   return { token, secret };
-}
-
-export interface TokenPage {
-  limit: number;
-  /** Return tokens with ids after this one (ids are UUIDv7: creation order). */
-  after?: string | undefined;
 }
 
 export async function listTokens(store: Store, page: TokenPage): Promise<TokenRecord[]> {
@@ -229,4 +193,17 @@ export async function principalOf(store: Store, secret: string): Promise<Princip
   if (!row) return undefined;
   const record = recordOf(row);
   return { id: record.id, role: record.role, partyId: record.partyId };
+}
+
+/** The TokenStore port over `store`, with the clock and the id/secret factory it stamps with. */
+export function sqlTokenStore(store: Store, clock: Clock, factory: TokenFactory): TokenStore {
+  return {
+    create: (input, actor, also) => createToken(store, clock, factory, input, also, actor),
+    list: (page) => listTokens(store, page),
+    get: (id) => getToken(store, id),
+    relabel: (id, label, expectedVersion, actor) =>
+      relabelToken(store, clock, id, label, expectedVersion, actor),
+    revoke: (id, actor) => revokeToken(store, clock, id, actor),
+    principalOf: (secret) => principalOf(store, secret),
+  };
 }

@@ -6,8 +6,6 @@
 
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { SluiceError } from "../../core/errors.ts";
-import { sqlAuditEntryReader } from "../db/audit-entries.ts";
-import { DbLogReader } from "../db/log/reader.ts";
 import { requestId } from "./actor.ts";
 import { Authenticator, authenticate } from "./auth.ts";
 import { bodySizeLimit } from "./body-limit.ts";
@@ -79,22 +77,15 @@ export function createApp(
   modules: readonly RouteModule[] = routeModules,
 ): OpenAPIHono<AppEnv> {
   const log = deps.logError ?? logToConsole;
-  const authenticator = new Authenticator(deps.store, deps.clock, deps.tokenCacheTtlMs);
+  const authenticator = new Authenticator(deps.tokens, deps.clock, deps.tokenCacheTtlMs);
   const evaluation = deps.evaluation ?? inlineEvaluation(deps.evaluator);
-  const auditEntries = deps.auditEntries ?? sqlAuditEntryReader(deps.store);
-  const services: AppServices = {
-    ...deps,
-    authenticator,
-    evaluation,
-    auditEntries,
-    log: deps.log ?? new DbLogReader(deps.store),
-  };
+  const services: AppServices = { ...deps, authenticator, evaluation };
   const app = new OpenAPIHono<AppEnv>({
     defaultHook: (result) => {
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);
     },
   });
-  app.use("*", requestId()); // before everything, so errors answer the id too (#13)
+  app.use("*", requestId(deps.auditAs)); // before everything, so errors answer the id too (#13)
   app.onError((error, c) => respondWithProblem(error, c, log));
   app.notFound((c) => noRoute(app, c.req.method, c.req.path));
   app.use(
@@ -113,7 +104,7 @@ export function createApp(
   app.use("/v1/*", authenticate(authenticator));
   app.use(
     "/v1/*",
-    idempotency(deps.store, deps.clock, {
+    idempotency(deps.idempotencyRecords, deps.clock, {
       ttlMs: deps.idempotencyTtlMs,
       inFlightMaxMs: deps.idempotencyInFlightMaxMs,
       sweepIntervalMs: deps.idempotencySweepIntervalMs,

@@ -1,35 +1,18 @@
 // Audit verification for the server without stalling it. The chain and its head are read in one
 // snapshot, page by page (the event loop turns between pages); a short chain is re-hashed inline,
 // a long one in a worker thread that receives each page as it is read, so /healthz and other
-// requests keep being answered. The verdict is the same as verifyAudit's (src/adapters/db).
+// requests keep being answered. The verdict is the same as verifyAudit's (src/adapters/db). The
+// snapshot comes through the AuditChainSnapshots port (src/app/audit/snapshot.ts).
 import { Worker } from "node:worker_threads";
+import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
 import { type AuditEntry, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
-import { type AuditRow, auditHead, entryOfRow } from "../db/audit.ts";
-import { integrateAll } from "../db/log/integrate.ts";
-import type { Store, Tx } from "../db/store.ts";
 import type { VerifyJobMessage } from "./audit-verify-worker.ts";
 import { typescriptWorkerSource } from "./worker-source.ts";
 
 /** Chains up to this many entries are verified inline (≈ 30 ms at ≈ 30 µs per entry). */
 export const inlineVerifyEntriesMax = 1000;
-/** Rows per read: small enough that parsing one page stalls the event loop only briefly. */
-export const verifyPageRowsMax = 1000;
 
 const workerShim = typescriptWorkerSource(new URL("./audit-verify-worker.ts", import.meta.url));
-
-async function readPages(tx: Tx, onPage: (page: AuditEntry[]) => void): Promise<void> {
-  for (let after = -1n; ; ) {
-    const { rows } = await tx.query<AuditRow>(
-      "SELECT seq, at, kind, payload, prev_hash, hash, actor FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-      [after, verifyPageRowsMax],
-    );
-    // The actor is part of what each entry's hash covers (#13).
-    onPage(rows.map(entryOfRow));
-    const last = rows.at(-1);
-    if (!last || rows.length < verifyPageRowsMax) return;
-    after = last.seq;
-  }
-}
 
 function startWorker(): { send: (message: VerifyJobMessage) => void; verdict: Promise<VerifyResult> } {
   const worker = new Worker(workerShim, { eval: true });
@@ -49,31 +32,26 @@ function startWorker(): { send: (message: VerifyJobMessage) => void; verdict: Pr
  * hashing runs after it committed, so other requests get the connection meanwhile.
  */
 export async function verifyAuditOffLoop(
-  store: Store,
+  chain: AuditChainSnapshots,
   expectHead?: { seq: number; hash: string },
 ): Promise<VerifyResult> {
   let worker: ReturnType<typeof startWorker> | undefined;
-  // Everything acknowledged is verified: entries still pending get their index first.
-  await integrateAll(store);
   try {
-    const inline = await store.transaction(
-      async (tx) => {
-        const head = await auditHead(tx);
-        const anchor = expectHead ?? head;
-        if (head.seq <= inlineVerifyEntriesMax) {
-          const entries: AuditEntry[] = [];
-          await readPages(tx, (page) => entries.push(...page));
-          return verifyChain(entries, anchor);
-        }
-        worker ??= startWorker();
-        const job = worker;
-        job.send({ start: true });
-        await readPages(tx, (page) => job.send({ page }));
-        job.send({ done: true, head: anchor });
-        return undefined;
-      },
-      { isolation: "repeatable read" },
-    );
+    const inline = await chain.read(async (snapshot) => {
+      const head = await snapshot.head();
+      const anchor = expectHead ?? head;
+      if (head.seq <= inlineVerifyEntriesMax) {
+        const entries: AuditEntry[] = [];
+        await snapshot.pages((page) => entries.push(...page));
+        return verifyChain(entries, anchor);
+      }
+      worker ??= startWorker();
+      const job = worker;
+      job.send({ start: true });
+      await snapshot.pages((page) => job.send({ page }));
+      job.send({ done: true, head: anchor });
+      return undefined;
+    });
     if (inline !== undefined) return inline;
     if (worker === undefined) throw new Error("audit verification: no worker for a long chain");
     return await worker.verdict;

@@ -2,12 +2,14 @@
 // and looked up (a short cache keeps the hot path off the database; revocations made through this
 // app take effect at once, those made elsewhere within tokenCacheTtlMsDefault). Each /v1 route
 // names its action with `guarded(action)`, so the policy (src/core/policy) is asked before the body
-// is even validated; routes that load an object ask again with `authorizeObject`.
+// is even validated; routes that load an object ask again with `authorizeObject`. Tokens are looked
+// up through the TokenStore port (src/app/authorization/ports.ts).
 import { createMiddleware } from "hono/factory";
+import type { TokenStore } from "../../app/authorization/ports.ts";
+import { hashSecret } from "../../app/authorization/tokens.ts";
+import type { Clock } from "../../app/ports.ts";
 import { SluiceError } from "../../core/errors.ts";
 import { type Action, authorize, type Principal, type Resource } from "../../core/policy/policy.ts";
-import type { Store } from "../db/store.ts";
-import { type Clock, hashSecret, principalOf } from "../db/tokens.ts";
 import type { AppEnv } from "./context.ts";
 
 export const tokenCacheTtlMsDefault = 5_000;
@@ -19,7 +21,7 @@ export class Authenticator {
   readonly #cache = new Map<string, { principal: Principal; expiresAtMs: number }>();
 
   constructor(
-    private readonly store: Store,
+    private readonly tokens: Pick<TokenStore, "principalOf">,
     private readonly clock: Clock,
     private readonly ttlMs: number = tokenCacheTtlMsDefault,
   ) {}
@@ -29,7 +31,7 @@ export class Authenticator {
     const nowMs = this.clock().getTime();
     const hit = this.#cache.get(key);
     if (hit && hit.expiresAtMs > nowMs) return hit.principal;
-    const principal = await principalOf(this.store, secret);
+    const principal = await this.tokens.principalOf(secret);
     if (principal === undefined) {
       this.#cache.delete(key);
       return undefined;

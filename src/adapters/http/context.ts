@@ -1,20 +1,27 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
 // production deps (httpDeps); tests override the clock, token factory and store.
-import type { AuditEntryReader } from "../../app/audit/ports.ts";
+// `store` is the raw database handle, still passed to the routes of features whose use cases take it
+// (shipments, evidence, screening lists and dispositions, custody); every other route reads a port.
+import type { AuditActor, AuditAppender, AuditEntryReader } from "../../app/audit/ports.ts";
+import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
+import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authorization/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
 import type { CustodyStore } from "../../app/custody/ports.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { ReadinessProbe } from "../../app/health/ports.ts";
+import type { IdempotencyStore } from "../../app/idempotency/ports.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
+import type { EvidenceListReader, OverviewReader } from "../../app/overview/ports.ts";
+import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
 import type { Store } from "../db/store.ts";
-import type { Clock, TokenFactory } from "../db/tokens.ts";
 import type { Authenticator } from "./auth.ts";
 import type { EvaluationRunner } from "./evaluate-pool.ts";
 import type { Idempotency } from "./idempotency.ts";
@@ -31,7 +38,28 @@ export interface AppDeps {
   /** Custody, heartbeats and alerts on the store (issue #16; src/compose.ts wires the SQL one). */
   custody: CustodyStore;
   clock: Clock;
+  /** Makes the ids and secrets of tokens created through POST /v1/tokens (tests pin them). */
   tokenFactory: TokenFactory;
+  /** API tokens: authentication and the /v1/tokens routes. */
+  tokens: TokenStore;
+  /** Idempotency-Key records (idempotency.ts). */
+  idempotencyRecords: IdempotencyStore;
+  /** The audit appender of an acting principal (what a request's use cases are given, actor.ts). */
+  auditAs: (actor: AuditActor) => AuditAppender;
+  /** The parties of orders named in request bodies (ownership.ts). */
+  ownership: OrderOwnership;
+  /** GET /readyz: the store answers and is migrated. */
+  readiness: ReadinessProbe;
+  /** The audit chain in one snapshot, for GET /v1/audit/verify. */
+  auditChain: AuditChainSnapshots;
+  /** GET /v1/overview, /v1/decisions, /v1/licences. */
+  overview: OverviewReader;
+  /** GET /v1/labs, /v1/certificates, /v1/duty-entries. */
+  evidenceLists: EvidenceListReader;
+  /** Reads audit entries for GET /v1/audit/entries (#13). */
+  auditEntries: AuditEntryReader;
+  /** The transparency log's read side (without a key: /v1/log/key 503). */
+  log: LogReader;
   /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */
   tokenCacheTtlMs?: number;
   /** How long an Idempotency-Key's response is replayed (default 24 h); then the key is new again. */
@@ -44,12 +72,8 @@ export interface AppDeps {
   logError?: (error: unknown) => void;
   /** The built web app served at `/` (default web/dist; absent: the API alone). */
   webRoot?: string;
-  /** Reads audit entries for GET /v1/audit/entries (default: the store's audit_log, #13). */
-  auditEntries?: AuditEntryReader;
   /** Where POST /v1/evaluate runs (default: inline with `evaluator`; the server gives a pool). */
   evaluation?: EvaluationRunner;
-  /** The transparency log's read side (default: over `store`, without a key: /v1/log/key 503). */
-  log?: LogReader;
   /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
   reports?: ReportService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
@@ -61,9 +85,7 @@ export interface AppDeps {
 /** Deps plus the services createApp builds from them, as route modules see them. */
 export interface AppServices extends AppDeps {
   authenticator: Authenticator;
-  auditEntries: AuditEntryReader;
   evaluation: EvaluationRunner;
-  log: LogReader;
 }
 
 export interface AppEnv {
@@ -73,5 +95,7 @@ export interface AppEnv {
     requestId: string;
     /** Present on POST requests that sent an Idempotency-Key. */
     idempotency: Idempotency | undefined;
+    /** The deps' audit appender factory, for actor.ts's auditOf. */
+    auditAs: (actor: AuditActor) => AuditAppender;
   };
 }

@@ -8,16 +8,16 @@
 // record commit together or not at all; for other routes the middleware records the response after
 // the handler. Records expire after `idempotencyTtlMs` (then the key is new again), claims of a
 // request that never finished after `idempotencyInFlightMaxMs`; expired rows are swept in bounded
-// batches, at most once per `idempotencySweepIntervalMs`, by the requests that carry a key.
+// batches, at most once per `idempotencySweepIntervalMs`, by the requests that carry a key. The
+// records are the IdempotencyStore port (src/app/idempotency/ports.ts), wired by src/compose.ts.
 
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
+import type { ExpiryCutoffs, IdempotencyStore, WriteTransaction } from "../../app/idempotency/ports.ts";
+import type { Clock } from "../../app/ports.ts";
 import { canonicalJson, sha256Hex } from "../../core/digest.ts";
 import { badInput, SluiceError } from "../../core/errors.ts";
-import { claimKey, completeKey, type ExpiryCutoffs, releaseKey, sweepKeys } from "../db/idempotency.ts";
-import type { Store, Tx } from "../db/store.ts";
-import type { Clock } from "../db/tokens.ts";
 import type { AppEnv } from "./context.ts";
 import { jsonContentType, toJsonText } from "./json.ts";
 
@@ -49,6 +49,8 @@ export interface Idempotency {
   claim: string;
   /** Set once the response is recorded (by a write in its transaction). */
   saved: boolean;
+  /** Where the key is recorded (recordIdempotent completes it there, in the write's transaction). */
+  records: IdempotencyStore;
 }
 
 /** Hash of what makes two requests "the same": method, path and the body's canonical JSON. */
@@ -105,24 +107,24 @@ function cutoffsAt(now: Date, ttlMs: number, inFlightMaxMs: number): ExpiryCutof
 }
 
 /** Runs at most one bounded sweep per interval (by the clock), never failing the request. */
-function sweeper(store: Store, intervalMs: number, logError: (error: unknown) => void) {
+function sweeper(records: IdempotencyStore, intervalMs: number, logError: (error: unknown) => void) {
   let lastSweepMs = Number.NEGATIVE_INFINITY;
   return async (now: Date, cutoffs: ExpiryCutoffs) => {
     if (now.getTime() - lastSweepMs < intervalMs) return;
     lastSweepMs = now.getTime();
     try {
-      await sweepKeys(store, cutoffs, idempotencySweepRowsMax);
+      await records.sweep(cutoffs, idempotencySweepRowsMax);
     } catch (error) {
       logError(error);
     }
   };
 }
 
-export function idempotency(store: Store, clock: Clock, options: IdempotencyOptions = {}) {
+export function idempotency(records: IdempotencyStore, clock: Clock, options: IdempotencyOptions = {}) {
   const ttlMs = options.ttlMs ?? idempotencyTtlMsDefault;
   const inFlightMaxMs = options.inFlightMaxMs ?? idempotencyInFlightMaxMsDefault;
   const sweep = sweeper(
-    store,
+    records,
     options.sweepIntervalMs ?? idempotencySweepIntervalMsDefault,
     options.logError ?? (() => {}),
   );
@@ -139,29 +141,29 @@ export function idempotency(store: Store, clock: Clock, options: IdempotencyOpti
     const cutoffs = cutoffsAt(now, ttlMs, inFlightMaxMs);
     await sweep(now, cutoffs);
     const claim = randomUUID();
-    const found = await claimKey(store, { principal, key, requestSha256, claim }, now, cutoffs);
+    const found = await records.claim({ principal, key, requestSha256, claim }, now, cutoffs);
     if (found.state !== "claimed") {
       const sha256 = found.state === "done" ? found.response.requestSha256 : found.requestSha256;
       if (sha256 !== requestSha256) throw reused();
       if (found.state === "in_flight") throw inFlight();
       return replay(found.response);
     }
-    const context: Idempotency = { key, requestSha256, claim, saved: false };
+    const context: Idempotency = { key, requestSha256, claim, saved: false, records };
     c.set("idempotency", context);
     await next();
-    await settle(c, store, clock, context);
+    await settle(c, clock, context);
   });
 }
 
 /** After the handler: records a 2xx not recorded by a write, or releases the key of a refusal. */
-async function settle(c: Context<AppEnv>, store: Store, clock: Clock, context: Idempotency) {
+async function settle(c: Context<AppEnv>, clock: Clock, context: Idempotency) {
   const principal = c.get("principal").id;
   const owned = { principal, key: context.key, claim: context.claim };
   const status = c.res.status;
   // A refusal releases the key even if a write recorded it first: that transaction rolled back
   // (the release only deletes a row still in flight under this claim).
   if (status < 200 || status > 299) {
-    await releaseKey(store, owned);
+    await context.records.release(owned);
     return;
   }
   if (context.saved) return;
@@ -169,8 +171,7 @@ async function settle(c: Context<AppEnv>, store: Store, clock: Clock, context: I
   const contentType = c.res.headers.get("content-type") ?? jsonContentType;
   // Losing the claim here (it outlived its lease) is harmless: this answer is sent all the same,
   // and the request that took the key over answers the same request again.
-  await completeKey(
-    store,
+  await context.records.complete(
     owned,
     { requestSha256: context.requestSha256, status, contentType, body },
     clock(),
@@ -184,7 +185,7 @@ async function settle(c: Context<AppEnv>, store: Store, clock: Clock, context: I
  */
 export async function recordIdempotent(
   c: Context<AppEnv>,
-  tx: Tx,
+  tx: WriteTransaction,
   status: number,
   value: unknown,
   at: Date,
@@ -199,6 +200,6 @@ export async function recordIdempotent(
   };
   const owned = { principal: c.get("principal").id, key: context.key, claim: context.claim };
   // Not ours any more: this request outlived its claim and another one took the key over.
-  if (!(await completeKey(tx, owned, response, at))) throw inFlight();
+  if (!(await context.records.completeWithin(tx, owned, response, at))) throw inFlight();
   context.saved = true;
 }

@@ -2,50 +2,47 @@
 // for another exporter, a payment on another exporter's order, a shipment planned on it, a
 // domestic purchase for another importer, a customs event on a shipment not bound for China.
 // Party-scoped roles (policy.ts: exporter, importer, lab) act only for their own party; an object
-// a principal may not see is answered 404, as on the routes that name it in the path.
-import * as rows from "../../app/shipment-rows.ts";
+// a principal may not see is answered 404, as on the routes that name it in the path. The orders'
+// parties come through the OrderOwnership port (src/app/authorization/ports.ts).
+
+import { resourceOfOrder } from "../../app/authorization/order-resource.ts";
+import type { OrderOwnership } from "../../app/authorization/ports.ts";
 import { notFound, quote, SluiceError } from "../../core/errors.ts";
 import { type Action, ownedThrough, type Principal, type Resource } from "../../core/policy/policy.ts";
-import type { Store } from "../db/store.ts";
+import type { OrderInput } from "../../core/shipments/model.ts";
 import { authorizeObject } from "./auth.ts";
 
 /** The parties an order links and where it is bound, as the policy sees them. */
-export const orderResource = (order: rows.OrderRow): Resource => ({
-  parties: { exporter: order.doc.exporterId, consignee: order.doc.consigneeId, endUser: order.doc.endUserId },
-  destination: order.doc.route.destination,
-});
+export const orderResource = (order: { doc: OrderInput }): Resource => resourceOfOrder(order.doc);
 
 /** Loads an order named in a body and checks the principal may act on it (404 if not visible). */
 export async function requireVisibleOrder(
-  store: Store,
+  ownership: OrderOwnership,
   principal: Principal,
   action: Action,
   orderId: unknown,
   where: string,
 ): Promise<void> {
   if (typeof orderId !== "string") return; // the use case's validation answers the 400
-  const order = await store.transaction((tx) => rows.loadOrder(tx, orderId));
+  const order = await ownership.ofOrder(orderId);
   if (!order) return; // the use case answers the 404 in its own words
-  authorizeObject(principal, action, orderResource(order), `${where}: order ${quote(orderId)}`);
+  authorizeObject(principal, action, order, `${where}: order ${quote(orderId)}`);
 }
 
 /** As requireVisibleOrder, for a shipment named in a body (through its order). */
 export async function requireVisibleShipment(
-  store: Store,
+  ownership: OrderOwnership,
   principal: Principal,
   action: Action,
   shipmentId: unknown,
   where: string,
 ): Promise<void> {
   if (typeof shipmentId !== "string") return;
-  const order = await store.transaction(async (tx) => {
-    const shipment = await rows.loadShipment(tx, shipmentId);
-    return shipment && rows.loadOrder(tx, shipment.orderId);
-  });
+  const order = await ownership.ofShipment(shipmentId);
   if (!order) return;
   const what = `${where}: shipment ${quote(shipmentId)}`;
   try {
-    authorizeObject(principal, action, orderResource(order), what);
+    authorizeObject(principal, action, order, what);
   } catch (error) {
     if (error instanceof SluiceError && error.kind === "not_found") throw notFound(what);
     throw error;

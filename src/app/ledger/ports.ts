@@ -61,3 +61,20 @@ export interface CapLedger {
   /** Accounts whose id starts with `prefix`, ordered by id (byte order). */
   accounts(prefix?: string): Promise<Account[]>;
 }
+
+/** One row of a bulk US-shipment import: the posting with its amount and the accounts it credits. */
+export type UsPostingRow = UsPostInput & { amount: bigint; accountIds: string[] };
+
+/** Bulk US postings (`sluice import us-shipments`): conflicts first, then batches, one unit each. */
+export interface UsPostingBatches {
+  /** Rows whose id is already posted with other values: the field that differs. */
+  usPostingConflicts(
+    rows: readonly (UsPostInput & { amount: bigint })[],
+  ): Promise<{ id: string; field: string }[]>;
+  /** Posts one batch in one unit of work; rows already posted are counted as existing. */
+  usPostBatch(
+    policy: CapPolicy,
+    rows: readonly UsPostingRow[],
+    batchId: string,
+  ): Promise<{ posted: number; existing: number }>;
+}

@@ -6,10 +6,9 @@ import type { Command } from "commander";
 import type { AuditEntryFilter } from "../../../app/audit/ports.ts";
 import type { AuditEntry } from "../../../core/audit/chain.ts";
 import { badInput, notFound, quote } from "../../../core/errors.ts";
-import { sqlAuditEntryReader } from "../../db/audit-entries.ts";
 import { printJson, println } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
 import { serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 
 /** At most this many entries per listing (the API's page limit). */
 export const auditListLimitMax = 200;
@@ -75,7 +74,7 @@ function printEntry(entry: AuditEntry, json?: boolean): number {
   return 0;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   const existing = program.commands.find((command) => command.name() === "audit");
   const audit = existing ?? program.command("audit").description("the tamper-evident audit log");
   serve(
@@ -97,8 +96,8 @@ export function register(program: Command): void {
       const after = Number(flags.after ?? "0");
       if (!Number.isSafeInteger(after) || after < 0)
         throw badInput(`--after ${quote(flags.after)}`, "expected a seq");
-      return withStore(async (store) =>
-        printEntries(await sqlAuditEntryReader(store).list(filter, after, limit), flags.json),
+      return wiring.withAuditEntries(async (entries) =>
+        printEntries(await entries.list(filter, after, limit), flags.json),
       );
     },
     async (remote, flags: ListFlags) => {
@@ -125,8 +124,8 @@ export function register(program: Command): void {
       const seq = Number(seqText);
       if (!Number.isSafeInteger(seq) || seq < 1)
         throw badInput(`seq ${quote(seqText)}`, "expected a positive whole number");
-      return withStore(async (store) => {
-        const entry = await sqlAuditEntryReader(store).get(seq);
+      return wiring.withAuditEntries(async (entries) => {
+        const entry = await entries.get(seq);
         if (!entry) throw notFound(`audit entry ${quote(seq)}`);
         return printEntry(entry, flags.json);
       });

@@ -8,16 +8,18 @@
 import type { z } from "zod";
 import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
-import { EvidenceService } from "../../../app/evidence.ts";
+import { type EvidenceContext, EvidenceService } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
-import type { Store } from "../../db/store.ts";
 import { cliAudit } from "../actor.ts";
 import { printJson } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
 
-export function newEvidence(store: Store): EvidenceService {
+/** The store as the evidence use cases take it (named by the use case, not by the db adapter). */
+type EvidenceStore = EvidenceContext["store"];
+
+export function newEvidence(store: EvidenceStore): EvidenceService {
   return new EvidenceService({
     store,
     evaluator: new Evaluator(loadRulebooks(), loadCatalog()),
@@ -26,8 +28,9 @@ export function newEvidence(store: Store): EvidenceService {
   });
 }
 
-export const withEvidence = <T>(run: (evidence: EvidenceService, store: Store) => Promise<T>): Promise<T> =>
-  withStore((store) => run(newEvidence(store), store));
+export const withEvidence = <T>(
+  run: (evidence: EvidenceService, store: EvidenceStore) => Promise<T>,
+): Promise<T> => withStore((store) => run(newEvidence(store), store));
 
 export const todayOf = (): string => cliClock()().toISOString().slice(0, 10);
 

@@ -22,7 +22,7 @@ import { type DutySums, dutyEntryInputSchema, dutyPaymentInputSchema } from "../
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { parseInput } from "../../../core/validation.ts";
-import { pageLimitDefault, pageLimitMax } from "../../http/pagination.ts";
+import { pageLimitDefault, pageLimitMax } from "../../contract/pagination.ts";
 import { printJson, readJsonInput } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import { checkedBody, idOf, reportCreate, sentOrRefused, todayOf, withEvidence } from "./evidence-shared.ts";

@@ -5,23 +5,14 @@
 import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
 import { type BadLine, badLinesError, parseUsShipmentsCsv } from "../../../app/us-shipments-import.ts";
+import type { VerifyResult } from "../../../core/audit/chain.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
 import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/cap-policy.ts";
-import { verifyAudit } from "../../db/audit.ts";
-import type { SqlLedger } from "../../db/ledger/sql-ledger.ts";
 import { action, printJson, readInput } from "../io.ts";
-import {
-  catalogProducts,
-  cliClock,
-  loadPolicy,
-  reportOutcome,
-  requireProduct,
-  withLedger,
-  withStore,
-} from "../ledger-context.ts";
+import { catalogProducts, cliClock, loadPolicy, reportOutcome, requireProduct } from "../ledger-context.ts";
 import { type Progress, progressReporter } from "../progress.ts";
 import { type Remote, serve } from "../remote.ts";
-import type { CliWiring, StoreStatus } from "../wiring.ts";
+import type { CliLedger, CliWiring, StoreStatus } from "../wiring.ts";
 
 interface JsonOption {
   json?: boolean;
@@ -80,7 +71,7 @@ function printStatus(report: StoreStatus, options: JsonOption): number {
   return 0;
 }
 
-function registerUsShip(program: Command): void {
+function registerUsShip(program: Command, wiring: CliWiring): void {
   program
     .command("us-ship <id>")
     .description("record a US end-use shipment (credits the cap's US side)")
@@ -102,7 +93,7 @@ function registerUsShip(program: Command): void {
           const policy = loadPolicy(o.policy);
           const { tppPerUnit } = requireProduct(o.product);
           const units = positiveInteger(o.units, "--units");
-          return withLedger(async (ledger) => {
+          return wiring.withLedger(cliClock(), async (ledger) => {
             const input = {
               id,
               productId: o.product,
@@ -118,7 +109,7 @@ function registerUsShip(program: Command): void {
     );
 }
 
-function registerLedger(program: Command): void {
+function registerLedger(program: Command, wiring: CliWiring): void {
   const ledger = program.command("ledger").description("low-level volume-cap ledger operations");
   ledger
     .command("reserve <id>")
@@ -136,7 +127,7 @@ function registerLedger(program: Command): void {
         const holdDays = Number(o.holdDays);
         if (!Number.isInteger(holdDays) || holdDays < 1)
           throw badInput(`--hold-days ${quote(o.holdDays)}`, "not a positive integer");
-        return withLedger(async (l) =>
+        return wiring.withLedger(cliClock(), async (l) =>
           reportOutcome(
             `reservation ${quote(id)}`,
             await l.reserve(policy, {
@@ -161,7 +152,7 @@ function registerLedger(program: Command): void {
       .option("--json", "print JSON")
       .action(
         action(async (id: string, o: JsonOption) =>
-          withLedger(async (l) =>
+          wiring.withLedger(cliClock(), async (l) =>
             reportOutcome(
               `reservation ${quote(id)}`,
               await (name === "post" ? l.post(id) : l.void(id)),
@@ -175,7 +166,7 @@ function registerLedger(program: Command): void {
     .command("expire")
     .description("expire reservations whose hold has passed")
     .option("--json", "print JSON")
-    .action(action(async (o: JsonOption) => withLedger(async (l) => expireAll(l, o))));
+    .action(action(async (o: JsonOption) => wiring.withLedger(cliClock(), async (l) => expireAll(l, o))));
   ledger
     .command("us-reverse <id>")
     .description("reverse units of a US shipment (may block reservations and raise an alert)")
@@ -186,7 +177,7 @@ function registerLedger(program: Command): void {
     .action(
       action(async (id: string, o: JsonOption & { posting: string; units: string; reason?: string }) => {
         const units = positiveInteger(o.units, "--units");
-        return withLedger(async (l) =>
+        return wiring.withLedger(cliClock(), async (l) =>
           reportOutcome(
             `us reversal ${quote(id)}`,
             await l.usReverse({ id, postingId: o.posting, units, reason: o.reason }),
@@ -197,7 +188,7 @@ function registerLedger(program: Command): void {
     );
 }
 
-async function expireAll(ledger: SqlLedger, options: JsonOption): Promise<number> {
+async function expireAll(ledger: CliLedger, options: JsonOption): Promise<number> {
   const expired: string[] = [];
   for (;;) {
     const batch = await ledger.expire();
@@ -277,7 +268,7 @@ async function remoteAccounts(remote: Remote, prefix: string): Promise<AccountFi
   }));
 }
 
-function registerQuota(program: Command): void {
+function registerQuota(program: Command, wiring: CliWiring): void {
   serve(
     program
       .command("quota")
@@ -288,7 +279,9 @@ function registerQuota(program: Command): void {
       .option("--json", "print JSON"),
     async (o: QuotaOptions) => {
       const { policy, window, prefix } = quotaQuery(o);
-      return withLedger(async (ledger) => reportQuota(o, policy, window, await ledger.accounts(prefix)));
+      return wiring.withLedger(cliClock(), async (ledger) =>
+        reportQuota(o, policy, window, await ledger.accounts(prefix)),
+      );
     },
     async (remote, o) => {
       const { policy, window, prefix } = quotaQuery(o);
@@ -315,7 +308,7 @@ function formatQuota(policy: CapPolicy, window: string, rows: QuotaRow[]): strin
   return [head, format(header), ...lines.map(format)].join("\n") + "\n";
 }
 
-function registerImport(program: Command): void {
+function registerImport(program: Command, wiring: CliWiring): void {
   const existing = program.commands.find((command) => command.name() === "import");
   const parent = existing ?? program.command("import").description("bulk imports from CSV");
   parent
@@ -329,7 +322,7 @@ function registerImport(program: Command): void {
     .option("--json", "print JSON")
     .action(
       action(async (csv: string, o: PolicyOption & { skipBadLines?: boolean; batchSize: string }) =>
-        importUsShipments(csv, o),
+        importUsShipments(wiring, csv, o),
       ),
     );
 }
@@ -347,7 +340,7 @@ export interface ImportSummary {
  * batches of `batchRows`, one transaction each; `onBatch` hears the rows done after each commit.
  */
 export async function importUsShipmentsText(
-  ledger: SqlLedger,
+  ledger: CliLedger,
   policy: CapPolicy,
   text: string,
   source: string,
@@ -393,6 +386,7 @@ export async function importUsShipmentsText(
 }
 
 async function importUsShipments(
+  wiring: CliWiring,
   csv: string,
   o: PolicyOption & { skipBadLines?: boolean; batchSize: string },
 ) {
@@ -402,7 +396,7 @@ async function importUsShipments(
     throw badInput(`--batch-size ${quote(o.batchSize)}`, "not an integer from 1 to 50000");
   }
   const text = readInput(csv);
-  return withLedger(async (ledger) => {
+  return wiring.withLedger(cliClock(), async (ledger) => {
     let progress: Progress | undefined;
     const summary = await importUsShipmentsText(ledger, policy, text, csv, {
       skipBadLines: o.skipBadLines,
@@ -425,7 +419,7 @@ async function importUsShipments(
   });
 }
 
-function registerAudit(program: Command): void {
+function registerAudit(program: Command, wiring: CliWiring): void {
   const existing = program.commands.find((command) => command.name() === "audit");
   const audit = existing ?? program.command("audit").description("the tamper-evident audit log");
   serve(
@@ -436,18 +430,18 @@ function registerAudit(program: Command): void {
       .option("--json", "print JSON"),
     async (o: JsonOption & { expectHead?: string }) => {
       const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
-      return withStore(async (store) => reportVerify(await verifyAudit(store, expect), o));
+      return reportVerify(await wiring.verifyAudit(expect), o);
     },
     async (remote, o) => {
       const expect = o.expectHead ? parseHead(o.expectHead) : undefined;
       const query = expect ? { seq: String(expect.seq), hash: expect.hash } : {};
       const result = await remote.get("/v1/audit/verify", query);
-      return reportVerify(result as Awaited<ReturnType<typeof verifyAudit>>, o);
+      return reportVerify(result as VerifyResult, o);
     },
   );
 }
 
-function reportVerify(result: Awaited<ReturnType<typeof verifyAudit>>, o: JsonOption): number {
+function reportVerify(result: VerifyResult, o: JsonOption): number {
   if (o.json) printJson(result);
   if (result.ok) {
     if (!o.json)
@@ -474,9 +468,9 @@ function parseHead(text: string): { seq: number; hash: string } {
 
 export function register(program: Command, wiring: CliWiring): void {
   registerDb(program, wiring);
-  registerUsShip(program);
-  registerLedger(program);
-  registerQuota(program);
-  registerImport(program);
-  registerAudit(program);
+  registerUsShip(program, wiring);
+  registerLedger(program, wiring);
+  registerQuota(program, wiring);
+  registerImport(program, wiring);
+  registerAudit(program, wiring);
 }

@@ -18,12 +18,9 @@ import {
   parseVerifierKey,
   type Verifier,
 } from "../../../core/log/note.ts";
-import { writeExport } from "../../db/log/export.ts";
-import { integrateAll } from "../../db/log/integrate.ts";
-import { newSignerKey } from "../../db/log/key.ts";
 import { action, printJson, println } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
 import { type ServerOptions, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 
 /** Entries fetched at once from a server while verifying. */
 const fetchConcurrency = 16;
@@ -269,28 +266,23 @@ function registerProve(log: Command): void {
   );
 }
 
-function registerExport(log: Command): void {
+function registerExport(log: Command, wiring: CliWiring): void {
   log
     .command("export")
     .description("write every signed checkpoint and every entry's bytes to a file (for log verify --file)")
     .requiredOption("--out <file>", "where to write")
     .action(
-      action(async (options: { out: string }) =>
-        withStore(async (store) => {
-          await integrateAll(store);
-          const written = await writeExport(store, options.out);
-          if (written.checkpoints === 0) {
-            throw new SluiceError("not_found", "log checkpoint", "none signed yet (start the server once)");
-          }
-          println(
-            `exported ${written.size} entries and ${written.checkpoints} checkpoints to ${options.out}`,
-          );
-        }),
-      ),
+      action(async (options: { out: string }) => {
+        const written = await wiring.exportLog(options.out);
+        if (written.checkpoints === 0) {
+          throw new SluiceError("not_found", "log checkpoint", "none signed yet (start the server once)");
+        }
+        println(`exported ${written.size} entries and ${written.checkpoints} checkpoints to ${options.out}`);
+      }),
     );
 }
 
-function registerKeygen(log: Command): void {
+function registerKeygen(log: Command, wiring: CliWiring): void {
   log
     .command("keygen")
     .description("print a new signer key (keep it secret) and, on stderr, its verifier key")
@@ -300,7 +292,7 @@ function registerKeygen(log: Command): void {
       action((options: { name: string; witness?: boolean }) => {
         if (!/^[^\s+]+$/.test(options.name))
           throw new SluiceError("bad_input", `--name ${quote(options.name)}`, "no spaces or +");
-        const text = newSignerKey(options.name, options.witness ? 4 : 1);
+        const text = wiring.newSignerKey(options.name, options.witness ? 4 : 1);
         const signer = parseSignerKey(text);
         if (!signer.ok) throw new Error(`keygen made an unreadable key: ${signer.why}`);
         println(text);
@@ -309,10 +301,10 @@ function registerKeygen(log: Command): void {
     );
 }
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   const log = program.command("log").description("the transparency log: verify, prove, export, keys");
   registerVerify(log);
   registerProve(log);
-  registerExport(log);
-  registerKeygen(log);
+  registerExport(log, wiring);
+  registerKeygen(log, wiring);
 }

@@ -1,30 +1,17 @@
 // CLI: `sluice tokens create|list|revoke` (API tokens for the HTTP server, stored hashed in the
 // database of DATABASE_URL or SLUICE_DATA_DIR). With --server and an admin token, they go through
-// /v1/tokens instead (same output). `sluice serve` is in serve.ts.
+// /v1/tokens instead (same output). `sluice serve` is in serve.ts. The local store's tokens come
+// through the CLI's wiring (a TokenStore port, src/app/authorization/ports.ts).
 import type { Command } from "commander";
+import { parseTokenInput } from "../../../app/authorization/tokens.ts";
 import { roles } from "../../../core/policy/policy.ts";
-import type { Store } from "../../db/store.ts";
 import { cliActor } from "../actor.ts";
 import { printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
-
-// The store is loaded on use: every other command starts without it.
-const tokensModule = () => import("../../db/tokens.ts");
+import type { CliWiring } from "../wiring.ts";
 
 /** Tokens listed by `tokens list` (all of them, one page at a time from the store). */
 const listPageSize = 500;
-
-async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
-  const { openStore } = await import("../../db/open.ts");
-  const store = await openStore();
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
-
-const now = () => new Date();
 
 interface CreateFlags {
   role: string;
@@ -34,8 +21,7 @@ interface CreateFlags {
 }
 
 /** The token input, checked as the store checks it (the same error line locally and remotely). */
-async function tokenInputOf(options: CreateFlags) {
-  const { parseTokenInput } = await tokensModule();
+function tokenInputOf(options: CreateFlags) {
   return parseTokenInput(
     {
       role: options.role,
@@ -76,7 +62,7 @@ function printRevoked(token: TokenView, json?: boolean): void {
   else println(`revoked token ${token.id} at ${token.revokedAt ?? ""}`);
 }
 
-function registerTokens(program: Command): void {
+function registerTokens(program: Command, wiring: CliWiring): void {
   const tokens = program.command("tokens").description("API tokens for the HTTP server (stored hashed)");
   serve(
     tokens
@@ -87,17 +73,14 @@ function registerTokens(program: Command): void {
       .option("--label <text>", "a note for administrators")
       .option("--json", "print JSON"),
     async (options: CreateFlags) => {
-      const { createToken, systemTokenFactory } = await tokensModule();
-      const input = await tokenInputOf(options);
-      const { token, secret } = await withStore((store) =>
-        createToken(store, now, systemTokenFactory, input, undefined, cliActor()),
-      );
+      const input = tokenInputOf(options);
+      const { token, secret } = await wiring.withTokens((tokens) => tokens.create(input, cliActor()));
       printCreated(token, secret, options.json);
     },
     async (remote: Remote, options) => {
       const { token: secret, ...token } = (await remote.post(
         "/v1/tokens",
-        await tokenInputOf(options),
+        tokenInputOf(options),
       )) as TokenView & {
         token: string | null;
       };
@@ -108,11 +91,10 @@ function registerTokens(program: Command): void {
   serve(
     tokens.command("list").description("list tokens (never their secrets)").option("--json", "print JSON"),
     async (options: { json?: boolean }) => {
-      const { listTokens } = await tokensModule();
-      const all = await withStore(async (store) => {
+      const all = await wiring.withTokens(async (tokens) => {
         const out = [];
         for (let after: string | undefined; ; ) {
-          const page = await listTokens(store, { limit: listPageSize, after });
+          const page = await tokens.list({ limit: listPageSize, after });
           out.push(...page);
           if (page.length < listPageSize) return out;
           after = page.at(-1)?.id;
@@ -132,8 +114,7 @@ function registerTokens(program: Command): void {
       .argument("<id>")
       .option("--json", "print JSON"),
     async (id: string, options: { json?: boolean }) => {
-      const { revokeToken } = await tokensModule();
-      printRevoked(await withStore((store) => revokeToken(store, now, id, cliActor())), options.json);
+      printRevoked(await wiring.withTokens((tokens) => tokens.revoke(id, cliActor())), options.json);
     },
     async (remote, id, options) => {
       printRevoked((await remote.delete(`/v1/tokens/${pathPart(id)}`)) as TokenView, options.json);
@@ -141,6 +122,6 @@ function registerTokens(program: Command): void {
   );
 }
 
-export function register(program: Command): void {
-  registerTokens(program);
+export function register(program: Command, wiring: CliWiring): void {
+  registerTokens(program, wiring);
 }

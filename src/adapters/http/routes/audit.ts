@@ -51,10 +51,10 @@ const verifyRoute = createRoute({
   },
 });
 
-export const registerAudit: RouteModule = (app, { store }) => {
+export const registerAudit: RouteModule = (app, { auditChain }) => {
   app.openapi(verifyRoute, async (c) => {
     const { seq, hash } = c.req.valid("query");
     const expected = seq !== undefined && hash !== undefined ? { seq, hash } : undefined;
-    return sendJson(c, await verifyAuditOffLoop(store, expected));
+    return sendJson(c, await verifyAuditOffLoop(auditChain, expected));
   });
 };

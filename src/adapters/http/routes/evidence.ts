@@ -288,7 +288,13 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const input = (await c.req.json()) as { orderId?: unknown };
-      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "invoice");
+      await requireVisibleOrder(
+        app.ownership,
+        c.get("principal"),
+        "payments.write",
+        input.orderId,
+        "invoice",
+      );
       const result = await servicesOf(app, c).evidence.invoice(input);
       return answer(c, `invoice ${quote(result.invoiceId)}`, result);
     },
@@ -306,7 +312,13 @@ function registerDutyAndPayments(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const input = (await c.req.json()) as { orderId?: unknown };
-      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", input.orderId, "payment");
+      await requireVisibleOrder(
+        app.ownership,
+        c.get("principal"),
+        "payments.write",
+        input.orderId,
+        "payment",
+      );
       const result = await servicesOf(app, c).evidence.pay(input);
       return answer(c, `payment ${quote(result.paymentId)}`, result);
     },
@@ -333,7 +345,7 @@ function registerForfeit(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { reason, ...options } = c.req.valid("json");
-      await requireVisibleOrder(app.store, c.get("principal"), "payments.write", id, "forfeiture");
+      await requireVisibleOrder(app.ownership, c.get("principal"), "payments.write", id, "forfeiture");
       // A forfeiture is an act of today: a client-supplied day never dates it (#13).
       if (options.on !== undefined)
         throw badInput(
@@ -396,7 +408,7 @@ function registerChina(api: Api, app: AppServices): void {
     async (c) => {
       const input = (await c.req.json()) as { shipmentId?: unknown };
       await requireVisibleShipment(
-        app.store,
+        app.ownership,
         c.get("principal"),
         "customs.write",
         input.shipmentId,
@@ -421,7 +433,7 @@ function registerView(api: Api, app: AppServices): void {
     async (c) => {
       const { id } = c.req.valid("param");
       const { shipment } = c.req.valid("query");
-      await requireVisibleOrder(app.store, c.get("principal"), "evidence.read", id, "evidence");
+      await requireVisibleOrder(app.ownership, c.get("principal"), "evidence.read", id, "evidence");
       if (shipment !== undefined) {
         const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);

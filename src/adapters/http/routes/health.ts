@@ -1,8 +1,9 @@
 // Liveness and readiness, public (no token): /healthz answers without touching the database, so it
-// stays fast while the database is busy; /readyz checks the database answers and is migrated.
+// stays fast while the database is busy; /readyz checks the database answers and is migrated
+// (through the ReadinessProbe port, src/app/health/ports.ts).
 import { createRoute, z } from "@hono/zod-openapi";
+import type { StoreReadiness } from "../../../app/health/ports.ts";
 import { SluiceError } from "../../../core/errors.ts";
-import { migrationStatus } from "../../db/migrate.ts";
 import { sendJson } from "../json.ts";
 import type { RouteModule } from "./types.ts";
 
@@ -34,20 +35,19 @@ const readyz = createRoute({
 
 const unavailable = (why: string) => new SluiceError("unavailable", "database", why, "not_ready");
 
-export const registerHealth: RouteModule = (app, { store }) => {
+export const registerHealth: RouteModule = (app, { readiness }) => {
   app.openapi(healthz, (c) => sendJson(c, { ok: true }));
   app.openapi(readyz, async (c) => {
-    let status: Awaited<ReturnType<typeof migrationStatus>>;
+    let status: StoreReadiness;
     try {
-      status = await migrationStatus(store);
+      status = await readiness();
     } catch {
       throw unavailable("not reachable");
     }
-    if (status.pending.length > 0) {
-      throw unavailable(
-        `${status.pending.length} migration(s) pending: ${status.pending.map((m) => m.version).join(", ")}`,
-      );
+    const pending = status.pendingMigrations;
+    if (pending.length > 0) {
+      throw unavailable(`${pending.length} migration(s) pending: ${pending.join(", ")}`);
     }
-    return sendJson(c, { ok: true, driver: store.driver, migrations: status.applied.length });
+    return sendJson(c, { ok: true, driver: status.driver, migrations: status.appliedMigrations });
   });
 };

@@ -4,7 +4,6 @@
 // Paged by id like every list (pagination.ts); the records themselves are one GET each.
 import { createRoute, z } from "@hono/zod-openapi";
 import { scopeOf } from "../../../core/policy/policy.ts";
-import { SqlEvidenceLists } from "../../db/overview/evidence-lists-sql.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
@@ -81,8 +80,7 @@ const dutyEntriesRoute = listRoute(
   dutyEntrySummarySchema,
 );
 
-export const registerLists: RouteModule = (app, { store }) => {
-  const lists = new SqlEvidenceLists(store);
+export const registerLists: RouteModule = (app, { evidenceLists: lists }) => {
   const labOf = (scope: ReturnType<typeof scopeOf>): string | null => (scope.all ? null : scope.partyId);
   app.openapi(labsRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");

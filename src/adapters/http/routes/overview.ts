@@ -6,7 +6,6 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { historyDaysMax, overviewOf } from "../../../app/overview/overview.ts";
 import { decisionOutcomes } from "../../../app/overview/ports.ts";
 import { actions, mayAttempt, roles, scopeOf } from "../../../core/policy/policy.ts";
-import { SqlOverviewReader } from "../../db/overview/overview-sql.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
@@ -98,8 +97,7 @@ const licencesRoute = createRoute({
 
 const partyOf = (scope: ReturnType<typeof scopeOf>): string | null => (scope.all ? null : scope.partyId);
 
-export const registerOverview: RouteModule = (app, { store, quota }) => {
-  const reader = new SqlOverviewReader(store);
+export const registerOverview: RouteModule = (app, { overview: reader, quota }) => {
   const ledger = quota;
   app.openapi(sessionRoute, (c) => {
     const principal = c.get("principal");

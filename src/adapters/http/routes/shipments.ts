@@ -447,7 +447,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
           const input = await rawBody(c);
           const orderId = (input as { orderId?: unknown }).orderId;
           await requireVisibleOrder(
-            services.store,
+            services.ownership,
             c.get("principal"),
             "shipments.write",
             orderId,

@@ -3,16 +3,8 @@
 // If-Match required), DELETE /v1/tokens/{id} (revoke; at once for this server, see auth.ts).
 
 import { createRoute, z } from "@hono/zod-openapi";
+import { tokenInputSchema, tokenLabelSchema } from "../../../app/authorization/tokens.ts";
 import { roles } from "../../../core/policy/policy.ts";
-import {
-  createToken,
-  getToken,
-  listTokens,
-  relabelToken,
-  revokeToken,
-  tokenInputSchema,
-  tokenLabelSchema,
-} from "../../db/tokens.ts";
 import { actorOf } from "../actor.ts";
 import { guarded } from "../auth.ts";
 import { etagOf, expectedVersion } from "../etag.ts";
@@ -106,40 +98,35 @@ const deleteRoute = createRoute({
   },
 });
 
-export const registerTokens: RouteModule = (app, { store, clock, tokenFactory, authenticator }) => {
+export const registerTokens: RouteModule = (app, { tokens, authenticator }) => {
   app.openapi(createRouteDef, async (c) => {
     // The idempotency record is written with the token but never holds the secret: a replay
     // answers the same token with `token: null` (the secret is shown once, and stored hashed).
-    const { token, secret } = await createToken(
-      store,
-      clock,
-      tokenFactory,
-      c.req.valid("json"),
-      (tx, record, at) => recordIdempotent(c, tx, 201, { ...record, token: null }, at),
-      actorOf(c),
+    const { token, secret } = await tokens.create(c.req.valid("json"), actorOf(c), (work, record, at) =>
+      recordIdempotent(c, work, 201, { ...record, token: null }, at),
     );
     return sendJson(c, { ...token, token: secret }, 201);
   });
   app.openapi(listRoute, async (c) => {
     const { limit, cursor } = c.req.valid("query");
-    const fetched = await listTokens(store, { limit: limit + 1, after: decodeCursor(cursor) });
+    const fetched = await tokens.list({ limit: limit + 1, after: decodeCursor(cursor) });
     return sendJson(
       c,
       pageOf(fetched, limit, (token) => token.id),
     );
   });
   app.openapi(getRoute, async (c) => {
-    const token = await getToken(store, c.req.valid("param").id);
+    const token = await tokens.get(c.req.valid("param").id);
     return sendJson(c, token, 200, { etag: etagOf(token.version) });
   });
   app.openapi(patchRoute, async (c) => {
     const version = expectedVersion(c);
     const { label } = c.req.valid("json");
-    const token = await relabelToken(store, clock, c.req.valid("param").id, label, version, actorOf(c));
+    const token = await tokens.relabel(c.req.valid("param").id, label, version, actorOf(c));
     return sendJson(c, token, 200, { etag: etagOf(token.version) });
   });
   app.openapi(deleteRoute, async (c) => {
-    const token = await revokeToken(store, clock, c.req.valid("param").id, actorOf(c));
+    const token = await tokens.revoke(c.req.valid("param").id, actorOf(c));
     authenticator.forget(token.id);
     return sendJson(c, token, 200, { etag: etagOf(token.version) });
   });

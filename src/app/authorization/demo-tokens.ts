@@ -1,17 +1,10 @@
 // Demo tokens for `npm start`: one per role, labelled `demo:<role>`. Secrets are shown once and
 // stored hashed, so each start revokes the previous demo tokens and issues fresh ones to print.
-// Party-scoped roles (importer, lab) need the seed's party ids.
-
-import type { Store } from "../adapters/db/store.ts";
-import {
-  type Clock,
-  createToken,
-  listTokens,
-  revokeToken,
-  type TokenFactory,
-} from "../adapters/db/tokens.ts";
-import { badInput } from "../core/errors.ts";
-import { partyRequiredRoles, type Role, roles } from "../core/policy/policy.ts";
+// Party-scoped roles (exporter, importer, lab) need the seed's party ids. The tokens are written
+// through the TokenStore port (its clock and factory), as the system's own acts.
+import { badInput } from "../../core/errors.ts";
+import { partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
+import type { TokenStore } from "./ports.ts";
 
 export const demoLabelPrefix = "demo:";
 const pageSize = 500;
@@ -23,12 +16,11 @@ export interface DemoToken {
   token: string;
 }
 
-async function revokeDemoTokens(store: Store, clock: Clock): Promise<void> {
+async function revokeDemoTokens(tokens: TokenStore): Promise<void> {
   for (let after: string | undefined; ; ) {
-    const page = await listTokens(store, { limit: pageSize, after });
+    const page = await tokens.list({ limit: pageSize, after });
     for (const token of page) {
-      if (token.revokedAt === null && token.label.startsWith(demoLabelPrefix))
-        await revokeToken(store, clock, token.id);
+      if (token.revokedAt === null && token.label.startsWith(demoLabelPrefix)) await tokens.revoke(token.id);
     }
     if (page.length < pageSize) return;
     after = page.at(-1)?.id;
@@ -37,20 +29,18 @@ async function revokeDemoTokens(store: Store, clock: Clock): Promise<void> {
 
 /** Revokes earlier demo tokens and creates one per role; `parties` gives importer and lab parties. */
 export async function issueDemoTokens(
-  store: Store,
-  clock: Clock,
-  factory: TokenFactory,
+  tokens: TokenStore,
   parties: Partial<Record<Role, string>>,
 ): Promise<DemoToken[]> {
   for (const role of partyRequiredRoles) {
     if (parties[role] === undefined) throw badInput(`demo token for \`${role}\``, "needs a party id");
   }
-  await revokeDemoTokens(store, clock);
+  await revokeDemoTokens(tokens);
   const issued: DemoToken[] = [];
   for (const role of roles) {
     const partyId = parties[role];
     const input = { role, label: `${demoLabelPrefix}${role}`, ...(partyId === undefined ? {} : { partyId }) };
-    const { token, secret } = await createToken(store, clock, factory, input);
+    const { token, secret } = await tokens.create(input);
     issued.push({ role, partyId: token.partyId, id: token.id, token: secret });
   }
   return issued;
