@@ -8,6 +8,7 @@ import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adap
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -65,6 +66,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     clock,
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
+    reversals: (actor) => sqlReversalTransactor(store, actor), // issue #13: POST …/{id}/reversals
     ...overrides,
   };
 }

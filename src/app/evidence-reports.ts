@@ -65,7 +65,7 @@ export async function dutyTotals(tx: Tx, input: unknown): Promise<DutyTotalsRepo
     `SELECT to_char(entered_on, 'YYYY-MM-DD') AS entered_on, band, exemption_kind IS NOT NULL AS exempt,
             COUNT(*) AS entries, SUM(entered_value_cents) AS entered, SUM(duty_owed_cents) AS owed,
             SUM(duty_paid_cents) AS paid
-       FROM duty_entries WHERE entered_on BETWEEN $1 AND $2
+       FROM duty_entries WHERE entered_on BETWEEN $1 AND $2 AND reversed_at IS NULL
       GROUP BY entered_on, band, exemption_kind IS NOT NULL`,
     [query.from, query.to],
   );

@@ -7,7 +7,10 @@ import type { Evaluator } from "../../app/evaluate.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
+import type { Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { ReversalRepos } from "../../app/reversals/ports.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -50,6 +53,8 @@ export interface AppDeps {
   reports?: ReportService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
+  /** Reversals of evidence records, as one principal (src/compose.ts wires them; without: 503, #13). */
+  reversals?: (actor: AuditActor) => Transactor<ReversalRepos>;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

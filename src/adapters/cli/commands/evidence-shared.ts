@@ -13,7 +13,7 @@ import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
 import type { Store } from "../../db/store.ts";
-import { cliAudit } from "../actor.ts";
+import { cliActor, cliAudit } from "../actor.ts";
 import { printJson } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
 
@@ -23,6 +23,7 @@ export function newEvidence(store: Store): EvidenceService {
     evaluator: new Evaluator(loadRulebooks(), loadCatalog()),
     clock: cliClock(),
     appendAudit: cliAudit(),
+    actor: cliActor(),
   });
 }
 

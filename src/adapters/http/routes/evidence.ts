@@ -73,13 +73,15 @@ function servicesOf(app: AppServices, c: Context<AppEnv>) {
     shared = shipmentContext(app.store, { clock: app.clock, evaluator: app.evaluator, catalog: app.catalog });
     contexts.set(app, shared);
   }
-  const context = asActor(shared, actorOf(c));
+  const actor = actorOf(c);
+  const context = asActor(shared, actor);
   return {
     evidence: new EvidenceService({
       store: app.store,
       evaluator: app.evaluator,
       clock: app.clock,
       appendAudit: context.appendAudit,
+      actor,
     }),
     shipments: new ShipmentService(context),
   };
