@@ -25,6 +25,7 @@ import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
+import { reverseRecord } from "./app/reversals/reverse.ts";
 import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
@@ -183,6 +184,11 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    // issue #13: reversal of a mistaken evidence record by the local store's operator
+    reverse: (kind, id, input, actor, clock) =>
+      withConfiguredStore((store) =>
+        reverseRecord({ transactor: sqlReversalTransactor(store, actor), clock, actor }, kind, id, input),
+      ),
   };
 }
 

@@ -2,6 +2,9 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { ReversalResult } from "../../app/reversals/reverse.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
+import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
 export interface ServeRequest {
@@ -40,4 +43,12 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** `sluice payments|duty|approvals|customs reverse` on the configured store, as `actor` (#13). */
+  reverse(
+    kind: ReversibleKind,
+    id: string,
+    input: unknown,
+    actor: AuditActor,
+    clock: () => Date,
+  ): Promise<ReversalResult>;
 }
