@@ -250,5 +250,8 @@ forEachDriver("reversal of evidence records (issue #13)", (env) => {
       404,
       "not_found",
     );
+    // The tables answer to the log: every reversal above replays (sluice audit reconcile).
+    const reconciled = await call("GET", "/v1/audit/reconcile", api.tokens.auditor);
+    expect(reconciled.body).toMatchObject({ ok: true, differences: [] });
   });
 });

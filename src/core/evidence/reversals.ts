@@ -40,6 +40,21 @@ export const reversibleKindInfo: Record<ReversibleKind, ReversibleKindInfo> = {
   "customs-event": { label: "customs event", auditKind: "customs.reversed", action: "customs.reverse" },
 };
 
+/** The table each kind's records are kept in (the reconcile names the table of a difference). */
+export const reversalTables = {
+  payment: "payments",
+  invoice: "invoices",
+  "duty-entry": "duty_entries",
+  "duty-payment": "duty_payments",
+  "import-approval": "cn_import_approvals",
+  "customs-event": "customs_events",
+} as const satisfies Record<ReversibleKind, string>;
+export type ReversalTable = (typeof reversalTables)[ReversibleKind];
+
+/** The kind whose reversal an audit entry kind records, if it records one. */
+export const reversedKindOf = (auditKind: string): ReversibleKind | undefined =>
+  reversibleKinds.find((kind) => reversibleKindInfo[kind].auditKind === auditKind);
+
 /** The roles that are the authority for a kind (who records it in the first place). */
 export const authorityRolesOf = (kind: ReversibleKind): readonly string[] =>
   allowedRoles[reversibleKindInfo[kind].action];

@@ -6,18 +6,16 @@
 import type { Transactor, WorkOptions } from "../../../app/ports.ts";
 import type { ReversalRepos, ReversibleRecord, ReversibleRecords } from "../../../app/reversals/ports.ts";
 import type { AuditActor } from "../../../core/audit/actor.ts";
-import type { RecordAuthor, ReversalFacts, ReversibleKind } from "../../../core/evidence/reversals.ts";
+import {
+  type RecordAuthor,
+  type ReversalFacts,
+  type ReversibleKind,
+  reversalTables,
+} from "../../../core/evidence/reversals.ts";
 import { appendAudit, toAuditJson } from "../audit.ts";
 import type { Store, Tx } from "../store.ts";
 
-const tableOf: Record<ReversibleKind, string> = {
-  payment: "payments",
-  invoice: "invoices",
-  "duty-entry": "duty_entries",
-  "duty-payment": "duty_payments",
-  "import-approval": "cn_import_approvals",
-  "customs-event": "customs_events",
-};
+const tableOf = reversalTables;
 
 /** Per kind: the owner party, and the record's fields and dependent facts as one jsonb. */
 const detailsOf: Record<ReversibleKind, { owner: string; summary: string }> = {
