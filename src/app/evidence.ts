@@ -6,7 +6,6 @@
 // replayed client id answers `exists` or `exists_with_different_<field>`.
 
 import type { KeyObject } from "node:crypto";
-import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { AuditActor } from "../core/audit/actor.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
@@ -77,7 +76,9 @@ export interface SubmitResult {
   hash?: string;
 }
 
-const json = (value: unknown): string => JSON.stringify(toAuditJson(value));
+/** A record's document as stored (jsonb): bigints as decimal strings. */
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 const conflict = (what: string, why: string, code: string) => new SluiceError("conflict", what, why, code);
 const today = (clock: () => Date): IsoDate => clock().toISOString().slice(0, 10);
 

@@ -51,7 +51,6 @@ export const knownImportViolations: readonly string[] = [
   "src/app/audit/ports.ts -> src/adapters/db/store.ts",
   "src/app/evidence-reports.ts -> src/adapters/db/store.ts",
   "src/app/evidence-rows.ts -> src/adapters/db/store.ts",
-  "src/app/evidence.ts -> src/adapters/db/audit.ts",
   "src/app/evidence.ts -> src/adapters/db/store.ts",
   "src/app/screening-rows.ts -> src/adapters/db/store.ts",
   "src/app/screening-store.ts -> src/adapters/db/audit.ts",
