@@ -5,6 +5,7 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { sqlEvidenceReports } from "./adapters/db/evidence/reports-sql.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
@@ -68,6 +69,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
     reversals: (actor) => sqlReversalTransactor(store, actor), // issue #13: POST …/{id}/reversals
+    evidenceReports: sqlEvidenceReports(store), // GET /v1/duty/totals, /v1/forfeitures
     ...overrides,
   };
 }
@@ -184,6 +186,7 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    withEvidenceReports: (run) => withConfiguredStore((store) => run(sqlEvidenceReports(store))),
     // issue #13: reversal of a mistaken evidence record by the local store's operator
     reverse: (kind, id, input, actor, clock) =>
       withConfiguredStore((store) =>

@@ -49,7 +49,6 @@ export const knownImportViolations: readonly string[] = [
   "src/adapters/http/routes/simulations.ts -> src/adapters/db/simulation/stored-decisions.ts",
   "src/adapters/http/routes/tokens.ts -> src/adapters/db/tokens.ts",
   "src/app/audit/ports.ts -> src/adapters/db/store.ts",
-  "src/app/evidence-reports.ts -> src/adapters/db/store.ts",
   "src/app/evidence-rows.ts -> src/adapters/db/store.ts",
   "src/app/evidence.ts -> src/adapters/db/store.ts",
   "src/app/screening-rows.ts -> src/adapters/db/store.ts",

@@ -2,6 +2,7 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
@@ -43,6 +44,8 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** `sluice duty totals`, `sluice payments forfeitures` on the configured store. */
+  withEvidenceReports<T>(run: (source: EvidenceReportSource) => Promise<T>): Promise<T>;
   /** `sluice payments|duty|approvals|customs reverse` on the configured store, as `actor` (#13). */
   reverse(
     kind: ReversibleKind,

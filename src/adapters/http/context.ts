@@ -4,6 +4,7 @@
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
@@ -55,6 +56,8 @@ export interface AppDeps {
   reconcile?: ReconcileSource;
   /** Reversals of evidence records, as one principal (src/compose.ts wires them; without: 503, #13). */
   reversals?: (actor: AuditActor) => Transactor<ReversalRepos>;
+  /** Duty totals and forfeiture lists (src/compose.ts wires them; without: 503). */
+  evidenceReports?: EvidenceReportSource;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */
