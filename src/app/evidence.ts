@@ -3,7 +3,8 @@
 // (written down per shipment), domestic-chip purchases and customs events; and `evidenceView`, the
 // dossier's `evidence` section built from these records. Every write validates first, then applies
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
-// replayed client id answers `exists` or `exists_with_different_<field>`.
+// replayed client id answers `exists` or `exists_with_different_<field>`. Each record keeps its author
+// (`recorded_by`, issue #13), whose reversal (src/app/reversals) the reads here then ignore.
 
 import type { KeyObject } from "node:crypto";
 import type { Store, Tx } from "../adapters/db/store.ts";

@@ -117,7 +117,7 @@ function registerDuty(program: Command, wiring: CliWiring): void {
         String(options.id),
         options,
         (a) => present(a, ["dutyPaidCents"]),
-        ["exceeds_duty_owed"],
+        ["exceeds_duty_owed", "entry_reversed"],
       );
     },
   );
