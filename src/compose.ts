@@ -10,6 +10,7 @@ import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
+import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -70,6 +71,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
     reversals: (actor) => sqlReversalTransactor(store, actor), // issue #13: POST …/{id}/reversals
     evidenceReports: sqlEvidenceReports(store), // GET /v1/duty/totals, /v1/forfeitures
+    storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
     ...overrides,
   };
 }
@@ -192,6 +194,8 @@ export function cliWiring(): CliWiring {
       withConfiguredStore((store) =>
         reverseRecord({ transactor: sqlReversalTransactor(store, actor), clock, actor }, kind, id, input),
       ),
+    // issue #19: `sluice simulate --from-store` reads the configured store's decisions
+    withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
   };
 }
 

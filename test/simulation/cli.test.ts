@@ -1,12 +1,17 @@
 // `sluice simulate` as a user runs it: the comparison table, --json byte for byte twice, --csv and
-// --chart files, a rulebook set from a file, and one-line errors with exit 2 for bad input.
+// --chart files, a rulebook set from a file, --from-store on a seeded PostgreSQL store (through the
+// composition root's reader), and one-line errors with exit 2 for bad input.
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
+import { openStore } from "../../src/adapters/db/open.ts";
+import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { smallScenario } from "../http/simulation-samples.ts";
-import { repoRoot, runCliInProcess } from "../support/cli.ts";
+import { repoRoot, runCli, runCliInProcess } from "../support/cli.ts";
+import { createScratch } from "../support/drivers.ts";
 
 const dir = mkdtempSync(join(tmpdir(), "sluice-simulate-"));
 const scenarioFile = join(dir, "small.yaml");
@@ -55,6 +60,7 @@ describe("sluice simulate", () => {
       "duty.svg",
       "headroom.svg",
       "held.svg",
+      "labs.svg",
       "months.csv",
       "totals.csv",
     ]);
@@ -65,6 +71,28 @@ describe("sluice simulate", () => {
     const svg = readFileSync(join(out, "approved.svg"), "utf8");
     expect(svg).toMatch(/^<svg /);
     expect(svg).toContain("cap-20");
+  });
+
+  it("--from-store re-decides the configured store's decisions (the wiring's reader)", {
+    timeout: 120_000,
+  }, async () => {
+    const scratch = await createScratch("postgres");
+    try {
+      const store = await openStore({ ...scratch.config, create: true });
+      await seedDemo(shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") }));
+      await store.close();
+      const args = ["simulate", "--from-store", "--rulebook", "test/simulation/fixtures/cap-20.yaml"];
+      const result = runCli([...args, "--json"], { env: scratch.config.env });
+      expect(result.stderr).toBe("");
+      expect(result.code).toBe(0);
+      const report = JSON.parse(result.stdout) as { flips: { orderId: string; after: string }[] };
+      expect(report.flips.map((f) => [f.orderId, f.after])).toEqual([
+        ["ord-tencent-2", "hold"],
+        ["ord-tsinghua-1", "hold"],
+      ]);
+    } finally {
+      await scratch.dispose();
+    }
   });
 
   it("refuses bad input with one line and exit 2", async () => {

@@ -4,6 +4,7 @@
 
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
@@ -54,4 +55,6 @@ export interface CliWiring {
     actor: AuditActor,
     clock: () => Date,
   ): Promise<ReversalResult>;
+  /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
+  withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
 }

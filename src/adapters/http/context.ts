@@ -11,6 +11,7 @@ import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalRepos } from "../../app/reversals/ports.ts";
+import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
@@ -58,6 +59,8 @@ export interface AppDeps {
   reversals?: (actor: AuditActor) => Transactor<ReversalRepos>;
   /** Duty totals and forfeiture lists (src/compose.ts wires them; without: 503). */
   evidenceReports?: EvidenceReportSource;
+  /** The stored decisions the counterfactual re-decides (src/compose.ts wires them; without: 503). */
+  storedDecisions?: StoredDecisionReader;
 }
 
 /** Deps plus the services createApp builds from them, as route modules see them. */

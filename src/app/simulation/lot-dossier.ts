@@ -45,7 +45,8 @@ export interface LotWorld {
   /** First day of the horizon: certifications and the lab's qualification date from it. */
   startDay: IsoDate;
   usShippedUnits: number;
-  labCertified: boolean;
+  /** The day the lot's lab test was done (its certificate's date), or null: no certificate. */
+  labTestedOn: IsoDate | null;
   approvalUsedUnits: number;
   domesticBoughtUnits: number;
   screening: Screening;
@@ -109,7 +110,7 @@ export function lotDossierInput(
     },
     exporterStatements: { usShippedUnits: world.usShippedUnits, shipmentId: lotId },
     evidence: {
-      ...(world.labCertified ? { labCertificate: labCertificate(lotId, world) } : {}),
+      ...(world.labTestedOn ? { labCertificate: labCertificate(lotId, world, world.labTestedOn) } : {}),
       payment: {
         invoicedCents: valueCents.toString(),
         paidCents: percentOf(valueCents, scenario.prepayment.percent).toString(),
@@ -136,7 +137,7 @@ export function lotDossierInput(
   };
 }
 
-function labCertificate(lotId: string, world: LotWorld) {
+function labCertificate(lotId: string, world: LotWorld, testedOn: IsoDate) {
   const { spec } = world.product;
   return {
     id: `lab-${lotId}`,
@@ -148,7 +149,7 @@ function labCertificate(lotId: string, world: LotWorld) {
     },
     shipmentId: lotId,
     testCountry: "US",
-    testedOn: world.at,
+    testedOn,
     sampledSerials: [`${lotId}-s1`],
     measured: { denseTops: spec.denseTops, dramBandwidthGBs: spec.dramBandwidthGBs },
     signatureVerified: true,

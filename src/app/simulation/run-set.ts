@@ -1,64 +1,40 @@
-// One rulebook set's run of the simulator (see simulate.ts): the world it carries from month to
-// month (the in-memory ledger, stock, each buyer's shipments, approval use and domestic purchases),
-// the month, and the lot. Each lot's dossier is decided by the evaluator; an approved lot is reserved
-// and posted on the ledger, which has the last word on the cap.
+// One rulebook set's run of the simulator (see simulate.ts): month by month, the US sales posted to
+// the ledger, each buyer's turn (its lot sized, with a lab lead time sent through the labs first, and
+// released by release-lot.ts), and the month-end figures of the cap's window.
 import { badInput, quote, SluiceError } from "../../core/errors.ts";
-import type { Decision } from "../../core/evaluation/types.ts";
-import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { RuleSet } from "../../core/rulebook/load.ts";
-import type { Plan, PlannedBuyer } from "../../core/simulation/plan.ts";
+import { LabQueue } from "../../core/simulation/lab-queue.ts";
+import type { PlannedBuyer } from "../../core/simulation/plan.ts";
 import { addReason, emptyMonth, type MonthFigures } from "../../core/simulation/results.ts";
-import type { RulebookSet } from "../../core/simulation/scenario.ts";
-import type { Evaluator } from "../evaluate.ts";
+import { lotUnitsMaxOf } from "../../core/simulation/scenario.ts";
 import { InMemoryLedger } from "../ledger/in-memory.ts";
 import { capPolicyInForce } from "../shipment-ledger.ts";
+import { capFiguresIn, lotDossier } from "./lot-dossier.ts";
 import {
-  capFiguresIn,
-  domesticUnitsRequired,
-  type LotWorld,
-  ledgerViewIn,
-  lotDossier,
-  lotValueCents,
-  type Screening,
-} from "./lot-dossier.ts";
-import type { SimulationInput } from "./simulate.ts";
+  type BuyerState,
+  lotWorld,
+  type MonthState,
+  releaseLot,
+  type SetRun,
+  type World,
+} from "./release-lot.ts";
 
-/** How long a simulated reservation holds; lots are posted the moment they are reserved. */
-const reservationHoldMs = 14 * 86_400_000;
+export type { SetRun } from "./release-lot.ts";
+
 /** Held reasons that come from the simulated world, not from a rule. */
 export const worldReasons = { noStock: "sim.no-stock" } as const;
-
-export interface SetRun {
-  input: SimulationInput;
-  plan: Plan;
-  screenings: Screening[];
-  set: RulebookSet;
-  evaluator: Evaluator;
-  scenarios: string[];
-}
-
-interface BuyerState {
-  shipped: number;
-  approvalUsed: number;
-  domesticBought: number;
-}
-
-/** The state one rulebook set's run carries from month to month. */
-interface World {
-  run: SetRun;
-  ledger: InMemoryLedger;
-  buyers: BuyerState[];
-  stock: number;
-  usShipped: number;
-  now: Date;
-}
 
 export async function runSet(run: SetRun): Promise<MonthFigures[]> {
   const { scenario } = run.input;
   const world: World = {
     run,
     ledger: new InMemoryLedger(() => world.now),
-    buyers: run.plan.buyers.map(() => ({ shipped: 0, approvalUsed: 0, domesticBought: 0 })),
+    buyers: run.plan.buyers.map(() => ({
+      shipped: 0,
+      lab: new LabQueue(),
+      approvalUsed: 0,
+      domesticBought: 0,
+    })),
     stock: scenario.inventory.units,
     usShipped: 0,
     now: new Date(0),
@@ -122,21 +98,11 @@ async function runMonth(world: World, m: number, month: string): Promise<MonthFi
   return figures;
 }
 
-interface MonthState {
-  m: number;
-  month: string;
-  day: string;
-  ruleSet: RuleSet;
-  product: ReturnType<Evaluator["productById"]>;
-  labLeft: number;
-  domesticLeft: number;
-}
-
 /** The cap policy in force this day for a lot of the product to China (null before or without one). */
 function probePolicy(world: World, ruleSet: RuleSet, day: string) {
   const buyer = world.run.plan.buyers[0];
   if (!buyer) return null;
-  const lot = lotDossier("probe", buyer, 1, lotWorld(world, 0, day, false), ruleSet);
+  const lot = lotDossier("probe", buyer, 1, lotWorld(world, 0, day, null), ruleSet);
   const subject = {
     dossier: lot.dossier,
     dossierDigest: "",
@@ -146,32 +112,28 @@ function probePolicy(world: World, ruleSet: RuleSet, day: string) {
   return capPolicyInForce(ruleSet, subject);
 }
 
-function lotWorld(world: World, b: number, day: string, labCertified: boolean): LotWorld {
-  const state = world.buyers[b] as BuyerState;
-  const { scenario } = world.run.input;
-  return {
-    scenario,
-    product: world.run.evaluator.productById(scenario.product.id),
-    at: day,
-    startDay: `${world.run.plan.months[0]}-01`,
-    usShippedUnits: world.usShipped,
-    labCertified,
-    approvalUsedUnits: state.approvalUsed,
-    domesticBoughtUnits: state.domesticBought,
-    screening: world.run.screenings[b] as Screening,
-    locationVerification: world.run.set.locationVerification,
-  };
-}
-
-/** One buyer's lot this month: sized, decided (cut once if the cap asks), reserved and shipped. */
+/** One buyer's turn this month: with a lab lead time its lots go through the labs first. */
 async function runLot(world: World, month: MonthState, b: number, figures: MonthFigures): Promise<void> {
   const buyer = world.run.plan.buyers[b] as PlannedBuyer;
   const state = world.buyers[b] as BuyerState;
-  const { scenario } = world.run.input;
   if (buyer.orderedIn > month.month) return;
   const backlog = buyer.demandUnits - state.shipped;
   if (backlog <= 0) return;
-  let units = Math.min(backlog, scenario.lotUnitsMax);
+  if (world.run.input.scenario.labs.leadMonths > 0) await runLeadLot(world, month, b, backlog, figures);
+  else await runSameMonthLot(world, month, b, backlog, figures);
+}
+
+/** Without a lead time: the lot is sized, tested if the month's lab capacity covers it, and decided. */
+async function runSameMonthLot(
+  world: World,
+  month: MonthState,
+  b: number,
+  backlog: number,
+  figures: MonthFigures,
+): Promise<void> {
+  const buyer = world.run.plan.buyers[b] as PlannedBuyer;
+  const state = world.buyers[b] as BuyerState;
+  let units = Math.min(backlog, lotUnitsMaxOf(world.run.input.scenario));
   if (world.stock <= 0) {
     figures.heldUnits += units;
     addReason(figures.heldByReason, [worldReasons.noStock], units);
@@ -181,141 +143,58 @@ async function runLot(world: World, month: MonthState, b: number, figures: Month
   const approvalLeft = buyer.approval ? buyer.approval.units - state.approvalUsed : 0;
   if (approvalLeft > 0) units = Math.min(units, approvalLeft);
   const labCertified = month.labLeft >= units;
-  let lot = decideLot(world, month, b, units, labCertified);
-  figures.decisions += 1;
-  const cut = capShortfall(lot.decision);
-  if (cut !== null && cut < units) {
-    units -= cut;
-    lot = decideLot(world, month, b, units, labCertified);
-    figures.decisions += 1;
-  }
-  figures.requestedUnits += units;
-  figures.labTestsNeededUnits += units;
-  if (labCertified) month.labLeft -= units;
-  figures.domesticBoughtUnits += lot.domesticBought;
-  month.domesticLeft -= lot.domesticBought;
-  state.domesticBought += lot.domesticBought;
-  const { decision } = lot.decision;
-  if (decision === "deny") {
-    figures.deniedUnits += units;
-    addReason(figures.deniedByReason, lot.decision.decidingRuleIds, units);
-    return;
-  }
-  if (decision === "hold") {
-    figures.heldUnits += units;
-    addReason(figures.heldByReason, lot.decision.decidingRuleIds, units);
-    return;
-  }
-  const status = reserveAndShip(world, month, buyer, units, lot);
-  if (status !== "ok") {
-    figures.heldUnits += units;
-    addReason(figures.heldByReason, [`ledger.${status}`], units);
-    return;
-  }
-  shipped(world, month, b, units, lot, figures);
+  const released = await releaseLot(world, month, b, units, labCertified ? month.day : null, figures);
+  figures.labTestsNeededUnits += released.units;
+  if (labCertified) month.labLeft -= released.units;
+  if (released.shipped) world.stock -= released.units;
 }
 
-interface DecidedLot {
-  decision: Decision;
-  policy: CapPolicy | null;
-  dutyCents: bigint;
-  revenueShareCents: bigint;
-  domesticBought: number;
-}
-
-function decideLot(
+/**
+ * With a lead time: the buyer's chips tested at least `leadMonths` ago are released (cut by the cap
+ * as any lot); then the exporter sends the next lot to the labs, within their capacity this month,
+ * the stock and the buyer's import approval. A buyer without an approval gets no test (its chips
+ * could not enter China): its lot is asked without a certificate, so the rules show what holds it.
+ */
+async function runLeadLot(
   world: World,
   month: MonthState,
   b: number,
-  units: number,
-  labCertified: boolean,
-): DecidedLot {
+  backlog: number,
+  figures: MonthFigures,
+): Promise<void> {
   const buyer = world.run.plan.buyers[b] as PlannedBuyer;
   const state = world.buyers[b] as BuyerState;
-  const id = `lot-${world.run.set.id}-${month.month}-${buyer.id}`;
-  const lotState = lotWorld(world, b, month.day, labCertified);
-  const lot = lotDossier(id, buyer, units, lotState, month.ruleSet);
-  // Under a domestic ratio the buyer first buys what the rule requires, as far as supply allows.
-  const missing = domesticUnitsRequired(month.ruleSet, lot.dossier, lotState) - state.domesticBought;
-  const domesticBought = Math.max(0, Math.min(missing, month.domesticLeft));
-  if (domesticBought > 0)
-    lot.dossier.evidence.domesticPurchases = { units: state.domesticBought + domesticBought };
-  const subject = { dossier: lot.dossier, dossierDigest: "", product: month.product, at: month.day };
-  const policy = capPolicyInForce(month.ruleSet, subject);
-  if (policy)
-    lot.dossier.ledger = ledgerViewIn(world.ledger, policy, world.run.input.scenario.product.id, month.day);
-  const decision = world.run.evaluator.evaluate(
-    lot.dossier,
-    month.day,
-    world.run.scenarios,
-    undefined,
-    "records",
-  );
-  return {
-    decision,
-    policy,
-    dutyCents: lot.dutyCents,
-    revenueShareCents: lot.revenueShareCents,
-    domesticBought,
-  };
-}
-
-/** The shortfall a held lot would be cut by when the cap is the only thing holding it, else null. */
-function capShortfall(decision: Decision): number | null {
-  if (decision.decision !== "hold") return null;
-  const deciding = decision.findings.filter((f) => decision.decidingRuleIds.includes(f.ruleId));
-  if (deciding.length !== 1 || deciding[0]?.kind !== "ratio-cap") return null;
-  const shortfall = deciding[0].remedy?.details?.shortfall;
-  return shortfall === undefined ? null : Number(shortfall);
-}
-
-/** Reserves the lot under the cap (the ledger decides, not the view) and posts it as shipped. */
-function reserveAndShip(
-  world: World,
-  month: MonthState,
-  buyer: PlannedBuyer,
-  units: number,
-  lot: DecidedLot,
-): string {
-  if (!lot.policy) return "ok";
-  const id = `lot-${world.run.set.id}-${month.month}-${buyer.id}`;
-  const productId = world.run.input.scenario.product.id;
-  const reserved = world.ledger.reserveNow(lot.policy, {
-    id,
-    productId,
-    units: BigInt(units),
-    holdMs: reservationHoldMs,
-  });
-  if (reserved.status !== "ok") return reserved.status;
-  const posted = world.ledger.settleNow("post", id);
-  if (posted.status !== "ok") throw new Error(`simulated post refused: ${posted.status}`);
-  return "ok";
-}
-
-function shipped(
-  world: World,
-  month: MonthState,
-  b: number,
-  units: number,
-  lot: DecidedLot,
-  figures: MonthFigures,
-): void {
   const { scenario } = world.run.input;
-  const state = world.buyers[b] as BuyerState;
-  const prepaid = (lotValueCents(scenario, units) * BigInt(scenario.prepayment.percent) + 99n) / 100n;
-  world.stock -= units;
-  figures.approvedUnits += units;
-  figures.dutyCents += lot.dutyCents;
-  figures.revenueShareCents += lot.revenueShareCents;
-  figures.prepaidCents += prepaid;
-  if (world.run.plan.customsBlocked[month.m]) {
-    // Turned back at the Chinese border: the prepayment is non-refundable, the buyer still waits.
-    figures.blockedAtBorderUnits += units;
-    figures.forfeitedCents += prepaid;
+  state.lab.collect(month.m);
+  const approvalLeft = buyer.approval ? buyer.approval.units - state.approvalUsed : 0;
+  const certified = state.lab.certifiedUnits;
+  if (certified > 0) {
+    let units = Math.min(certified, lotUnitsMaxOf(scenario));
+    if (approvalLeft > 0) units = Math.min(units, approvalLeft);
+    const released = await releaseLot(world, month, b, units, state.lab.oldestCertifiedOn, figures);
+    if (released.shipped) state.lab.take(released.units);
+  } else if (!buyer.approval) {
+    const units = Math.min(backlog, lotUnitsMaxOf(scenario), Math.max(world.stock, 0));
+    if (units > 0) await releaseLot(world, month, b, units, null, figures);
+  }
+  if (!buyer.approval) return;
+  const pipeline = state.lab.waitingUnits + state.lab.certifiedUnits;
+  const wanted = Math.min(
+    buyer.demandUnits - state.shipped - pipeline,
+    approvalLeft - pipeline,
+    lotUnitsMaxOf(scenario),
+  );
+  if (wanted <= 0) return;
+  figures.labTestsNeededUnits += wanted;
+  if (world.stock <= 0) {
+    figures.heldUnits += wanted;
+    addReason(figures.heldByReason, [worldReasons.noStock], wanted);
     return;
   }
-  state.shipped += units;
-  state.approvalUsed += units;
+  const sent = Math.min(wanted, world.stock, month.labLeft);
+  world.stock -= sent;
+  month.labLeft -= sent;
+  state.lab.send({ testedOn: month.day, readyMonth: month.m + scenario.labs.leadMonths, units: sent });
 }
 
 function monthEnd(world: World, figures: MonthFigures, ruleSet: RuleSet, day: string): void {
@@ -326,6 +205,7 @@ function monthEnd(world: World, figures: MonthFigures, ruleSet: RuleSet, day: st
       (buyer.orderedIn <= figures.month ? buyer.demandUnits - (world.buyers[b] as BuyerState).shipped : 0),
     0,
   );
+  figures.labWaitingUnits = world.buyers.reduce((sum, state) => sum + state.lab.waitingUnits, 0);
   const policy = probePolicy(world, ruleSet, day);
   if (!policy) return;
   const view = capFiguresIn(world.ledger, policy, scenario.product.id, day).figures;

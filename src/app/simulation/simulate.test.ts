@@ -1,5 +1,7 @@
 // The simulator against months computed by hand, its determinism, and its use of the real engine.
 import { describe, expect, it } from "vitest";
+import { parseRulebook } from "../../core/rulebook/load.ts";
+import type { Rulebook } from "../../core/rulebook/schema.ts";
 import { parseScenario, type Scenario } from "../../core/simulation/scenario.ts";
 import { loadCatalog } from "../catalog.ts";
 import { loadRulebooks } from "../rulebooks.ts";
@@ -49,8 +51,32 @@ function scenario(overrides: Record<string, unknown> = {}): Scenario {
   );
 }
 
-const run = (s: Scenario) =>
-  simulate({ scenario: s, library: loadRulebooks(), catalog: loadCatalog(), screen: noHits });
+const run = (s: Scenario, extraBooks?: ReadonlyMap<string, Rulebook[]>) =>
+  simulate({
+    scenario: s,
+    library: loadRulebooks(),
+    catalog: loadCatalog(),
+    screen: noHits,
+    ...(extraBooks ? { extraBooks } : {}),
+  });
+
+/** $27,000 a chip, in cents, and the 25 % §232 duty on `units` of them. */
+const centsPerUnit = 2_700_000n;
+const dutyOn = (units: number) => (BigInt(units) * centsPerUnit * 25n) / 100n;
+
+/** A scenario book switching the exporter's prepayment terms off (prepayments are refunded). */
+const refundBook = parseRulebook(
+  `id: scenario-test-refunds
+version: 1
+title: "Test: the exporter refunds prepayments"
+jurisdiction: scenario
+scenario: true
+citation: { source: "test fixture", status: U }
+effective: { from: 2026-01-01, to: null }
+disables: [exporter-terms-2026.prepayment]
+`,
+  "refund book",
+);
 
 describe("simulate", () => {
   it("ships X/2 a month under a 50 % cap on US sales of X, and the backlog falls by that", async () => {
@@ -127,6 +153,74 @@ describe("simulate", () => {
       scenario({ inventory: { units: 0, source: "a" }, rulebooks: [{ id: "history", title: "history" }] }),
     );
     expect(empty.series[0]?.heldByReason).toEqual({ "sim.no-stock": 100_000 });
+  });
+
+  it("with a 2-month lab lead time, ships in month m + 2 what the labs tested in month m", async () => {
+    const report = await run(
+      scenario({
+        labs: { count: 1, unitsPerMonthPerLab: 1_000_000, leadMonths: 2, source: "a" },
+        rulebooks: [{ id: "history", title: "history" }],
+      }),
+    );
+    const months = report.series;
+    // March: the whole order (100,000) goes to the lab; nothing is asked for release until May.
+    expect(months.map((m) => m.labTestsNeededUnits)).toEqual([100_000, 0, 0, 0, 0, 0]);
+    expect(months.map((m) => m.labWaitingUnits)).toEqual([100_000, 100_000, 0, 0, 0, 0]);
+    // May: US sales of 30,000 allow 15,000 (50 %); then 5,000 a month, as without a lead time.
+    expect(months.map((m) => m.approvedUnits)).toEqual([0, 0, 15_000, 5000, 5000, 5000]);
+    expect(months.map((m) => m.decisions)).toEqual([0, 0, 2, 2, 2, 2]);
+    expect(months.map((m) => m.backlogUnits)).toEqual([100_000, 100_000, 85_000, 80_000, 75_000, 70_000]);
+    // Duty counts in the month a lot ships, on the units shipped (not on the 100,000 tested).
+    expect(months.map((m) => m.dutyCents)).toEqual([
+      0n,
+      0n,
+      dutyOn(15_000),
+      dutyOn(5000),
+      dutyOn(5000),
+      dutyOn(5000),
+    ]);
+    expect(
+      months.every((m) => Object.keys(m.heldByReason).every((id) => id !== "us-bis-2026.c9-lab-test")),
+    ).toBe(true);
+  });
+
+  it("counts duty only on shipped lots, and forfeits a turned-back lot's prepayment per the terms", async () => {
+    const report = await run(
+      scenario({
+        chinaGate: { customsBlock: { from: "2026-04-01", to: "2026-04-30", source: "a" } },
+        rulebooks: [
+          { id: "history", title: "history" },
+          { id: "refunds", title: "prepayments refunded", files: ["refund.yaml"] },
+          { id: "safe", title: "SAFE", scenarios: ["scenario-safe-chips-act"] },
+        ],
+      }),
+      new Map([["refunds", [refundBook]]]),
+    );
+    const of = (set: string) => report.series.filter((m) => m.rulebookSet === set).slice(0, 3);
+    const history = of("history");
+    // Each month the lot is first held by the cap and cut to the 5,000 it allows: duty on 5,000 only.
+    expect(history.map((m) => [m.decisions, m.requestedUnits, m.approvedUnits])).toEqual([
+      [2, 5000, 5000],
+      [2, 5000, 5000],
+      [2, 5000, 5000],
+    ]);
+    expect(history.map((m) => m.dutyCents)).toEqual([dutyOn(5000), dutyOn(5000), dutyOn(5000)]);
+    // April's lot is turned back at the Chinese border: the duty was paid on entry to the US, the
+    // 100 % prepayment ($135 m) is forfeited under the exporter's terms, the backlog does not fall.
+    const prepaid = 5000n * centsPerUnit;
+    expect(history.map((m) => m.blockedAtBorderUnits)).toEqual([0, 5000, 0]);
+    expect(history.map((m) => m.forfeitedCents)).toEqual([0n, prepaid, 0n]);
+    expect(history.map((m) => m.backlogUnits)).toEqual([95_000, 95_000, 90_000]);
+    // Without those terms in force the prepayment of the turned-back lot is refunded.
+    const refunds = of("refunds");
+    expect(refunds.map((m) => m.prepaidCents)).toEqual([prepaid, prepaid, prepaid]);
+    expect(refunds.map((m) => m.forfeitedCents)).toEqual([0n, 0n, 0n]);
+    // Denied lots ship nothing and pay nothing.
+    expect(of("safe").map((m) => [m.deniedUnits, m.dutyCents, m.prepaidCents])).toEqual([
+      [100_000, 0n, 0n],
+      [100_000, 0n, 0n],
+      [100_000, 0n, 0n],
+    ]);
   });
 
   it("gives byte-identical output for the same scenario and seed, and uses the seed", async () => {

@@ -25,6 +25,8 @@ export interface MonthFigures {
   forfeitedCents: bigint;
   labTestsNeededUnits: number;
   labCapacityUnits: number;
+  /** Units in the labs at month end: sent for their test, waiting out the lead time (0 without one). */
+  labWaitingUnits: number;
   domesticBoughtUnits: number;
   blockedAtBorderUnits: number;
   /** Ordered and not yet shipped, at month end. */
@@ -53,6 +55,7 @@ export function emptyMonth(month: string, rulebookSet: string, labCapacityUnits:
     forfeitedCents: 0n,
     labTestsNeededUnits: 0,
     labCapacityUnits,
+    labWaitingUnits: 0,
     domesticBoughtUnits: 0,
     blockedAtBorderUnits: 0,
     backlogUnits: 0,
@@ -166,6 +169,7 @@ export const monthColumns = [
   "forfeitedCents",
   "labTestsNeededUnits",
   "labCapacityUnits",
+  "labWaitingUnits",
   "domesticBoughtUnits",
   "blockedAtBorderUnits",
   "backlogUnits",

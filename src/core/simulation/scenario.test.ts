@@ -2,6 +2,7 @@
 // function of the seed.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { planScenario, splitByWeights } from "./plan.ts";
 import { monthsOf, parseScenario, parseScenarioText } from "./scenario.ts";
 
@@ -14,6 +15,22 @@ describe("scenario", () => {
     const scenario = parseScenarioText(shipped(), "shipped");
     expect(scenario.rulebooks.length).toBe(10);
     expect(scenario.buyers.length + (scenario.generatedBuyers?.count ?? 0)).toBe(100);
+  });
+
+  it("every figure of the shipped scenario sits beside the source it cites", () => {
+    const raw = parse(shipped()) as Record<string, unknown>;
+    const uncited: string[] = [];
+    const walk = (value: unknown, path: string, cited: boolean) => {
+      if (typeof value === "number" && !cited) uncited.push(path);
+      if (value === null || typeof value !== "object") return;
+      const here = cited || (!Array.isArray(value) && "source" in value);
+      for (const [key, item] of Object.entries(value)) walk(item, `${path}.${key}`, here);
+    };
+    // The seed and the day of the month are the model's settings, not figures of the world.
+    const { sources: _, seed: __, dayOfMonth: ___, ...figures } = raw;
+    walk(figures, "scenario", false);
+    expect(uncited).toEqual([]);
+    expect(Object.keys(raw.sources as object).length).toBeGreaterThan(5);
   });
 
   it.each([
@@ -30,6 +47,25 @@ describe("scenario", () => {
       "`usSales`: unknown field `extra`",
     ],
     [{ rulebooks: [] }, "`rulebooks`: too small"],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: -1, source: "assumption-labs" } },
+      "`labs.leadMonths`: a lead time cannot be negative",
+    ],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 0.5, source: "assumption-labs" } },
+      "`labs.leadMonths`: expected int, received number",
+    ],
+    [
+      { labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 13, source: "assumption-labs" } },
+      "`labs.leadMonths`: a lab's lead time is at most 12 months",
+    ],
+    [
+      {
+        horizon: { from: "2026-01", to: "2026-02" },
+        labs: { count: 4, unitsPerMonthPerLab: 60000, leadMonths: 2, source: "assumption-labs" },
+      },
+      "`labs.leadMonths`: 2 months is not shorter than the horizon (2 months): no tested lot would ship",
+    ],
     [{ seed: 1.5 }, "`seed`: expected int, received number"],
   ])("refuses %j naming the field", (change, message) => {
     expect(() => parseScenario({ ...base(), ...change }, "s.yaml")).toThrow(

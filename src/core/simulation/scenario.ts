@@ -18,6 +18,10 @@ export const buyersMax = 1000;
 export const rulebookSetsMax = 16;
 /** Units in any one figure at most (a billion chips: far above any reported demand). */
 export const figureUnitsMax = 1_000_000_000;
+/** Months a lab test may take at most, from the month a lot is tested to the month it may ship. */
+export const labLeadMonthsMax = 12;
+/** The largest lot to one buyer in one month when a scenario does not say. */
+export const lotUnitsMaxDefault = 100_000;
 /** Cents in a price at most ($10 m a chip). */
 export const priceCentsMax = 1_000_000_000;
 
@@ -55,6 +59,8 @@ const buyerSchema = z.strictObject({
 
 const generatedBuyersSchema = z.strictObject({
   count: z.number().int().min(1).max(buyersMax),
+  /** Where the number of buyers comes from (their demand and approvals cite their own). */
+  source: source.optional(),
   sector: z.enum(sectors),
   purpose: z.enum(purposes),
   /** Total demand, split among the generated buyers by seeded random weights. */
@@ -105,11 +111,24 @@ export const scenarioSchema = z
     buyers: z.array(buyerSchema).max(buyersMax).default([]),
     generatedBuyers: generatedBuyersSchema.optional(),
     chinaGate: z.strictObject({ customsBlock: customsBlockSchema.optional() }).default({}),
-    labs: z.strictObject({ count: z.number().int().min(0).max(1000), unitsPerMonthPerLab: units, source }),
+    labs: z.strictObject({
+      count: z.number().int().min(0).max(1000),
+      unitsPerMonthPerLab: units,
+      /** A lot tested in month m may ship in month m + leadMonths (0: tested and shipped in one month). */
+      leadMonths: z
+        .number()
+        .int()
+        .min(0, "a lead time cannot be negative")
+        .max(labLeadMonthsMax, `a lab's lead time is at most ${labLeadMonthsMax} months`)
+        .default(0),
+      source,
+    }),
     prepayment: z.strictObject({ percent: z.number().int().min(0).max(100), source }),
     domesticSupply: z.strictObject({ unitsPerMonth: units, source }),
-    /** Largest lot the exporter releases to one buyer in one month. */
-    lotUnitsMax: units.min(1).default(100_000),
+    /** Largest lot the exporter releases to one buyer in one month: units, or units with their source. */
+    lotUnitsMax: z
+      .union([units.min(1), z.strictObject({ units: units.min(1), source })])
+      .default(lotUnitsMaxDefault),
     exporterCertifications: z.array(z.enum(certificationKinds)).default([]),
     rulebooks: z.array(rulebookSetSchema).min(1).max(rulebookSetsMax),
   })
@@ -118,6 +137,10 @@ export const scenarioSchema = z
 export type Scenario = z.output<typeof scenarioSchema>;
 export type ScenarioBuyer = z.output<typeof buyerSchema>;
 export type RulebookSet = z.output<typeof rulebookSetSchema>;
+
+/** The largest lot the exporter releases to one buyer in one month, in units. */
+export const lotUnitsMaxOf = (scenario: Scenario): number =>
+  typeof scenario.lotUnitsMax === "number" ? scenario.lotUnitsMax : scenario.lotUnitsMax.units;
 
 /** The months of a horizon, in order: `2026-01` … `2027-12`. */
 export function monthsOf(horizon: { from: string; to: string }): string[] {
@@ -169,6 +192,12 @@ function checkScenario(scenario: z.output<z.ZodObject>, context: z.core.$Refinem
     if (buyer.approval && buyer.approval.to < buyer.approval.from)
       issue(["buyers", index, "approval", "to"], "is before `from`");
   });
+  const months = monthsOf(s.horizon).length;
+  if (s.horizon.to >= s.horizon.from && s.labs.leadMonths >= months)
+    issue(
+      ["labs", "leadMonths"],
+      `${s.labs.leadMonths} months is not shorter than the horizon (${months} months): no tested lot would ship`,
+    );
   if (s.buyers.length + (s.generatedBuyers?.count ?? 0) > buyersMax)
     issue(["generatedBuyers", "count"], `more than ${buyersMax} buyers in all`);
   if (s.buyers.length === 0 && !s.generatedBuyers) issue(["buyers"], "no buyers: name some or generate them");

@@ -8795,7 +8795,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -8824,7 +8824,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -10040,6 +10040,8 @@ export interface paths {
                             }[];
                             generatedBuyers?: {
                                 count: number;
+                                /** @description a key of `sources` */
+                                source?: string;
                                 /** @enum {string} */
                                 sector: "semiconductor-vendor" | "commercial" | "cloud-provider" | "university" | "research-institute" | "reseller" | "state-owned-enterprise" | "sensitive-government" | "critical-infrastructure" | "military";
                                 /** @enum {string} */
@@ -10079,6 +10081,8 @@ export interface paths {
                             labs: {
                                 count: number;
                                 unitsPerMonthPerLab: number;
+                                /** @default 0 */
+                                leadMonths?: number;
                                 /** @description a key of `sources` */
                                 source: string;
                             };
@@ -10093,7 +10097,11 @@ export interface paths {
                                 source: string;
                             };
                             /** @default 100000 */
-                            lotUnitsMax?: number;
+                            lotUnitsMax?: number | {
+                                units: number;
+                                /** @description a key of `sources` */
+                                source: string;
+                            };
                             /** @default [] */
                             exporterCertifications?: ("us-commercial-availability" | "technical-box" | "us-supply-sufficient" | "no-foundry-diversion" | "no-military-use" | "kyc-procedures" | "security-procedures" | "no-unauthorized-remote-access" | "no-weights-transfer" | "no-us-backlog" | "no-better-foreign-terms")[];
                             rulebooks: {

@@ -53,7 +53,12 @@ export const shippedScenario = {
     },
     "assumption-labs": {
       source:
-        "Sluice's assumption: 4 qualified US labs testing 60,000 units a month each (no lab capacity published)",
+        "Sluice's assumption: 4 qualified US labs testing 60,000 units a month each, a lot's result out the month after its test (no lab capacity or turnaround published)",
+      status: "U",
+    },
+    "assumption-lots": {
+      source:
+        "Sluice's assumption: NVIDIA releases at most 50,000 units to one buyer in one month (no lot size reported)",
       status: "U",
     },
     "assumption-domestic-supply": {
@@ -137,6 +142,7 @@ export const shippedScenario = {
   ],
   generatedBuyers: {
     count: 97,
+    source: "assumption-other-buyers",
     sector: "commercial",
     purpose: "ai-inference",
     demand: {
@@ -161,6 +167,7 @@ export const shippedScenario = {
   labs: {
     count: 4,
     unitsPerMonthPerLab: 60000,
+    leadMonths: 1,
     source: "assumption-labs",
   },
   prepayment: {
@@ -171,7 +178,7 @@ export const shippedScenario = {
     unitsPerMonth: 150000,
     source: "assumption-domestic-supply",
   },
-  lotUnitsMax: 50000,
+  lotUnitsMax: { units: 50000, source: "assumption-lots" },
   exporterCertifications: ["no-us-backlog", "no-better-foreign-terms"],
   rulebooks: [
     {

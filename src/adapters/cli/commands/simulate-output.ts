@@ -138,6 +138,12 @@ export const charts: {
   },
   { file: "held.svg", title: "Units held per month (all reasons)", unit: "units", value: (m) => m.heldUnits },
   {
+    file: "labs.svg",
+    title: "Units at the labs at month end, waiting for their test (with a lead time)",
+    unit: "units",
+    value: (m) => m.labWaitingUnits,
+  },
+  {
     file: "domestic.svg",
     title: "Domestic accelerators bought per month",
     unit: "units",

@@ -7,9 +7,8 @@ import { bundledScreener, loadRulebookFile, loadScenarioFile } from "../../../ap
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";
 import { badInput, quote } from "../../../core/errors.ts";
 import { isIsoDate } from "../../../core/shared.ts";
-import { SqlStoredDecisionReader } from "../../db/simulation/stored-decisions.ts";
 import { printJson, println } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
+import type { CliWiring } from "../wiring.ts";
 import { comparisonTable, flipLines, writeCharts, writeCsv } from "./simulate-output.ts";
 
 export interface SimulateOptions {
@@ -50,15 +49,19 @@ export async function runScenario(file: string | undefined, options: SimulateOpt
     for (const path of await writeCharts(report, options.chart)) if (!options.json) println(`wrote ${path}`);
 }
 
-export async function runFromStore(file: string | undefined, options: SimulateOptions): Promise<void> {
+export async function runFromStore(
+  file: string | undefined,
+  options: SimulateOptions,
+  wiring: CliWiring,
+): Promise<void> {
   if (file)
     throw badInput(`scenario ${quote(file)}`, "not with --from-store, which re-decides the stored record");
   if (options.at !== undefined && !isIsoDate(options.at))
     throw badInput(`--at ${quote(options.at)}`, "expected a date written YYYY-MM-DD");
   const proposed = options.rulebook.map(loadRulebookFile);
-  const report = await withStore((store) =>
+  const report = await wiring.withStoredDecisions((reader) =>
     counterfactual({
-      reader: new SqlStoredDecisionReader(store),
+      reader,
       library: loadRulebooks(),
       catalog: loadCatalog(),
       proposed,

@@ -3,11 +3,12 @@
 // re-decides the store's decisions and lists the flips. Bad input exits 2 (src/core/errors.ts).
 import type { Command } from "commander";
 import { action } from "../io.ts";
+import type { CliWiring } from "../wiring.ts";
 import type { SimulateOptions } from "./simulate-run.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   program
     .command("simulate")
     .description(
@@ -24,7 +25,7 @@ export function register(program: Command): void {
     .action(
       action(async (file: string | undefined, options: SimulateOptions) => {
         const run = await import("./simulate-run.ts");
-        if (options.fromStore) await run.runFromStore(file, options);
+        if (options.fromStore) await run.runFromStore(file, options, wiring);
         else await run.runScenario(file, options);
       }),
     );

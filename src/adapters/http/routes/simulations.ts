@@ -8,11 +8,10 @@ import { counterfactual } from "../../../app/simulation/counterfactual.ts";
 import { screenerOn } from "../../../app/simulation/files.ts";
 import { checkRequestLimits, requestRuntimeMsMax } from "../../../app/simulation/limits.ts";
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";
-import { badInput } from "../../../core/errors.ts";
+import { badInput, SluiceError } from "../../../core/errors.ts";
 import { parseRulebook } from "../../../core/rulebook/load.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { scenarioSchema } from "../../../core/simulation/scenario.ts";
-import { SqlStoredDecisionReader } from "../../db/simulation/stored-decisions.ts";
 import { sendJson } from "../json.ts";
 import { actionRoutes, body } from "./define.ts";
 import type { RouteModule } from "./types.ts";
@@ -53,7 +52,10 @@ const route = actionRoutes(
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-export const registerSimulations: RouteModule = (app, { store, catalog, rulebooks, clock, screening }) => {
+export const registerSimulations: RouteModule = (
+  app,
+  { storedDecisions, catalog, rulebooks, clock, screening },
+) => {
   const screen = screenerOn(screening);
   app.openapi(route, async (c) => {
     const request = c.req.valid("json");
@@ -73,10 +75,12 @@ export const registerSimulations: RouteModule = (app, { store, catalog, rulebook
       });
       return sendJson(c, reportJson(report), 200);
     }
+    if (!storedDecisions)
+      throw new SluiceError("unavailable", "counterfactual", "not configured on this server", "unavailable");
     const { rulebook, at } = request.counterfactual ?? {};
     const proposed = rulebook === undefined ? [] : [parseRulebook(rulebook, "body.counterfactual.rulebook")];
     const report = await counterfactual({
-      reader: new SqlStoredDecisionReader(store),
+      reader: storedDecisions,
       library: rulebooks,
       catalog,
       proposed,
