@@ -9,6 +9,7 @@ import { auditAs } from "./adapters/db/audit.ts";
 import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
 import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
+import { sqlEvidenceReports } from "./adapters/db/evidence/reports-sql.ts";
 import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { newSignerKey } from "./adapters/db/log/key.ts";
@@ -18,6 +19,7 @@ import { SqlEvidenceLists } from "./adapters/db/overview/evidence-lists-sql.ts";
 import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
 import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
 import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
@@ -35,6 +37,7 @@ import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
+import { reverseRecord } from "./app/reversals/reverse.ts";
 import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
@@ -93,6 +96,8 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     auditEntries: sqlAuditEntryReader(store),
     log: new DbLogReader(store),
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
+    reversals: (actor) => sqlReversalTransactor(store, actor), // issue #13: POST …/{id}/reversals
+    evidenceReports: sqlEvidenceReports(store), // GET /v1/duty/totals, /v1/forfeitures
     storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
     ...overrides,
   };
@@ -231,6 +236,12 @@ export function cliWiring(): CliWiring {
     withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
     exportLog,
     newSignerKey,
+    withEvidenceReports: (run) => withConfiguredStore((store) => run(sqlEvidenceReports(store))),
+    // issue #13: reversal of a mistaken evidence record by the local store's operator
+    reverse: (kind, id, input, actor, clock) =>
+      withConfiguredStore((store) =>
+        reverseRecord({ transactor: sqlReversalTransactor(store, actor), clock, actor }, kind, id, input),
+      ),
     // issue #19: `sluice simulate --from-store` reads the configured store's decisions
     withStoredDecisions: (run) => withConfiguredStore((store) => run(new SqlStoredDecisionReader(store))),
     // issue #16: custody commands on the configured store, heartbeats over NATS

@@ -7,6 +7,8 @@ import type { CertificateBody } from "../core/evidence/certificate.ts";
 import { noPayments, type PaymentTotals } from "../core/evidence/payments.ts";
 
 const day = (column: string, as = column) => `to_char(${column}, 'YYYY-MM-DD') AS ${as}`;
+/** A record its author has not reversed (migration 0140): the only kind any total or decision reads. */
+const live = "reversed_at IS NULL";
 
 export interface LabRow {
   id: string;
@@ -129,10 +131,12 @@ export interface DutyEntryRow {
   exemptionCertificateRef: string | null;
   dutyOwedCents: bigint;
   dutyPaidCents: bigint;
+  /** Reversed by its author: kept on file, read by nothing that decides or totals. */
+  reversed: boolean;
 }
 
 const dutyColumns = `id, shipment_id, ${day("entered_on")}, hts_code, band, entered_value_cents, rate_percent,
-  exemption_kind, exemption_certificate_ref, duty_owed_cents, duty_paid_cents`;
+  exemption_kind, exemption_certificate_ref, duty_owed_cents, duty_paid_cents, reversed_at IS NOT NULL AS reversed`;
 interface DutySqlRow {
   id: string;
   shipment_id: string;
@@ -145,6 +149,7 @@ interface DutySqlRow {
   exemption_certificate_ref: string | null;
   duty_owed_cents: bigint;
   duty_paid_cents: bigint;
+  reversed: boolean;
 }
 const toDuty = (row: DutySqlRow): DutyEntryRow => ({
   id: row.id,
@@ -158,17 +163,19 @@ const toDuty = (row: DutySqlRow): DutyEntryRow => ({
   exemptionCertificateRef: row.exemption_certificate_ref,
   dutyOwedCents: row.duty_owed_cents,
   dutyPaidCents: row.duty_paid_cents,
+  reversed: row.reversed,
 });
 
+/** An entry by id (reversed or not), or a shipment's live (not reversed) entry. */
 export async function loadDutyEntry(
   tx: Tx,
   by: { id: string } | { shipmentId: string },
 ): Promise<DutyEntryRow | undefined> {
-  const [column, value] = "id" in by ? ["id", by.id] : ["shipment_id", by.shipmentId];
-  const { rows } = await tx.query<DutySqlRow>(
-    `SELECT ${dutyColumns} FROM duty_entries WHERE ${column} = $1`,
-    [value],
-  );
+  const where = "id" in by ? "id = $1" : "shipment_id = $1 AND reversed_at IS NULL";
+  const value = "id" in by ? by.id : by.shipmentId;
+  const { rows } = await tx.query<DutySqlRow>(`SELECT ${dutyColumns} FROM duty_entries WHERE ${where}`, [
+    value,
+  ]);
   return rows[0] ? toDuty(rows[0]) : undefined;
 }
 
@@ -180,11 +187,12 @@ export async function paymentTotals(tx: Tx, orderId: string): Promise<PaymentTot
     forfeited: bigint;
     records: bigint;
   }>(
-    `SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM invoices WHERE order_id = $1) AS invoiced,
-            (SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE order_id = $1 AND kind = 'payment') AS paid,
-            (SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE order_id = $1 AND kind <> 'payment') AS collateral,
+    `SELECT (SELECT COALESCE(SUM(amount_cents), 0) FROM invoices WHERE order_id = $1 AND ${live}) AS invoiced,
+            (SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE order_id = $1 AND kind = 'payment' AND ${live}) AS paid,
+            (SELECT COALESCE(SUM(amount_cents), 0) FROM payments WHERE order_id = $1 AND kind <> 'payment' AND ${live}) AS collateral,
             (SELECT COALESCE(SUM(amount_cents), 0) FROM forfeitures WHERE order_id = $1) AS forfeited,
-            (SELECT COUNT(*) FROM invoices WHERE order_id = $1) + (SELECT COUNT(*) FROM payments WHERE order_id = $1) AS records`,
+            (SELECT COUNT(*) FROM invoices WHERE order_id = $1 AND ${live})
+              + (SELECT COUNT(*) FROM payments WHERE order_id = $1 AND ${live}) AS records`,
     [orderId],
   );
   const row = rows[0];
@@ -215,7 +223,7 @@ export async function loadApproval(tx: Tx, id: string): Promise<ApprovalRow | un
 /** The importer's approvals, soonest-expiring first (they are used up first). */
 export async function approvalsOf(tx: Tx, importerId: string): Promise<ApprovalRow[]> {
   const { rows } = await tx.query<{ doc: unknown; used_units: bigint }>(
-    `SELECT doc, used_units FROM cn_import_approvals WHERE importer_id = $1 ORDER BY valid_to, id COLLATE "C"`,
+    `SELECT doc, used_units FROM cn_import_approvals WHERE importer_id = $1 AND ${live} ORDER BY valid_to, id COLLATE "C"`,
     [importerId],
   );
   return rows.map((row) => ({ doc: approvalInputSchema.parse(row.doc), usedUnits: Number(row.used_units) }));

@@ -3,11 +3,12 @@
 // (written down per shipment), domestic-chip purchases and customs events; and `evidenceView`, the
 // dossier's `evidence` section built from these records. Every write validates first, then applies
 // in one SERIALIZABLE transaction with its audit entry; a refusal is a status and changes nothing; a
-// replayed client id answers `exists` or `exists_with_different_<field>`.
+// replayed client id answers `exists` or `exists_with_different_<field>`. Each record keeps its author
+// (`recorded_by`, issue #13), whose reversal (src/app/reversals) the reads here then ignore.
 
 import type { KeyObject } from "node:crypto";
-import { toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
+import type { AuditActor } from "../core/audit/actor.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
 import type { Decision } from "../core/evaluation/types.ts";
@@ -54,6 +55,8 @@ export interface EvidenceContext {
   evaluator: Evaluator;
   clock: () => Date;
   appendAudit: AuditAppender;
+  /** The principal acting, kept as the author of what it records (a reversal is the author's). */
+  actor?: AuditActor;
 }
 
 /** Puts a released shipment back to planned (voids its reservation, restores its licence). */
@@ -74,7 +77,9 @@ export interface SubmitResult {
   hash?: string;
 }
 
-const json = (value: unknown): string => JSON.stringify(toAuditJson(value));
+/** A record's document as stored (jsonb): bigints as decimal strings. */
+const json = (value: unknown): string =>
+  JSON.stringify(value, (_key, v: unknown) => (typeof v === "bigint" ? v.toString() : v));
 const conflict = (what: string, why: string, code: string) => new SluiceError("conflict", what, why, code);
 const today = (clock: () => Date): IsoDate => clock().toISOString().slice(0, 10);
 
@@ -101,6 +106,14 @@ export class EvidenceService {
 
   private tx<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
     return this.context.store.transaction(fn, { isolation: "serializable", lockAuditChain: true });
+  }
+
+  /** The `recorded_by` of a new record: the acting principal's token, role and party. */
+  private recordedBy(): string | null {
+    const actor = this.context.actor;
+    return actor
+      ? JSON.stringify({ tokenId: actor.tokenId, role: actor.role, partyId: actor.partyId })
+      : null;
   }
 
   private audit(tx: Tx, kind: string, payload: unknown) {
@@ -366,8 +379,8 @@ export class EvidenceService {
       const { band, owedCents } = dutyFor(entry, classification, rate);
       await tx.query(
         `INSERT INTO duty_entries (id, shipment_id, entered_on, hts_code, band, entered_value_cents, rate_percent,
-                                   exemption_kind, exemption_certificate_ref, duty_owed_cents, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+                                   exemption_kind, exemption_certificate_ref, duty_owed_cents, created_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
         [
           entry.id,
           entry.shipmentId,
@@ -380,6 +393,7 @@ export class EvidenceService {
           entry.exemption?.certificateRef ?? null,
           owedCents,
           this.context.clock(),
+          this.recordedBy(),
         ],
       );
       await this.audit(tx, "duty.entered", { ...entry, band, ratePercent: rate, dutyOwedCents: owedCents });
@@ -394,9 +408,11 @@ export class EvidenceService {
     return rule?.params.ratePercent ?? 0;
   }
 
-  async payDuty(
-    input: unknown,
-  ): Promise<{ status: CreateStatus | "exceeds_duty_owed"; paymentId: string; dutyPaidCents?: bigint }> {
+  async payDuty(input: unknown): Promise<{
+    status: CreateStatus | "exceeds_duty_owed" | "entry_reversed";
+    paymentId: string;
+    dutyPaidCents?: bigint;
+  }> {
     const payment = parseInput(dutyPaymentInputSchema, input, "duty payment");
     return this.tx(async (tx) => {
       const stored = await ev.loadDoc(tx, "duty_payments", payment.id);
@@ -411,6 +427,7 @@ export class EvidenceService {
         };
       const entry = await ev.loadDutyEntry(tx, { id: payment.entryId });
       if (!entry) throw notFound(`duty entry ${quote(payment.entryId)}`);
+      if (entry.reversed) return { status: "entry_reversed" as const, paymentId: payment.id };
       const after = entry.dutyPaidCents + payment.amountCents;
       if (after > entry.dutyOwedCents)
         return {
@@ -419,8 +436,15 @@ export class EvidenceService {
           dutyPaidCents: entry.dutyPaidCents,
         };
       await tx.query(
-        "INSERT INTO duty_payments (id, entry_id, amount_cents, paid_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-        [payment.id, payment.entryId, payment.amountCents, payment.paidOn, this.context.clock()],
+        "INSERT INTO duty_payments (id, entry_id, amount_cents, paid_on, created_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+          payment.id,
+          payment.entryId,
+          payment.amountCents,
+          payment.paidOn,
+          this.context.clock(),
+          this.recordedBy(),
+        ],
       );
       await tx.query("UPDATE duty_entries SET duty_paid_cents = duty_paid_cents + $2 WHERE id = $1", [
         entry.id,
@@ -454,8 +478,15 @@ export class EvidenceService {
       if (invoicedCents + invoice.amountCents > order.doc.valueCents)
         return { status: "exceeds_order_value" as const, invoiceId: invoice.id };
       await tx.query(
-        "INSERT INTO invoices (id, order_id, amount_cents, issued_on, created_at) VALUES ($1, $2, $3, $4, $5)",
-        [invoice.id, invoice.orderId, invoice.amountCents, invoice.issuedOn, this.context.clock()],
+        "INSERT INTO invoices (id, order_id, amount_cents, issued_on, created_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6)",
+        [
+          invoice.id,
+          invoice.orderId,
+          invoice.amountCents,
+          invoice.issuedOn,
+          this.context.clock(),
+          this.recordedBy(),
+        ],
       );
       await this.audit(tx, "payment.invoiced", invoice);
       return { status: "created" as const, invoiceId: invoice.id };
@@ -485,7 +516,7 @@ export class EvidenceService {
       if (sofar + payment.amountCents > order.doc.valueCents)
         return { status: "exceeds_order_value" as const, paymentId: payment.id };
       await tx.query(
-        "INSERT INTO payments (id, order_id, kind, amount_cents, paid_on, reference, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO payments (id, order_id, kind, amount_cents, paid_on, reference, created_at, recorded_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         [
           payment.id,
           payment.orderId,
@@ -494,6 +525,7 @@ export class EvidenceService {
           payment.paidOn,
           payment.reference ?? null,
           this.context.clock(),
+          this.recordedBy(),
         ],
       );
       await this.audit(tx, "payment.received", payment);
@@ -530,8 +562,8 @@ export class EvidenceService {
           `unknown party ${quote(approval.importerId)}`,
         );
       await tx.query(
-        `INSERT INTO cn_import_approvals (id, importer_id, valid_from, valid_to, approved_units, doc, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO cn_import_approvals (id, importer_id, valid_from, valid_to, approved_units, doc, created_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           approval.id,
           approval.importerId,
@@ -540,6 +572,7 @@ export class EvidenceService {
           approval.approvedUnits,
           json(approval),
           this.context.clock(),
+          this.recordedBy(),
         ],
       );
       await this.audit(tx, "approval.recorded", approval);
@@ -589,7 +622,8 @@ export class EvidenceService {
       if (shipment.status !== "shipped")
         return { status: "shipment_not_shipped" as const, eventId: event.id };
       await tx.query(
-        `INSERT INTO customs_events (id, shipment_id, kind, on_date, authority, reason, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+        `INSERT INTO customs_events (id, shipment_id, kind, on_date, authority, reason, created_at, recorded_by)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
         [
           event.id,
           event.shipmentId,
@@ -598,6 +632,7 @@ export class EvidenceService {
           event.authority,
           event.reason ?? null,
           this.context.clock(),
+          this.recordedBy(),
         ],
       );
       await this.audit(tx, `customs.${event.kind}`, event);

@@ -142,4 +142,20 @@ describe("sluice lab and evidence commands", () => {
       labCertificate: { id: "CERT-9", signatureVerified: true, testedOn: "2026-01-30" },
     });
   }, 300_000);
+
+  it("records a payment, reverses it with a reason once, and the totals no longer count it", () => {
+    const args = ["--order", "ord-1", "--amount-cents", "1000", "--paid-on", "2026-01-30"];
+    expect(sluice("payments", "pay", "--id", "PAY-CLI", ...args).stdout).toBe("payment PAY-CLI: created\n");
+    const noReason = sluice("payments", "reverse", "PAY-CLI", "--reason", " ");
+    expect(noReason.code).toBe(2);
+    expect(noReason.stderr).toMatch(/reason/);
+    const reversed = sluice("payments", "reverse", "PAY-CLI", "--reason", "typed against the wrong order");
+    expect([reversed.code, reversed.stdout]).toEqual([0, "payment PAY-CLI: reversed\n"]);
+    const again = sluice("payments", "reverse", "PAY-CLI", "--reason", "again", "--json");
+    expect(again.code).toBe(3);
+    expect(JSON.parse(again.stdout)).toMatchObject({ status: "already_reversed", id: "PAY-CLI" });
+    expect(JSON.parse(sluice("evidence", "view", "ord-1").stdout).payment).toBeUndefined();
+    const unknown = sluice("duty", "reverse", "NO-PAY", "--payment", "--reason", "x");
+    expect([unknown.code, unknown.stderr]).toEqual([2, "error: duty payment `NO-PAY`: not found\n"]);
+  }, 300_000);
 });

@@ -5,6 +5,7 @@
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { expect, it } from "vitest";
 import { auditHead, systemAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import {
   approvalRequired,
@@ -281,9 +282,11 @@ forEachDriver("evidence gates", (env) => {
     expect(
       finding(await dossierFor(env.store(), "ord-1", "SHP-1"), "us-cbp-2026.section-232-duty").status,
     ).toBe("pass");
-    const totals = await env
-      .store()
-      .transaction((tx) => dutyTotals(tx, { from: "2026-01-01", to: "2026-01-31", by: "range" }));
+    const totals = await dutyTotals(sqlEvidenceReports(env.store()), {
+      from: "2026-01-01",
+      to: "2026-01-31",
+      by: "range",
+    });
     expect(totals.windows[0]?.total).toMatchObject({
       entries: 1,
       dutyOwedCents: 500_000_000n,

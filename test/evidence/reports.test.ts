@@ -4,6 +4,7 @@
 // order, a page at a time and cut to a party's orders.
 import { expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { dutyTotals, listForfeitures } from "../../src/app/evidence-reports.ts";
@@ -85,9 +86,11 @@ forEachDriver("evidence reports", (env) => {
     await evidence.payDuty({ id: "DP-2", entryId: "E-1", amountCents: "1", paidOn: "2026-02-02" });
 
     const store = env.store();
-    const byMonth = await store.transaction((tx) =>
-      dutyTotals(tx, { from: "2026-01-15", to: "2026-03-10", by: "month" }),
-    );
+    const byMonth = await dutyTotals(sqlEvidenceReports(store), {
+      from: "2026-01-15",
+      to: "2026-03-10",
+      by: "month",
+    });
     expect(byMonth.windows).toEqual([
       {
         from: "2026-01-15",
@@ -124,28 +127,29 @@ forEachDriver("evidence reports", (env) => {
       },
     ]);
     // The whole range: 6 ¢ owed, where 25 % of the 19 ¢ dutiable would round to 5 ¢.
-    const whole = await store.transaction((tx) =>
-      dutyTotals(tx, { from: "2026-01-01", to: "2026-12-31", by: "range" }),
-    );
+    const whole = await dutyTotals(sqlEvidenceReports(store), {
+      from: "2026-01-01",
+      to: "2026-12-31",
+      by: "range",
+    });
     expect(whole).toMatchObject({ by: "range", windows: [{ total: sums(4, 25n, 6n, 2n) }] });
-    const quarters = await store.transaction((tx) =>
-      dutyTotals(tx, { from: "2026-02-01", to: "2026-04-30", by: "quarter" }),
-    );
+    const quarters = await dutyTotals(sqlEvidenceReports(store), {
+      from: "2026-02-01",
+      to: "2026-04-30",
+      by: "quarter",
+    });
     expect(quarters.windows.map((w) => [w.from, w.to, w.total.entries])).toEqual([
       ["2026-02-01", "2026-03-31", 3],
       ["2026-04-01", "2026-04-30", 0],
     ]);
     // `by` defaults to month.
-    const single = await store.transaction((tx) => dutyTotals(tx, { from: "2026-02-01", to: "2026-02-01" }));
+    const single = await dutyTotals(sqlEvidenceReports(store), { from: "2026-02-01", to: "2026-02-01" });
     expect(single).toMatchObject({ by: "month", windows: [{ total: sums(1, 10n, 3n, 1n) }] });
   });
 
   it("refuses a bad totals query with what, where and why", async () => {
     const ask = (query: unknown) =>
-      env
-        .store()
-        .transaction((tx) => dutyTotals(tx, query))
-        .catch((e: unknown) => e);
+      dutyTotals(sqlEvidenceReports(env.store()), query).catch((e: unknown) => e);
     const reversed = await ask({ from: "2026-03-01", to: "2026-02-01" });
     expect(reversed).toBeInstanceOf(SluiceError);
     expect((reversed as SluiceError).kind).toBe("bad_input");
@@ -166,9 +170,13 @@ forEachDriver("evidence reports", (env) => {
     await evidence.forfeit("ord-a", "licence-revoked", { id: "F-2", on: "2026-02-10" });
     await evidence.forfeit("ord-t", "BIS letter of 2026-02-11", { id: "F-1", on: "2026-02-11" });
     const list = (query: Partial<Parameters<typeof listForfeitures>[1]>) =>
-      store.transaction((tx) =>
-        listForfeitures(tx, { orderId: null, after: "", limit: 10, partyId: null, ...query }),
-      );
+      listForfeitures(sqlEvidenceReports(store), {
+        orderId: null,
+        after: "",
+        limit: 10,
+        partyId: null,
+        ...query,
+      });
     expect(await list({})).toEqual([
       {
         id: "F-1",

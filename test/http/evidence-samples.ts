@@ -169,6 +169,18 @@ export function evidenceSamples(
     return orderId;
   };
 
+  const approvalBody = {
+    importerId: importerParty,
+    importer: "Alibaba Cloud Computing Co., Ltd.",
+    authority: "MOFCOM",
+    approvedOn: "2026-01-28",
+    validFrom: "2026-01-28",
+    validTo: "2026-12-31",
+    approvedUnits: 150000,
+    purpose: "commercial-cloud",
+  };
+  const reversal = { reason: "recorded by mistake (matrix sample)" };
+
   return {
     "post /v1/labs": async () => ({ path: "/v1/labs", body: labBody(next("e-lab")) }),
     "post /v1/labs/{id}/revoke": async () => {
@@ -220,20 +232,7 @@ export function evidenceSamples(
     },
     "post /v1/import-approvals": async () => {
       await services();
-      return {
-        path: "/v1/import-approvals",
-        body: {
-          id: next("e-appr"),
-          importerId: importerParty,
-          importer: "Alibaba Cloud Computing Co., Ltd.",
-          authority: "MOFCOM",
-          approvedOn: "2026-01-28",
-          validFrom: "2026-01-28",
-          validTo: "2026-12-31",
-          approvedUnits: 150000,
-          purpose: "commercial-cloud",
-        },
-      };
+      return { path: "/v1/import-approvals", body: { ...approvalBody, id: next("e-appr") } };
     },
     "post /v1/domestic-purchases": async () => {
       await services();
@@ -253,6 +252,45 @@ export function evidenceSamples(
       path: "/v1/customs-events",
       body: { id: next("e-cust"), shipmentId: await shipped(), kind: "cleared", on: "2026-02-01" },
     }),
+    // Reversals (#13): each of a fresh record, recorded by the system, so its authority reverses it.
+    "post /v1/payments/{id}/reversals": async () => {
+      const orderId = await newOrder();
+      const id = next("e-pay");
+      await (await services()).evidence.pay({ id, orderId, amountCents: "1000", paidOn: "2026-02-01" });
+      return { path: `/v1/payments/${id}/reversals`, body: reversal };
+    },
+    "post /v1/invoices/{id}/reversals": async () => {
+      const orderId = await newOrder();
+      const id = next("e-inv");
+      await (await services()).evidence.invoice({ id, orderId, amountCents: "1000", issuedOn: "2026-02-01" });
+      return { path: `/v1/invoices/${id}/reversals`, body: reversal };
+    },
+    "post /v1/duty-entries/{id}/reversals": async () => ({
+      path: `/v1/duty-entries/${await dutyEntry()}/reversals`,
+      body: reversal,
+    }),
+    "post /v1/duty-payments/{id}/reversals": async () => {
+      const entryId = await dutyEntry();
+      const id = next("e-duty-pay");
+      await (await services()).evidence.payDuty({ id, entryId, amountCents: "100000", paidOn: "2026-01-31" });
+      return { path: `/v1/duty-payments/${id}/reversals`, body: reversal };
+    },
+    "post /v1/import-approvals/{id}/reversals": async () => {
+      const id = next("e-appr");
+      await (await services()).evidence.recordImportApproval({ ...approvalBody, id });
+      return { path: `/v1/import-approvals/${id}/reversals`, body: reversal };
+    },
+    "post /v1/customs-events/{id}/reversals": async () => {
+      const id = next("e-cust");
+      const shipmentId = await shipped();
+      await (await services()).evidence.recordCustomsEvent({
+        id,
+        shipmentId,
+        kind: "cleared",
+        on: "2026-02-01",
+      });
+      return { path: `/v1/customs-events/${id}/reversals`, body: reversal };
+    },
     "get /v1/orders/{id}/evidence-records": async () => ({
       path: `/v1/orders/${await newOrder()}/evidence-records`,
     }),

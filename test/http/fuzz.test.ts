@@ -16,6 +16,7 @@ import { createApp } from "../../src/adapters/http/app.ts";
 import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { httpDeps } from "../../src/compose.ts";
+import type { Role } from "../../src/core/policy/policy.ts";
 import { createScratch } from "../support/drivers.ts";
 import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";
@@ -232,6 +233,10 @@ async function stateDigestQuery(store: Store): Promise<string> {
     "(SELECT coalesce(sum(duty_paid_cents), 0)::text FROM duty_entries)",
     "(SELECT coalesce(sum(used_units), 0)::text FROM cn_import_approvals)",
     "(SELECT count(*)::text FROM lab_certificates WHERE status = 'ok')",
+    // Reversals (#13) mark rows in place.
+    ...["payments", "invoices", "duty_entries", "duty_payments", "cn_import_approvals", "customs_events"].map(
+      (table) => `(SELECT count(*)::text FROM ${table} WHERE reversed_at IS NOT NULL)`,
+    ),
   );
   return `SELECT concat_ws(',', ${parts.join(", ")}) AS digest`;
 }
@@ -267,6 +272,25 @@ const deepRoutes: Record<string, Json | undefined> = {
   "post /v1/shipments/{id}/release": moveBody,
   "post /v1/shipments/{id}/ship": moveBody,
   "post /v1/shipments/{id}/cancel": moveBody,
+  "post /v1/payments/{id}/reversals": undefined,
+  "post /v1/invoices/{id}/reversals": undefined,
+  "post /v1/duty-entries/{id}/reversals": undefined,
+  "post /v1/duty-payments/{id}/reversals": undefined,
+  "post /v1/import-approvals/{id}/reversals": undefined,
+  "post /v1/customs-events/{id}/reversals": undefined,
+};
+
+/**
+ * The routes an administrator may not use (a reversal is its record's authority's act, #13): each
+ * is fuzzed with a token of the role that may, of the samples' party where the role has one.
+ */
+const actingRoles: Record<string, { role: Role; partyId?: string }> = {
+  "post /v1/payments/{id}/reversals": { role: "exporter", partyId: "nvidia" },
+  "post /v1/invoices/{id}/reversals": { role: "exporter", partyId: "nvidia" },
+  "post /v1/duty-entries/{id}/reversals": { role: "us-customs" },
+  "post /v1/duty-payments/{id}/reversals": { role: "us-customs" },
+  "post /v1/import-approvals/{id}/reversals": { role: "cn-authority" },
+  "post /v1/customs-events/{id}/reversals": { role: "cn-customs" },
 };
 
 /** If-Match values the updates are sent with: none, any, the object's first version, stale, garbage. */
@@ -277,6 +301,7 @@ describe("fuzz of evidence and shipment writes (in process, embedded database)",
   let dispose: () => Promise<void>;
   let app: ReturnType<typeof createApp>;
   let secret: string;
+  const secrets = new Map<string, string>();
   let digestQuery: string;
   const storeNow = () => {
     if (!store) throw new Error("store not open");
@@ -289,6 +314,8 @@ describe("fuzz of evidence and shipment writes (in process, embedded database)",
     store = await openStore(scratch.config);
     const factory = counterFactory("fd");
     secret = (await createToken(store, clock, factory, { role: "admin" })).secret;
+    for (const [operation, acting] of Object.entries(actingRoles))
+      secrets.set(operation, (await createToken(store, clock, factory, acting)).secret);
     app = createApp(httpDeps(store, { clock, tokenFactory: factory, logError: () => {} }));
     digestQuery = await stateDigestQuery(store);
   });
@@ -317,7 +344,7 @@ describe("fuzz of evidence and shipment writes (in process, embedded database)",
             method: method.toUpperCase(),
             body,
             headers: {
-              authorization: `Bearer ${secret}`,
+              authorization: `Bearer ${secrets.get(operation) ?? secret}`,
               "content-type": "application/json",
               ...(ifMatch === undefined ? {} : { "if-match": ifMatch }),
             },

@@ -146,6 +146,8 @@ const otherPartyAnswers: Record<string, string> = {
   "post /v1/shipments/{id}/cancel exporter": "404",
   "post /v1/invoices exporter": "404",
   "post /v1/payments exporter": "404",
+  "post /v1/payments/{id}/reversals exporter": "404",
+  "post /v1/invoices/{id}/reversals exporter": "404",
   "post /v1/orders/{id}/forfeitures exporter": "404",
   "get /v1/orders/{id}/forfeitures exporter": "404",
   "get /v1/orders/{id}/forfeitures importer": "404",

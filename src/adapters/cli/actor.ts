@@ -2,11 +2,10 @@
 // the operator of the store (role \`local-operator\`), the command typed (\`sluice release\`) and one
 // UUIDv7 per invocation as its request id. Remote commands act as their token on the server.
 import { v7 as uuidv7 } from "uuid";
-import type { AuditActor } from "../../core/audit/actor.ts";
+import { type AuditActor, localOperatorRole } from "../../core/audit/actor.ts";
 import { auditAs } from "../db/audit.ts";
 
-/** The role audit entries name for the person running the CLI on a local store. */
-export const localOperatorRole = "local-operator";
+export { localOperatorRole };
 
 /** The command words typed (the leading arguments up to the first option), e.g. `sluice lab submit`. */
 function commandOf(argv: readonly string[]): string {

@@ -12,6 +12,8 @@ import { register as registerLedger } from "./commands/ledger.ts";
 import { register as registerLocate } from "./commands/locate.ts";
 import { register as registerLog } from "./commands/log.ts";
 import { register as registerReports } from "./commands/reports.ts";
+// issue #13: `payments|duty|approvals|customs reverse` (after the evidence commands they extend)
+import { register as registerReversals } from "./commands/reversals.ts";
 import { register as registerSchema } from "./commands/schema.ts";
 import { register as registerScreening } from "./commands/screening.ts";
 import { register as registerServe } from "./commands/serve.ts";
@@ -29,6 +31,7 @@ export const commandModules: RegisterCommands[] = [
   registerClassify,
   registerEvaluate,
   registerEvidence,
+  registerReversals,
   registerLedger,
   registerLocate,
   registerAuditEntries, // issue #13: `audit list|show`, after `audit verify` (ledger)

@@ -7,10 +7,14 @@
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
+import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
+import type { ReversalResult } from "../../app/reversals/reverse.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
+import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
 export interface ServeRequest {
@@ -64,6 +68,16 @@ export interface CliWiring {
   exportLog(out: string): Promise<{ size: number; checkpoints: number }>;
   /** `sluice log keygen`: a new signer key as text (type 1: a log's key, 4: a witness's). */
   newSignerKey(name: string, type: 1 | 4): string;
+  /** `sluice duty totals`, `sluice payments forfeitures` on the configured store. */
+  withEvidenceReports<T>(run: (source: EvidenceReportSource) => Promise<T>): Promise<T>;
+  /** `sluice payments|duty|approvals|customs reverse` on the configured store, as `actor` (#13). */
+  reverse(
+    kind: ReversibleKind,
+    id: string,
+    input: unknown,
+    actor: AuditActor,
+    clock: () => Date,
+  ): Promise<ReversalResult>;
   /** `sluice simulate --from-store`: runs with the configured store's decisions, then closes it (#19). */
   withStoredDecisions<T>(run: (reader: StoredDecisionReader) => Promise<T>): Promise<T>;
   /** The custody commands (#16): the custody store port on the configured store, closed afterwards. */

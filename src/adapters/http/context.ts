@@ -9,14 +9,16 @@ import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authori
 import type { Catalog } from "../../app/catalog.ts";
 import type { CustodyStore } from "../../app/custody/ports.ts";
 import type { Evaluator } from "../../app/evaluate.ts";
+import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { ReadinessProbe } from "../../app/health/ports.ts";
 import type { IdempotencyStore } from "../../app/idempotency/ports.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { EvidenceListReader, OverviewReader } from "../../app/overview/ports.ts";
-import type { Clock } from "../../app/ports.ts";
+import type { Clock, Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { ReversalRepos } from "../../app/reversals/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
@@ -78,6 +80,10 @@ export interface AppDeps {
   reports?: ReportService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
+  /** Reversals of evidence records, as one principal (src/compose.ts wires them; without: 503, #13). */
+  reversals?: (actor: AuditActor) => Transactor<ReversalRepos>;
+  /** Duty totals and forfeiture lists (src/compose.ts wires them; without: 503). */
+  evidenceReports?: EvidenceReportSource;
   /** The stored decisions the counterfactual re-decides (src/compose.ts wires them; without: 503). */
   storedDecisions?: StoredDecisionReader;
 }

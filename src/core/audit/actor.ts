@@ -25,3 +25,6 @@ export const systemActor = (via: string, requestId = "system"): AuditActor => ({
   via,
   requestId,
 });
+
+/** The role audit entries name for the person running the CLI on a local store (no token). */
+export const localOperatorRole = "local-operator";

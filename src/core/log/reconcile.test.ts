@@ -38,6 +38,27 @@ const tables = (): LedgerState => ({
 });
 
 describe("reconcile", () => {
+  it("replays a reversal of an evidence record (issue #13) and names a row reversed without one", () => {
+    const reversals = [
+      ...story,
+      entry("payment.received", { id: "PAY-1", orderId: "o1" }),
+      entry("payment.reversed", { kind: "payment", id: "PAY-1", reason: "wrong order" }),
+      entry("duty.payment_reversed", { kind: "duty-payment", id: "DP 1", reason: "double" }),
+    ];
+    const reversed = { ...tables(), reversed: new Set(["payments PAY-1", "duty_payments DP 1"]) };
+    expect(reconcile(reversals, reversed)).toMatchObject({ ok: true, differences: [] });
+    const unlogged = { ...tables(), reversed: new Set(["payments PAY-1", "invoices INV-9"]) };
+    expect(reconcile(reversals, unlogged).differences).toEqual([
+      { table: "duty_payments", key: "DP 1", column: "reversed_at", expected: "reversed", actual: null },
+      { table: "invoices", key: "INV-9", column: "reversed_at", expected: null, actual: "reversed" },
+    ]);
+    const twice = [
+      ...reversals,
+      entry("payment.reversed", { kind: "payment", id: "PAY-1", reason: "again" }),
+    ];
+    expect(replayLog(twice).problems).toMatchObject([{ expected: "payments PAY-1 reversed once" }]);
+  });
+
   it("replays every kind and finds the tables equal (an untouched account row counts as zero)", () => {
     const report = reconcile(story, tables());
     expect(report.differences).toEqual([]);

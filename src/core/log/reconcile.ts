@@ -4,6 +4,8 @@
 // Assumes entries in index order (pending ones after, in write order) and payloads as the writers
 // in src/adapters/db/ledger and src/app/shipments.ts append them (amounts as decimal strings).
 // docs/log.md says what each entry kind contributes. Entries of other kinds change none of these.
+// A reversal of an evidence record (issue #13: `payment.reversed` …) replays as that row reversed.
+import { reversalTables, reversedKindOf } from "../evidence/reversals.ts";
 
 export interface ReplayEntry {
   /** The entry's 0-based log index, or undefined for one written but not yet integrated. */
@@ -23,9 +25,17 @@ export interface LedgerState {
   accounts: Map<string, AccountBalances>;
   reservations: Map<string, { state: string; amount: bigint }>;
   shipments: Map<string, { status: string }>;
+  /** Evidence records reversed by their author, as `<table> <id>` (absent: not compared). */
+  reversed?: Set<string>;
 }
 
-export const reconcileTables = ["ledger_accounts", "ledger_reservations", "shipments", "audit_log"] as const;
+export const reconcileTables = [
+  "ledger_accounts",
+  "ledger_reservations",
+  "shipments",
+  "audit_log",
+  ...Object.values(reversalTables),
+] as const;
 export type ReconcileTable = (typeof reconcileTables)[number];
 
 /**
@@ -65,6 +75,7 @@ const emptyState = (): LedgerState => ({
   accounts: new Map(),
   reservations: new Map(),
   shipments: new Map(),
+  reversed: new Set(),
 });
 
 /** Replays the entries in order. Never throws on bad payloads: they become problems. */
@@ -134,7 +145,9 @@ function applyEntry(entry: ReplayEntry, state: LedgerState, known: Known, move: 
     case "ledger.us_post_batch":
       return usPostBatch(p, move);
     default:
-      return shipmentEntry(entry.kind, p, state);
+      return reversedKindOf(entry.kind)
+        ? reversalEntry(entry.kind, p, state)
+        : shipmentEntry(entry.kind, p, state);
   }
 }
 
@@ -207,6 +220,34 @@ function shipmentEntry(kind: string, p: Record<string, unknown>, state: LedgerSt
   return undefined;
 }
 
+/** A reversal entry: its record turns reversed, once. */
+function reversalEntry(kind: string, p: Record<string, unknown>, state: LedgerState): string | undefined {
+  const reversed = reversedKindOf(kind);
+  if (!reversed || typeof p.id !== "string") return "id";
+  const key = `${reversalTables[reversed]} ${p.id}`;
+  if (state.reversed?.has(key)) return `${key} reversed once`;
+  state.reversed?.add(key);
+  return undefined;
+}
+
+/** Rows reversed in one state and not in the other, as differences of column `reversed_at`. */
+function reversalDifferences(expected: LedgerState, actual: LedgerState): Difference[] {
+  if (!expected.reversed || !actual.reversed) return [];
+  const keys = [...new Set([...expected.reversed, ...actual.reversed])].sort();
+  return keys
+    .filter((key) => expected.reversed?.has(key) !== actual.reversed?.has(key))
+    .map((key) => {
+      const [table, ...id] = key.split(" ");
+      return {
+        table: table as ReconcileTable,
+        key: id.join(" "),
+        column: "reversed_at",
+        expected: expected.reversed?.has(key) ? "reversed" : null,
+        actual: actual.reversed?.has(key) ? "reversed" : null,
+      };
+    });
+}
+
 const text = (v: bigint | string | undefined): string | null => (v === undefined ? null : String(v));
 
 /** Every difference between what the log says (`expected`) and the tables (`actual`), sorted. */
@@ -276,6 +317,7 @@ export function compareState(expected: LedgerState, actual: LedgerState): Differ
     if (e.status !== a.status)
       out.push({ table: "shipments", key: id, column: "status", expected: e.status, actual: a.status });
   }
+  out.push(...reversalDifferences(expected, actual));
   return out;
 }
 

@@ -52,6 +52,10 @@ const expectedTable: Record<Action, string> = {
   "payments.write": "xx.........",
   "approvals.write": "x.....x....",
   "customs.write": "x......x...",
+  "payments.reverse": ".x.........",
+  "duty.reverse": ".....x.....",
+  "approvals.reverse": "......x....",
+  "customs.reverse": ".......x...",
   "evidence.read": "xx..xxxx.x.",
   "duty.read": "xx..xx...x.",
   "forfeitures.read": "xx.xx....x.",
@@ -102,8 +106,10 @@ describe("policy table", () => {
     expect(actual).toEqual(expectedTable);
   });
 
-  it("gives admin every action, auditors no write, and regulators only the writes of their office", () => {
-    for (const action of actions) expect(authorize(principal("admin"), action)).toBe("allow");
+  it("gives admin every action but reversals, auditors no write, and regulators only the writes of their office", () => {
+    // A reversal is its record's author's act (issue #13): an administrator never stands in for it.
+    for (const action of actions)
+      expect(authorize(principal("admin"), action)).toBe(action.endsWith(".reverse") ? "forbid" : "allow");
     // A simulation run changes nothing (issue #19), like evaluate; nor does a reconcile (#15).
     const writes = actions.filter(
       (a) => !/\.(read|verify|run|reconcile)$/.test(a) && !["classify", "evaluate", "screen"].includes(a),

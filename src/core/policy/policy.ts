@@ -61,6 +61,11 @@ export const actions = [
   "payments.write",
   "approvals.write",
   "customs.write",
+  // issue #13: reversing a mistaken evidence record, by its authority only (never admin).
+  "payments.reverse",
+  "duty.reverse",
+  "approvals.reverse",
+  "customs.reverse",
   "evidence.read",
   "duty.read",
   "forfeitures.read",
@@ -209,6 +214,12 @@ export const allowedRoles: Record<Action, readonly Role[]> = {
   "payments.write": ["admin", "exporter"],
   "approvals.write": ["admin", "cn-authority"],
   "customs.write": ["admin", "cn-customs"],
+  // Reversal, never deletion (#13): a record is reversed by its author (src/core/evidence/
+  // reversals.ts); an administrator may record evidence but never stands in for its authority.
+  "payments.reverse": ["exporter"],
+  "duty.reverse": ["us-customs"],
+  "approvals.reverse": ["cn-authority"],
+  "customs.reverse": ["cn-customs"],
   "evidence.read": [
     "admin",
     "exporter",

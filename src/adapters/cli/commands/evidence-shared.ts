@@ -12,7 +12,7 @@ import { type EvidenceContext, EvidenceService } from "../../../app/evidence.ts"
 import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
-import { cliAudit } from "../actor.ts";
+import { cliActor, cliAudit } from "../actor.ts";
 import { printJson } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
 
@@ -25,6 +25,7 @@ export function newEvidence(store: EvidenceStore): EvidenceService {
     evaluator: new Evaluator(loadRulebooks(), loadCatalog()),
     clock: cliClock(),
     appendAudit: cliAudit(),
+    actor: cliActor(),
   });
 }
 

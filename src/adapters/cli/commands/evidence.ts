@@ -25,6 +25,7 @@ import { parseInput } from "../../../core/validation.ts";
 import { pageLimitDefault, pageLimitMax } from "../../contract/pagination.ts";
 import { printJson, readJsonInput } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import { checkedBody, idOf, reportCreate, sentOrRefused, todayOf, withEvidence } from "./evidence-shared.ts";
 import { registerLab } from "./lab.ts";
 
@@ -52,7 +53,7 @@ async function remoteCreate(
 const present = (answer: Record<string, unknown>, names: readonly string[]): Record<string, unknown> =>
   Object.fromEntries(names.filter((name) => answer[name] !== undefined).map((name) => [name, answer[name]]));
 
-function registerDuty(program: Command): void {
+function registerDuty(program: Command, wiring: CliWiring): void {
   const duty = program.command("duty").description("Section 232 entries and duty payments");
   serve(
     duty
@@ -116,7 +117,7 @@ function registerDuty(program: Command): void {
         String(options.id),
         options,
         (a) => present(a, ["dutyPaidCents"]),
-        ["exceeds_duty_owed"],
+        ["exceeds_duty_owed", "entry_reversed"],
       );
     },
   );
@@ -131,9 +132,9 @@ function registerDuty(program: Command): void {
       .option("--by <window>", "month | quarter | year | range", "month")
       .option("--json", "print JSON"),
     (options: Options) =>
-      withEvidence(async (_evidence, store) => {
+      wiring.withEvidenceReports(async (source) => {
         const query = { from: options.from, to: options.to, by: options.by };
-        printDutyTotals(await store.transaction((tx) => dutyTotals(tx, query)), options);
+        printDutyTotals(await dutyTotals(source, query), options);
       }),
     async (remote, options) => {
       const query = { from: String(options.from), to: String(options.to), by: String(options.by) };
@@ -161,7 +162,7 @@ function dutyTotalsText(report: DutyTotalsReport): string {
   return `${lines.join("\n")}\n`;
 }
 
-function registerPayments(program: Command): void {
+function registerPayments(program: Command, wiring: CliWiring): void {
   const payments = program.command("payments").description("prepayment: invoices, payments, forfeitures");
   const invoice = (options: Options) => ({
     id: options.id,
@@ -247,7 +248,7 @@ function registerPayments(program: Command): void {
       return printForfeit(orderId, answer as ForfeitAnswer, options);
     },
   );
-  registerForfeitureList(payments);
+  registerForfeitureList(payments, wiring);
 }
 
 interface ForfeitAnswer {
@@ -276,7 +277,7 @@ function printForfeitures(list: ForfeitureLine[], options: Options): void {
       process.stdout.write(`${f.id}  ${f.orderId}  ${f.forfeitedOn}  ${f.amountCents} ¢  ${f.reason}\n`);
 }
 
-function registerForfeitureList(payments: Command): void {
+function registerForfeitureList(payments: Command, wiring: CliWiring): void {
   serve(
     payments
       .command("forfeitures")
@@ -289,11 +290,12 @@ function registerForfeitureList(payments: Command): void {
       withEvidence(async (_evidence, store) => {
         const limit = parseInput(limitSchema, options.limit, "--limit");
         const orderId = options.order ? String(options.order) : null;
-        const list = await store.transaction(async (tx) => {
-          if (orderId !== null && !(await loadOrder(tx, orderId))) throw notFound(`order ${quote(orderId)}`);
-          const after = options.after ? String(options.after) : "";
-          return listForfeitures(tx, { orderId, after, limit, partyId: null });
-        });
+        if (orderId !== null && !(await store.transaction((tx) => loadOrder(tx, orderId))))
+          throw notFound(`order ${quote(orderId)}`);
+        const after = options.after ? String(options.after) : "";
+        const list = await wiring.withEvidenceReports((source) =>
+          listForfeitures(source, { orderId, after, limit, partyId: null }),
+        );
         printForfeitures(list, options);
       }),
     async (remote: Remote, options) => {
@@ -397,10 +399,10 @@ function registerCustoms(program: Command): void {
   }
 }
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   registerLab(program);
-  registerDuty(program);
-  registerPayments(program);
+  registerDuty(program, wiring);
+  registerPayments(program, wiring);
   registerApprovals(program);
   registerCustoms(program);
   serve(

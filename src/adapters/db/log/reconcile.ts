@@ -4,6 +4,7 @@
 // but not yet integrated (`log_pending`, in write order: UUIDv7), so an acknowledged act whose entry
 // waits for the integrator is not reported as a difference.
 import type { ReconcileSnapshot, ReconcileSource } from "../../../app/log/reconcile.ts";
+import { reversalTables } from "../../../core/evidence/reversals.ts";
 import type { AccountBalances, ReplayEntry } from "../../../core/log/reconcile.ts";
 import type { Store, Tx } from "../store.ts";
 
@@ -61,6 +62,12 @@ async function tables(tx: Tx): Promise<ReconcileSnapshot["tables"]> {
     "SELECT id, state, amount FROM ledger_reservations",
   );
   const shipments = await tx.query<{ id: string; status: string }>("SELECT id, status FROM shipments");
+  // Evidence records reversed by their author (issue #13), each as `<table> <id>`.
+  const reversed = await tx.query<{ key: string }>(
+    Object.values(reversalTables)
+      .map((table) => `SELECT '${table} ' || id AS key FROM ${table} WHERE reversed_at IS NOT NULL`)
+      .join(" UNION ALL "),
+  );
   return {
     accounts: new Map(
       accounts.rows.map((r): [string, AccountBalances] => [
@@ -70,6 +77,7 @@ async function tables(tx: Tx): Promise<ReconcileSnapshot["tables"]> {
     ),
     reservations: new Map(reservations.rows.map((r) => [r.id, { state: r.state, amount: BigInt(r.amount) }])),
     shipments: new Map(shipments.rows.map((r) => [r.id, { status: r.status }])),
+    reversed: new Set(reversed.rows.map((r) => r.key)),
   };
 }
 

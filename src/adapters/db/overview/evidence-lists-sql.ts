@@ -62,7 +62,7 @@ export class SqlEvidenceLists implements EvidenceListReader {
     const { rows } = await this.store.query<Record<string, unknown>>(
       `SELECT id, shipment_id, entered_on, hts_code, band, entered_value_cents, rate_percent, exemption_kind,
               duty_owed_cents, duty_paid_cents
-         FROM duty_entries WHERE id > $1 ORDER BY id COLLATE "C" LIMIT $2`,
+         FROM duty_entries WHERE id > $1 AND reversed_at IS NULL ORDER BY id COLLATE "C" LIMIT $2`,
       [window.after, window.limit],
     );
     return rows.map((row) => ({

@@ -22,7 +22,7 @@ export function sqlFigures(tx: Tx): ReportFigures {
         `SELECT e.id, e.shipment_id, ${day("e.entered_on")} AS entered_on, e.hts_code, e.band, e.exemption_kind,
                 e.entered_value_cents, e.rate_percent, e.duty_owed_cents, e.duty_paid_cents
            FROM duty_entries e JOIN shipments s ON s.id = e.shipment_id JOIN orders o ON o.id = s.order_id
-          WHERE e.entered_on BETWEEN $1 AND $2 AND ($3::text IS NULL OR o.exporter_id = $3)
+          WHERE e.entered_on BETWEEN $1 AND $2 AND e.reversed_at IS NULL AND ($3::text IS NULL OR o.exporter_id = $3)
           ORDER BY e.entered_on, e.id COLLATE "C"`,
         [window.from, window.to, scope.exporterId],
       );
@@ -130,8 +130,8 @@ async function decisionRows(tx: Tx, window: ReportWindow, scope: ReportScope): P
 async function prepaymentFigures(tx: Tx, window: ReportWindow, scope: ReportScope) {
   const params = [window.from, window.to, scope.exporterId];
   const orders = await tx.query<Record<string, unknown>>(
-    `WITH inv AS (SELECT order_id, SUM(amount_cents) AS s FROM invoices WHERE issued_on BETWEEN $1 AND $2 GROUP BY 1),
-          pay AS (SELECT order_id, SUM(amount_cents) AS s FROM payments WHERE paid_on BETWEEN $1 AND $2 GROUP BY 1),
+    `WITH inv AS (SELECT order_id, SUM(amount_cents) AS s FROM invoices WHERE issued_on BETWEEN $1 AND $2 AND reversed_at IS NULL GROUP BY 1),
+          pay AS (SELECT order_id, SUM(amount_cents) AS s FROM payments WHERE paid_on BETWEEN $1 AND $2 AND reversed_at IS NULL GROUP BY 1),
           lost AS (SELECT order_id, SUM(amount_cents) AS s FROM forfeitures WHERE forfeited_on BETWEEN $1 AND $2 GROUP BY 1)
      SELECT o.id, o.exporter_id, o.consignee_id, o.value_cents, inv.s AS invoiced, pay.s AS paid, lost.s AS forfeited
        FROM orders o LEFT JOIN inv ON inv.order_id = o.id LEFT JOIN pay ON pay.order_id = o.id
@@ -196,7 +196,7 @@ async function chinaFigures(tx: Tx, window: ReportWindow): Promise<ChinaFigures>
     `SELECT id, importer_id, doc->>'importer' AS importer_name, doc->>'authority' AS authority,
             doc->>'purpose' AS purpose, ${day("valid_from")} AS valid_from, ${day("valid_to")} AS valid_to,
             approved_units, used_units
-       FROM cn_import_approvals WHERE valid_from <= $2 AND valid_to >= $1
+       FROM cn_import_approvals WHERE valid_from <= $2 AND valid_to >= $1 AND reversed_at IS NULL
       ORDER BY importer_id COLLATE "C", id COLLATE "C"`,
     [window.from, window.to],
   );
@@ -211,10 +211,10 @@ async function chinaFigures(tx: Tx, window: ReportWindow): Promise<ChinaFigures>
             SELECT importer_id, SUM(units) AS units FROM domestic_purchases
              WHERE purchased_on BETWEEN $1 AND $2 GROUP BY 1),
           importers AS (
-            SELECT importer_id FROM cn_import_approvals WHERE valid_from <= $2 AND valid_to >= $1
+            SELECT importer_id FROM cn_import_approvals WHERE valid_from <= $2 AND valid_to >= $1 AND reversed_at IS NULL
             UNION SELECT importer_id FROM imported UNION SELECT importer_id FROM bought)
      SELECT i.importer_id,
-            COALESCE((SELECT a.doc->>'importer' FROM cn_import_approvals a WHERE a.importer_id = i.importer_id
+            COALESCE((SELECT a.doc->>'importer' FROM cn_import_approvals a WHERE a.importer_id = i.importer_id AND a.reversed_at IS NULL
                        ORDER BY a.valid_from DESC, a.id COLLATE "C" DESC LIMIT 1), p.name) AS name,
             imported.units AS imported, bought.units AS bought
        FROM importers i JOIN parties p ON p.id = i.importer_id
@@ -224,7 +224,7 @@ async function chinaFigures(tx: Tx, window: ReportWindow): Promise<ChinaFigures>
   );
   const customs = await tx.query<Record<string, unknown>>(
     `SELECT id, shipment_id, kind, ${day("on_date")} AS on_date, authority, reason FROM customs_events
-      WHERE on_date BETWEEN $1 AND $2 ORDER BY on_date, id COLLATE "C"`,
+      WHERE on_date BETWEEN $1 AND $2 AND reversed_at IS NULL ORDER BY on_date, id COLLATE "C"`,
     [window.from, window.to],
   );
   return {

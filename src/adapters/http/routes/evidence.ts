@@ -13,7 +13,12 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
-import { dutyTotals, dutyTotalsQueryFields, listForfeitures } from "../../../app/evidence-reports.ts";
+import {
+  dutyTotals,
+  dutyTotalsQueryFields,
+  type EvidenceReportSource,
+  listForfeitures,
+} from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
 import { asActor, type ShipmentContext, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
@@ -73,13 +78,15 @@ function servicesOf(app: AppServices, c: Context<AppEnv>) {
     shared = shipmentContext(app.store, { clock: app.clock, evaluator: app.evaluator, catalog: app.catalog });
     contexts.set(app, shared);
   }
-  const context = asActor(shared, actorOf(c));
+  const actor = actorOf(c);
+  const context = asActor(shared, actor);
   return {
     evidence: new EvidenceService({
       store: app.store,
       evaluator: app.evaluator,
       clock: app.clock,
       appendAudit: context.appendAudit,
+      actor,
     }),
     shipments: new ShipmentService(context),
   };
@@ -444,6 +451,13 @@ function registerView(api: Api, app: AppServices): void {
   );
 }
 
+/** The reports' reads, as src/compose.ts wires them. */
+function reportsOf(app: AppServices): EvidenceReportSource {
+  if (!app.evidenceReports)
+    throw new SluiceError("unavailable", "evidence reports", "not wired in this server", "not_configured");
+  return app.evidenceReports;
+}
+
 /** Forfeiture entries, a page at a time, cut to the principal's orders when its view is scoped. */
 async function forfeiturePage(
   c: Context<AppEnv>,
@@ -452,14 +466,12 @@ async function forfeiturePage(
   { limit, cursor }: PageQuery,
 ) {
   const scope = scopeOf(c.get("principal"));
-  const list = await app.store.transaction((tx) =>
-    listForfeitures(tx, {
-      orderId,
-      after: decodeCursor(cursor) ?? "",
-      limit: limit + 1,
-      partyId: scope.all ? null : scope.partyId,
-    }),
-  );
+  const list = await listForfeitures(reportsOf(app), {
+    orderId,
+    after: decodeCursor(cursor) ?? "",
+    limit: limit + 1,
+    partyId: scope.all ? null : scope.partyId,
+  });
   return sendJson(c, plain(pageOf(list, limit, (item) => item.id)));
 }
 
@@ -474,7 +486,7 @@ function registerReports(api: Api, app: AppServices): void {
       dutyTotalsSchema,
     ),
     async (c) => {
-      const report = await app.store.transaction((tx) => dutyTotals(tx, c.req.query()));
+      const report = await dutyTotals(reportsOf(app), c.req.query());
       return sendJson(c, plain(report));
     },
   );

@@ -8,6 +8,7 @@ import { registerCatalog } from "./catalog.ts";
 import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
+import { registerReversals } from "./evidence-reversals.ts";
 import { registerHealth } from "./health.ts";
 import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
@@ -34,6 +35,7 @@ export const routeModules: RouteModule[] = [
   registerListsImport,
   registerShipments,
   registerEvidence,
+  registerReversals,
   registerAudit,
   registerAuditEntries, // issue #13: reading the record
   registerAuditReconcile, // issue #15 item 6: the tables answer to the log
