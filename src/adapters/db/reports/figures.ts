@@ -5,6 +5,7 @@ import type { ReportFigures, ReportScope } from "../../../app/reports/ports.ts";
 import type { CapFigures, ChinaFigures, DecisionRow, LabRow } from "../../../core/reports/figures.ts";
 import type { ReportWindow } from "../../../core/reports/model.ts";
 import type { Tx } from "../store.ts";
+import { custodyFigures } from "./custody.ts";
 
 const startOf = (window: ReportWindow): string => `${window.from}T00:00:00Z`;
 const endOf = (window: ReportWindow): string =>
@@ -42,6 +43,7 @@ export function sqlFigures(tx: Tx): ReportFigures {
     prepayments: (window, scope) => prepaymentFigures(tx, window, scope),
     labTests: (window) => labRows(tx, window),
     china: (window) => chinaFigures(tx, window),
+    custody: (window, scope, silentDaysMax) => custodyFigures(tx, window, scope, silentDaysMax),
   };
 }
 
