@@ -174,7 +174,12 @@ async function labRows(tx: Tx, window: ReportWindow): Promise<LabRow[]> {
     `SELECT l.id, l.name, ${day("l.qualified_from")} AS qualified_from, ${day("l.revoked_on")} AS revoked_on,
             COUNT(c.id) AS lots, COALESCE(SUM(s.quantity_units), 0) AS units,
             COALESCE(SUM(jsonb_array_length(c.document->'sampledSerials')), 0) AS sampled,
-            COUNT(c.id) FILTER (WHERE c.status = 'lab_revoked') AS revoked
+            COUNT(c.id) FILTER (WHERE c.status = 'lab_revoked') AS revoked,
+            (SELECT COUNT(*) FROM lab_test_failures f WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS failures,
+            (SELECT COUNT(DISTINCT f.shipment_id) FROM lab_test_failures f
+              WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS lots_failed,
+            (SELECT COALESCE(SUM(jsonb_array_length(f.document->'failedSerials')), 0) FROM lab_test_failures f
+              WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS serials_failed
        FROM labs l
        LEFT JOIN lab_certificates c ON c.lab_id = l.id AND c.tested_on BETWEEN $1 AND $2
        LEFT JOIN shipments s ON s.id = c.shipment_id
@@ -190,6 +195,9 @@ async function labRows(tx: Tx, window: ReportWindow): Promise<LabRow[]> {
     unitsInLots: big(r.units),
     serialsSampled: Number(r.sampled),
     certificatesRevoked: Number(r.revoked),
+    failures: Number(r.failures),
+    lotsFailed: Number(r.lots_failed),
+    serialsFailed: Number(r.serials_failed),
   }));
 }
 

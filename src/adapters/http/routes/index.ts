@@ -9,6 +9,7 @@ import { registerCustody } from "./custody.ts";
 import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerHealth } from "./health.ts";
+import { registerLabTests } from "./lab-tests.ts";
 import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
 import { registerLog } from "./log.ts";
@@ -45,4 +46,5 @@ export const routeModules: RouteModule[] = [
   registerOverview,
   registerLists,
   registerReports,
+  registerLabTests, // issue #18: failed lab tests, counted by the labs report
 ];
