@@ -5,6 +5,7 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
+import { sqlLabTestTransactor } from "./adapters/db/lab-tests/failures.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
@@ -20,6 +21,7 @@ import {
 import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
+import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
@@ -65,6 +67,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     clock,
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile
+    labTestFailures: labTestFailureService(store, clock), // issue #18: failed lab tests
     ...overrides,
   };
 }
@@ -181,8 +184,15 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    // issue #18: `sluice report` on the configured store, and the key `report verify` checks with
+    withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
+    reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
   };
 }
+
+/** Recording failed lab tests on a store (issue #18): each unit of work attributed to its actor. */
+export const labTestFailureService = (store: Store, clock: Clock = systemClock): LabTestFailureService =>
+  new LabTestFailureService({ transactorFor: (actor) => sqlLabTestTransactor(store, actor), clock });
 
 /** The regulator reports over a store, signed with the report key (issue #18). */
 export function reportService(store: Store, clock: Clock, keyPath: string = reportKeyPath()): ReportService {

@@ -17,7 +17,6 @@ export const knownImportViolations: readonly string[] = [
   "src/adapters/cli/commands/log.ts -> src/adapters/db/log/export.ts",
   "src/adapters/cli/commands/log.ts -> src/adapters/db/log/integrate.ts",
   "src/adapters/cli/commands/log.ts -> src/adapters/db/log/key.ts",
-  "src/adapters/cli/commands/reports.ts -> src/compose.ts",
   "src/adapters/cli/commands/screening-store.ts -> src/adapters/db/open.ts",
   "src/adapters/cli/commands/screening-store.ts -> src/adapters/db/store.ts",
   "src/adapters/cli/commands/shipments.ts -> src/adapters/db/store.ts",

@@ -270,6 +270,22 @@ forEachDriver("custody and diversion report", (env) => {
     const dir = mkdtempSync(join(tmpdir(), "sluice-custody-pdf-"));
     writeFileSync(join(dir, "custody.pdf"), bytes);
     const text = execFileSync("pdftotext", [join(dir, "custody.pdf"), "-"], { encoding: "utf8" });
+    // `SLUICE_UPDATE_SCREENSHOTS=1`: page 1 as docs/screenshots/report-custody.png (docs/reports.md).
+    if (process.env.SLUICE_UPDATE_SCREENSHOTS === "1" && env.driver === "pglite") {
+      const png = join(import.meta.dirname, "..", "..", "docs", "screenshots", "report-custody");
+      execFileSync("pdftoppm", [
+        "-png",
+        "-r",
+        "100",
+        "-f",
+        "1",
+        "-l",
+        "1",
+        "-singlefile",
+        join(dir, "custody.pdf"),
+        png,
+      ]);
+    }
     expect(text).toContain("阿里云计算有限公司");
     expect(text).toContain("监管链与转移");
     expect(text).toContain("Chip Security Act");

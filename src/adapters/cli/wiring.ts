@@ -2,6 +2,7 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { ReportService } from "../../app/reports/service.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
 
 export interface ServeRequest {
@@ -40,4 +41,8 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** `sluice report KIND`: runs `use` with the report service on the configured store (#18). */
+  withReports<T>(clock: () => Date, use: (reports: ReportService) => Promise<T>): Promise<T>;
+  /** `sluice report verify`: the public key (PEM) of `keyFile`, or of the report key in use. */
+  reportPublicKeyPem(keyFile?: string): string;
 }
