@@ -11151,7 +11151,7 @@ export interface paths {
                             role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             /** @description every action the policy allows this role */
-                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.key.read")[];
+                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.custody.read" | "reports.key.read")[];
                         };
                     };
                 };
@@ -11902,6 +11902,210 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/custody": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the custody report for a window, as JSON, CSV or PDF, signed (docs/reports.md) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    format?: "json" | "csv" | "pdf";
+                    bom?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report; header `x-sluice-report-signature` holds its detached signature */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                        "text/csv": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description bad window or format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lab-test-failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** record a failed lab test of a lot, signed by the lab (docs/evidence.md); a lab records its own only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description on file already (a replay) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "recorded" | "exists";
+                            failureId: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                        };
+                    };
+                };
+                /** @description recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "recorded" | "exists";
+                            failureId: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                        };
+                    };
+                };
+                /** @description malformed (the problem names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such shipment, or another lab's failure */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: the problem's code is the status (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;
