@@ -99,18 +99,20 @@ async function capFigures(tx: Tx, window: ReportWindow): Promise<CapFigures> {
 
 async function decisionRows(tx: Tx, window: ReportWindow, scope: ReportScope): Promise<DecisionRow[]> {
   // Citations and remedies of the deciding findings only, in the findings' order, read in SQL so a
-  // year of decisions does not bring every finding of every decision into memory.
+  // year of decisions does not bring every finding of every decision into memory; one pass over each
+  // decision's findings gives both lists.
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT d.id, d.order_id, d.shipment_id, d.purpose, ${day("d.evaluated_on")} AS evaluated_on,
             ${utcDay("d.decided_at")} AS decided_on, d.decision, d.deciding_rule_ids,
-            ARRAY(SELECT (f.value->>'ruleId') || ': ' || (f.value->'citation'->>'source') || ' [' || (f.value->'citation'->>'status') || ']'
-                    FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS f (value, n)
-                   WHERE f.value->>'ruleId' = ANY (d.deciding_rule_ids) ORDER BY f.n) AS citations,
-            ARRAY(SELECT f.value->'remedy'->>'summary'
-                    FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS f (value, n)
-                   WHERE f.value->>'ruleId' = ANY (d.deciding_rule_ids) AND f.value->'remedy'->>'summary' IS NOT NULL
-                   ORDER BY f.n) AS remedies
+            COALESCE(f.citations, '{}') AS citations, COALESCE(f.remedies, '{}') AS remedies
        FROM decisions d JOIN orders o ON o.id = d.order_id
+       LEFT JOIN LATERAL (
+         SELECT array_agg((e.value->>'ruleId') || ': ' || (e.value->'citation'->>'source') || ' [' || (e.value->'citation'->>'status') || ']'
+                          ORDER BY e.n) AS citations,
+                array_agg(e.value->'remedy'->>'summary' ORDER BY e.n)
+                  FILTER (WHERE e.value->'remedy'->>'summary' IS NOT NULL) AS remedies
+           FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS e (value, n)
+          WHERE e.value->>'ruleId' = ANY (d.deciding_rule_ids)) f ON true
       WHERE d.decided_at >= $1 AND d.decided_at < $2 AND ($3::text IS NULL OR o.exporter_id = $3)
       ORDER BY d.decided_at, d.id COLLATE "C"`,
     [startOf(window), endOf(window), scope.exporterId],
