@@ -11,6 +11,7 @@ import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { sqlEvidenceReports } from "./adapters/db/evidence/reports-sql.ts";
 import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
+import { sqlLabTestTransactor } from "./adapters/db/lab-tests/failures.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { newSignerKey } from "./adapters/db/log/key.ts";
 import { DbLogReader } from "./adapters/db/log/reader.ts";
@@ -33,6 +34,7 @@ import {
 import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
+import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
@@ -99,6 +101,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     reversals: (actor) => sqlReversalTransactor(store, actor), // issue #13: POST …/{id}/reversals
     evidenceReports: sqlEvidenceReports(store), // GET /v1/duty/totals, /v1/forfeitures
     storedDecisions: new SqlStoredDecisionReader(store), // issue #19: the counterfactual's record
+    labTestFailures: labTestFailureService(store, clock), // issue #18: failed lab tests
     ...overrides,
   };
 }
@@ -247,8 +250,15 @@ export function cliWiring(): CliWiring {
     // issue #16: custody commands on the configured store, heartbeats over NATS
     withCustodyStore: (run) => withConfiguredStore((store) => run(sqlCustodyStore(store))),
     heartbeatBus: async () => (await import("./adapters/nats/heartbeats.ts")).openHeartbeatBus(),
+    // issue #18: `sluice report` on the configured store, and the key `report verify` checks with
+    withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
+    reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
   };
 }
+
+/** Recording failed lab tests on a store (issue #18): each unit of work attributed to its actor. */
+export const labTestFailureService = (store: Store, clock: Clock = systemClock): LabTestFailureService =>
+  new LabTestFailureService({ transactorFor: (actor) => sqlLabTestTransactor(store, actor), clock });
 
 /** The regulator reports over a store, signed with the report key (issue #18). */
 export function reportService(store: Store, clock: Clock, keyPath: string = reportKeyPath()): ReportService {

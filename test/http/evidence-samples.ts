@@ -10,6 +10,7 @@ import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { ShipmentService } from "../../src/app/shipments.ts";
 import { keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../../src/core/evidence/issue.ts";
+import { labTestFailureFormat, signLabTestFailure } from "../../src/core/lab-tests/failure.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import type { SerialRange } from "../../src/core/shipments/model.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
@@ -57,6 +58,33 @@ export function signedCertificate(
     plan: evidence.certificateRules(testedOn).samplingPlan,
   });
   return signCertificate(body, keys.privateKey);
+}
+
+/** A failed test of the shipment's first two serials, signed by the lab. */
+export function labTestFailureFor(
+  id: string,
+  labId: string,
+  keys: { publicKey: KeyObject; privateKey: KeyObject },
+  shipment: { id: string; serials: SerialRange[] },
+) {
+  const range = shipment.serials[0];
+  if (!range) throw new Error(`shipment ${shipment.id} has no serials`);
+  const serials = [range.first, Math.min(range.first + 1, range.last)].map((n) => `${range.prefix}${n}`);
+  return signLabTestFailure(
+    {
+      format: labTestFailureFormat,
+      id,
+      labId,
+      keyId: keyIdOf(keys.publicKey),
+      shipmentId: shipment.id,
+      testedOn: "2026-01-29",
+      sampledSerials: serials,
+      failedSerials: serials.slice(0, 1),
+      checks: ["performance_over_declared"],
+      reason: "dense FP8 measured 2,150 TOPS, over the 1,979 declared",
+    },
+    keys.privateKey,
+  );
 }
 
 export const sampleOrder = (id: string) => ({
@@ -193,6 +221,11 @@ export function evidenceSamples(
       return { path: `/v1/labs/${labParty}` };
     },
     "post /v1/certificates": async () => ({ path: "/v1/certificates", body: await certificateFor() }),
+    // issue #18: a failed test of a lot, signed by the lab like a certificate.
+    "post /v1/lab-test-failures": async () => ({
+      path: "/v1/lab-test-failures",
+      body: labTestFailureFor(next("e-fail"), labParty, labKeys, await planned()),
+    }),
     "get /v1/certificates/{id}": async () => {
       const signed = await certificateFor();
       const result = await (await services()).evidence.submitCertificate(signed);

@@ -257,6 +257,7 @@ const deepRoutes: Record<string, Json | undefined> = {
   "post /v1/labs": undefined,
   "post /v1/labs/{id}/revoke": undefined,
   "post /v1/certificates": undefined,
+  "post /v1/lab-test-failures": undefined,
   "post /v1/duty-entries": undefined,
   "post /v1/duty-entries/{id}/payments": undefined,
   "post /v1/invoices": undefined,

@@ -125,6 +125,8 @@ const otherPartyAnswers: Record<string, string> = {
   "post /v1/custody-events exporter": "404",
   "post /v1/custody-events importer": "404",
   "post /v1/device-keys lab": "404",
+  // issue #18: another lab's signed failure is hidden.
+  "post /v1/lab-test-failures lab": "404",
   "post /v1/serials/import exporter": "404",
   "get /v1/alerts/{id} importer": "404",
   "get /v1/parties/{id} importer": "404",

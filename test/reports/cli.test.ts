@@ -95,8 +95,8 @@ it("refuses bad input with one line and exit code 2, writing nothing", { timeout
   const file = join(out, "never.json");
   for (const [args, line] of [
     [
-      ["report", "custody", "--from", "2026-02-01", "--to", "2026-02-28"],
-      "error: report kind `custody`: expected one of cap, decisions, duty, prepayments, lab-tests, china\n",
+      ["report", "diversion", "--from", "2026-02-01", "--to", "2026-02-28"],
+      "error: report kind `diversion`: expected one of cap, decisions, duty, prepayments, lab-tests, china, custody\n",
     ],
     [
       ["report", "duty", "--from", "2026-02-28", "--to", "2026-02-01"],

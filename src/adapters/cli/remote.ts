@@ -45,6 +45,11 @@ export interface Remote {
   post(path: string, body: unknown): Promise<unknown>;
   put(path: string, body: unknown): Promise<unknown>;
   delete(path: string): Promise<unknown>;
+  /** A GET whose answer is not JSON (a report's CSV or PDF): its bytes and headers. */
+  getBytes(
+    path: string,
+    query?: Record<string, string | undefined>,
+  ): Promise<{ bytes: Uint8Array; headers: Headers }>;
   /** Every item of a paged list after `after`, up to `limit` items (pages of pageLimitMax). */
   list(
     path: string,
@@ -70,8 +75,8 @@ function baseUrl(server: string): string {
 export function remoteClient(options: ServerOptions & { server: string }): Remote {
   const base = baseUrl(options.server);
   const idempotencyKey = options.idempotencyKey ?? randomUUID();
-  const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const headers: Record<string, string> = { accept: "application/json" };
+  const request = async (method: string, path: string, body?: unknown, accept = "application/json") => {
+    const headers: Record<string, string> = { accept };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
     if (method === "POST") headers["idempotency-key"] = idempotencyKey;
@@ -92,8 +97,11 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
       const reason = typeof why === "string" ? ` (${why.toLowerCase()})` : "";
       throw new SluiceError("unavailable", `server ${quote(base)}`, `cannot be reached${reason}`);
     }
-    const text = await response.text();
-    if (!response.ok) throw problemError(response.status, text, base);
+    if (!response.ok) throw problemError(response.status, await response.text(), base);
+    return response;
+  };
+  const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+    const text = await (await request(method, path, body)).text();
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -115,6 +123,10 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
     post: (path, body) => send("POST", path, body),
     put: (path, body) => send("PUT", path, body),
     delete: (path) => send("DELETE", path),
+    async getBytes(path, query) {
+      const response = await request("GET", withQuery(path, query), undefined, "*/*");
+      return { bytes: new Uint8Array(await response.arrayBuffer()), headers: response.headers };
+    },
     async list(path, { after, limit, query }) {
       const items: unknown[] = [];
       let cursor = after ? encodeCursor(after) : undefined;

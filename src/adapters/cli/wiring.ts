@@ -10,6 +10,7 @@ import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
+import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
@@ -84,4 +85,8 @@ export interface CliWiring {
   withCustodyStore<T>(run: (store: CustodyStore) => Promise<T>): Promise<T>;
   /** `sluice heartbeats consume|simulate --target nats`: the heartbeat bus (NATS_URL). */
   heartbeatBus(): Promise<HeartbeatBus>;
+  /** `sluice report KIND`: runs `use` with the report service on the configured store (#18). */
+  withReports<T>(clock: () => Date, use: (reports: ReportService) => Promise<T>): Promise<T>;
+  /** `sluice report verify`: the public key (PEM) of `keyFile`, or of the report key in use. */
+  reportPublicKeyPem(keyFile?: string): string;
 }

@@ -12,6 +12,7 @@ import type { Evaluator } from "../../app/evaluate.ts";
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { ReadinessProbe } from "../../app/health/ports.ts";
 import type { IdempotencyStore } from "../../app/idempotency/ports.ts";
+import type { LabTestFailureService } from "../../app/lab-tests/record-failure.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
@@ -78,6 +79,8 @@ export interface AppDeps {
   evaluation?: EvaluationRunner;
   /** The regulator reports (src/compose.ts wires them); without it /v1/reports answers 503. */
   reports?: ReportService;
+  /** Failed lab tests (src/compose.ts wires them); without it POST /v1/lab-test-failures answers 503. */
+  labTestFailures?: LabTestFailureService;
   /** What GET /v1/audit/reconcile reads (src/compose.ts wires it; without it: 503, issue #15 item 6). */
   reconcile?: ReconcileSource;
   /** Reversals of evidence records, as one principal (src/compose.ts wires them; without: 503, #13). */

@@ -45,6 +45,9 @@ const reportCategory: Record<string, string> = {
   device_key_revoked: "device key compromised (possible tampering)",
 };
 
+/** The diversion report's category of an alert kind (the custody report writes the same). */
+export const alertCategory = (kind: string): string => reportCategory[kind] ?? kind;
+
 export function reportOf(alert: AlertRecord) {
   return {
     to: "US Department of Commerce, Bureau of Industry and Security",

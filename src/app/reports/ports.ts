@@ -2,6 +2,8 @@
 // checkpoint, the figures, and the pinned reports of closed windows, all read in one REPEATABLE READ
 // transaction), a signer (the report key, Ed25519), a PDF renderer, and the clock. Implemented in
 // src/adapters/db/reports (store), src/adapters/keys (signer) and src/adapters/pdf (renderer).
+
+import type { CustodyFigures } from "../../core/reports/custody.ts";
 import type {
   CapFigures,
   ChinaFigures,
@@ -21,9 +23,14 @@ export interface CheckpointSource {
   latestCheckpoint(): Promise<Checkpoint | undefined>;
 }
 
-/** Whose records a report covers: everything, or the orders of one exporter. */
+/**
+ * Whose records a report covers: everything, the orders of one exporter, the chips of one importer,
+ * or the chips bound for one country (the Chinese authority's custody report).
+ */
 export interface ReportScope {
   exporterId: string | null;
+  importerId: string | null;
+  destination: string | null;
 }
 
 export interface ReportFigures {
@@ -36,6 +43,12 @@ export interface ReportFigures {
   ): Promise<{ orders: PrepaymentOrderRow[]; forfeitures: ForfeitureRow[] }>;
   labTests(window: ReportWindow): Promise<LabRow[]>;
   china(window: ReportWindow): Promise<ChinaFigures>;
+  /** The custody figures of [start, end); silence is judged at `asOf` (the end, or now if sooner). */
+  custody(
+    window: { start: string; end: string; asOf: string },
+    scope: ReportScope,
+    silentDaysMax: number,
+  ): Promise<CustodyFigures>;
 }
 
 /** Reports of closed windows, kept as issued (their exact JSON text) so they never change. */

@@ -4,10 +4,12 @@
 // business (the routes and commands check `reports.<kind>.read`); an exporter whose token names
 // its party gets its own orders only.
 import { z } from "zod";
+import { custodyParameters } from "../../core/custody/parameters.ts";
 import { badInput } from "../../core/errors.ts";
-import type { Principal } from "../../core/policy/policy.ts";
+import { jurisdictionOf, type Principal } from "../../core/policy/policy.ts";
 import { capReport } from "../../core/reports/cap.ts";
 import { reportCsv } from "../../core/reports/csv.ts";
+import { custodyReport } from "../../core/reports/custody.ts";
 import {
   type Checkpoint,
   type Report,
@@ -28,8 +30,11 @@ import {
   prepaymentsReport,
 } from "../../core/reports/records.ts";
 import { signatureText } from "../../core/reports/signature.ts";
+import { selectRules } from "../../core/rulebook/load.ts";
 import { isoDateSchema } from "../../core/shared.ts";
 import { parseInput } from "../../core/validation.ts";
+import { alertCategory, custodyScenarios } from "../custody/alerts.ts";
+import { loadRulebooks } from "../rulebooks.ts";
 import type { Clock, PdfRenderer, ReportFigures, ReportScope, ReportSigner, ReportStore } from "./ports.ts";
 
 export const reportQueryFields = z.strictObject({
@@ -60,13 +65,28 @@ const unpinnedCheckpoint: Checkpoint = { origin: "sluice", size: 0, rootHash: ""
 
 export const scopeOfPrincipal = (principal: Principal): ReportScope => ({
   exporterId: principal.role === "exporter" ? principal.partyId : null,
+  importerId: principal.role === "importer" ? (principal.partyId ?? "") : null,
+  destination: jurisdictionOf[principal.role] ?? null,
 });
+
+/** The silence limit (days) of the books in force on a day, as the alert sweep reads it. */
+const silentDaysOn = (day: string): number =>
+  custodyParameters(selectRules(loadRulebooks(), day, custodyScenarios)).alerts.silentDaysMax;
+
+/** The window as instants [start, end), and the instant silence is judged at (end, or now). */
+function custodyWindow(window: ReportWindow, now: Date) {
+  const start = `${window.from}T00:00:00.000Z`;
+  const end = new Date(Date.parse(`${window.to}T00:00:00Z`) + 86_400_000).toISOString();
+  const asOf = new Date(Math.min(Date.parse(end), now.getTime())).toISOString();
+  return { start, end, asOf };
+}
 
 async function bodyOf(
   kind: ReportKind,
   figures: ReportFigures,
   window: ReportWindow,
   scope: ReportScope,
+  now: Date,
 ): Promise<ReportBody> {
   switch (kind) {
     case "cap":
@@ -83,11 +103,26 @@ async function bodyOf(
       return labTestsReport(await figures.labTests(window));
     case "china":
       return chinaReport(await figures.china(window));
+    case "custody": {
+      const at = custodyWindow(window, now);
+      const silentDays = silentDaysOn(at.asOf.slice(0, 10));
+      return custodyReport(await figures.custody(at, scope, silentDays), alertCategory);
+    }
   }
 }
 
-const pinKey = (kind: ReportKind, window: ReportWindow, scope: ReportScope): string =>
-  `${kind}/${window.from}/${window.to}/${scope.exporterId === null ? "all" : `exporter:${scope.exporterId}`}`;
+/** The key a closed report is pinned under: one per kind, window and scope (keys of old pins unchanged). */
+function pinKey(kind: ReportKind, window: ReportWindow, scope: ReportScope): string {
+  const whose =
+    scope.exporterId !== null
+      ? `exporter:${scope.exporterId}`
+      : scope.importerId !== null
+        ? `importer:${scope.importerId}`
+        : "all";
+  // Only the custody report is cut by destination; the other kinds' keys stay as they were pinned.
+  const where = kind !== "custody" || scope.destination === null ? "" : `/destination:${scope.destination}`;
+  return `${kind}/${window.from}/${window.to}/${whose}${where}`;
+}
 
 export class ReportService {
   constructor(
@@ -119,7 +154,7 @@ export class ReportService {
         if (kept !== undefined) return kept;
       }
       const checkpoint = (await checkpoints.latestCheckpoint()) ?? unpinnedCheckpoint;
-      const body = await bodyOf(kind, figures, window, scope);
+      const body = await bodyOf(kind, figures, window, scope, now);
       const report: Report = {
         format: "sluice-report/1",
         kind,

@@ -84,6 +84,7 @@ const expectedTable: Record<Action, string> = {
   "reports.prepayments.read": "xx..x....x.",
   "reports.lab-tests.read": "x...x....x.",
   "reports.china.read": "x.....xx.x.",
+  "reports.custody.read": "x..xx.x..x.",
   "reports.key.read": "xxxxxxxxxx.",
 };
 

@@ -101,6 +101,7 @@ export const actions = [
   "reports.prepayments.read",
   "reports.lab-tests.read",
   "reports.china.read",
+  "reports.custody.read",
   "reports.key.read",
 ] as const;
 export type Action = (typeof actions)[number];
@@ -125,6 +126,9 @@ export const reportJurisdiction = {
   "reports.prepayments.read": ["admin", "auditor", "us-regulator", "exporter"],
   "reports.lab-tests.read": ["admin", "auditor", "us-regulator"],
   "reports.china.read": ["admin", "auditor", "cn-authority", "cn-customs"],
+  // Custody and diversion: the US regulator's; an importer its own chips, the Chinese authority the
+  // chips bound for China (the same object rules as custody.read).
+  "reports.custody.read": ["admin", "auditor", "us-regulator", "importer", "cn-authority"],
 } as const satisfies Partial<Record<Action, readonly Role[]>>;
 
 /**

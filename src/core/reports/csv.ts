@@ -40,6 +40,9 @@ export function reportCsv(report: Report, options: { bom?: boolean } = {}): stri
     header: true,
     columns: ["table", "row", "column", "value"],
     record_delimiter: "\r\n",
+    // csv-stringify quotes a field holding the record delimiter (CRLF) but not a bare LF, which RFC
+    // 4180 also requires quoted (a signed checkpoint's note is several LF-ended lines).
+    quoted_match: /[\r\n]/,
   });
   return options.bom ? `${bom}${text}` : text;
 }

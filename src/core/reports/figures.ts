@@ -91,6 +91,10 @@ export interface LabRow {
   unitsInLots: bigint;
   serialsSampled: number;
   certificatesRevoked: number;
+  /** Failed tests the lab recorded for tests in the window, the lots they concern, serials failed. */
+  failures: number;
+  lotsFailed: number;
+  serialsFailed: number;
 }
 
 export interface ApprovalRow {

@@ -3,8 +3,16 @@
 // the figures are the same in every format. Pure: no clock, no I/O; the issue time and the
 // checkpoint come in from the use case.
 
-/** The kinds served today. Custody and diversion join once the custody feature has landed. */
-export const reportKinds = ["cap", "decisions", "duty", "prepayments", "lab-tests", "china"] as const;
+/** The kinds served, in the order the docs list them. */
+export const reportKinds = [
+  "cap",
+  "decisions",
+  "duty",
+  "prepayments",
+  "lab-tests",
+  "china",
+  "custody",
+] as const;
 export type ReportKind = (typeof reportKinds)[number];
 
 export const reportFormats = ["json", "csv", "pdf"] as const;

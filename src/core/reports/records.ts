@@ -233,6 +233,9 @@ export function labTestsReport(labs: LabRow[]): ReportBody {
           { key: "units_in_lots", title: "Units in lots", numeric: true },
           { key: "serials_sampled", title: "Serials sampled", numeric: true },
           { key: "certificates_revoked", title: "Certificates revoked", numeric: true },
+          { key: "failures", title: "Failed tests", numeric: true },
+          { key: "lots_failed", title: "Lots failed", numeric: true },
+          { key: "serials_failed", title: "Serials failed", numeric: true },
         ],
         rows: labs.map((l) => [
           l.labId,
@@ -243,8 +246,11 @@ export function labTestsReport(labs: LabRow[]): ReportBody {
           l.unitsInLots,
           l.serialsSampled,
           l.certificatesRevoked,
+          l.failures,
+          l.lotsFailed,
+          l.serialsFailed,
         ]),
-        note: "Only certificates that passed every check are on record; a refused submission changes nothing, so failed tests are not counted here.",
+        note: "Lots tested: certificates on record (each passed every check). Failed tests: the failures the lab signed and recorded (POST /v1/lab-test-failures), by test day.",
       },
     ],
   };

@@ -7579,888 +7579,6 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/v1/payments/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken payment (its author only, with a reason; it stays on file, audited `payment.reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/invoices/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken invoice (its author only, with a reason; it stays on file, audited `payment.invoice_reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/duty-entries/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken duty entry (its author only, with a reason; it stays on file, audited `duty.entry_reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/duty-payments/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken duty payment (its author only, with a reason; it stays on file, audited `duty.payment_reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/import-approvals/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken import approval (its author only, with a reason; it stays on file, audited `approval.reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/customs-events/{id}/reversals": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** reverse a mistaken customs event (its author only, with a reason; it stays on file, audited `customs.reversed`) */
-        post: {
-            parameters: {
-                query?: never;
-                header?: {
-                    /** @description same key and body replay the first response; same key, other body: 409 */
-                    "Idempotency-Key"?: string;
-                };
-                path: {
-                    id: string;
-                };
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": {
-                        reason: string;
-                    };
-                };
-            };
-            responses: {
-                /** @description never (a reversal is created once) */
-                200: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description reversed: the record stays on file, read by nothing */
-                201: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/json": {
-                            /** @constant */
-                            status: "reversed";
-                            /** @enum {string} */
-                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
-                            id: string;
-                            detail: string;
-                            /** @description the server's time of the reversal (ISO 8601) */
-                            reversedAt: string;
-                            reversedBy: {
-                                tokenId: string | null;
-                                role: string;
-                                partyId: string | null;
-                            };
-                            reason: string;
-                        } & {
-                            [key: string]: unknown;
-                        };
-                    };
-                };
-                /** @description no reason, or a reason over 500 characters */
-                400: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description missing, unknown or revoked token */
-                401: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description the token's role may not do this */
-                403: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description no such record (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description body larger than the limit */
-                413: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-                /** @description any other problem (RFC 9457) */
-                default: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content: {
-                        "application/problem+json": components["schemas"]["Problem"];
-                    };
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -8795,7 +7913,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -8824,7 +7942,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -10040,8 +9158,6 @@ export interface paths {
                             }[];
                             generatedBuyers?: {
                                 count: number;
-                                /** @description a key of `sources` */
-                                source?: string;
                                 /** @enum {string} */
                                 sector: "semiconductor-vendor" | "commercial" | "cloud-provider" | "university" | "research-institute" | "reseller" | "state-owned-enterprise" | "sensitive-government" | "critical-infrastructure" | "military";
                                 /** @enum {string} */
@@ -10081,8 +9197,6 @@ export interface paths {
                             labs: {
                                 count: number;
                                 unitsPerMonthPerLab: number;
-                                /** @default 0 */
-                                leadMonths?: number;
                                 /** @description a key of `sources` */
                                 source: string;
                             };
@@ -10097,11 +9211,7 @@ export interface paths {
                                 source: string;
                             };
                             /** @default 100000 */
-                            lotUnitsMax?: number | {
-                                units: number;
-                                /** @description a key of `sources` */
-                                source: string;
-                            };
+                            lotUnitsMax?: number;
                             /** @default [] */
                             exporterCertifications?: ("us-commercial-availability" | "technical-box" | "us-supply-sufficient" | "no-foundry-diversion" | "no-military-use" | "kyc-procedures" | "security-procedures" | "no-unauthorized-remote-access" | "no-weights-transfer" | "no-us-backlog" | "no-better-foreign-terms")[];
                             rulebooks: {
@@ -12041,7 +11151,7 @@ export interface paths {
                             role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             /** @description every action the policy allows this role */
-                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "payments.reverse" | "duty.reverse" | "approvals.reverse" | "customs.reverse" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.key.read")[];
+                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.custody.read" | "reports.key.read")[];
                         };
                     };
                 };
@@ -12792,6 +11902,210 @@ export interface paths {
         };
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/reports/custody": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** the custody report for a window, as JSON, CSV or PDF, signed (docs/reports.md) */
+        get: {
+            parameters: {
+                query: {
+                    from: string;
+                    to: string;
+                    format?: "json" | "csv" | "pdf";
+                    bom?: "true" | "false";
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description the report; header `x-sluice-report-signature` holds its detached signature */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            [key: string]: unknown;
+                        };
+                        "text/csv": string;
+                        "application/pdf": string;
+                    };
+                };
+                /** @description bad window or format */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/lab-test-failures": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** record a failed lab test of a lot, signed by the lab (docs/evidence.md); a lab records its own only */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        [key: string]: unknown;
+                    };
+                };
+            };
+            responses: {
+                /** @description on file already (a replay) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "recorded" | "exists";
+                            failureId: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                        };
+                    };
+                };
+                /** @description recorded */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @enum {string} */
+                            status: "recorded" | "exists";
+                            failureId: string;
+                            shipmentId: string;
+                            labId: string;
+                            hash: string;
+                        };
+                    };
+                };
+                /** @description malformed (the problem names the field) */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such shipment, or another lab's failure */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: the problem's code is the status (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
         delete?: never;
         options?: never;
         head?: never;

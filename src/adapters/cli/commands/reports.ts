@@ -1,6 +1,7 @@
 // CLI: `sluice report KIND --from D --to D [--format json|csv|pdf] [--bom] [--out FILE]` issues a
-// regulator report from the local store (as the local operator, role admin) and, with --out, writes
-// FILE and its detached signature FILE.sig; `sluice report verify FILE [--key KEYFILE]` checks
+// regulator report from the local store (as the local operator, role admin; the report service comes
+// from the composition root's wiring), or with --server through GET /v1/reports/KIND as the token's
+// principal, and, with --out, writes FILE and its detached signature FILE.sig; `sluice report verify FILE [--key KEYFILE]` checks
 // FILE against FILE.sig with the report key (default: the data directory's), or with the key of a
 // server (`--server URL`, GET /v1/reports/key). Exit codes: 0 valid, 3 not valid, 2 bad input.
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,13 +11,16 @@ import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import {
   type ReportFormat,
   type ReportKind,
+  type ReportWindow,
   reportFormats,
   reportKinds,
 } from "../../../core/reports/model.ts";
 import { verifyReport } from "../../../core/reports/signature.ts";
+import { checkpointHeader, signatureHeader } from "../../contract/reports.ts";
 import { printJson, println, readInput } from "../io.ts";
-import { cliClock, withStore } from "../ledger-context.ts";
+import { cliClock } from "../ledger-context.ts";
 import { type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 
 interface ReportFlags {
   from?: string;
@@ -43,40 +47,69 @@ function readBytes(file: string): Buffer {
   }
 }
 
-async function issue(kindText: string, flags: ReportFlags): Promise<number> {
+async function parseFlags(kindText: string, flags: ReportFlags) {
   const kind = oneOf<ReportKind>(reportKinds, kindText, "report kind");
   const format = oneOf<ReportFormat>(reportFormats, flags.format, "--format");
   if (!flags.from || !flags.to) throw badInput("report", "--from and --to are required (ISO dates)");
+  // Loaded on use: the report service pulls in the rulebooks, which other commands do not need.
   const { ReportService } = await import("../../../app/reports/service.ts");
-  const window = ReportService.window(flags.from, flags.to);
-  const { reportService } = await import("../../../compose.ts");
-  return withStore(async (store) => {
-    const reports = reportService(store, cliClock());
+  return { kind, format, window: ReportService.window(flags.from, flags.to) };
+}
+
+/** Writes the report (stdout, or FILE and FILE.sig) and prints the summary; the same both ways. */
+function output(
+  flags: ReportFlags,
+  issued: { kind: ReportKind; window: ReportWindow; bytes: Uint8Array; signature: string; keyId: string },
+  checkpoint: { size: number; rootHash: string },
+): number {
+  if (flags.out === undefined) {
+    process.stdout.write(issued.bytes);
+    return exitCodes.ok;
+  }
+  writeFileSync(flags.out, issued.bytes);
+  writeFileSync(`${flags.out}.sig`, issued.signature);
+  const { kind, window } = issued;
+  const summary = {
+    file: flags.out,
+    signature: `${flags.out}.sig`,
+    bytes: issued.bytes.length,
+    kind,
+    window,
+    checkpoint,
+    keyId: issued.keyId,
+  };
+  if (flags.json) printJson(summary);
+  else
+    println(
+      `report ${kind} ${window.from}..${window.to}: ${flags.out} (${issued.bytes.length} bytes), signature ${flags.out}.sig; checkpoint size ${checkpoint.size} root ${checkpoint.rootHash}`,
+    );
+  return exitCodes.ok;
+}
+
+/** On the local store, as the local operator (role admin). */
+async function issueLocal(wiring: CliWiring, kindText: string, flags: ReportFlags): Promise<number> {
+  const { kind, format, window } = await parseFlags(kindText, flags);
+  return wiring.withReports(cliClock(), async (reports) => {
     const principal = { id: `local:${userInfo().username}`, role: "admin" as const, partyId: null };
     const report = await reports.issue(principal, kind, window);
     const rendered = await reports.render(report, format, { bom: flags.bom === true });
-    if (flags.out === undefined) {
-      process.stdout.write(rendered.bytes);
-      return exitCodes.ok;
-    }
-    writeFileSync(flags.out, rendered.bytes);
-    writeFileSync(`${flags.out}.sig`, rendered.signature);
-    const summary = {
-      file: flags.out,
-      signature: `${flags.out}.sig`,
-      bytes: rendered.bytes.length,
-      kind,
-      window,
-      checkpoint: report.checkpoint,
-      keyId: rendered.keyId,
-    };
-    if (flags.json) printJson(summary);
-    else
-      println(
-        `report ${kind} ${window.from}..${window.to}: ${flags.out} (${rendered.bytes.length} bytes), signature ${flags.out}.sig; checkpoint size ${report.checkpoint.size} root ${report.checkpoint.rootHash}`,
-      );
-    return exitCodes.ok;
+    return output(flags, { kind, window, ...rendered }, report.checkpoint);
   });
+}
+
+/** Through a server (GET /v1/reports/KIND) as the token's principal: the server's bytes and signature. */
+async function issueRemote(remote: Remote, kindText: string, flags: ReportFlags): Promise<number> {
+  const { kind, format, window } = await parseFlags(kindText, flags);
+  const { bytes, headers } = await remote.getBytes(`/v1/reports/${kind}`, {
+    ...window,
+    format,
+    ...(flags.bom ? { bom: "true" } : {}),
+  });
+  const signature = `${headers.get(signatureHeader) ?? ""}\n`;
+  const keyId = (JSON.parse(signature) as { keyId?: string }).keyId ?? "";
+  const [, size = "0", rootHash = ""] =
+    /size=(\d+); root=(.*)/.exec(headers.get(checkpointHeader) ?? "") ?? [];
+  return output(flags, { kind, window, bytes, signature, keyId }, { size: Number(size), rootHash });
 }
 
 function check(file: string, publicKeyPem: string, json: boolean | undefined): number {
@@ -91,7 +124,7 @@ function check(file: string, publicKeyPem: string, json: boolean | undefined): n
 /** `--json` after `report verify FILE` is taken by `report` itself (it declares one too). */
 const jsonOf = (command: Command): boolean | undefined => command.opts<{ json?: boolean }>().json;
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   const report = program
     .command("report")
     .description(`regulator reports (${reportKinds.join(", ")}), signed; \`report verify FILE\` checks one`)
@@ -104,13 +137,8 @@ export function register(program: Command): void {
     .option("--json", "print the summary as JSON");
   serve(
     report,
-    (kind: string, flags: ReportFlags) => issue(kind, flags),
-    () => {
-      throw badInput(
-        "report",
-        "issue reports through a server with GET /v1/reports/KIND (see docs/reports.md)",
-      );
-    },
+    (kind: string, flags: ReportFlags) => issueLocal(wiring, kind, flags),
+    (remote: Remote, kind: string, flags: ReportFlags) => issueRemote(remote, kind, flags),
   );
   const verify = report
     .command("verify")
@@ -120,10 +148,8 @@ export function register(program: Command): void {
     .option("--json", "print the outcome as JSON");
   serve(
     verify,
-    async (file: string, flags: { key?: string; json?: boolean }) => {
-      const { reportPublicKeyPem } = await import("../../../compose.ts");
-      return check(file, reportPublicKeyPem(flags.key), flags.json ?? jsonOf(report));
-    },
+    (file: string, flags: { key?: string; json?: boolean }) =>
+      check(file, wiring.reportPublicKeyPem(flags.key), flags.json ?? jsonOf(report)),
     async (remote: Remote, file: string, flags: { json?: boolean }) => {
       const key = (await remote.get("/v1/reports/key")) as { publicKeyPem: string };
       return check(file, key.publicKeyPem, flags.json ?? jsonOf(report));

@@ -5,6 +5,7 @@ import type { ReportFigures, ReportScope } from "../../../app/reports/ports.ts";
 import type { CapFigures, ChinaFigures, DecisionRow, LabRow } from "../../../core/reports/figures.ts";
 import type { ReportWindow } from "../../../core/reports/model.ts";
 import type { Tx } from "../store.ts";
+import { custodyFigures } from "./custody.ts";
 
 const startOf = (window: ReportWindow): string => `${window.from}T00:00:00Z`;
 const endOf = (window: ReportWindow): string =>
@@ -42,6 +43,7 @@ export function sqlFigures(tx: Tx): ReportFigures {
     prepayments: (window, scope) => prepaymentFigures(tx, window, scope),
     labTests: (window) => labRows(tx, window),
     china: (window) => chinaFigures(tx, window),
+    custody: (window, scope, silentDaysMax) => custodyFigures(tx, window, scope, silentDaysMax),
   };
 }
 
@@ -97,18 +99,20 @@ async function capFigures(tx: Tx, window: ReportWindow): Promise<CapFigures> {
 
 async function decisionRows(tx: Tx, window: ReportWindow, scope: ReportScope): Promise<DecisionRow[]> {
   // Citations and remedies of the deciding findings only, in the findings' order, read in SQL so a
-  // year of decisions does not bring every finding of every decision into memory.
+  // year of decisions does not bring every finding of every decision into memory; one pass over each
+  // decision's findings gives both lists.
   const { rows } = await tx.query<Record<string, unknown>>(
     `SELECT d.id, d.order_id, d.shipment_id, d.purpose, ${day("d.evaluated_on")} AS evaluated_on,
             ${utcDay("d.decided_at")} AS decided_on, d.decision, d.deciding_rule_ids,
-            ARRAY(SELECT (f.value->>'ruleId') || ': ' || (f.value->'citation'->>'source') || ' [' || (f.value->'citation'->>'status') || ']'
-                    FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS f (value, n)
-                   WHERE f.value->>'ruleId' = ANY (d.deciding_rule_ids) ORDER BY f.n) AS citations,
-            ARRAY(SELECT f.value->'remedy'->>'summary'
-                    FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS f (value, n)
-                   WHERE f.value->>'ruleId' = ANY (d.deciding_rule_ids) AND f.value->'remedy'->>'summary' IS NOT NULL
-                   ORDER BY f.n) AS remedies
+            COALESCE(f.citations, '{}') AS citations, COALESCE(f.remedies, '{}') AS remedies
        FROM decisions d JOIN orders o ON o.id = d.order_id
+       LEFT JOIN LATERAL (
+         SELECT array_agg((e.value->>'ruleId') || ': ' || (e.value->'citation'->>'source') || ' [' || (e.value->'citation'->>'status') || ']'
+                          ORDER BY e.n) AS citations,
+                array_agg(e.value->'remedy'->>'summary' ORDER BY e.n)
+                  FILTER (WHERE e.value->'remedy'->>'summary' IS NOT NULL) AS remedies
+           FROM jsonb_array_elements(d.result->'findings') WITH ORDINALITY AS e (value, n)
+          WHERE e.value->>'ruleId' = ANY (d.deciding_rule_ids)) f ON true
       WHERE d.decided_at >= $1 AND d.decided_at < $2 AND ($3::text IS NULL OR o.exporter_id = $3)
       ORDER BY d.decided_at, d.id COLLATE "C"`,
     [startOf(window), endOf(window), scope.exporterId],
@@ -172,7 +176,12 @@ async function labRows(tx: Tx, window: ReportWindow): Promise<LabRow[]> {
     `SELECT l.id, l.name, ${day("l.qualified_from")} AS qualified_from, ${day("l.revoked_on")} AS revoked_on,
             COUNT(c.id) AS lots, COALESCE(SUM(s.quantity_units), 0) AS units,
             COALESCE(SUM(jsonb_array_length(c.document->'sampledSerials')), 0) AS sampled,
-            COUNT(c.id) FILTER (WHERE c.status = 'lab_revoked') AS revoked
+            COUNT(c.id) FILTER (WHERE c.status = 'lab_revoked') AS revoked,
+            (SELECT COUNT(*) FROM lab_test_failures f WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS failures,
+            (SELECT COUNT(DISTINCT f.shipment_id) FROM lab_test_failures f
+              WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS lots_failed,
+            (SELECT COALESCE(SUM(jsonb_array_length(f.document->'failedSerials')), 0) FROM lab_test_failures f
+              WHERE f.lab_id = l.id AND f.tested_on BETWEEN $1 AND $2) AS serials_failed
        FROM labs l
        LEFT JOIN lab_certificates c ON c.lab_id = l.id AND c.tested_on BETWEEN $1 AND $2
        LEFT JOIN shipments s ON s.id = c.shipment_id
@@ -188,6 +197,9 @@ async function labRows(tx: Tx, window: ReportWindow): Promise<LabRow[]> {
     unitsInLots: big(r.units),
     serialsSampled: Number(r.sampled),
     certificatesRevoked: Number(r.revoked),
+    failures: Number(r.failures),
+    lotsFailed: Number(r.lots_failed),
+    serialsFailed: Number(r.serials_failed),
   }));
 }
 

@@ -10,6 +10,7 @@ import { registerEvaluate } from "./evaluate.ts";
 import { registerEvidence } from "./evidence.ts";
 import { registerReversals } from "./evidence-reversals.ts";
 import { registerHealth } from "./health.ts";
+import { registerLabTests } from "./lab-tests.ts";
 import { registerLists } from "./lists.ts";
 import { registerListsImport } from "./lists-import.ts";
 import { registerLog } from "./log.ts";
@@ -47,4 +48,5 @@ export const routeModules: RouteModule[] = [
   registerOverview,
   registerLists,
   registerReports,
+  registerLabTests, // issue #18: failed lab tests, counted by the labs report
 ];

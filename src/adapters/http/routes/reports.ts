@@ -7,11 +7,12 @@ import { reportQueryFields } from "../../../app/reports/service.ts";
 import { SluiceError } from "../../../core/errors.ts";
 import type { Action } from "../../../core/policy/policy.ts";
 import { reportKinds } from "../../../core/reports/model.ts";
+import { checkpointHeader, signatureHeader } from "../../contract/reports.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import type { RouteModule } from "./types.ts";
 
-export const signatureHeader = "x-sluice-report-signature";
+export { signatureHeader };
 
 const keySchema = z.object({ alg: z.literal("Ed25519"), keyId: z.string(), publicKeyPem: z.string() });
 
@@ -67,7 +68,7 @@ export const registerReports: RouteModule = (app, services) => {
         "content-type": rendered.contentType,
         "content-disposition": `${query.format === "json" ? "inline" : "attachment"}; filename="${name}"`,
         [signatureHeader]: rendered.signature.trim(),
-        "x-sluice-checkpoint": `size=${report.checkpoint.size}; root=${report.checkpoint.rootHash}`,
+        [checkpointHeader]: `size=${report.checkpoint.size}; root=${report.checkpoint.rootHash}`,
       }) as never;
     });
   }
