@@ -8,6 +8,7 @@ import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adap
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { shipmentContext } from "./adapters/db/shipments/context.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -55,12 +56,26 @@ export function referenceData(): ReferenceData {
   };
 }
 
-/** The HTTP app's ports over an open store: reference data, the ledger's quota view, the clock. */
+/**
+ * The HTTP app's ports over an open store: reference data, the shipment use cases' ports, the
+ * ledger's quota view, the clock.
+ */
 export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
+  const reference = referenceData();
+  // The shipment context is built once per app; each request binds its principal (and its hook).
+  const shipments = shipmentContext(store, {
+    clock,
+    evaluator: overrides.evaluator ?? reference.evaluator,
+    catalog: overrides.catalog ?? reference.catalog,
+  });
   return {
     store,
-    ...referenceData(),
+    ...reference,
+    shipments: (actor, hook) => {
+      const acting = shipments.asActor(actor);
+      return hook ? acting.withCommitHook(hook) : acting;
+    },
     quota: new SqlLedger(store, clock),
     clock,
     tokenFactory: systemTokenFactory,
@@ -181,6 +196,7 @@ export function cliWiring(): CliWiring {
     storeStatus,
     // issue #15 item 6: `sluice audit reconcile` on the configured store
     reconcile: () => withConfiguredStore((store) => reconcileLog(sqlReconcileSource(store))),
+    shipments: (store, actor, clock) => shipmentContext(store, { clock }).asActor(actor),
   };
 }
 

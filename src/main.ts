@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
+import { shipmentContext } from "./adapters/db/shipments/context.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
@@ -13,7 +14,6 @@ import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import { issueDemoTokens } from "./app/seed-tokens.ts";
-import { shipmentContext } from "./app/shipment-context.ts";
 import { httpDeps, reportService, startLog, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 import { ensureWebBuilt } from "./web-build.ts";

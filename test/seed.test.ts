@@ -2,8 +2,8 @@
 // state the story says, for the reason it says.
 import { expect, it } from "vitest";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
+import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import { needsSeed, seedDemo } from "../src/app/seed.ts";
-import { shipmentContext } from "../src/app/shipment-context.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
 forEachDriver(

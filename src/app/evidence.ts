@@ -6,7 +6,7 @@
 // replayed client id answers `exists` or `exists_with_different_<field>`.
 
 import type { KeyObject } from "node:crypto";
-import { toAuditJson } from "../adapters/db/audit.ts";
+import { type AuditAppender, toAuditJson } from "../adapters/db/audit.ts";
 import type { Store, Tx } from "../adapters/db/store.ts";
 import type { DossierInput } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote, requireVersion, SluiceError } from "../core/errors.ts";
@@ -42,7 +42,6 @@ import {
 import type { Rule } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import { parseInput } from "../core/validation.ts";
-import type { AuditAppender } from "./audit/ports.ts";
 import type { Evaluator } from "./evaluate.ts";
 import * as ev from "./evidence-rows.ts";
 import * as rows from "./shipment-rows.ts";

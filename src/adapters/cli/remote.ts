@@ -43,6 +43,11 @@ export function problemError(status: number, text: string, server: string): Slui
 export interface Remote {
   get(path: string, query?: Record<string, string | undefined>): Promise<unknown>;
   post(path: string, body: unknown): Promise<unknown>;
+  /**
+   * A POST whose refusals are outcomes, not problems (a release the cap ledger refused): a JSON
+   * answer of any status is returned; a problem+json answer still raises its error.
+   */
+  postOutcome(path: string, body: unknown): Promise<unknown>;
   put(path: string, body: unknown): Promise<unknown>;
   delete(path: string): Promise<unknown>;
   /** Every item of a paged list after `after`, up to `limit` items (pages of pageLimitMax). */
@@ -70,7 +75,7 @@ function baseUrl(server: string): string {
 export function remoteClient(options: ServerOptions & { server: string }): Remote {
   const base = baseUrl(options.server);
   const idempotencyKey = options.idempotencyKey ?? randomUUID();
-  const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
+  const send = async (method: string, path: string, body?: unknown, outcome = false): Promise<unknown> => {
     const headers: Record<string, string> = { accept: "application/json" };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (body !== undefined) headers["content-type"] = "application/json";
@@ -93,7 +98,8 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
       throw new SluiceError("unavailable", `server ${quote(base)}`, `cannot be reached${reason}`);
     }
     const text = await response.text();
-    if (!response.ok) throw problemError(response.status, text, base);
+    const isProblem = (response.headers.get("content-type") ?? "").startsWith("application/problem+json");
+    if (!response.ok && (!outcome || isProblem)) throw problemError(response.status, text, base);
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -113,6 +119,7 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
   return {
     get: (path, query) => send("GET", withQuery(path, query)),
     post: (path, body) => send("POST", path, body),
+    postOutcome: (path, body) => send("POST", path, body, true),
     put: (path, body) => send("PUT", path, body),
     delete: (path) => send("DELETE", path),
     async list(path, { after, limit, query }) {

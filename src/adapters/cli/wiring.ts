@@ -2,7 +2,14 @@
 // (src/compose.ts) implements it and src/adapters/cli/main.ts hands it to the program, so no
 // command imports the HTTP or database adapters for it (docs/architecture.md's import rule).
 
+import type { Clock } from "../../app/ports.ts";
+import type { ShipmentContext } from "../../app/shipments/ports.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
+import type { withStore } from "./ledger-context.ts";
+
+/** The store a command opened (withStore): the CLI hands it back to the wiring, never looks inside. */
+export type OpenedStore = Parameters<Parameters<typeof withStore>[0]>[0];
 
 export interface ServeRequest {
   readonly port: number;
@@ -40,4 +47,6 @@ export interface CliWiring {
   storeStatus(): Promise<StoreStatus>;
   /** `sluice audit reconcile`: the log replayed against the configured store's tables (#15). */
   reconcile(): Promise<ReconcileReport>;
+  /** The shipment use cases' ports on an opened store, acting as `actor` on `clock`. */
+  shipments(store: OpenedStore, actor: AuditActor, clock: Clock): ShipmentContext;
 }

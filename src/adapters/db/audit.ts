@@ -55,6 +55,12 @@ export function appendAudit(
   return appendAuditJson(tx, kind, toAuditJson(payload), at, actor);
 }
 
+/**
+ * Appends an entry in the caller's transaction, attributed to the bound actor: what code that still
+ * runs on a transaction is given (the use cases get an AuditLog, src/app/audit/ports.ts).
+ */
+export type AuditAppender = (tx: Tx, kind: string, payload: unknown, at: Date) => Promise<unknown>;
+
 /** The appender of one principal: appendAudit with the actor bound (what use cases are given). */
 export const auditAs =
   (actor: AuditActor) =>

@@ -8,17 +8,30 @@ import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { ShipmentContext, ShipmentRepos } from "../../app/shipments/ports.ts";
+import type { AuditActor } from "../../core/audit/actor.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
-import type { Store } from "../db/store.ts";
+import type { Store, Tx } from "../db/store.ts";
 import type { Clock, TokenFactory } from "../db/tokens.ts";
 import type { Authenticator } from "./auth.ts";
 import type { EvaluationRunner } from "./evaluate-pool.ts";
 import type { Idempotency } from "./idempotency.ts";
 
+/**
+ * Work added to each shipment write's transaction after the use case, with its result: the
+ * Idempotency-Key response is recorded there, so both commit together or not at all.
+ */
+export type ShipmentCommitHook = (tx: Tx, repos: ShipmentRepos, result: unknown) => Promise<void>;
+
 export interface AppDeps {
   store: Store;
+  /**
+   * The shipment use cases' ports (built once by src/compose.ts), acting as `actor`, with `hook`
+   * run before each write commits.
+   */
+  shipments(actor: AuditActor, hook?: ShipmentCommitHook): ShipmentContext;
   evaluator: Evaluator;
   catalog: Catalog;
   rulebooks: readonly Rulebook[];

@@ -11,7 +11,7 @@ import { addReason, emptyMonth, type MonthFigures } from "../../core/simulation/
 import type { RulebookSet } from "../../core/simulation/scenario.ts";
 import type { Evaluator } from "../evaluate.ts";
 import { InMemoryLedger } from "../ledger/in-memory.ts";
-import { capPolicyInForce } from "../shipment-ledger.ts";
+import { capPolicyInForce } from "../shipments/cap-in-force.ts";
 import {
   capFiguresIn,
   domesticUnitsRequired,

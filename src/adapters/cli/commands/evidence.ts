@@ -25,6 +25,7 @@ import { parseInput } from "../../../core/validation.ts";
 import { pageLimitDefault, pageLimitMax } from "../../http/pagination.ts";
 import { printJson, readJsonInput } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import { checkedBody, idOf, reportCreate, sentOrRefused, todayOf, withEvidence } from "./evidence-shared.ts";
 import { registerLab } from "./lab.ts";
 
@@ -397,8 +398,8 @@ function registerCustoms(program: Command): void {
   }
 }
 
-export function register(program: Command): void {
-  registerLab(program);
+export function register(program: Command, wiring: CliWiring): void {
+  registerLab(program, wiring);
   registerDuty(program);
   registerPayments(program);
   registerApprovals(program);
