@@ -41,9 +41,10 @@ await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first st
 const store = await openStore(storeConfigFromEnv(process.env, true)); // npm start may create the store
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });
-if (await needsSeed(store)) {
+const shipments = shipmentContext(store, { clock });
+if (await needsSeed(shipments)) {
   console.log("sluice: first run, seeding the January 2026 story …");
-  const seeded = await seedDemo(shipmentContext(store, { clock }));
+  const seeded = await seedDemo(shipments);
   console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
   // Custody (issue #16): sites, landmarks, a fleet with a range near Singapore, and its alerts.
   console.log("sluice: custody:", JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock)));

@@ -7,7 +7,6 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import type { Store } from "../adapters/db/store.ts";
 import { type AuditActor, systemActor } from "../core/audit/actor.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
 import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
@@ -224,9 +223,8 @@ export function demoLabKey(labId: string): { privateKey: KeyObject; publicKeyPem
 }
 
 /** True when the database has no parties yet (a fresh demo database). */
-export async function needsSeed(store: Store): Promise<boolean> {
-  const { rows } = await store.query<{ n: bigint }>("SELECT count(*) AS n FROM parties");
-  return (rows[0]?.n ?? 0n) === 0n;
+export async function needsSeed(context: ShipmentContext): Promise<boolean> {
+  return (await new ShipmentService(context).parties("", 1)).length === 0;
 }
 
 /**

@@ -56,6 +56,5 @@ export const knownImportViolations: readonly string[] = [
   "src/app/screening-store.ts -> src/adapters/db/store.ts",
   "src/app/seed-tokens.ts -> src/adapters/db/store.ts",
   "src/app/seed-tokens.ts -> src/adapters/db/tokens.ts",
-  "src/app/seed.ts -> src/adapters/db/store.ts",
   "src/app/shipment-rows.ts -> src/adapters/db/store.ts",
 ];
