@@ -4,12 +4,13 @@
 // serializable unit of work with its audit entries; a replayed event id answers `exists`.
 import { quote, requireVersion } from "../../core/errors.ts";
 import type { Decision } from "../../core/evaluation/types.ts";
+import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import { isLedgerSuccess } from "../../core/ledger/refusals.ts";
 import type { IsoDate } from "../../core/shared.ts";
 import { type ShipmentAction, type ShipmentStatus, shipmentTransition } from "../../core/shipments/model.ts";
 import type { ReleaseStatus } from "../../core/shipments/release.ts";
 import { approvalRequired } from "../evidence.ts";
-import type { ShipmentContext, ShipmentRepos, ShipmentRow } from "./ports.ts";
+import type { OrderRow, ShipmentContext, ShipmentRepos, ShipmentRow } from "./ports.ts";
 import {
   buildDossier,
   conflict,
@@ -91,42 +92,17 @@ export class ShipmentMoves {
       }
       const refusal = await this.writeDownLicence(repos, shipment, day);
       if (refusal) return { status: refusal, shipmentStatus: shipment.status, decisionId, decision };
-      let reservationId: string | undefined;
-      if (policy) {
-        reservationId = `${shipmentId}:reservation:${eventId}`;
-        const reserved = await repos.ledger.reserve(policy, {
-          id: reservationId,
-          productId: order.doc.productId,
-          units: BigInt(shipment.quantityUnits),
-          tppPerUnit: this.context.evaluator.productById(order.doc.productId).classification.tpp,
-          holdMs: this.context.reservationHoldMs,
-          reference: { shipmentId },
-        });
-        // Each refusal keeps the ledger's own status (reservations_blocked, outside_window, …).
-        if (!isLedgerSuccess(reserved.status))
-          throw new RollbackWith({
-            status: reserved.status,
-            shipmentStatus: shipment.status,
-            decisionId,
-            decision,
-          });
-      }
-      // The Chinese import approval on record is written down by this shipment (none on record:
-      // the evaluation has already judged the approval filed as a document).
-      const written = approvalRequired(decision)
-        ? await repos.evidence.writeDownApproval(order.id, shipmentId, shipment.quantityUnits, {
-            on: day,
-            at: now,
-          })
-        : { status: "no_approval" };
-      if (!["ok", "exists", "no_approval"].includes(written.status)) {
-        throw new RollbackWith({
-          status: "import_approval_refused",
-          shipmentStatus: shipment.status,
-          decisionId,
-          decision,
-        });
-      }
+      const refused = { shipmentStatus: shipment.status, decisionId, decision };
+      const reservationId = await this.reserveAndWriteDown(repos, {
+        shipment,
+        order,
+        policy,
+        decision,
+        eventId,
+        day,
+        now,
+        refused,
+      });
       await repos.shipments.moveShipment(shipment, step.next, { reservationId: reservationId ?? null }, now);
       await repos.shipments.insertEvent(
         {
@@ -151,6 +127,53 @@ export class ShipmentMoves {
       if (error instanceof RollbackWith) return error.result;
       throw error;
     });
+  }
+
+  /**
+   * Reserves the shipment's China quota (when a cap applies) and writes it down on the import
+   * approval on record; a refusal of either rolls the release back (RollbackWith) with its own
+   * status. Answers the reservation's id.
+   */
+  private async reserveAndWriteDown(
+    repos: ShipmentRepos,
+    release: {
+      shipment: ShipmentRow;
+      order: OrderRow;
+      policy: CapPolicy | null;
+      decision: Decision;
+      eventId: string;
+      day: IsoDate;
+      now: Date;
+      refused: Omit<ReleaseResult, "status">;
+    },
+  ): Promise<string | undefined> {
+    const { shipment, order, policy, decision, eventId, day, now, refused } = release;
+    const shipmentId = shipment.id;
+    let reservationId: string | undefined;
+    if (policy) {
+      reservationId = `${shipmentId}:reservation:${eventId}`;
+      const reserved = await repos.ledger.reserve(policy, {
+        id: reservationId,
+        productId: order.doc.productId,
+        units: BigInt(shipment.quantityUnits),
+        tppPerUnit: this.context.evaluator.productById(order.doc.productId).classification.tpp,
+        holdMs: this.context.reservationHoldMs,
+        reference: { shipmentId },
+      });
+      // Each refusal keeps the ledger's own status (reservations_blocked, outside_window, …).
+      if (!isLedgerSuccess(reserved.status)) throw new RollbackWith({ status: reserved.status, ...refused });
+    }
+    // The Chinese import approval on record is written down by this shipment (none on record:
+    // the evaluation has already judged the approval filed as a document).
+    const written = approvalRequired(decision)
+      ? await repos.evidence.writeDownApproval(order.id, shipmentId, shipment.quantityUnits, {
+          on: day,
+          at: now,
+        })
+      : { status: "no_approval" };
+    if (!["ok", "exists", "no_approval"].includes(written.status))
+      throw new RollbackWith({ status: "import_approval_refused", ...refused });
+    return reservationId;
   }
 
   private async writeDownLicence(
