@@ -9,14 +9,14 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
 import autocannon from "autocannon";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
+import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
 import { ensureBundledLists } from "../src/app/screening-store.ts";
 import { seedParties } from "../src/app/seed.ts";
-import { shipmentContext } from "../src/app/shipment-context.ts";
 import * as rows from "../src/app/shipment-rows.ts";
-import { ShipmentService } from "../src/app/shipments.ts";
+import { ShipmentService } from "../src/app/shipments/service.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";

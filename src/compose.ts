@@ -21,6 +21,7 @@ import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
 import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
+import { shipmentContext } from "./adapters/db/shipments/context.ts";
 import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
@@ -72,16 +73,27 @@ export function referenceData(): ReferenceData {
 }
 
 /**
- * The HTTP app's ports over an open store: reference data, tokens, idempotency records, the audit
- * log, the ledger's quota view, the read models, the clock. Overrides replace single ports; the
- * token store is built with the overriding clock and token factory.
+ * The HTTP app's ports over an open store: reference data, the shipment use cases' ports, tokens,
+ * idempotency records, the audit log, the ledger's quota view, the read models, the clock. Overrides
+ * replace single ports; the token store is built with the overriding clock and token factory.
  */
 export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDeps {
   const clock = overrides.clock ?? systemClock;
   const tokenFactory = overrides.tokenFactory ?? systemTokenFactory;
+  const reference = referenceData();
+  // The shipment context is built once per app; each request binds its principal (and its hook).
+  const shipments = shipmentContext(store, {
+    clock,
+    evaluator: overrides.evaluator ?? reference.evaluator,
+    catalog: overrides.catalog ?? reference.catalog,
+  });
   return {
     store,
-    ...referenceData(),
+    ...reference,
+    shipments: (actor, hook) => {
+      const acting = shipments.asActor(actor);
+      return hook ? acting.withCommitHook(hook) : acting;
+    },
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     clock,
@@ -253,6 +265,7 @@ export function cliWiring(): CliWiring {
     // issue #18: `sluice report` on the configured store, and the key `report verify` checks with
     withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
     reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
+    shipments: (store, actor, clock) => shipmentContext(store, { clock }).asActor(actor),
   };
 }
 

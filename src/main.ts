@@ -6,6 +6,7 @@
 import { parseArgs } from "node:util";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
+import { shipmentContext } from "./adapters/db/shipments/context.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
@@ -13,7 +14,6 @@ import { issueDemoTokens } from "./app/authorization/demo-tokens.ts";
 import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
-import { shipmentContext } from "./app/shipment-context.ts";
 import { httpDeps, reportService, startLog, systemClock } from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 import { ensureWebBuilt } from "./web-build.ts";
@@ -41,9 +41,10 @@ await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first st
 const store = await openStore(storeConfigFromEnv(process.env, true)); // npm start may create the store
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });
-if (await needsSeed(store)) {
+const shipments = shipmentContext(store, { clock });
+if (await needsSeed(shipments)) {
   console.log("sluice: first run, seeding the January 2026 story …");
-  const seeded = await seedDemo(shipmentContext(store, { clock }));
+  const seeded = await seedDemo(shipments);
   console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
   // Custody (issue #16): sites, landmarks, a fleet with a range near Singapore, and its alerts.
   console.log("sluice: custody:", JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock)));

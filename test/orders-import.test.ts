@@ -2,9 +2,9 @@
 // one transaction — an unknown party on any line imports nothing.
 import { expect, it } from "vitest";
 import { readAudit } from "../src/adapters/db/audit.ts";
-import { parseOrdersCsv } from "../src/app/orders-import.ts";
-import { bundledListScreener, shipmentContext } from "../src/app/shipment-context.ts";
-import { ShipmentService } from "../src/app/shipments.ts";
+import { bundledListScreener, shipmentContext } from "../src/adapters/db/shipments/context.ts";
+import { parseOrdersCsv } from "../src/app/shipments/orders-import.ts";
+import { ShipmentService } from "../src/app/shipments/service.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import { forEachDriver } from "./support/drivers.ts";
 

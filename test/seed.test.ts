@@ -2,8 +2,8 @@
 // state the story says, for the reason it says.
 import { expect, it } from "vitest";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
+import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import { needsSeed, seedDemo } from "../src/app/seed.ts";
-import { shipmentContext } from "../src/app/shipment-context.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
 forEachDriver(
@@ -11,10 +11,10 @@ forEachDriver(
   (env) => {
     it("seeds once, with orders in every state and the reasons the story gives", async () => {
       const store = env.store();
-      expect(await needsSeed(store)).toBe(true);
       const context = shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") });
+      expect(await needsSeed(context)).toBe(true);
       expect(await seedDemo(context)).toEqual({ orders: 9, shipments: 5 });
-      expect(await needsSeed(store)).toBe(false);
+      expect(await needsSeed(context)).toBe(false);
 
       const { rows: orders } = await store.query<{ id: string; status: string }>(
         "SELECT id, status FROM orders ORDER BY id",

@@ -4,10 +4,10 @@
 import { expect, it } from "vitest";
 import { readAudit, systemAudit, verifyAudit } from "../src/adapters/db/audit.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
+import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
-import { shipmentContext } from "../src/app/shipment-context.ts";
-import { ShipmentService } from "../src/app/shipments.ts";
+import { ShipmentService } from "../src/app/shipments/service.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import type { Finding } from "../src/core/evaluation/types.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";

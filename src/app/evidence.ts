@@ -43,10 +43,12 @@ import {
 import type { Rule } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import { parseInput } from "../core/validation.ts";
-import type { AuditAppender } from "./audit/ports.ts";
+import type { AuditAppender as UnitAuditAppender } from "./audit/ports.ts";
 import type { Evaluator } from "./evaluate.ts";
 import * as ev from "./evidence-rows.ts";
 import * as rows from "./shipment-rows.ts";
+
+type AuditAppender = UnitAuditAppender<Tx>;
 
 export type CreateStatus = "created" | "exists" | `exists_with_different_${string}`;
 

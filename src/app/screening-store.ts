@@ -5,7 +5,7 @@
 // transaction with its audit entry; input is validated before the transaction starts.
 
 import { z } from "zod";
-import { systemAudit } from "../adapters/db/audit.ts";
+import { type AuditAppender, systemAudit } from "../adapters/db/audit.ts";
 import type { Store, TransactionOptions, Tx } from "../adapters/db/store.ts";
 import type { Dossier, PartyRole } from "../core/dossier/schema.ts";
 import { badInput, notFound, quote } from "../core/errors.ts";
@@ -22,7 +22,6 @@ import type { Lexicon } from "../core/screening/normalize.ts";
 import type { ListVersion, RowProblem } from "../core/screening/types.ts";
 import { diffListVersions, entryFingerprint, type ListDiff } from "../core/screening/versions.ts";
 import { parseInput } from "../core/validation.ts";
-import type { AuditAppender } from "./audit/ports.ts";
 import {
   bundledListIds,
   defaultDataDir,

@@ -7,9 +7,7 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { systemAudit } from "../adapters/db/audit.ts";
-import type { SqlLedger } from "../adapters/db/ledger/sql-ledger.ts";
-import type { Store } from "../adapters/db/store.ts";
+import { type AuditActor, systemActor } from "../core/audit/actor.ts";
 import type { CertificationKind } from "../core/dossier/schema.ts";
 import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
 import { draftCertificate } from "../core/evidence/issue.ts";
@@ -17,9 +15,21 @@ import { capPolicyDefault } from "../core/ledger/cap-policy.ts";
 import type { IsoDate } from "../core/shared.ts";
 import type { PartyInput } from "../core/shipments/model.ts";
 import { type EvidenceContext, EvidenceService, type SubmitResult } from "./evidence.ts";
-import { type ShipmentContext, shipmentContext } from "./shipment-context.ts";
+import type { CapLedger } from "./ledger/ports.ts";
+import type { Clock } from "./ports.ts";
 import * as rows from "./shipment-rows.ts";
-import { ShipmentService } from "./shipments.ts";
+import type { ShipmentContext } from "./shipments/ports.ts";
+import { ShipmentService } from "./shipments/service.ts";
+
+/**
+ * What the seed runs on: the shipment use cases' ports, the evidence context on the same store and
+ * the cap ledger it posts the US shipments to (src/adapters/db/shipments/context.ts builds one).
+ */
+export interface SeedContext extends ShipmentContext, EvidenceContext {
+  ledger: Pick<CapLedger, "usPost">;
+  clock: Clock;
+  withClock(clock: Clock, actor?: AuditActor): SeedContext;
+}
 
 const signed = (kinds: CertificationKind[], signedOn: string) => kinds.map((kind) => ({ kind, signedOn }));
 const exporterCertifications = signed(
@@ -213,9 +223,8 @@ export function demoLabKey(labId: string): { privateKey: KeyObject; publicKeyPem
 }
 
 /** True when the database has no parties yet (a fresh demo database). */
-export async function needsSeed(store: Store): Promise<boolean> {
-  const { rows } = await store.query<{ n: bigint }>("SELECT count(*) AS n FROM parties");
-  return (rows[0]?.n ?? 0n) === 0n;
+export async function needsSeed(context: ShipmentContext): Promise<boolean> {
+  return (await new ShipmentService(context).parties("", 1)).length === 0;
 }
 
 /**
@@ -238,14 +247,8 @@ export function storyClock(startIso = `${storyDay}T09:00:00Z`): () => Date {
  * approvals by the Chinese import authority, duty entries and payments by US customs, certificates
  * by the lab.
  */
-export async function seedDemo(context: ShipmentContext): Promise<{ orders: number; shipments: number }> {
-  const clock = storyClock();
-  const story = shipmentContext(context.store, {
-    clock,
-    evaluator: context.evaluator,
-    catalog: context.catalog,
-    appendAudit: systemAudit("sluice seed"),
-  });
+export async function seedDemo(context: SeedContext): Promise<{ orders: number; shipments: number }> {
+  const story = context.withClock(storyClock(), systemActor("sluice seed", context.newId()));
   const service = new ShipmentService(story);
   const evidence = new EvidenceService(story);
   const lab = await registerDemoLab(story);
@@ -340,7 +343,7 @@ export async function registerDemoLab(context: EvidenceContext, lab = seedLab): 
   };
 }
 
-async function postUsShipments(ledger: SqlLedger): Promise<void> {
+async function postUsShipments(ledger: Pick<CapLedger, "usPost">): Promise<void> {
   for (const us of usShipments) {
     await ledger.usPost(capPolicyDefault, {
       id: us.id,

@@ -3,9 +3,9 @@
 import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 forEachDriver(

@@ -6,6 +6,7 @@ import { systemAudit } from "../../src/adapters/db/audit.ts";
 const appendAudit = systemAudit("test");
 
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { AlertService } from "../../src/app/custody/alerts.ts";
 import { CustodyService } from "../../src/app/custody/custody.ts";
@@ -13,8 +14,7 @@ import { HeartbeatIngest } from "../../src/app/custody/ingest.ts";
 import type { Actor } from "../../src/app/custody/ports.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
 import { demoLabKey, registerDemoLab } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 

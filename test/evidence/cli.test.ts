@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { exampleJson } from "../support/dossiers.ts";
 import { createScratch } from "../support/drivers.ts";
 

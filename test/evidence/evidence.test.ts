@@ -6,6 +6,7 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { expect, it } from "vitest";
 import { auditHead, systemAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import {
   approvalRequired,
@@ -17,8 +18,7 @@ import {
 } from "../../src/app/evidence.ts";
 import { dutyTotals } from "../../src/app/evidence-reports.ts";
 import { evidenceTables } from "../../src/app/evidence-rows.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { type CertificateBody, keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";

@@ -3,9 +3,9 @@
 // seeing only its own orders' entries and a 404 for another party's order.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { sampleOrder } from "../http/evidence-samples.ts";
 import { type Api, clock, importerParty, startApi } from "../http/support.ts";

@@ -5,11 +5,11 @@
 import { expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { dutyTotals, listForfeitures } from "../../src/app/evidence-reports.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";

@@ -5,9 +5,9 @@
 // refusal changes nothing. Duty: a paid entry is reversed only after its payments, and then the lot
 // can be entered again.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";

@@ -1,8 +1,8 @@
 // The shipment path over real HTTP on the seeded demo store, on both drivers: lists scoped by
 // role, someone else's object is a 404, writes with Idempotency-Key, illegal moves as problems.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, startApi } from "./support.ts";
 

@@ -4,8 +4,8 @@
 // attributed in the audit log and readable there, and bad input refused with a clear error that
 // changes nothing.
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { exampleDocumentEvidence } from "../support/lab.ts";
 import { type Api, clock, startApi, storeFingerprint } from "./support.ts";

@@ -3,9 +3,9 @@
 // balance, a shipment's status, a deleted reservation) are each named with table, key and column.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlReconcileSource } from "../../src/adapters/db/log/reconcile.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { reconcileLog } from "../../src/app/log/reconcile.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { accountIdsFor, capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { type Api, startApi } from "../http/support.ts";
 import { runCliInProcess } from "../support/cli.ts";

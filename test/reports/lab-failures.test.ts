@@ -6,10 +6,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { demoLabKey, seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { httpDeps, reportService } from "../../src/compose.ts";
 import {
   type LabTestFailureBody,

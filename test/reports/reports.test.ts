@@ -12,12 +12,12 @@ import { systemAudit } from "../../src/adapters/db/audit.ts";
 
 const appendAudit = systemAudit("test");
 
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { registerDemoLab, seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { httpDeps, reportService } from "../../src/compose.ts";
 import type { Role } from "../../src/core/policy/policy.ts";
 import { type ReportKind, reportKinds } from "../../src/core/reports/model.ts";

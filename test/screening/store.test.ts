@@ -8,6 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { bundledListIds, loadBundledVersions } from "../../src/app/screening.ts";
 import {
@@ -25,8 +26,7 @@ import {
   screenParty,
   storeListScreener,
 } from "../../src/app/screening-store.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
-import { ShipmentService } from "../../src/app/shipments.ts";
+import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { needsFourEyes } from "../../src/core/screening/dispositions.ts";

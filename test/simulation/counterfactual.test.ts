@@ -3,11 +3,11 @@
 // the customs block; with the library as it is, nothing flips (the record replays as decided).
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { SqlStoredDecisionReader } from "../../src/adapters/db/simulation/stored-decisions.ts";
 import { loadCatalog } from "../../src/app/catalog.ts";
 import { loadRulebooks } from "../../src/app/rulebooks.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { counterfactual } from "../../src/app/simulation/counterfactual.ts";
 import { parseRulebook } from "../../src/core/rulebook/load.ts";
 import { forEachDriver } from "../support/drivers.ts";

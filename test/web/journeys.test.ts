@@ -6,9 +6,9 @@
 // violation) and saved as a screenshot under docs/screenshots/.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContext } from "../../src/app/shipment-context.ts";
 import { allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";

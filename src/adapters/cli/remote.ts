@@ -43,6 +43,11 @@ export function problemError(status: number, text: string, server: string): Slui
 export interface Remote {
   get(path: string, query?: Record<string, string | undefined>): Promise<unknown>;
   post(path: string, body: unknown): Promise<unknown>;
+  /**
+   * A POST whose refusals are outcomes, not problems (a release the cap ledger refused): a JSON
+   * answer of any status is returned; a problem+json answer still raises its error.
+   */
+  postOutcome(path: string, body: unknown): Promise<unknown>;
   put(path: string, body: unknown): Promise<unknown>;
   delete(path: string): Promise<unknown>;
   /** A GET whose answer is not JSON (a report's CSV or PDF): its bytes and headers. */
@@ -75,6 +80,7 @@ function baseUrl(server: string): string {
 export function remoteClient(options: ServerOptions & { server: string }): Remote {
   const base = baseUrl(options.server);
   const idempotencyKey = options.idempotencyKey ?? randomUUID();
+  // The answer as it came, whatever its status: `send` and `getBytes` decide what a refusal is.
   const request = async (method: string, path: string, body?: unknown, accept = "application/json") => {
     const headers: Record<string, string> = { accept };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
@@ -97,11 +103,13 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
       const reason = typeof why === "string" ? ` (${why.toLowerCase()})` : "";
       throw new SluiceError("unavailable", `server ${quote(base)}`, `cannot be reached${reason}`);
     }
-    if (!response.ok) throw problemError(response.status, await response.text(), base);
     return response;
   };
-  const send = async (method: string, path: string, body?: unknown): Promise<unknown> => {
-    const text = await (await request(method, path, body)).text();
+  const send = async (method: string, path: string, body?: unknown, outcome = false): Promise<unknown> => {
+    const response = await request(method, path, body);
+    const text = await response.text();
+    const isProblem = (response.headers.get("content-type") ?? "").startsWith("application/problem+json");
+    if (!response.ok && (!outcome || isProblem)) throw problemError(response.status, text, base);
     try {
       return JSON.parse(text) as unknown;
     } catch {
@@ -121,10 +129,12 @@ export function remoteClient(options: ServerOptions & { server: string }): Remot
   return {
     get: (path, query) => send("GET", withQuery(path, query)),
     post: (path, body) => send("POST", path, body),
+    postOutcome: (path, body) => send("POST", path, body, true),
     put: (path, body) => send("PUT", path, body),
     delete: (path) => send("DELETE", path),
     async getBytes(path, query) {
       const response = await request("GET", withQuery(path, query), undefined, "*/*");
+      if (!response.ok) throw problemError(response.status, await response.text(), base);
       return { bytes: new Uint8Array(await response.arrayBuffer()), headers: response.headers };
     },
     async list(path, { after, limit, query }) {

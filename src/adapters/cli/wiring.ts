@@ -12,11 +12,16 @@ import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
+import type { ShipmentContext } from "../../app/shipments/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
+import type { withStore } from "./ledger-context.ts";
+
+/** The store a command opened (withStore): the CLI hands it back to the wiring, never looks inside. */
+export type OpenedStore = Parameters<Parameters<typeof withStore>[0]>[0];
 
 export interface ServeRequest {
   readonly port: number;
@@ -89,4 +94,6 @@ export interface CliWiring {
   withReports<T>(clock: () => Date, use: (reports: ReportService) => Promise<T>): Promise<T>;
   /** `sluice report verify`: the public key (PEM) of `keyFile`, or of the report key in use. */
   reportPublicKeyPem(keyFile?: string): string;
+  /** The shipment use cases' ports on an opened store, acting as `actor` on `clock`. */
+  shipments(store: OpenedStore, actor: AuditActor, clock: Clock): ShipmentContext;
 }

@@ -5,7 +5,9 @@
 // each entry its index, chains it and puts it in the Merkle tree. Reads (`readAudit`,
 // `verifyAudit`, `auditHead`) given a Store first integrate what is pending, so they see every
 // acknowledged entry.
+
 import { v7 as uuidv7 } from "uuid";
+import type { AuditAppender as AppAuditAppender } from "../../app/audit/ports.ts";
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
 import { type AuditEntry, type Json, type VerifyResult, verifyChain } from "../../core/audit/chain.ts";
 import { entryBytesMax, entryText } from "../../core/log/entry.ts";
@@ -54,6 +56,12 @@ export function appendAudit(
 ): Promise<PendingEntry> {
   return appendAuditJson(tx, kind, toAuditJson(payload), at, actor);
 }
+
+/**
+ * Appends an entry in the caller's transaction, attributed to the bound actor: what code that still
+ * runs on a transaction is given (the use cases get an AuditLog, src/app/audit/ports.ts).
+ */
+export type AuditAppender = AppAuditAppender<Tx>;
 
 /** The appender of one principal: appendAudit with the actor bound (what use cases are given). */
 export const auditAs =

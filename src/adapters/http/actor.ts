@@ -6,9 +6,8 @@
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { v7 as uuidv7 } from "uuid";
-import type { AuditAppender } from "../../app/audit/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
-import type { AppEnv } from "./context.ts";
+import type { AppEnv, AuditAppender } from "./context.ts";
 
 export const requestIdHeader = "x-request-id";
 

@@ -3,7 +3,11 @@
 // production deps (httpDeps); tests override the clock, token factory and store.
 // `store` is the raw database handle, still passed to the routes of features whose use cases take it
 // (shipments, evidence, screening lists and dispositions, custody); every other route reads a port.
-import type { AuditActor, AuditAppender, AuditEntryReader } from "../../app/audit/ports.ts";
+import type {
+  AuditAppender as AppAuditAppender,
+  AuditActor,
+  AuditEntryReader,
+} from "../../app/audit/ports.ts";
 import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
 import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authorization/ports.ts";
 import type { Catalog } from "../../app/catalog.ts";
@@ -20,17 +24,33 @@ import type { EvidenceListReader, OverviewReader } from "../../app/overview/port
 import type { Clock, Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalRepos } from "../../app/reversals/ports.ts";
+import type { ShipmentContext, ShipmentRepos } from "../../app/shipments/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
-import type { Store } from "../db/store.ts";
+import type { Store, Tx } from "../db/store.ts";
 import type { Authenticator } from "./auth.ts";
+
+/** Appends audit entries in a write's transaction, bound to the request's principal. */
+export type AuditAppender = AppAuditAppender<Tx>;
+
 import type { EvaluationRunner } from "./evaluate-pool.ts";
 import type { Idempotency } from "./idempotency.ts";
 
+/**
+ * Work added to each shipment write's transaction after the use case, with its result: the
+ * Idempotency-Key response is recorded there, so both commit together or not at all.
+ */
+export type ShipmentCommitHook = (tx: Tx, repos: ShipmentRepos, result: unknown) => Promise<void>;
+
 export interface AppDeps {
   store: Store;
+  /**
+   * The shipment use cases' ports (built once by src/compose.ts), acting as `actor`, with `hook`
+   * run before each write commits.
+   */
+  shipments(actor: AuditActor, hook?: ShipmentCommitHook): ShipmentContext;
   evaluator: Evaluator;
   catalog: Catalog;
   rulebooks: readonly Rulebook[];

@@ -1,14 +1,17 @@
-// The audit log as the use cases see it (issue #13). Writing: an `AuditAppender` is bound to the
-// principal that acts (its token, role, party, route or command, request id: AuditActor), so a
-// use case cannot forget or forge who did it. Reading: `AuditEntryReader` pages through entries
+// The audit log as the use cases see it (issue #13). Writing: an `AuditLog` is bound to the
+// principal that acts (its token, role, party, route or command, request id: AuditActor) and to the
+// unit of work, so a use case cannot forget or forge who did it. Reading: `AuditEntryReader` pages through entries
 // with filters, for the auditor and the regulator; the transparency-log branch (#15) re-implements
 // it over its own storage.
-import type { Tx } from "../../adapters/db/store.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { AuditEntry } from "../../core/audit/chain.ts";
 
-/** Appends an entry in the caller's transaction, attributed to the bound actor. */
-export type AuditAppender = (tx: Tx, kind: string, payload: unknown, at: Date) => Promise<unknown>;
+/**
+ * Appends an entry inside the caller's open unit of work, attributed to the bound actor: the form
+ * the features not yet on `AuditLog` still use. `Unit` is the adapter's transaction handle, opaque
+ * here (the SQL adapter instantiates it with its `Tx`).
+ */
+export type AuditAppender<Unit> = (unit: Unit, kind: string, payload: unknown, at: Date) => Promise<unknown>;
 
 /** Filters of a listing; every one optional, combined with AND. */
 export interface AuditEntryFilter {

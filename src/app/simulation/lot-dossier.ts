@@ -1,5 +1,5 @@
 // The dossier of one simulated lot, built as the store builds one at export release
-// (src/app/shipments.ts buildDossier): the parties with their certifications, the exporter's
+// (src/app/shipments/steps.ts buildDossier): the parties with their certifications, the exporter's
 // statements, the evidence each actor files (lab certificate, §232 entry, prepayment, China's import
 // approval, domestic purchases, notice to US buyers, revenue share), the parties' screening, and the
 // ledger view of the cap's window. Which evidence exists is the scenario's world; what it must say is
@@ -208,7 +208,7 @@ export function capFiguresIn(ledger: InMemoryLedger, policy: CapPolicy, productI
   return { window: window ?? "before the window starts", figures };
 }
 
-/** The cap's window as the ratio-cap rule sees it (as shipment-ledger.ts ledgerView, from memory). */
+/** The cap's window as the ratio-cap rule sees it (as the shipments use cases' ledgerView, from memory). */
 export function ledgerViewIn(ledger: InMemoryLedger, policy: CapPolicy, productId: string, at: IsoDate) {
   const { window, figures } = capFiguresIn(ledger, policy, productId, at);
   return { window, [policy.measure]: figures };

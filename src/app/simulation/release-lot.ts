@@ -13,7 +13,7 @@ import { addReason, type MonthFigures } from "../../core/simulation/results.ts";
 import type { RulebookSet } from "../../core/simulation/scenario.ts";
 import type { Evaluator } from "../evaluate.ts";
 import type { InMemoryLedger } from "../ledger/in-memory.ts";
-import { capPolicyInForce } from "../shipment-ledger.ts";
+import { capPolicyInForce } from "../shipments/cap-in-force.ts";
 import {
   domesticUnitsRequired,
   type LotWorld,

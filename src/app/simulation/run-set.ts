@@ -8,7 +8,7 @@ import type { PlannedBuyer } from "../../core/simulation/plan.ts";
 import { addReason, emptyMonth, type MonthFigures } from "../../core/simulation/results.ts";
 import { lotUnitsMaxOf } from "../../core/simulation/scenario.ts";
 import { InMemoryLedger } from "../ledger/in-memory.ts";
-import { capPolicyInForce } from "../shipment-ledger.ts";
+import { capPolicyInForce } from "../shipments/cap-in-force.ts";
 import { capFiguresIn, lotDossier } from "./lot-dossier.ts";
 import {
   type BuyerState,

@@ -400,7 +400,7 @@ function registerCustoms(program: Command): void {
 }
 
 export function register(program: Command, wiring: CliWiring): void {
-  registerLab(program);
+  registerLab(program, wiring);
   registerDuty(program, wiring);
   registerPayments(program, wiring);
   registerApprovals(program);

@@ -14,9 +14,8 @@ import { loadCatalog } from "../../../app/catalog.ts";
 import { Evaluator } from "../../../app/evaluate.ts";
 import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
 import { loadRulebooks } from "../../../app/rulebooks.ts";
-import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
-import { ShipmentService } from "../../../app/shipments.ts";
+import { ShipmentService } from "../../../app/shipments/service.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
 import { badInput, exitCodeByKind, exitCodes, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import { keyIdOf, signCertificate } from "../../../core/evidence/certificate.ts";
@@ -30,6 +29,7 @@ import { cliActor } from "../actor.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import {
   checkedBody,
   newEvidence,
@@ -252,7 +252,7 @@ async function revokeRemote(remote: Remote, labId: string, options: RevokeFlags)
   );
 }
 
-export function registerLab(program: Command): void {
+export function registerLab(program: Command, wiring: CliWiring): void {
   const lab = program.command("lab").description("qualified test labs: keys, registry, certificates");
   lab
     .command("keygen")
@@ -292,7 +292,8 @@ export function registerLab(program: Command): void {
     (labId: string, options: RevokeFlags) =>
       withStore(async (store) => {
         const evidence = newEvidence(store);
-        const revert = revertReleaseOf(new ShipmentService(asActor(shipmentContext(store), cliActor())));
+        const shipments = wiring.shipments(store, cliActor(), () => new Date());
+        const revert = revertReleaseOf(new ShipmentService(shipments));
         const result = await evidence.revokeLab(
           { labId, reason: options.reason, revokedOn: options.on },
           revert,

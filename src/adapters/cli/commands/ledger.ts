@@ -4,7 +4,11 @@
 // The store is chosen by DATABASE_URL, else PGlite in SLUICE_DATA_DIR or ./.sluice.
 import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
-import { type BadLine, badLinesError, parseUsShipmentsCsv } from "../../../app/us-shipments-import.ts";
+import {
+  type BadLine,
+  badLinesError,
+  parseUsShipmentsCsv,
+} from "../../../app/shipments/us-shipments-import.ts";
 import type { VerifyResult } from "../../../core/audit/chain.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
 import { accountIdsFor, type CapPolicy, dayOf } from "../../../core/ledger/cap-policy.ts";

@@ -2,17 +2,17 @@
 // release, ship, cancel. Each command opens the store (DATABASE_URL or the embedded database),
 // runs one use case and closes it. Creates answer created | exists | exists_with_different_<field>.
 import type { Command } from "commander";
-import { orderColumns, parseOrdersCsv } from "../../../app/orders-import.ts";
-import { asActor, shipmentContext } from "../../../app/shipment-context.ts";
-import * as rows from "../../../app/shipment-rows.ts";
-import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments.ts";
+import { orderColumns, parseOrdersCsv } from "../../../app/shipments/orders-import.ts";
+import type { OrderRow } from "../../../app/shipments/ports.ts";
+import { type CreateStatus, type ReleaseResult, ShipmentService } from "../../../app/shipments/service.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
-import type { Store } from "../../db/store.ts";
+import { releaseAnswer } from "../../../core/shipments/release.ts";
 import { cliActor } from "../actor.ts";
 import { action, printJson, println, readInput, readJsonInput } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
 import { progressReporter } from "../progress.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import { exitCodeByDecision, formatDecision } from "./evaluate.ts";
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -29,10 +29,14 @@ function refuseAt(value: string | undefined, command: string): void {
   );
 }
 
-const withService = <T>(run: (service: ShipmentService, store: Store) => Promise<T>) =>
-  withStore((store) =>
-    run(new ShipmentService(asActor(shipmentContext(store, { clock: cliClock() }), cliActor())), store),
-  );
+/**
+ * Runs a command's use case on the configured store, acting as the operator; the ports come from
+ * the program's wiring (src/compose.ts).
+ */
+const servicesOf =
+  (wiring: CliWiring) =>
+  <T>(run: (service: ShipmentService) => Promise<T>) =>
+    withStore((store) => run(new ShipmentService(wiring.shipments(store, cliActor(), cliClock()))));
 
 /** created/exists succeed; a replay with different fields is a conflict (exit 3). */
 function reportCreate(kind: string, id: string, status: CreateStatus, json: boolean | undefined): number {
@@ -54,18 +58,8 @@ interface ListOptions {
 }
 const listLimit = (options: ListOptions) => Math.min(Number(options.limit) || 100, 1000);
 
-const releaseExit: Record<ReleaseResult["status"], number> = {
-  released: exitCodes.ok,
-  exists: exitCodes.ok,
-  decision_hold: exitCodes.decisionHold,
-  exceeds_cap: exitCodes.decisionHold,
-  decision_deny: exitCodes.decisionDeny,
-  licence_exhausted: exitCodes.decisionDeny,
-  licence_expired: exitCodes.decisionDeny,
-  import_approval_refused: exitCodes.decisionDeny,
-};
-
-function registerParties(program: Command): void {
+function registerParties(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const parties = program.command("parties").description("exporters, consignees and end users");
   serve(
     parties
@@ -99,8 +93,8 @@ function registerParties(program: Command): void {
       .option("--limit <n>", "at most this many", "100")
       .option("--json", "print JSON"),
     (options: ListOptions) =>
-      withStore(async (store) => {
-        const list = await store.transaction((tx) => rows.listParties(tx, options.after, listLimit(options)));
+      withService(async (service) => {
+        const list = await service.parties(options.after, listLimit(options));
         printParties(list, options.json);
       }),
     async (remote, options) => {
@@ -110,7 +104,8 @@ function registerParties(program: Command): void {
   );
 }
 
-function registerOrders(program: Command): void {
+function registerOrders(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const orders = program.command("orders").description("export orders");
   serve(
     orders
@@ -139,7 +134,7 @@ function registerOrders(program: Command): void {
       await remote.put(`/v1/orders/${pathPart(orderId)}/evidence`, readJsonInput(file));
     },
   );
-  type OrderView = Omit<rows.OrderRow["doc"], "quantityUnits"> & { quantityUnits: unknown; status: string };
+  type OrderView = Omit<OrderRow["doc"], "quantityUnits"> & { quantityUnits: unknown; status: string };
   const printOrders = (list: OrderView[], json?: boolean) => {
     if (json) printJson({ orders: list });
     else
@@ -153,8 +148,8 @@ function registerOrders(program: Command): void {
       .option("--limit <n>", "at most this many", "100")
       .option("--json", "print JSON"),
     (options: ListOptions) =>
-      withStore(async (store) => {
-        const list = await store.transaction((tx) => rows.listOrders(tx, options.after, listLimit(options)));
+      withService(async (service) => {
+        const list = await service.orders(options.after, listLimit(options));
         printOrders(
           list.map((o) => ({ ...o.doc, status: o.status })),
           options.json,
@@ -188,7 +183,8 @@ function reportApply(orderId: string, result: ApplyResult, json?: boolean): numb
   return exitCodeByDecision[result.decision.decision];
 }
 
-function registerApply(program: Command): void {
+function registerApply(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const command = program
     .command("apply")
     .description(
@@ -240,7 +236,8 @@ const licenceInput = (applicationId: string, options: GrantOptions) => ({
   ...(options.valueCents !== undefined ? { grantedValueCents: options.valueCents } : {}),
 });
 
-function registerLicences(program: Command): void {
+function registerLicences(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const command = program
     .command("licences")
     .description("licences granted on approved applications")
@@ -265,7 +262,8 @@ function registerLicences(program: Command): void {
   );
 }
 
-function registerShipments(program: Command): void {
+function registerShipments(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const shipments = program.command("shipments").description("shipments of licensed orders");
   serve(
     shipments
@@ -308,10 +306,8 @@ function registerShipments(program: Command): void {
       .option("--limit <n>", "at most this many", "100")
       .option("--json", "print JSON"),
     (options: ListOptions & { order?: string }) =>
-      withStore(async (store) => {
-        const list = await store.transaction((tx) =>
-          rows.listShipments(tx, options.order ?? null, options.after, listLimit(options)),
-        );
+      withService(async (service) => {
+        const list = await service.shipments(options.order ?? null, options.after, listLimit(options));
         printShipments(
           list.map(({ input: _input, ...shipment }) => shipment),
           options.json,
@@ -342,7 +338,8 @@ function reportRelease(shipmentId: string, result: ReleaseResult, json?: boolean
     println(`shipment ${shipmentId}: ${result.status} (now ${result.shipmentStatus})`);
     if (result.decision && result.status !== "released") println(formatDecision(result.decision));
   }
-  return releaseExit[result.status];
+  // One mapping: a ledger refusal exits with its own kind's code (src/core/shipments/release.ts).
+  return releaseAnswer(result.status).exitCode;
 }
 
 interface MoveOptions {
@@ -356,7 +353,8 @@ function reportMove(shipmentId: string, result: { status: string }, json?: boole
   else println(`shipment ${shipmentId}: ${result.status}`);
 }
 
-function registerMoves(program: Command): void {
+function registerMoves(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const release = program
     .command("release")
     .description(
@@ -385,7 +383,8 @@ function registerMoves(program: Command): void {
         ...(options.eventId ? { eventId: options.eventId } : {}),
       };
       // The route adds the shipment id to the use case's result; the local command prints the result.
-      const { shipmentId: _id, ...result } = (await remote.post(
+      // A refusal of the ledger answers a non-2xx status with the release's result as its body.
+      const { shipmentId: _id, ...result } = (await remote.postOutcome(
         `/v1/shipments/${pathPart(shipmentId)}/release`,
         body,
       )) as ReleaseResult & { shipmentId: string };
@@ -427,7 +426,8 @@ function registerMoves(program: Command): void {
   }
 }
 
-function registerImportOrders(program: Command): void {
+function registerImportOrders(program: Command, wiring: CliWiring): void {
+  const withService = servicesOf(wiring);
   const existing = program.commands.find((command) => command.name() === "import");
   const parent = existing ?? program.command("import").description("bulk imports from CSV");
   parent
@@ -467,12 +467,12 @@ function registerImportOrders(program: Command): void {
     );
 }
 
-export function register(program: Command): void {
-  registerParties(program);
-  registerOrders(program);
-  registerApply(program);
-  registerLicences(program);
-  registerShipments(program);
-  registerMoves(program);
-  registerImportOrders(program);
+export function register(program: Command, wiring: CliWiring): void {
+  registerParties(program, wiring);
+  registerOrders(program, wiring);
+  registerApply(program, wiring);
+  registerLicences(program, wiring);
+  registerShipments(program, wiring);
+  registerMoves(program, wiring);
+  registerImportOrders(program, wiring);
 }

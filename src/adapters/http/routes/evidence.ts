@@ -20,9 +20,8 @@ import {
   listForfeitures,
 } from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
-import { asActor, type ShipmentContext, shipmentContext } from "../../../app/shipment-context.ts";
 import * as rows from "../../../app/shipment-rows.ts";
-import { ShipmentService } from "../../../app/shipments.ts";
+import { ShipmentService } from "../../../app/shipments/service.ts";
 import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
@@ -36,7 +35,7 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { scopeOf } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
-import { actorOf } from "../actor.ts";
+import { actorOf, auditOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
@@ -66,29 +65,21 @@ const route = actionRoutes(
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 
-const contexts = new WeakMap<AppServices, ShipmentContext>();
-
 /**
  * The use cases for this request: every audit entry they write names the request's principal,
- * route and request id (issue #13). The shipment context (catalog, evaluator) is built once.
+ * route and request id (issue #13). The shipment context is the one src/compose.ts built.
  */
 function servicesOf(app: AppServices, c: Context<AppEnv>) {
-  let shared = contexts.get(app);
-  if (!shared) {
-    shared = shipmentContext(app.store, { clock: app.clock, evaluator: app.evaluator, catalog: app.catalog });
-    contexts.set(app, shared);
-  }
   const actor = actorOf(c);
-  const context = asActor(shared, actor);
   return {
     evidence: new EvidenceService({
       store: app.store,
       evaluator: app.evaluator,
       clock: app.clock,
-      appendAudit: context.appendAudit,
+      appendAudit: auditOf(c),
       actor,
     }),
-    shipments: new ShipmentService(context),
+    shipments: new ShipmentService(app.shipments(actor)),
   };
 }
 

@@ -3,9 +3,9 @@
 // batches, each batch one transaction, idempotent by id (a re-run after a crash completes it).
 // Format (docs/ledger.md): id,product_id,quantity_units,shipped_on[,customer][,tpp_per_unit].
 import { parse } from "csv-parse/sync";
-import { badInput, quote } from "../core/errors.ts";
-import { accountIdsFor, type CapPolicy, capAmount, isValidDay } from "../core/ledger/cap-policy.ts";
-import { productIdPattern, unitsMax } from "../core/ledger/ledger.ts";
+import { badInput, quote } from "../../core/errors.ts";
+import { accountIdsFor, type CapPolicy, capAmount, isValidDay } from "../../core/ledger/cap-policy.ts";
+import { productIdPattern, unitsMax } from "../../core/ledger/ledger.ts";
 
 export const usShipmentColumnsRequired = ["id", "product_id", "quantity_units", "shipped_on"] as const;
 export const usShipmentColumnsOptional = ["customer", "tpp_per_unit"] as const;

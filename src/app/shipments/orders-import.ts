@@ -4,9 +4,9 @@
 // destination,purpose[,us_shipped_units][,description]. Lines naming an unknown product or party are
 // found by the service (it knows the catalog and the store) and, with --skip-bad-lines, skipped there.
 import { parse } from "csv-parse/sync";
-import { badInput, quote } from "../core/errors.ts";
-import { type OrderInput, orderInputSchema } from "../core/shipments/model.ts";
-import { reportIssues } from "../core/validation.ts";
+import { badInput, quote } from "../../core/errors.ts";
+import { type OrderInput, orderInputSchema } from "../../core/shipments/model.ts";
+import { reportIssues } from "../../core/validation.ts";
 
 export const orderColumns = [
   "id",

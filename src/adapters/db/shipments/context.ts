@@ -1,0 +1,191 @@
+// The shipment use cases' ports on SQL: a Transactor that opens one transaction of the store and
+// binds the shipment rows, the cap ledger, the evidence of record, screening and the audit log to
+// it, attributed to one principal. The composition root (src/compose.ts) builds one per store; the
+// HTTP and CLI adapters get it from there, bound to the principal of the request or invocation.
+import { v7 as uuidv7 } from "uuid";
+import type { Catalog } from "../../../app/catalog.ts";
+import { loadCatalog } from "../../../app/catalog.ts";
+import { Evaluator } from "../../../app/evaluate.ts";
+import {
+  evidenceView,
+  forfeitPayments,
+  restoreApprovalTx,
+  writeDownApprovalTx,
+} from "../../../app/evidence.ts";
+import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
+import { loadRulebooks } from "../../../app/rulebooks.ts";
+import { screen } from "../../../app/screening.ts";
+import { screenParty, storeListScreener } from "../../../app/screening-store.ts";
+import {
+  reservationHoldMsDefault,
+  type ShipmentContext,
+  type ShipmentRepos,
+} from "../../../app/shipments/ports.ts";
+import type { AuditActor } from "../../../core/audit/actor.ts";
+import type { DossierInput, PartyRole } from "../../../core/dossier/schema.ts";
+import type { IsoDate } from "../../../core/shared.ts";
+import type { PartyInput } from "../../../core/shipments/model.ts";
+import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
+import { SqlLedger } from "../ledger/sql-ledger.ts";
+import type { Store, Tx } from "../store.ts";
+import { ledgerView, sqlShipmentRepository } from "./repository.ts";
+
+/** Screens a dossier's parties in the caller's transaction; returns the dossier's `screening`. */
+export type PartyScreener = (
+  tx: Tx,
+  parties: Record<PartyRole, PartyInput>,
+  at: IsoDate,
+) => Promise<NonNullable<DossierInput["screening"]>>;
+
+/**
+ * Screening against the bundled lists, with no memory of reviewers' dispositions: every alert
+ * stays open. For tests that need no stored lists; the default is the store-backed screener
+ * (stored list versions, party screenings, dispositions — src/app/screening-store.ts).
+ */
+export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
+  const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
+  let versions: { listId: string; version: string }[] = [];
+  for (const [role, party] of Object.entries(parties) as [PartyRole, PartyInput][]) {
+    const result = screen(party.name, { country: party.country });
+    versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
+    for (const hit of result.hits) {
+      const explanation = hit.explanation.summary;
+      hits.push({
+        party: role,
+        listId: hit.listId,
+        entryId: hit.entryId,
+        name: hit.name,
+        score: hit.score,
+        explanation,
+      });
+    }
+  }
+  return { screenedOn: at, listVersions: versions, hits };
+};
+
+/**
+ * Work a driving adapter adds to each write's transaction after the use case, with its result: the
+ * HTTP adapter records the Idempotency-Key response there, so both commit together or not at all.
+ */
+export type CommitHook = (tx: Tx, repos: ShipmentRepos, result: unknown) => Promise<void>;
+
+/** The SQL shipment context: the app's ports plus what tests and the seed reach on the store. */
+export interface SqlShipmentContext extends ShipmentContext {
+  store: Store;
+  ledger: SqlLedger;
+  /** Bound to the principal that acts (HTTP: the token; CLI: the operator; seeder: the system). */
+  appendAudit: AuditAppender;
+  screenParties: PartyScreener;
+  asActor(actor: AuditActor): SqlShipmentContext;
+  withClock(clock: Clock, actor?: AuditActor): SqlShipmentContext;
+  /** The same ports with `hook` run before each write commits. */
+  withCommitHook(hook: CommitHook): SqlShipmentContext;
+}
+
+export interface ShipmentContextOptions {
+  clock: Clock;
+  newId: IdSource;
+  evaluator: Evaluator;
+  catalog: Catalog;
+  ledger: SqlLedger;
+  appendAudit: AuditAppender;
+  screenParties: PartyScreener;
+  reservationHoldMs: number;
+  beforeCommit: CommitHook;
+}
+
+/** The repositories of one unit of work, bound to `tx` and to the context's principal. */
+function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): ShipmentRepos {
+  const { appendAudit, ledger } = parts;
+  return {
+    shipments: sqlShipmentRepository(tx),
+    ledger: {
+      reserve: (policy, input) => ledger.reserveTx(tx, policy, input),
+      post: (id) => ledger.postTx(tx, id),
+      void: (id) => ledger.voidTx(tx, id),
+      expire: () => ledger.expireTx(tx),
+      view: (policy, productId, at) => ledgerView(tx, policy, productId, at),
+    },
+    evidence: {
+      view: async (orderId, shipmentId) => ({ ...(await evidenceView(tx, orderId, shipmentId)) }),
+      forfeitPayments: (orderId, reason, time) =>
+        forfeitPayments(tx, orderId, reason, { ...time, appendAudit }),
+      writeDownApproval: (orderId, shipmentId, units, time) =>
+        writeDownApprovalTx(tx, orderId, shipmentId, units, { ...time, appendAudit }),
+      restoreApproval: (shipmentId, time) => restoreApprovalTx(tx, shipmentId, { ...time, appendAudit }),
+    },
+    screening: {
+      screenParty: (party, options) => screenParty(tx, party, { ...options, appendAudit }),
+      screenParties: (parties, at) => parts.screenParties(tx, parties, at),
+    },
+    audit: { append: (kind, payload, at) => appendAudit(tx, kind, payload, at) },
+  };
+}
+
+/**
+ * The shipment context over `store`. The shipment path's writes are its serializable units: they
+ * take the audit chain's lock up front (each writes audit entries) and run the commit hook.
+ */
+export function shipmentContext(
+  store: Store,
+  overrides: Partial<ShipmentContextOptions> = {},
+): SqlShipmentContext {
+  const clock = overrides.clock ?? (() => new Date());
+  const catalog = overrides.catalog ?? loadCatalog();
+  const appendAudit = overrides.appendAudit ?? systemAudit("sluice (system)");
+  const options: ShipmentContextOptions = {
+    clock,
+    newId: overrides.newId ?? uuidv7,
+    evaluator: overrides.evaluator ?? new Evaluator(loadRulebooks(), catalog),
+    catalog,
+    ledger: overrides.ledger ?? new SqlLedger(store, clock),
+    appendAudit,
+    screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit }),
+    reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
+    beforeCommit: overrides.beforeCommit ?? (async () => {}),
+  };
+  const parts: Omit<SqlShipmentContext, "transactor"> = {
+    ...options,
+    store,
+    // Every act is attributed (issue #13): the audit appender, the screener and the ledger name `actor`.
+    asActor: (actor) => {
+      const bound = auditAs(actor);
+      return shipmentContext(store, {
+        ...options,
+        appendAudit: bound,
+        ledger: new SqlLedger(store, options.clock, { actor }),
+        screenParties: storeListScreener({ clock: options.clock, appendAudit: bound }),
+      });
+    },
+    withClock: (next, actor) => {
+      const bound = actor ? auditAs(actor) : options.appendAudit;
+      return shipmentContext(store, {
+        ...options,
+        clock: next,
+        appendAudit: bound,
+        ledger: new SqlLedger(store, next),
+        screenParties: storeListScreener({ clock: next, appendAudit: bound }),
+      });
+    },
+    withCommitHook: (hook) => shipmentContext(store, { ...options, beforeCommit: hook }),
+  };
+  const transactor = {
+    run<T>(work: (repos: ShipmentRepos) => Promise<T>, workOptions: WorkOptions = {}): Promise<T> {
+      const writes = workOptions.isolation === "serializable";
+      return store.transaction(
+        async (tx) => {
+          const repos = reposOn(tx, parts);
+          const result = await work(repos);
+          if (writes) await options.beforeCommit(tx, repos, result);
+          return result;
+        },
+        {
+          ...(workOptions.isolation ? { isolation: workOptions.isolation } : {}),
+          ...(workOptions.attemptsMax === undefined ? {} : { attemptsMax: workOptions.attemptsMax }),
+          ...(writes ? { lockAuditChain: true } : {}),
+        },
+      );
+    },
+  };
+  return { ...parts, transactor };
+}
