@@ -39,7 +39,7 @@ export async function custodyFigures(
             count(*) FILTER (WHERE s.state = 'in_repair') AS in_repair,
             count(*) FILTER (WHERE s.state = 'destroyed') AS destroyed,
             count(*) FILTER (WHERE s.state = 'installed' AND coalesce(${lastHeard}, s.registered_at) < $4) AS silent
-       FROM serials s
+       FROM serials_custody s
       WHERE s.registered_at < $3 AND ${serialInScope}
       GROUP BY s.importer_id, s.site_id
       ORDER BY s.importer_id COLLATE "C", s.site_id COLLATE "C" NULLS FIRST`,
@@ -47,7 +47,7 @@ export async function custodyFigures(
   );
   const silent = await tx.query<Record<string, unknown>>(
     `SELECT s.serial, s.importer_id, s.site_id, ${lastHeard} AS last_heard
-       FROM serials s
+       FROM serials_custody s
       WHERE s.registered_at < $3 AND s.state = 'installed' AND ${serialInScope}
         AND coalesce(${lastHeard}, s.registered_at) < $4
       ORDER BY s.serial COLLATE "C"`,
@@ -57,7 +57,7 @@ export async function custodyFigures(
     `SELECT s.importer_id, s.site_id, count(DISTINCT d.serial) AS chips, sum(d.heartbeats) AS heartbeats,
             sum(d.verified) AS verified, sum(d.inconsistent) AS inconsistent, sum(d.unprovable) AS unprovable,
             sum(d.impossible) AS impossible
-       FROM heartbeat_daily d JOIN serials s ON s.serial = d.serial
+       FROM heartbeat_daily d JOIN serials_custody s ON s.serial = d.serial
       WHERE d.day BETWEEN $3::date AND $4::date AND ${serialInScope}
       GROUP BY s.importer_id, s.site_id
       ORDER BY s.importer_id COLLATE "C", s.site_id COLLATE "C" NULLS FIRST`,
@@ -71,13 +71,13 @@ export async function custodyFigures(
     `SELECT a.id, a.kind, a.serial, a.importer_id, s.site_id, cs.name AS site_name, cs.address AS site_address,
             s.licence_id, a.status, a.opened_at, a.opened_by,
             CASE WHEN a.status = 'closed' THEN a.updated_at END AS closed_at, a.evidence::text AS evidence, a.rulebook
-       FROM custody_alerts a LEFT JOIN serials s ON s.serial = a.serial
+       FROM custody_alerts a LEFT JOIN serials_custody s ON s.serial = a.serial
        LEFT JOIN custody_sites cs ON cs.id = s.site_id
       WHERE ((a.opened_at >= $3 AND a.opened_at < $4)
              OR (a.status = 'closed' AND a.updated_at >= $3 AND a.updated_at < $4))
         AND ($1::text IS NULL OR a.importer_id = $1)
         AND ($2::text IS NULL OR (s.serial IS NOT NULL AND ${serialInScope})
-             OR (a.serial IS NULL AND EXISTS (SELECT 1 FROM serials s WHERE s.importer_id = a.importer_id AND ${serialInScope})))
+             OR (a.serial IS NULL AND EXISTS (SELECT 1 FROM serials_custody s WHERE s.importer_id = a.importer_id AND ${serialInScope})))
       ORDER BY a.opened_at, a.id COLLATE "C"`,
     [...scoped, window.start, window.end],
   );
