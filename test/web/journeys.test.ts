@@ -14,6 +14,7 @@ import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";
 import { type Api, clock, startApi } from "../http/support.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { checkpointNow } from "../support/log.ts";
 import { launchChromium, screenshot, seriousViolations, signIn, skipBrowser } from "./browser.ts";
 
 /** Pages the app has built (the nav rows of features not landed have no page yet). */
@@ -45,6 +46,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         await ensureWebBuilt();
         await ensureBundledLists(env.store(), { at: clock() });
         await seedDemo(shipmentContext(env.store(), { clock }));
+        await checkpointNow(env.store()); // the overview's log tile shows a signed checkpoint
         api = await startApi(env.store(), "web");
         base = api.server.url;
         browser = await launchChromium();

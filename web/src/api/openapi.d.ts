@@ -7712,7 +7712,24 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                seq: number;
+                                /** @description ISO 8601 instant, the server's clock */
+                                at: string;
+                                kind: string;
+                                payload: unknown;
+                                prevHash: string;
+                                hash: string;
+                                /** @description absent on entries written before actors were */
+                                actor?: {
+                                    /** @description the acting token's id (null: Sluice itself) */
+                                    tokenId: string | null;
+                                    /** @description the acting role, or `system` */
+                                    role: string;
+                                    partyId: string | null;
+                                    /** @description the route or command it came through */
+                                    via: string;
+                                    requestId: string;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -7726,7 +7743,24 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                seq: number;
+                                /** @description ISO 8601 instant, the server's clock */
+                                at: string;
+                                kind: string;
+                                payload: unknown;
+                                prevHash: string;
+                                hash: string;
+                                /** @description absent on entries written before actors were */
+                                actor?: {
+                                    /** @description the acting token's id (null: Sluice itself) */
+                                    tokenId: string | null;
+                                    /** @description the acting role, or `system` */
+                                    role: string;
+                                    partyId: string | null;
+                                    /** @description the route or command it came through */
+                                    via: string;
+                                    requestId: string;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -7811,7 +7845,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            seq: number;
+                            /** @description ISO 8601 instant, the server's clock */
+                            at: string;
+                            kind: string;
+                            payload: unknown;
+                            prevHash: string;
+                            hash: string;
+                            /** @description absent on entries written before actors were */
+                            actor?: {
+                                /** @description the acting token's id (null: Sluice itself) */
+                                tokenId: string | null;
+                                /** @description the acting role, or `system` */
+                                role: string;
+                                partyId: string | null;
+                                /** @description the route or command it came through */
+                                via: string;
+                                requestId: string;
+                            };
                         };
                     };
                 };
@@ -7822,7 +7873,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            seq: number;
+                            /** @description ISO 8601 instant, the server's clock */
+                            at: string;
+                            kind: string;
+                            payload: unknown;
+                            prevHash: string;
+                            hash: string;
+                            /** @description absent on entries written before actors were */
+                            actor?: {
+                                /** @description the acting token's id (null: Sluice itself) */
+                                tokenId: string | null;
+                                /** @description the acting role, or `system` */
+                                role: string;
+                                partyId: string | null;
+                                /** @description the route or command it came through */
+                                via: string;
+                                requestId: string;
+                            };
                         };
                     };
                 };
@@ -8169,8 +8237,12 @@ export interface paths {
                             /** @description base64 of the 32-byte Merkle root */
                             rootHash: string;
                             signedAt: string;
+                            /** @description whether witnessQuorum cosignatures are on the note */
                             witnessed: boolean;
+                            /** @description the witnesses whose cosignatures the note carries */
                             cosigners: string[];
+                            /** @description cosignatures required for witnessed (0: no witness configured) */
+                            witnessQuorum: number;
                             note: string;
                         };
                     };
