@@ -27,6 +27,7 @@ const builtPages = [
   "/rulebooks",
   "/audit",
   "/map",
+  "/reports",
   "/simulations",
 ];
 
@@ -86,7 +87,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
           ).toEqual(expected);
           if (expected.length > 0) {
             await page.waitForURL(
-              /\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit|map|simulations)$/,
+              /\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit|map|reports|simulations)$/,
             );
           }
           await context.close();
