@@ -8,6 +8,7 @@ import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adap
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
 import { sqlReconcileSource } from "./adapters/db/log/reconcile.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
+import { sqlShipmentListing } from "./adapters/db/shipments/listing.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { systemTokenFactory } from "./adapters/db/tokens.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
@@ -62,6 +63,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     store,
     ...referenceData(),
     quota: new SqlLedger(store, clock),
+    shipmentListing: sqlShipmentListing(store),
     clock,
     tokenFactory: systemTokenFactory,
     reconcile: sqlReconcileSource(store), // issue #15 item 6: GET /v1/audit/reconcile

@@ -68,7 +68,7 @@ export interface OrderRow {
   version: number;
 }
 
-interface OrderSqlRow {
+export interface OrderSqlRow {
   id: string;
   status: OrderStatus;
   doc: unknown;
@@ -76,7 +76,7 @@ interface OrderSqlRow {
   version: number;
 }
 
-const toOrder = (row: OrderSqlRow): OrderRow => ({
+export const toOrder = (row: OrderSqlRow): OrderRow => ({
   id: row.id,
   status: row.status,
   doc: orderInputSchema.parse(row.doc),
@@ -96,12 +96,12 @@ export async function loadOrder(tx: Tx, id: string): Promise<OrderRow | undefine
 const everyOrder: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };
 
 /** The WHERE fragment of an order scope over the orders alias `o`, parameters from `$first`. */
-const scopeSql = (first: number) =>
+export const scopeSql = (first: number) =>
   `($${first}::text IS NULL
      OR ($${first + 1}::boolean AND o.exporter_id = $${first})
      OR ($${first + 2}::boolean AND (o.consignee_id = $${first} OR o.end_user_id = $${first})))
    AND ($${first + 3}::text IS NULL OR o.doc->'route'->>'destination' = $${first + 3})`;
-const scopeParams = (scope: OrderScope) => [
+export const scopeParams = (scope: OrderScope) => [
   scope.partyId,
   scope.asExporter,
   scope.asBuyer,
@@ -357,7 +357,7 @@ export interface ShipmentRow {
   input: { orderId: string; quantityUnits: number; serials: SerialRange[] };
 }
 
-interface ShipmentSqlRow {
+export interface ShipmentSqlRow {
   id: string;
   order_id: string;
   licence_id: string | null;
@@ -370,7 +370,7 @@ interface ShipmentSqlRow {
   version: number;
 }
 
-const toShipment = (row: ShipmentSqlRow): ShipmentRow => ({
+export const toShipment = (row: ShipmentSqlRow): ShipmentRow => ({
   id: row.id,
   orderId: row.order_id,
   licenceId: row.licence_id,

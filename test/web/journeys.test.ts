@@ -217,6 +217,28 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
           .locator("tbody tr td:nth-child(2)")
           .allTextContents();
         expect(new Set(orders)).toEqual(new Set(["alibaba-cloud"]));
+        // Search and state filter go to the server (q, status), and the rows are its answer.
+        const target = (
+          await json<{ items: { id: string; status: string }[] }>("/v1/shipments", "importer")
+        ).items.find((s) => /s1$/i.test(s.id));
+        expect(target).toBeDefined();
+        const state = target?.status ?? "";
+        const asked = page.waitForRequest((r) =>
+          new RegExp(`/v1/shipments\\?.*q=S1.*status=${state}`).test(r.url()),
+        );
+        await page.getByLabel("Search shipments").fill("S1");
+        await page.getByLabel("State").first().selectOption(state);
+        await asked;
+        const found = await json<{ items: { id: string }[] }>(
+          `/v1/shipments?q=S1&status=${state}`,
+          "importer",
+        );
+        expect(found.items.map((s) => s.id)).toContain(target?.id);
+        await expect
+          .poll(() => shipments.locator("tbody tr td:first-child").allTextContents())
+          .toEqual(found.items.map((s) => s.id));
+        await page.getByLabel("Search shipments").fill("");
+        await page.getByLabel("State").first().selectOption("");
         await accessible(page, "pipeline");
         await screenshot(page, "pipeline");
         await page.getByRole("link", { name: "ord-alibaba-1-s1" }).click();

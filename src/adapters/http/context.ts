@@ -8,6 +8,7 @@ import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
 import type { ReconcileSource } from "../../app/log/reconcile.ts";
 import type { ReportService } from "../../app/reports/service.ts";
+import type { ShipmentListing } from "../../app/shipments/listing.ts";
 import type { Principal } from "../../core/policy/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
@@ -26,6 +27,8 @@ export interface AppDeps {
   screening: () => ScreeningIndex;
   /** The cap ledger as the quota routes read it. */
   quota: QuotaView;
+  /** The orders' and shipments' lists, searched and filtered (GET /v1/orders, /v1/shipments). */
+  shipmentListing: ShipmentListing;
   clock: Clock;
   tokenFactory: TokenFactory;
   /** How long a looked-up token is trusted before it is looked up again (revocations elsewhere). */

@@ -2267,12 +2267,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list orders (an importer sees its own) */
+        /** list orders in id order, searched and filtered by state (an importer sees its own) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description part of the order's id, product, exporter, consignee or end user (any case) */
+                    q?: string;
+                    /** @description only orders in this state */
+                    status?: "created" | "held" | "denied" | "approved" | "licensed";
                 };
                 header?: never;
                 path?: never;
@@ -2280,7 +2284,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the result */
+                /** @description the page */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2319,7 +2323,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description created */
+                /** @description — */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2384,34 +2388,6 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
-                };
-                /** @description not found (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description conflict: replay with different fields, illegal transition */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match names a version the object is no longer at (the answer's ETag is the current one) */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match missing on a route that requires it */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
                 /** @description any other problem (RFC 9457) */
                 default: {
@@ -4028,13 +4004,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list shipments (an importer sees its own) */
+        /** list shipments in id order, searched and filtered by state (an importer sees its own) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description only this order's shipments */
                     order?: string;
+                    /** @description part of the shipment's id, order or licence (any case) */
+                    q?: string;
+                    /** @description only shipments in this state */
+                    status?: "planned" | "released" | "shipped" | "cancelled" | "expired";
                 };
                 header?: never;
                 path?: never;
@@ -4042,7 +4023,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the result */
+                /** @description the page */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4075,7 +4056,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description created */
+                /** @description — */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -4134,34 +4115,6 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
-                };
-                /** @description not found (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description conflict: replay with different fields, illegal transition */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match names a version the object is no longer at (the answer's ETag is the current one) */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match missing on a route that requires it */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
                 /** @description any other problem (RFC 9457) */
                 default: {

@@ -14,7 +14,6 @@ import { badInput, notFound, quote } from "../../../core/errors.ts";
 import {
   type Action,
   mayAttempt,
-  orderScopeOf,
   type Principal,
   readsPartyDirectory,
   scopeOf,
@@ -26,7 +25,7 @@ import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
-import { sendJson, toJsonText } from "../json.ts";
+import { sendJson } from "../json.ts";
 import { orderResource, requireOwnParty, requireVisibleOrder } from "../ownership.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { actionRoutes, body, idParams, ifMatchHeaders } from "./define.ts";
@@ -40,6 +39,8 @@ import {
   partyViewSchema,
   shipmentViewSchema,
 } from "./responses.ts";
+// The list routes (GET /v1/orders, /v1/shipments) and the views they share with the reads here.
+import { orderView, shipmentView } from "./shipment-lists.ts";
 import type { Api, RouteModule } from "./types.ts";
 
 /** Why `at` is in the schemas at all: to answer it with a clear refusal, not "unrecognized key". */
@@ -276,25 +277,6 @@ function registerOrders(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "get",
-      "/v1/orders",
-      "orders.read",
-      "list orders (an importer sees its own)",
-      { query: pageQuerySchema },
-      pageSchema(orderViewSchema),
-    ),
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const scope = orderScopeOf(c.get("principal"));
-      const list = await services.store.transaction((tx) =>
-        rows.listOrders(tx, decodeCursor(cursor) ?? "", limit + 1, scope),
-      );
-      const page = pageOf(list, limit, (order) => order.id);
-      return sendJson(c, { ...page, items: page.items.map(orderView) });
-    },
-  );
-  app.openapi(
-    route(
-      "get",
       "/v1/orders/{id}",
       "orders.read",
       "one order with its status and evidence",
@@ -330,12 +312,6 @@ function registerOrders(app: Api, services: AppServices): void {
     },
   );
 }
-
-const orderView = (order: rows.OrderRow) => ({
-  ...order.doc,
-  status: order.status,
-  evidence: order.evidence,
-});
 
 function registerDecisions(app: Api, services: AppServices): void {
   app.openapi(
@@ -460,25 +436,6 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "get",
-      "/v1/shipments",
-      "shipments.read",
-      "list shipments (an importer sees its own)",
-      { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
-      pageSchema(shipmentViewSchema),
-    ),
-    async (c) => {
-      const { limit, cursor, order } = c.req.valid("query");
-      const scope = orderScopeOf(c.get("principal"));
-      const list = await services.store.transaction((tx) =>
-        rows.listShipments(tx, order ?? null, decodeCursor(cursor) ?? "", limit + 1, scope),
-      );
-      const page = pageOf(list, limit, (shipment) => shipment.id);
-      return sendJson(c, { ...page, items: page.items.map(shipmentView) });
-    },
-  );
-  app.openapi(
-    route(
-      "get",
       "/v1/shipments/{id}",
       "shipments.read",
       "one shipment",
@@ -556,9 +513,6 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
     );
   }
 }
-
-const shipmentView = ({ input: _input, ...shipment }: rows.ShipmentRow) =>
-  JSON.parse(toJsonText(shipment)) as unknown;
 
 export const registerShipments: RouteModule = (app, services) => {
   registerParties(app, services);
