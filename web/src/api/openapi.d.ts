@@ -9272,9 +9272,110 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/json": ({
+                            scenario: {
+                                id: string;
+                                title: string;
+                                seed: number;
+                            };
+                            months: string[];
+                            rulebookSets: ({
+                                id: string;
+                                title: string;
+                                scenarios: string[];
+                                books: string[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description per rulebook set, per month, in that order */
+                            series: ({
+                                month: string;
+                                rulebookSet: string;
+                                requestedUnits: number;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                deniedByReason: {
+                                    [key: string]: number;
+                                };
+                                heldByReason: {
+                                    [key: string]: number;
+                                };
+                                usUnits: number | null;
+                                chinaUnits: number | null;
+                                ratioPercent: number | null;
+                                capUnits: number | null;
+                                headroomUnits: number | null;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                prepaidCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                labTestsNeededUnits: number;
+                                labCapacityUnits: number;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            totals: ({
+                                rulebookSet: string;
+                                title: string;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                                endBacklogUnits: number;
+                                topReason: string | null;
+                                decisions: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
-                        };
+                        }) | ({
+                            proposed: {
+                                id: string;
+                                version: number;
+                                scenario: boolean;
+                            }[];
+                            at: string | null;
+                            examined: number;
+                            flipped: number;
+                            flips: ({
+                                decisionId: string;
+                                orderId: string;
+                                shipmentId: string | null;
+                                purpose: string;
+                                evaluatedOn: string;
+                                at: string;
+                                /** @description approve, hold or deny */
+                                before: string;
+                                /** @description approve, hold or deny */
+                                after: string;
+                                decidingRuleIdsAfter: string[];
+                                changes: {
+                                    ruleId: string;
+                                    before: string | null;
+                                    after: string | null;
+                                    message: string;
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        });
                     };
                 };
                 /** @description not used */
@@ -9283,9 +9384,110 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/json": ({
+                            scenario: {
+                                id: string;
+                                title: string;
+                                seed: number;
+                            };
+                            months: string[];
+                            rulebookSets: ({
+                                id: string;
+                                title: string;
+                                scenarios: string[];
+                                books: string[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description per rulebook set, per month, in that order */
+                            series: ({
+                                month: string;
+                                rulebookSet: string;
+                                requestedUnits: number;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                deniedByReason: {
+                                    [key: string]: number;
+                                };
+                                heldByReason: {
+                                    [key: string]: number;
+                                };
+                                usUnits: number | null;
+                                chinaUnits: number | null;
+                                ratioPercent: number | null;
+                                capUnits: number | null;
+                                headroomUnits: number | null;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                prepaidCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                labTestsNeededUnits: number;
+                                labCapacityUnits: number;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            totals: ({
+                                rulebookSet: string;
+                                title: string;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                                endBacklogUnits: number;
+                                topReason: string | null;
+                                decisions: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
-                        };
+                        }) | ({
+                            proposed: {
+                                id: string;
+                                version: number;
+                                scenario: boolean;
+                            }[];
+                            at: string | null;
+                            examined: number;
+                            flipped: number;
+                            flips: ({
+                                decisionId: string;
+                                orderId: string;
+                                shipmentId: string | null;
+                                purpose: string;
+                                evaluatedOn: string;
+                                at: string;
+                                /** @description approve, hold or deny */
+                                before: string;
+                                /** @description approve, hold or deny */
+                                after: string;
+                                decidingRuleIdsAfter: string[];
+                                changes: {
+                                    ruleId: string;
+                                    before: string | null;
+                                    after: string | null;
+                                    message: string;
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        });
                     };
                 };
                 /** @description bad scenario or proposed rulebook (the field and why) */
@@ -9363,7 +9565,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            sites: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9374,7 +9588,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            sites: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9807,7 +10033,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            landmarks: ({
+                                id: string;
+                                name: string;
+                                operator: string;
+                                lat: number;
+                                lon: number;
+                                publicKey: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validFrom: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validUntil?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9818,7 +10057,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            landmarks: ({
+                                id: string;
+                                name: string;
+                                operator: string;
+                                lat: number;
+                                lon: number;
+                                publicKey: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validFrom: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validUntil?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10135,6 +10387,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            serial: string;
+                            shipmentId: string;
+                            licenceId: string | null;
+                            importerId: string;
+                            state: string;
+                            siteId: string | null;
+                            deviceKey: string | null;
+                            deviceKeyRevokedAt: string | null;
+                            lastHeartbeatAt: string | null;
+                            lastVerdict: string | null;
+                            site: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description custody events over the serial, oldest first */
+                            history: {
+                                [key: string]: unknown;
+                            }[];
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description heartbeats per day, the last 30 days */
+                            daily: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10146,6 +10452,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            serial: string;
+                            shipmentId: string;
+                            licenceId: string | null;
+                            importerId: string;
+                            state: string;
+                            siteId: string | null;
+                            deviceKey: string | null;
+                            deviceKeyRevokedAt: string | null;
+                            lastHeartbeatAt: string | null;
+                            lastVerdict: string | null;
+                            site: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description custody events over the serial, oldest first */
+                            history: {
+                                [key: string]: unknown;
+                            }[];
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description heartbeats per day, the last 30 days */
+                            daily: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10733,7 +11093,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the diversion report to the US regulator */
+                                report: {
+                                    to: string;
+                                    under: string;
+                                    category: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10744,7 +11133,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the diversion report to the US regulator */
+                                report: {
+                                    to: string;
+                                    under: string;
+                                    category: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10834,6 +11252,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10845,6 +11290,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };

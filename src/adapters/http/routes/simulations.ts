@@ -15,6 +15,7 @@ import { scenarioSchema } from "../../../core/simulation/scenario.ts";
 import { SqlStoredDecisionReader } from "../../db/simulation/stored-decisions.ts";
 import { sendJson } from "../json.ts";
 import { actionRoutes, body } from "./define.ts";
+import { simulationAnswerSchema } from "./simulation-responses.ts";
 import type { RouteModule } from "./types.ts";
 
 /** A proposed rulebook sent as text (YAML or JSON), as a file would hold it. */
@@ -49,6 +50,7 @@ const route = actionRoutes(
   "simulations.run",
   "simulate a scenario month by month under several rulebooks, or re-decide the stored record",
   body(simulationBodySchema),
+  simulationAnswerSchema,
 );
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
