@@ -22,6 +22,7 @@ import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
 import { shipmentContext } from "./adapters/db/shipments/context.ts";
+import { sqlShipmentListing } from "./adapters/db/shipments/listing.ts";
 import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
@@ -96,6 +97,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     },
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
+    shipmentListing: sqlShipmentListing(store),
     clock,
     tokenFactory,
     tokens: sqlTokenStore(store, clock, tokenFactory),

@@ -9,6 +9,7 @@ import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken, type TokenFactory } from "../../src/adapters/db/tokens.ts";
 import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
+import type { LogReader } from "../../src/app/log/ports.ts";
 import { httpDeps, reportService } from "../../src/compose.ts";
 import { type Role, roles } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
@@ -49,12 +50,13 @@ export interface Api {
 
 /**
  * `evaluateThreads`: worker threads for POST /v1/evaluate (default 0, inline); `evaluation`: a
- * runner of the test's own instead (the server does not close it).
+ * runner of the test's own instead (the server does not close it); `log`: the log's read side
+ * (default: over the store with the test log key, no witness quorum).
  */
 export async function startApi(
   store: Store,
   prefix: string,
-  options: { evaluateThreads?: number; evaluation?: EvaluationRunner } = {},
+  options: { evaluateThreads?: number; evaluation?: EvaluationRunner; log?: LogReader } = {},
 ): Promise<Api> {
   const factory = counterFactory(prefix);
   const tokens = {} as Record<Role, string>;
@@ -76,7 +78,7 @@ export async function startApi(
       clock,
       tokenFactory: factory,
       logError: () => {},
-      log: new DbLogReader(store, { verifier: testLogSigner }),
+      log: options.log ?? new DbLogReader(store, { verifier: testLogSigner }),
       ...(options.evaluation ? { evaluation: options.evaluation } : {}),
       // Regulator reports, signed with a key of this server's own (a fresh temporary file).
       reports: reportService(

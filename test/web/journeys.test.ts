@@ -14,6 +14,7 @@ import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";
 import { type Api, clock, startApi } from "../http/support.ts";
 import { forEachDriver } from "../support/drivers.ts";
+import { checkpointNow } from "../support/log.ts";
 import { launchChromium, screenshot, seriousViolations, signIn, skipBrowser } from "./browser.ts";
 
 /** Pages the app has built (the nav rows of features not landed have no page yet). */
@@ -26,6 +27,7 @@ const builtPages = [
   "/rulebooks",
   "/audit",
   "/map",
+  "/reports",
   "/simulations",
 ];
 
@@ -45,6 +47,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
         await ensureWebBuilt();
         await ensureBundledLists(env.store(), { at: clock() });
         await seedDemo(shipmentContext(env.store(), { clock }));
+        await checkpointNow(env.store()); // the overview's log tile shows a signed checkpoint
         api = await startApi(env.store(), "web");
         base = api.server.url;
         browser = await launchChromium();
@@ -84,7 +87,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
           ).toEqual(expected);
           if (expected.length > 0) {
             await page.waitForURL(
-              /\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit|map|simulations)$/,
+              /\/(overview|pipeline|decisions|parties|evidence|rulebooks|audit|map|reports|simulations)$/,
             );
           }
           await context.close();
@@ -214,6 +217,28 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
           .locator("tbody tr td:nth-child(2)")
           .allTextContents();
         expect(new Set(orders)).toEqual(new Set(["alibaba-cloud"]));
+        // Search and state filter go to the server (q, status), and the rows are its answer.
+        const target = (
+          await json<{ items: { id: string; status: string }[] }>("/v1/shipments", "importer")
+        ).items.find((s) => /s1$/i.test(s.id));
+        expect(target).toBeDefined();
+        const state = target?.status ?? "";
+        const asked = page.waitForRequest((r) =>
+          new RegExp(`/v1/shipments\\?.*q=S1.*status=${state}`).test(r.url()),
+        );
+        await page.getByLabel("Search shipments").fill("S1");
+        await page.getByLabel("State").first().selectOption(state);
+        await asked;
+        const found = await json<{ items: { id: string }[] }>(
+          `/v1/shipments?q=S1&status=${state}`,
+          "importer",
+        );
+        expect(found.items.map((s) => s.id)).toContain(target?.id);
+        await expect
+          .poll(() => shipments.locator("tbody tr td:first-child").allTextContents())
+          .toEqual(found.items.map((s) => s.id));
+        await page.getByLabel("Search shipments").fill("");
+        await page.getByLabel("State").first().selectOption("");
         await accessible(page, "pipeline");
         await screenshot(page, "pipeline");
         await page.getByRole("link", { name: "ord-alibaba-1-s1" }).click();

@@ -13,6 +13,7 @@ import { Evidence } from "./pages/Evidence.tsx";
 import { Overview } from "./pages/Overview.tsx";
 import { Parties } from "./pages/Parties.tsx";
 import { Pipeline } from "./pages/Pipeline.tsx";
+import { Reports } from "./pages/Reports.tsx";
 import { Rulebooks } from "./pages/Rulebooks.tsx";
 import { Shipment } from "./pages/Shipment.tsx";
 import { SignIn } from "./pages/SignIn.tsx";
@@ -65,6 +66,7 @@ const pageComponents: Record<string, PageComponent> = {
   "/evidence": Evidence,
   "/rulebooks": Rulebooks,
   "/audit": Audit,
+  "/reports": Reports,
   "/map": lazyPage(() => import("./pages/Map.tsx").then((m) => m.MapPage)),
   "/simulations": lazyPage(() => import("./pages/Simulator.tsx").then((m) => m.Simulator)),
 };

@@ -3,6 +3,8 @@
 // line here, and a page whose feature is not on this server yet (its action unknown to the
 // policy) stays hidden until it lands. Order here is order in the menu.
 
+import { reportKinds } from "./lib/report-kinds.ts";
+
 export interface NavPage {
   path: string;
   label: string;
@@ -25,9 +27,15 @@ export const navPages: readonly NavPage[] = [
   },
   { path: "/rulebooks", label: "Rulebooks", labelZh: "规则集", actions: ["rulebooks.read"] },
   { path: "/audit", label: "Audit log", labelZh: "审计日志", actions: ["audit.verify"] },
-  // Pages of features on other branches: they show once the server's policy knows the action.
+  // Pages of features that may be absent: they show once the server's policy knows the action;
+  // the reports page shows for a role that may read any report kind.
   { path: "/map", label: "Map", labelZh: "地图", actions: ["custody.read"] },
-  { path: "/reports", label: "Reports", labelZh: "报告", actions: ["reports.read"] },
+  {
+    path: "/reports",
+    label: "Reports",
+    labelZh: "报告",
+    actions: reportKinds.map((kind) => `reports.${kind}.read`),
+  },
   { path: "/simulations", label: "Simulator", labelZh: "模拟", actions: ["simulations.run"] },
 ];
 

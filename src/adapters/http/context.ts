@@ -24,6 +24,7 @@ import type { EvidenceListReader, OverviewReader } from "../../app/overview/port
 import type { Clock, Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalRepos } from "../../app/reversals/ports.ts";
+import type { ShipmentListing } from "../../app/shipments/listing.ts";
 import type { ShipmentContext, ShipmentRepos } from "../../app/shipments/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/policy/policy.ts";
@@ -60,6 +61,8 @@ export interface AppDeps {
   quota: QuotaView;
   /** Custody, heartbeats and alerts on the store (issue #16; src/compose.ts wires the SQL one). */
   custody: CustodyStore;
+  /** The orders' and shipments' lists, searched and filtered (GET /v1/orders, /v1/shipments). */
+  shipmentListing: ShipmentListing;
   clock: Clock;
   /** Makes the ids and secrets of tokens created through POST /v1/tokens (tests pin them). */
   tokenFactory: TokenFactory;

@@ -17,6 +17,8 @@ export interface CheckpointStatus extends CheckpointRef {
   signedAt: string;
   /** names of the witnesses whose cosignatures the note carries */
   cosigners: string[];
+  /** cosignatures the configuration requires for "witnessed" (0: no witnesses configured) */
+  witnessQuorum: number;
   /** whether the configured quorum of witnesses has cosigned */
   witnessed: boolean;
 }

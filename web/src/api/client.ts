@@ -108,3 +108,6 @@ export type Rulebooks = GetAnswer<"/v1/rulebooks">;
 export type Rulebook = Rulebooks["rulebooks"][number];
 export type AuditVerdict = GetAnswer<"/v1/audit/verify">;
 export type Evaluated = PostAnswer<"/v1/evaluate">;
+export type CheckpointStatus = GetAnswer<"/v1/log/checkpoint.json">;
+export type AuditEntryPage = GetAnswer<"/v1/audit/entries">;
+export type AuditEntry = AuditEntryPage["items"][number];

@@ -1,51 +1,24 @@
-// The custody routes the map reads (GET /v1/sites, /v1/landmarks, /v1/alerts, /v1/serials/{serial}):
-// their answers are loose objects in the OpenAPI document, so their shapes are written here, from
-// src/app/custody/ports.ts and alerts.ts. `loadMap` reads them for the map page.
-import type { Api } from "./client.ts";
+// The custody routes the map reads (GET /v1/sites, /v1/landmarks, /v1/alerts, /v1/serials/{serial}),
+// typed from the OpenAPI document (routes/custody-responses.ts). `loadMap` reads them for the map page.
+import type { Api, GetAnswer } from "./client.ts";
 
-/** The custody routes answer loose objects in the OpenAPI document; these are their shapes. */
-export interface Site {
-  id: string;
-  importerId: string;
-  name: string;
-  address: string;
-  lat: number;
-  lon: number;
-}
-export interface Landmark {
-  id: string;
-  name: string;
-  operator: string;
-  lat: number;
-  lon: number;
-}
+export type Site = GetAnswer<"/v1/sites">["sites"][number];
+export type Landmark = GetAnswer<"/v1/landmarks">["landmarks"][number];
+export type Serial = GetAnswer<"/v1/serials/{serial}">;
+
+/** A landmark's round trip, as a location alert's evidence holds it (src/core/custody). */
 export interface Observation {
   landmarkId: string;
   rttMs: number;
   at?: string;
 }
-export interface Alert {
-  id: string;
-  kind: string;
-  serial: string | null;
-  importerId: string | null;
-  status: "open" | "acknowledged" | "closed";
-  openedBy: string;
-  openedAt: string;
-  updatedBy: string | null;
-  updatedAt: string | null;
-  reason: string | null;
-  rulebook: string;
+/**
+ * An alert as documented, with the evidence the map draws: the server documents evidence as an
+ * open object (each alert kind has its own), and location alerts carry their observations.
+ */
+export type Alert = GetAnswer<"/v1/alerts">["alerts"][number] & {
   evidence: { observations?: Observation[]; verdict?: string; siteId?: string } & Record<string, unknown>;
-  report: { to: string; under: string; category: string };
-}
-export interface Serial {
-  serial: string;
-  siteId: string | null;
-  state: string;
-  lastVerdict: string | null;
-  lastHeartbeatAt: string | null;
-}
+};
 
 /** Chips looked up for the map: those named by the newest alerts. */
 const chipsShown = 60;

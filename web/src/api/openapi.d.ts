@@ -2267,12 +2267,16 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list orders (an importer sees its own) */
+        /** list orders in id order, searched and filtered by state (an importer sees its own) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description part of the order's id, product, exporter, consignee or end user (any case) */
+                    q?: string;
+                    /** @description only orders in this state */
+                    status?: "created" | "held" | "denied" | "approved" | "licensed";
                 };
                 header?: never;
                 path?: never;
@@ -2280,7 +2284,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the result */
+                /** @description the page */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -2319,7 +2323,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description created */
+                /** @description — */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -2384,34 +2388,6 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
-                };
-                /** @description not found (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description conflict: replay with different fields, illegal transition */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match names a version the object is no longer at (the answer's ETag is the current one) */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match missing on a route that requires it */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
                 /** @description any other problem (RFC 9457) */
                 default: {
@@ -4028,13 +4004,18 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** list shipments (an importer sees its own) */
+        /** list shipments in id order, searched and filtered by state (an importer sees its own) */
         get: {
             parameters: {
                 query?: {
                     limit?: number;
                     cursor?: string;
+                    /** @description only this order's shipments */
                     order?: string;
+                    /** @description part of the shipment's id, order or licence (any case) */
+                    q?: string;
+                    /** @description only shipments in this state */
+                    status?: "planned" | "released" | "shipped" | "cancelled" | "expired";
                 };
                 header?: never;
                 path?: never;
@@ -4042,7 +4023,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description the result */
+                /** @description the page */
                 200: {
                     headers: {
                         [name: string]: unknown;
@@ -4075,7 +4056,7 @@ export interface paths {
                         };
                     };
                 };
-                /** @description created */
+                /** @description — */
                 201: {
                     headers: {
                         [name: string]: unknown;
@@ -4134,34 +4115,6 @@ export interface paths {
                     content: {
                         "application/problem+json": components["schemas"]["Problem"];
                     };
-                };
-                /** @description not found (or not yours) */
-                404: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description conflict: replay with different fields, illegal transition */
-                409: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match names a version the object is no longer at (the answer's ETag is the current one) */
-                412: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-                /** @description If-Match missing on a route that requires it */
-                428: {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
                 };
                 /** @description any other problem (RFC 9457) */
                 default: {
@@ -7579,6 +7532,888 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/payments/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken payment (its author only, with a reason; it stays on file, audited `payment.reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/invoices/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken invoice (its author only, with a reason; it stays on file, audited `payment.invoice_reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-entries/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken duty entry (its author only, with a reason; it stays on file, audited `duty.entry_reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/duty-payments/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken duty payment (its author only, with a reason; it stays on file, audited `duty.payment_reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/import-approvals/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken import approval (its author only, with a reason; it stays on file, audited `approval.reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/customs-events/{id}/reversals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** reverse a mistaken customs event (its author only, with a reason; it stays on file, audited `customs.reversed`) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: {
+                    /** @description same key and body replay the first response; same key, other body: 409 */
+                    "Idempotency-Key"?: string;
+                };
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": {
+                        reason: string;
+                    };
+                };
+            };
+            responses: {
+                /** @description never (a reversal is created once) */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description reversed: the record stays on file, read by nothing */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": {
+                            /** @constant */
+                            status: "reversed";
+                            /** @enum {string} */
+                            kind: "payment" | "invoice" | "duty-entry" | "duty-payment" | "import-approval" | "customs-event";
+                            id: string;
+                            detail: string;
+                            /** @description the server's time of the reversal (ISO 8601) */
+                            reversedAt: string;
+                            reversedBy: {
+                                tokenId: string | null;
+                                role: string;
+                                partyId: string | null;
+                            };
+                            reason: string;
+                        } & {
+                            [key: string]: unknown;
+                        };
+                    };
+                };
+                /** @description no reason, or a reason over 500 characters */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description missing, unknown or revoked token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description the token's role may not do this */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description no such record (or not yours) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description refused: `already_reversed`, or what still depends on the record (nothing was written) */
+                409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description body larger than the limit */
+                413: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+                /** @description any other problem (RFC 9457) */
+                default: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/problem+json": components["schemas"]["Problem"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/audit/verify": {
         parameters: {
             query?: never;
@@ -7712,7 +8547,24 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                seq: number;
+                                /** @description ISO 8601 instant, the server's clock */
+                                at: string;
+                                kind: string;
+                                payload: unknown;
+                                prevHash: string;
+                                hash: string;
+                                /** @description absent on entries written before actors were */
+                                actor?: {
+                                    /** @description the acting token's id (null: Sluice itself) */
+                                    tokenId: string | null;
+                                    /** @description the acting role, or `system` */
+                                    role: string;
+                                    partyId: string | null;
+                                    /** @description the route or command it came through */
+                                    via: string;
+                                    requestId: string;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -7726,7 +8578,24 @@ export interface paths {
                     content: {
                         "application/json": {
                             items: {
-                                [key: string]: unknown;
+                                seq: number;
+                                /** @description ISO 8601 instant, the server's clock */
+                                at: string;
+                                kind: string;
+                                payload: unknown;
+                                prevHash: string;
+                                hash: string;
+                                /** @description absent on entries written before actors were */
+                                actor?: {
+                                    /** @description the acting token's id (null: Sluice itself) */
+                                    tokenId: string | null;
+                                    /** @description the acting role, or `system` */
+                                    role: string;
+                                    partyId: string | null;
+                                    /** @description the route or command it came through */
+                                    via: string;
+                                    requestId: string;
+                                };
                             }[];
                             nextCursor: string | null;
                         };
@@ -7811,7 +8680,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            seq: number;
+                            /** @description ISO 8601 instant, the server's clock */
+                            at: string;
+                            kind: string;
+                            payload: unknown;
+                            prevHash: string;
+                            hash: string;
+                            /** @description absent on entries written before actors were */
+                            actor?: {
+                                /** @description the acting token's id (null: Sluice itself) */
+                                tokenId: string | null;
+                                /** @description the acting role, or `system` */
+                                role: string;
+                                partyId: string | null;
+                                /** @description the route or command it came through */
+                                via: string;
+                                requestId: string;
+                            };
                         };
                     };
                 };
@@ -7822,7 +8708,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            seq: number;
+                            /** @description ISO 8601 instant, the server's clock */
+                            at: string;
+                            kind: string;
+                            payload: unknown;
+                            prevHash: string;
+                            hash: string;
+                            /** @description absent on entries written before actors were */
+                            actor?: {
+                                /** @description the acting token's id (null: Sluice itself) */
+                                tokenId: string | null;
+                                /** @description the acting role, or `system` */
+                                role: string;
+                                partyId: string | null;
+                                /** @description the route or command it came through */
+                                via: string;
+                                requestId: string;
+                            };
                         };
                     };
                 };
@@ -7913,7 +8816,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -7942,7 +8845,7 @@ export interface paths {
                             };
                             differences: {
                                 /** @enum {string} */
-                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log";
+                                table: "ledger_accounts" | "ledger_reservations" | "shipments" | "audit_log" | "payments" | "invoices" | "duty_entries" | "duty_payments" | "cn_import_approvals" | "customs_events";
                                 /** @description the row's id (for audit_log: the entry's index, or `pending`) */
                                 key: string;
                                 column: string;
@@ -8169,8 +9072,12 @@ export interface paths {
                             /** @description base64 of the 32-byte Merkle root */
                             rootHash: string;
                             signedAt: string;
+                            /** @description whether witnessQuorum cosignatures are on the note */
                             witnessed: boolean;
+                            /** @description the witnesses whose cosignatures the note carries */
                             cosigners: string[];
+                            /** @description cosignatures required for witnessed (0: no witness configured) */
+                            witnessQuorum: number;
                             note: string;
                         };
                     };
@@ -9158,6 +10065,8 @@ export interface paths {
                             }[];
                             generatedBuyers?: {
                                 count: number;
+                                /** @description a key of `sources` */
+                                source?: string;
                                 /** @enum {string} */
                                 sector: "semiconductor-vendor" | "commercial" | "cloud-provider" | "university" | "research-institute" | "reseller" | "state-owned-enterprise" | "sensitive-government" | "critical-infrastructure" | "military";
                                 /** @enum {string} */
@@ -9197,6 +10106,8 @@ export interface paths {
                             labs: {
                                 count: number;
                                 unitsPerMonthPerLab: number;
+                                /** @default 0 */
+                                leadMonths?: number;
                                 /** @description a key of `sources` */
                                 source: string;
                             };
@@ -9211,7 +10122,11 @@ export interface paths {
                                 source: string;
                             };
                             /** @default 100000 */
-                            lotUnitsMax?: number;
+                            lotUnitsMax?: number | {
+                                units: number;
+                                /** @description a key of `sources` */
+                                source: string;
+                            };
                             /** @default [] */
                             exporterCertifications?: ("us-commercial-availability" | "technical-box" | "us-supply-sufficient" | "no-foundry-diversion" | "no-military-use" | "kyc-procedures" | "security-procedures" | "no-unauthorized-remote-access" | "no-weights-transfer" | "no-us-backlog" | "no-better-foreign-terms")[];
                             rulebooks: {
@@ -9247,9 +10162,110 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/json": ({
+                            scenario: {
+                                id: string;
+                                title: string;
+                                seed: number;
+                            };
+                            months: string[];
+                            rulebookSets: ({
+                                id: string;
+                                title: string;
+                                scenarios: string[];
+                                books: string[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description per rulebook set, per month, in that order */
+                            series: ({
+                                month: string;
+                                rulebookSet: string;
+                                requestedUnits: number;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                deniedByReason: {
+                                    [key: string]: number;
+                                };
+                                heldByReason: {
+                                    [key: string]: number;
+                                };
+                                usUnits: number | null;
+                                chinaUnits: number | null;
+                                ratioPercent: number | null;
+                                capUnits: number | null;
+                                headroomUnits: number | null;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                prepaidCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                labTestsNeededUnits: number;
+                                labCapacityUnits: number;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            totals: ({
+                                rulebookSet: string;
+                                title: string;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                                endBacklogUnits: number;
+                                topReason: string | null;
+                                decisions: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
-                        };
+                        }) | ({
+                            proposed: {
+                                id: string;
+                                version: number;
+                                scenario: boolean;
+                            }[];
+                            at: string | null;
+                            examined: number;
+                            flipped: number;
+                            flips: ({
+                                decisionId: string;
+                                orderId: string;
+                                shipmentId: string | null;
+                                purpose: string;
+                                evaluatedOn: string;
+                                at: string;
+                                /** @description approve, hold or deny */
+                                before: string;
+                                /** @description approve, hold or deny */
+                                after: string;
+                                decidingRuleIdsAfter: string[];
+                                changes: {
+                                    ruleId: string;
+                                    before: string | null;
+                                    after: string | null;
+                                    message: string;
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        });
                     };
                 };
                 /** @description not used */
@@ -9258,9 +10274,110 @@ export interface paths {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": {
+                        "application/json": ({
+                            scenario: {
+                                id: string;
+                                title: string;
+                                seed: number;
+                            };
+                            months: string[];
+                            rulebookSets: ({
+                                id: string;
+                                title: string;
+                                scenarios: string[];
+                                books: string[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description per rulebook set, per month, in that order */
+                            series: ({
+                                month: string;
+                                rulebookSet: string;
+                                requestedUnits: number;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                deniedByReason: {
+                                    [key: string]: number;
+                                };
+                                heldByReason: {
+                                    [key: string]: number;
+                                };
+                                usUnits: number | null;
+                                chinaUnits: number | null;
+                                ratioPercent: number | null;
+                                capUnits: number | null;
+                                headroomUnits: number | null;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                prepaidCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                labTestsNeededUnits: number;
+                                labCapacityUnits: number;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            totals: ({
+                                rulebookSet: string;
+                                title: string;
+                                approvedUnits: number;
+                                deniedUnits: number;
+                                heldUnits: number;
+                                /** @description integer cents, as decimal text */
+                                dutyCents: string;
+                                /** @description integer cents, as decimal text */
+                                revenueShareCents: string;
+                                /** @description integer cents, as decimal text */
+                                forfeitedCents: string;
+                                domesticBoughtUnits: number;
+                                blockedAtBorderUnits: number;
+                                endBacklogUnits: number;
+                                topReason: string | null;
+                                decisions: number;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
-                        };
+                        }) | ({
+                            proposed: {
+                                id: string;
+                                version: number;
+                                scenario: boolean;
+                            }[];
+                            at: string | null;
+                            examined: number;
+                            flipped: number;
+                            flips: ({
+                                decisionId: string;
+                                orderId: string;
+                                shipmentId: string | null;
+                                purpose: string;
+                                evaluatedOn: string;
+                                at: string;
+                                /** @description approve, hold or deny */
+                                before: string;
+                                /** @description approve, hold or deny */
+                                after: string;
+                                decidingRuleIdsAfter: string[];
+                                changes: {
+                                    ruleId: string;
+                                    before: string | null;
+                                    after: string | null;
+                                    message: string;
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
+                            [key: string]: unknown;
+                        });
                     };
                 };
                 /** @description bad scenario or proposed rulebook (the field and why) */
@@ -9338,7 +10455,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            sites: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9349,7 +10478,19 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            sites: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9782,7 +10923,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            landmarks: ({
+                                id: string;
+                                name: string;
+                                operator: string;
+                                lat: number;
+                                lon: number;
+                                publicKey: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validFrom: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validUntil?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -9793,7 +10947,20 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            landmarks: ({
+                                id: string;
+                                name: string;
+                                operator: string;
+                                lat: number;
+                                lon: number;
+                                publicKey: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validFrom: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                validUntil?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10110,6 +11277,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            serial: string;
+                            shipmentId: string;
+                            licenceId: string | null;
+                            importerId: string;
+                            state: string;
+                            siteId: string | null;
+                            deviceKey: string | null;
+                            deviceKeyRevokedAt: string | null;
+                            lastHeartbeatAt: string | null;
+                            lastVerdict: string | null;
+                            site: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description custody events over the serial, oldest first */
+                            history: {
+                                [key: string]: unknown;
+                            }[];
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description heartbeats per day, the last 30 days */
+                            daily: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10121,6 +11342,60 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            serial: string;
+                            shipmentId: string;
+                            licenceId: string | null;
+                            importerId: string;
+                            state: string;
+                            siteId: string | null;
+                            deviceKey: string | null;
+                            deviceKeyRevokedAt: string | null;
+                            lastHeartbeatAt: string | null;
+                            lastVerdict: string | null;
+                            site: ({
+                                id: string;
+                                importerId: string;
+                                name: string;
+                                address: string;
+                                lat: number;
+                                lon: number;
+                                createdBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                createdAt: string;
+                            } & {
+                                [key: string]: unknown;
+                            }) | null;
+                            /** @description custody events over the serial, oldest first */
+                            history: {
+                                [key: string]: unknown;
+                            }[];
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            /** @description heartbeats per day, the last 30 days */
+                            daily: {
+                                [key: string]: unknown;
+                            }[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10708,7 +11983,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the diversion report to the US regulator */
+                                report: {
+                                    to: string;
+                                    under: string;
+                                    category: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10719,7 +12023,36 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
-                            [key: string]: unknown;
+                            alerts: ({
+                                id: string;
+                                kind: string;
+                                serial: string | null;
+                                importerId: string | null;
+                                /** @enum {string} */
+                                status: "open" | "acknowledged" | "closed";
+                                openedBy: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                openedAt: string;
+                                updatedBy: string | null;
+                                updatedAt: string | null;
+                                reason: string | null;
+                                /** @description the rulebook whose thresholds raised it */
+                                rulebook: string;
+                                /** @description what was seen: observations, verdict, site … */
+                                evidence: {
+                                    [key: string]: unknown;
+                                };
+                                /** @description the diversion report to the US regulator */
+                                report: {
+                                    to: string;
+                                    under: string;
+                                    category: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                            } & {
+                                [key: string]: unknown;
+                            })[];
                         };
                     };
                 };
@@ -10809,6 +12142,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10820,6 +12180,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11151,7 +12538,7 @@ export interface paths {
                             role: "admin" | "exporter" | "lab" | "importer" | "us-regulator" | "us-customs" | "cn-authority" | "cn-customs" | "compliance-reviewer" | "auditor" | "landmark-operator";
                             partyId: string | null;
                             /** @description every action the policy allows this role */
-                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.custody.read" | "reports.key.read")[];
+                            actions: ("products.read" | "classify" | "evaluate" | "rulebooks.read" | "screen" | "lists.read" | "lists.write" | "audit.verify" | "log.read" | "quota.read" | "tokens.create" | "tokens.read" | "tokens.update" | "tokens.revoke" | "parties.read" | "parties.write" | "orders.read" | "orders.write" | "applications.write" | "decisions.read" | "licences.read" | "licences.write" | "shipments.read" | "shipments.write" | "shipments.release" | "shipments.ship" | "shipments.cancel" | "certificates.read" | "certificates.write" | "screenings.read" | "dispositions.write" | "labs.write" | "duty.write" | "payments.write" | "approvals.write" | "customs.write" | "payments.reverse" | "duty.reverse" | "approvals.reverse" | "customs.reverse" | "evidence.read" | "duty.read" | "forfeitures.read" | "simulations.run" | "custody.read" | "sites.write" | "sites.permit" | "site-changes.write" | "landmarks.write" | "serials.write" | "custody.write" | "device-keys.write" | "device-keys.revoke" | "heartbeats.write" | "alerts.read" | "alerts.write" | "alerts.sweep" | "session.read" | "overview.read" | "audit.read" | "audit.reconcile" | "purchases.write" | "reports.cap.read" | "reports.decisions.read" | "reports.duty.read" | "reports.prepayments.read" | "reports.lab-tests.read" | "reports.china.read" | "reports.custody.read" | "reports.key.read")[];
                         };
                     };
                 };

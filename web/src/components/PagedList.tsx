@@ -1,6 +1,6 @@
-// A list read page by page from a paged API route (`items`, `nextCursor`), filtered in the
-// browser by a search text and a status: "Load more" fetches the next page. The search covers
-// what has been loaded (the API lists by id; server-side search is not there yet).
+// A list read page by page from a paged API route (`items`, `nextCursor`), searched (`q`) and
+// filtered by state (`status`) on the server: a change of either asks the server for the first
+// page again (after a short pause while typing); "Load more" fetches the next page.
 import type { ComponentChildren } from "preact";
 import { useEffect, useState } from "preact/hooks";
 import type { Api } from "../api/client.ts";
@@ -12,13 +12,18 @@ export interface PageOf<T> {
 }
 
 export const pageLimit = 200;
+/** The routes' longest search text (src/app/shipments/listing.ts). */
+const searchTextLengthMax = 128;
+/** How long typing pauses before the search goes to the server. */
+const searchPauseMs = 250;
 
 export function PagedList<T extends { id: string; status: string }>(props: {
   api: Api;
   path: string;
   statuses: readonly string[];
   label: string;
-  searchText: (item: T) => string;
+  /** What the route's `q` search covers (the field's hint); absent: the route has no search. */
+  searchHint?: string;
   header: ComponentChildren;
   row: (item: T) => ComponentChildren;
 }) {
@@ -27,41 +32,55 @@ export function PagedList<T extends { id: string; status: string }>(props: {
   const [error, setError] = useState<string | undefined>(undefined);
   const [query, setQuery] = useState("");
   const [status, setStatus] = useState("");
-  const load = async (after: string | null | undefined, previous: T[]) => {
+  const [loading, setLoading] = useState(true);
+  const filter = (after: string | null | undefined): string => {
+    const params = new URLSearchParams({ limit: String(pageLimit) });
+    if (query.trim() !== "") params.set("q", query.trim());
+    if (status !== "") params.set("status", status);
+    if (after) params.set("cursor", after);
+    return `${props.path}${props.path.includes("?") ? "&" : "?"}${params}`;
+  };
+  const load = async (after: string | null | undefined, previous: T[], live: () => boolean) => {
+    setLoading(true);
     try {
-      const separator = props.path.includes("?") ? "&" : "?";
-      const page = await props.api.get<PageOf<T>>(
-        `${props.path}${separator}limit=${pageLimit}${after ? `&cursor=${encodeURIComponent(after)}` : ""}`,
-      );
+      const page = await props.api.get<PageOf<T>>(filter(after));
+      if (!live()) return;
       setItems([...previous, ...page.items]);
       setCursor(page.nextCursor);
+      setError(undefined);
     } catch (failure) {
-      setError(messageOf(failure));
+      if (live()) setError(messageOf(failure));
+    } finally {
+      if (live()) setLoading(false);
     }
   };
   useEffect(() => {
-    setItems([]);
-    setCursor(undefined);
-    void load(undefined, []);
-  }, [props.api, props.path]);
-  const needle = query.trim().toLowerCase();
-  const shown = items.filter(
-    (item) =>
-      (status === "" || item.status === status) &&
-      (needle === "" || props.searchText(item).toLowerCase().includes(needle)),
-  );
+    let live = true;
+    const timer = setTimeout(() => void load(undefined, [], () => live), query === "" ? 0 : searchPauseMs);
+    return () => {
+      live = false;
+      clearTimeout(timer);
+    };
+  }, [props.api, props.path, query, status]);
   const searchId = `search-${props.label}`;
   const statusId = `status-${props.label}`;
   return (
     <div class="paged">
       <div class="filters">
-        <label for={searchId}>Search {props.label}</label>
-        <input
-          id={searchId}
-          type="search"
-          value={query}
-          onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
-        />
+        {props.searchHint !== undefined && (
+          <>
+            <label for={searchId}>Search {props.label}</label>
+            <input
+              id={searchId}
+              type="search"
+              title={props.searchHint}
+              placeholder={props.searchHint}
+              maxLength={searchTextLengthMax}
+              value={query}
+              onInput={(e) => setQuery((e.target as HTMLInputElement).value)}
+            />
+          </>
+        )}
         {props.statuses.length > 0 && (
           <>
             <label for={statusId}>State</label>
@@ -79,8 +98,8 @@ export function PagedList<T extends { id: string; status: string }>(props: {
             </select>
           </>
         )}
-        <span class="muted" aria-live="polite">
-          {shown.length} of {items.length} loaded{cursor ? " (more on the server)" : ""}
+        <span class="muted" aria-live="polite" data-testid={`${props.label}-count`}>
+          {loading ? "searching…" : `${items.length} shown${cursor ? " (more on the server)" : ""}`}
         </span>
       </div>
       {error && (
@@ -90,10 +109,10 @@ export function PagedList<T extends { id: string; status: string }>(props: {
       )}
       <table class="list" aria-label={props.label}>
         <thead>{props.header}</thead>
-        <tbody>{shown.map((item) => props.row(item))}</tbody>
+        <tbody>{items.map((item) => props.row(item))}</tbody>
       </table>
       {cursor && (
-        <button type="button" onClick={() => void load(cursor, items)}>
+        <button type="button" onClick={() => void load(cursor, items, () => true)}>
           Load more
         </button>
       )}

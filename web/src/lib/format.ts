@@ -23,3 +23,18 @@ export function percentOf(part: bigint, whole: bigint): number | null {
   if (whole <= 0n) return null;
   return Number((part * 100n) / whole);
 }
+
+/** How long ago `iso` was, at `nowMs`, in the largest whole unit (seconds to days). */
+export function age(iso: string, nowMs: number): string {
+  const seconds = Math.max(0, Math.floor((nowMs - Date.parse(iso)) / 1000));
+  const steps: [number, string][] = [
+    [86_400, "day"],
+    [3_600, "hour"],
+    [60, "minute"],
+  ];
+  for (const [size, name] of steps) {
+    const n = Math.floor(seconds / size);
+    if (n >= 1) return `${units(n)} ${name}${n === 1 ? "" : "s"} ago`;
+  }
+  return `${seconds} second${seconds === 1 ? "" : "s"} ago`;
+}

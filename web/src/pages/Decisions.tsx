@@ -32,7 +32,6 @@ export function Decisions({ api }: { api: Api }) {
           path={outcome === "" ? "/v1/decisions" : `/v1/decisions?outcome=${outcome}`}
           statuses={[]}
           label="decisions"
-          searchText={(d) => `${d.id} ${d.orderId} ${d.decidingRuleIds.join(" ")}`}
           header={
             <tr>
               <th scope="col">Decision</th>

@@ -2,11 +2,11 @@
 // gauge with its alert level, the volumes by day, decisions by outcome, orders and shipments by
 // state, open alerts, and the transparency log's latest checkpoint when the server has one.
 import type { AlertPage, Api, Overview as OverviewData, QuotaPage, Session } from "../api/client.ts";
+import { CheckpointSummary, useCheckpointStatus } from "../components/CheckpointSummary.tsx";
 import { Gauge } from "../components/Gauge.tsx";
 import { HistoryChart } from "../components/HistoryChart.tsx";
 import { Badge, Card, Show, useLoad } from "../components/ui.tsx";
 import { instant, units } from "../lib/format.ts";
-import { parseCheckpoint } from "../lib/note.ts";
 import { capUse } from "../lib/thresholds.ts";
 
 const can = (session: Session, action: string) => (session.actions as readonly string[]).includes(action);
@@ -104,19 +104,17 @@ function AlertsCard({ api }: { api: Api }) {
 }
 
 function CheckpointCard({ api }: { api: Api }) {
-  const checkpoint = useLoad(() => api.getText("/v1/log/checkpoint"), [api]);
+  const status = useCheckpointStatus(api);
   return (
     <Card title="Transparency log">
-      <Show loaded={{ ...checkpoint, data: checkpoint.loading ? undefined : (checkpoint.data ?? "") }}>
-        {(text) => {
-          const parsed = text === "" ? undefined : parseCheckpoint(text);
-          if (!parsed) return <p class="muted">This server does not publish log checkpoints yet.</p>;
-          return (
-            <p>
-              {parsed.origin}: {units(parsed.size)} entries
-            </p>
-          );
-        }}
+      <Show loaded={status}>
+        {(checkpoint) =>
+          checkpoint === null ? (
+            <p class="muted">This server has not signed a log checkpoint yet.</p>
+          ) : (
+            <CheckpointSummary status={checkpoint} />
+          )
+        }
       </Show>
     </Card>
   );

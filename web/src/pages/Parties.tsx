@@ -21,13 +21,11 @@ export const awaitsSecondReview = (item: DispositionItem): boolean =>
 
 function DispositionForm({
   api,
-  session,
   partyId,
   hit,
   onDone,
 }: {
   api: Api;
-  session: Session;
   partyId: string;
   hit: ReviewedHit["hit"];
   onDone: () => void;
@@ -126,13 +124,7 @@ function PartyScreening({ api, session, partyId }: { api: Api; session: Session;
               {data.review.hits.map((reviewed) => (
                 <HitRow key={`${reviewed.hit.listId}/${reviewed.hit.entryId}`} reviewed={reviewed}>
                   {mayDispose && reviewed.hit.alert && reviewed.status !== "active" && (
-                    <DispositionForm
-                      api={api}
-                      session={session}
-                      partyId={partyId}
-                      hit={reviewed.hit}
-                      onDone={review.reload}
-                    />
+                    <DispositionForm api={api} partyId={partyId} hit={reviewed.hit} onDone={review.reload} />
                   )}
                 </HitRow>
               ))}

@@ -1,4 +1,5 @@
-// Orders and shipments by state: searchable, filterable lists; each shipment opens its gates page.
+// Orders and shipments by state: lists searched and filtered by state on the server (GET
+// /v1/orders, /v1/shipments with `q` and `status`); each shipment opens its gates page.
 import { Link } from "wouter-preact";
 import type { Api, Order, Shipment } from "../api/client.ts";
 import { Badge, PagedList } from "../components/PagedList.tsx";
@@ -17,7 +18,7 @@ export function Pipeline({ api }: { api: Api }) {
           path="/v1/shipments"
           statuses={shipmentStatuses}
           label="shipments"
-          searchText={(s) => `${s.id} ${s.orderId} ${s.licenceId ?? ""}`}
+          searchHint="part of a shipment, order or licence id"
           header={
             <tr>
               <th scope="col">Shipment</th>
@@ -50,7 +51,7 @@ export function Pipeline({ api }: { api: Api }) {
           path="/v1/orders"
           statuses={orderStatuses}
           label="orders"
-          searchText={(o) => `${o.id} ${o.consigneeId} ${o.endUserId} ${o.productId}`}
+          searchHint="part of an order, party or product id"
           header={
             <tr>
               <th scope="col">Order</th>

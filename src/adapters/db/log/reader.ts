@@ -56,6 +56,7 @@ export class DbLogReader implements LogReader {
       note: row.cosigned ?? row.note,
       signedAt: row.signed_at.toISOString(),
       cosigners: row.cosigners,
+      witnessQuorum: quorum,
       witnessed: quorum > 0 && row.cosigners.length >= quorum,
     };
   }

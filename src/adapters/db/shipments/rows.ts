@@ -77,12 +77,12 @@ export async function ensureProduct(tx: Tx, product: Product, at: Date): Promise
 const everyOrder: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };
 
 /** The WHERE fragment of an order scope over the orders alias `o`, parameters from `$first`. */
-const scopeSql = (first: number) =>
+export const scopeSql = (first: number) =>
   `($${first}::text IS NULL
      OR ($${first + 1}::boolean AND o.exporter_id = $${first})
      OR ($${first + 2}::boolean AND (o.consignee_id = $${first} OR o.end_user_id = $${first})))
    AND ($${first + 3}::text IS NULL OR o.doc->'route'->>'destination' = $${first + 3})`;
-const scopeParams = (scope: OrderScope) => [
+export const scopeParams = (scope: OrderScope) => [
   scope.partyId,
   scope.asExporter,
   scope.asBuyer,

@@ -9,7 +9,7 @@ import type { AuditEntryFilter } from "../../../app/audit/ports.ts";
 import { badInput, notFound, quote } from "../../../core/errors.ts";
 import { sendJson } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
-import { actionRoutes, anyObject } from "./define.ts";
+import { actionRoutes } from "./define.ts";
 import type { RouteModule } from "./types.ts";
 
 const route = actionRoutes("audit", { ok: "the entries", created: "—" }, { 404: "no such entry" });
@@ -40,6 +40,25 @@ const listQuery = pageQuerySchema.extend({
   to: instant.optional().meta({ description: "entries before this instant" }),
 });
 
+const actorSchema = z.object({
+  tokenId: z.string().nullable().meta({ description: "the acting token's id (null: Sluice itself)" }),
+  role: z.string().meta({ description: "the acting role, or `system`" }),
+  partyId: z.string().nullable(),
+  via: z.string().meta({ description: "the route or command it came through" }),
+  requestId: z.string(),
+});
+
+/** One entry as the chain holds it (src/core/audit/chain.ts); its log index is seq − 1. */
+const entrySchema = z.object({
+  seq: z.number().int().min(1),
+  at: z.string().meta({ description: "ISO 8601 instant, the server's clock" }),
+  kind: z.string(),
+  payload: z.unknown(),
+  prevHash: z.string(),
+  hash: z.string(),
+  actor: actorSchema.optional().meta({ description: "absent on entries written before actors were" }),
+});
+
 /** The cursor of this list is the last seq seen. */
 function afterSeqOf(cursor: string | undefined): number {
   const after = decodeCursor(cursor);
@@ -63,7 +82,7 @@ export const registerAuditEntries: RouteModule = (app, services) => {
       "audit.read",
       "audit entries, oldest first, each with who did it (filters combine with AND)",
       { query: listQuery },
-      pageSchema(anyObject),
+      pageSchema(entrySchema),
     ),
     async (c) => {
       const query = c.req.valid("query");
@@ -84,9 +103,14 @@ export const registerAuditEntries: RouteModule = (app, services) => {
     },
   );
   app.openapi(
-    route("get", "/v1/audit/entries/{seq}", "audit.read", "one audit entry with its actor and hash", {
-      params: z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }),
-    }),
+    route(
+      "get",
+      "/v1/audit/entries/{seq}",
+      "audit.read",
+      "one audit entry with its actor and hash",
+      { params: z.object({ seq: z.coerce.number().int().min(1).max(Number.MAX_SAFE_INTEGER) }) },
+      entrySchema,
+    ),
     async (c) => {
       const { seq } = c.req.valid("param");
       const entry = await reader.get(seq);

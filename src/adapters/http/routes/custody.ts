@@ -27,6 +27,13 @@ import type { Actor } from "../../../app/custody/ports.ts";
 import { actorOf as auditActorOf } from "../actor.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { sendJson } from "../json.ts";
+import {
+  alertSchema,
+  alertsSchema,
+  landmarksSchema,
+  serialStorySchema,
+  sitesSchema,
+} from "./custody-responses.ts";
 import { actionRoutes, anyObject, body, idParams } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
 
@@ -98,7 +105,7 @@ function registerRegistry(api: Api, app: AppServices): void {
     },
   );
   api.openapi(
-    route("get", "/v1/sites", "custody.read", "declared sites (an importer sees its own)", {}),
+    route("get", "/v1/sites", "custody.read", "declared sites (an importer sees its own)", {}, sitesSchema),
     async (c) => sendJson(c, { sites: await servicesOf(app).custody.listSites(actorOf(c)) }),
   );
   api.openapi(
@@ -140,8 +147,9 @@ function registerRegistry(api: Api, app: AppServices): void {
       return sendJson(c, result, written(result));
     },
   );
-  api.openapi(route("get", "/v1/landmarks", "custody.read", "the landmark registry", {}), async (c) =>
-    sendJson(c, { landmarks: await servicesOf(app).custody.listLandmarks() }),
+  api.openapi(
+    route("get", "/v1/landmarks", "custody.read", "the landmark registry", {}, landmarksSchema),
+    async (c) => sendJson(c, { landmarks: await servicesOf(app).custody.listLandmarks() }),
   );
 }
 
@@ -166,6 +174,7 @@ function registerSerials(api: Api, app: AppServices): void {
       "custody.read",
       "one serial: lot, licence, custody history, site, last heartbeat, verdict, alerts",
       { params: serialParams },
+      serialStorySchema,
     ),
     async (c) =>
       sendJson(c, await servicesOf(app).custody.showSerial(c.req.valid("param").serial, actorOf(c))),
@@ -230,9 +239,14 @@ function registerHeartbeats(api: Api, app: AppServices): void {
 
 function registerAlerts(api: Api, app: AppServices): void {
   api.openapi(
-    route("get", "/v1/alerts", "alerts.read", "custody alerts, newest first (an importer sees its own)", {
-      query: alertQuery,
-    }),
+    route(
+      "get",
+      "/v1/alerts",
+      "alerts.read",
+      "custody alerts, newest first (an importer sees its own)",
+      { query: alertQuery },
+      alertsSchema,
+    ),
     async (c) => {
       const q = c.req.valid("query");
       const filter = {
@@ -244,9 +258,14 @@ function registerAlerts(api: Api, app: AppServices): void {
     },
   );
   api.openapi(
-    route("get", "/v1/alerts/{id}", "alerts.read", "one alert with its evidence and its diversion report", {
-      params: idParams,
-    }),
+    route(
+      "get",
+      "/v1/alerts/{id}",
+      "alerts.read",
+      "one alert with its evidence and its diversion report",
+      { params: idParams },
+      alertSchema,
+    ),
     async (c) => sendJson(c, await servicesOf(app).alerts.get(c.req.valid("param").id, actorOf(c))),
   );
   api.openapi(

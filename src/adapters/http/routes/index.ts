@@ -20,6 +20,7 @@ import { registerReports } from "./reports.ts";
 import { registerRulebooks } from "./rulebooks.ts";
 import { registerScreening } from "./screening.ts";
 import { registerScreeningWorkflow } from "./screening-workflow.ts";
+import { registerShipmentLists } from "./shipment-lists.ts";
 import { registerShipments } from "./shipments.ts";
 // issue #19: the policy simulator
 import { registerSimulations } from "./simulations.ts";
@@ -35,6 +36,7 @@ export const routeModules: RouteModule[] = [
   registerScreeningWorkflow,
   registerListsImport,
   registerShipments,
+  registerShipmentLists, // the pipeline's lists: search and state filter on the server
   registerEvidence,
   registerReversals,
   registerAudit,

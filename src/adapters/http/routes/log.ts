@@ -43,8 +43,13 @@ const checkpointJsonSchema = z.object({
   size: z.number().int(),
   rootHash: z.string().meta({ description: "base64 of the 32-byte Merkle root" }),
   signedAt: z.string(),
-  witnessed: z.boolean(),
-  cosigners: z.array(z.string()),
+  witnessed: z.boolean().meta({ description: "whether witnessQuorum cosignatures are on the note" }),
+  cosigners: z.array(z.string()).meta({ description: "the witnesses whose cosignatures the note carries" }),
+  witnessQuorum: z
+    .number()
+    .int()
+    .nonnegative()
+    .meta({ description: "cosignatures required for witnessed (0: no witness configured)" }),
   note: z.string(),
 });
 

@@ -4,11 +4,10 @@
 // every read checks the object against the policy. GET of an order answers its ETag; PUT
 // …/evidence requires If-Match (428 without) and answers the new ETag (etag.ts).
 import { z } from "@hono/zod-openapi";
-import type { OrderRow } from "../../../app/shipments/ports.ts";
 import type { ShipmentService } from "../../../app/shipments/service.ts";
 import { evidenceSchema, partySchema } from "../../../core/dossier/schema.ts";
 import { notFound, quote } from "../../../core/errors.ts";
-import { orderScopeOf, readsPartyDirectory, scopeOf } from "../../../core/policy/policy.ts";
+import { readsPartyDirectory, scopeOf } from "../../../core/policy/policy.ts";
 import { licenceInputSchema, orderInputSchema } from "../../../core/shipments/model.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppServices } from "../context.ts";
@@ -25,6 +24,7 @@ import {
   orderViewSchema,
   partyViewSchema,
 } from "./responses.ts";
+import { orderView } from "./shipment-lists.ts";
 import * as path from "./shipment-path.ts";
 import type { Api } from "./types.ts";
 
@@ -124,23 +124,6 @@ function registerOrders(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "get",
-      "/v1/orders",
-      "orders.read",
-      "list orders (an importer sees its own)",
-      { query: pageQuerySchema },
-      pageSchema(orderViewSchema),
-    ),
-    async (c) => {
-      const { limit, cursor } = c.req.valid("query");
-      const scope = orderScopeOf(c.get("principal"));
-      const list = await shipmentsFor(c, services).orders(decodeCursor(cursor) ?? "", limit + 1, scope);
-      const page = pageOf(list, limit, (order) => order.id);
-      return sendJson(c, { ...page, items: page.items.map(orderView) });
-    },
-  );
-  app.openapi(
-    route(
-      "get",
       "/v1/orders/{id}",
       "orders.read",
       "one order with its status and evidence",
@@ -176,12 +159,6 @@ function registerOrders(app: Api, services: AppServices): void {
     },
   );
 }
-
-const orderView = (order: OrderRow) => ({
-  ...order.doc,
-  status: order.status,
-  evidence: order.evidence,
-});
 
 function registerDecisions(app: Api, services: AppServices): void {
   app.openapi(

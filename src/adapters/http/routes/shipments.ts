@@ -1,26 +1,18 @@
-// The shipment routes over HTTP: shipments (and their evidence), release, ship, cancel; the order
-// side of the path is in ./orders.ts. Every write runs the use case of src/app/shipments/ and
-// records its Idempotency-Key response in the same transaction; GET of a shipment answers its ETag;
-// PUT …/evidence requires If-Match (428 without), release/ship/cancel take it optionally. A release
-// answers with its own status, a refusal of the cap ledger with that refusal's HTTP status.
-import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import type { ShipmentRow } from "../../../app/shipments/ports.ts";
 import type { ReleaseResult, ShipmentService } from "../../../app/shipments/service.ts";
 import { evidenceSchema } from "../../../core/dossier/schema.ts";
-import { orderScopeOf } from "../../../core/policy/policy.ts";
 import { shipmentInputSchema } from "../../../core/shipments/model.ts";
 import { releaseAnswer } from "../../../core/shipments/release.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { recordIdempotent } from "../idempotency.ts";
-import { sendJson, toJsonText } from "../json.ts";
+import { sendJson } from "../json.ts";
 import { requireVisibleOrder } from "../ownership.ts";
-import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
 import { body, idParams, ifMatchHeaders } from "./define.ts";
 import { registerOrderRoutes } from "./orders.ts";
 // Response schemas (issue #17: the OpenAPI document and the web app's types).
 import { moveResultSchema, shipmentViewSchema } from "./responses.ts";
+import { shipmentView } from "./shipment-lists.ts";
 import * as path from "./shipment-path.ts";
 import type { Api, RouteModule } from "./types.ts";
 
@@ -93,28 +85,6 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
           return service.planShipment(input);
         },
       ),
-  );
-  app.openapi(
-    route(
-      "get",
-      "/v1/shipments",
-      "shipments.read",
-      "list shipments (an importer sees its own)",
-      { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
-      pageSchema(shipmentViewSchema),
-    ),
-    async (c) => {
-      const { limit, cursor, order } = c.req.valid("query");
-      const scope = orderScopeOf(c.get("principal"));
-      const list = await shipmentsFor(c, services).shipments(
-        order ?? null,
-        decodeCursor(cursor) ?? "",
-        limit + 1,
-        scope,
-      );
-      const page = pageOf(list, limit, (shipment) => shipment.id);
-      return sendJson(c, { ...page, items: page.items.map(shipmentView) });
-    },
   );
   app.openapi(
     route(
@@ -196,9 +166,6 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
     );
   }
 }
-
-const shipmentView = ({ input: _input, ...shipment }: ShipmentRow) =>
-  JSON.parse(toJsonText(shipment)) as unknown;
 
 export const registerShipments: RouteModule = (app, services) => {
   registerOrderRoutes(app, services);

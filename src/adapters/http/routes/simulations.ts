@@ -14,6 +14,7 @@ import { isoDateSchema } from "../../../core/shared.ts";
 import { scenarioSchema } from "../../../core/simulation/scenario.ts";
 import { sendJson } from "../json.ts";
 import { actionRoutes, body } from "./define.ts";
+import { simulationAnswerSchema } from "./simulation-responses.ts";
 import type { RouteModule } from "./types.ts";
 
 /** A proposed rulebook sent as text (YAML or JSON), as a file would hold it. */
@@ -48,6 +49,7 @@ const route = actionRoutes(
   "simulations.run",
   "simulate a scenario month by month under several rulebooks, or re-decide the stored record",
   body(simulationBodySchema),
+  simulationAnswerSchema,
 );
 
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
