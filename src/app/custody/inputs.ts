@@ -1,6 +1,7 @@
 // Request bodies of the custody use cases (zod schemas: the HTTP routes and the CLI validate with
 // the same ones), and the closed status lists each write answers with.
 import { z } from "zod";
+import { custodyEventKinds } from "../../core/custody/custody-events.ts";
 import { idSchema } from "../../core/evidence/ids.ts";
 import { serialRangeSchema } from "../../core/shipments/model.ts";
 import { base64Key } from "./wire.ts";
@@ -46,18 +47,6 @@ export type LandmarkInput = z.output<typeof landmarkInputSchema>;
 
 export const serialImportInputSchema = z.strictObject({ shipmentId: idSchema });
 export type SerialImportInput = z.output<typeof serialImportInputSchema>;
-
-/** Custody event kinds, in the order a chip meets them; each has one authority (custody.ts). */
-export const custodyEventKinds = [
-  "exported",
-  "entered_china",
-  "delivered",
-  "installed",
-  "moved",
-  "returned_for_repair",
-  "destroyed",
-] as const;
-export type CustodyEventKind = (typeof custodyEventKinds)[number];
 
 /** Largest number of ranges in one custody event request. */
 export const eventRangesMax = 1000;

@@ -2,6 +2,7 @@
 // src/adapters/db/custody, wired by the composition roots): the custody store, a clock and ids.
 // Writes that check state and then change it take a pure `decide` callback that the store runs
 // inside its transaction on a snapshot read there, so check and change are one atomic step.
+import type { CustodyState } from "../../core/custody/custody-events.ts";
 import type { Role } from "../../core/policy/policy.ts";
 import type { SerialRange } from "../../core/shipments/model.ts";
 import type {
@@ -26,16 +27,8 @@ export interface Actor {
   requestId?: string;
 }
 
-export const serialStates = [
-  "registered",
-  "exported",
-  "entered_china",
-  "delivered",
-  "installed",
-  "in_repair",
-  "destroyed",
-] as const;
-export type SerialState = (typeof serialStates)[number];
+/** A chip's custody state: the core's one state machine (custody-events.ts). */
+export type SerialState = CustodyState;
 
 /** A replayed client id: the same content (`exists`) or not. */
 export type WriteOutcome = "created" | "exists" | "exists_with_different_content";
