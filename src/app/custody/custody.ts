@@ -7,7 +7,7 @@ import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
 import { decideCustodyEvent } from "../../core/custody/custody-events.ts";
 import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
-import { parsePublicKey } from "../../core/evidence/certificate.ts";
+import { parsePublicKey, verifySignature } from "../../core/evidence/certificate.ts";
 import { serialInRanges } from "../../core/evidence/sampling.ts";
 import { canSee } from "../../core/policy/policy.ts";
 import { serialCount } from "../../core/shipments/model.ts";
@@ -22,7 +22,6 @@ import {
   sitePermitInputSchema,
 } from "./inputs.ts";
 import type { Actor, Clock, CustodyStore, ShipmentFacts } from "./ports.ts";
-import { verifyText } from "./wire.ts";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const canonical = (value: unknown): string => canonicalize(value) ?? "null";
@@ -247,7 +246,7 @@ function decideDeviceKeys(
   if (!snapshot.lab) return "unknown_lab";
   if (snapshot.lab.revoked) return "lab_revoked";
   const key = parsePublicKey(snapshot.lab.publicKeyPem);
-  if (!key || !verifyText(text, signature, key)) return "bad_lab_signature";
+  if (!key || !verifySignature(text, signature, key)) return "bad_lab_signature";
   if (!snapshot.shipment) return "unknown_shipment";
   const ranges = snapshot.shipment.ranges;
   if (!doc.keys.every((k) => serialInRanges(k.serial, ranges) && snapshot.existing.has(k.serial)))

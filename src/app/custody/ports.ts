@@ -3,6 +3,8 @@
 // Writes that check state and then change it take a pure `decide` callback that the store runs
 // inside its transaction on a snapshot read there, so check and change are one atomic step.
 import type { CustodyState } from "../../core/custody/custody-events.ts";
+import type { Heartbeat } from "../../core/custody/heartbeat.ts";
+import type { LocationVerdict } from "../../core/custody/location.ts";
 import type { Role } from "../../core/policy/policy.ts";
 import type { SerialRange } from "../../core/shipments/model.ts";
 import type {
@@ -12,7 +14,6 @@ import type {
   SiteChangeInput,
   SiteInput,
 } from "./inputs.ts";
-import type { Heartbeat, LocationVerdict } from "./wire.ts";
 
 export type Clock = () => Date;
 export type NewId = () => string;
