@@ -2,7 +2,7 @@
 // src/adapters/db/custody, wired by the composition roots): the custody store, a clock and ids.
 // Writes that check state and then change it take a pure `decide` callback that the store runs
 // inside its transaction on a snapshot read there, so check and change are one atomic step.
-import type { CustodyState } from "../../core/custody/custody-events.ts";
+import type { CustodyCoverage, CustodyState } from "../../core/custody/custody-events.ts";
 import type { Heartbeat } from "../../core/custody/heartbeat.ts";
 import type { LocationVerdict } from "../../core/custody/location.ts";
 import type { Role } from "../../core/policy/policy.ts";
@@ -66,15 +66,11 @@ export interface SerialRecord {
   lastVerdict: string | null;
 }
 
-/** What a custody event's check reads, inside the writing transaction. */
-export interface EventSnapshot {
+/** What a custody event's check reads, inside the writing transaction (the state machine's input). */
+export interface EventSnapshot extends CustodyCoverage {
   shipment: ShipmentFacts | null;
-  /** Serials of the ranges that are registered, by state and by site. */
-  registered: number;
-  states: Partial<Record<SerialState, number>>;
   siteIds: (string | null)[];
   site: SiteRecord | null;
-  sitePermitted: boolean;
   siteChange: (SiteChangeInput & { approvedBy: string }) | null;
 }
 
