@@ -97,6 +97,9 @@ forEachDriver("custody", (env) => {
     ) => s.custody.recordEvent({ id, shipmentId: lot.shipmentId, kind, serials: r, ...extra }, who);
     expect(await codeOf(event("e0", "exported", importer))).toBe("not_your_authority");
     expect(await codeOf(event("e0", "entered_china", actor("cn-customs")))).toBe("wrong_state");
+    await expect(event("e0", "entered_china", actor("cn-customs"))).rejects.toThrow(
+      "custody event `e0`: entered_china needs every serial exported; some are registered",
+    );
     expect(await codeOf(event("e0", "exported", actor("exporter", "nvidia"), {}, range(1, 13)))).toBe(
       "serials_not_in_lot",
     );
