@@ -38,8 +38,8 @@ import {
   registerDemoLandmarks,
 } from "../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../src/app/custody/sign.ts";
-import type { Heartbeat } from "../src/app/custody/wire.ts";
 import { httpDeps } from "../src/compose.ts";
+import type { Heartbeat } from "../src/core/custody/heartbeat.ts";
 import { actor, importerId, licensedShipment, services } from "../test/custody/support.ts";
 import { testDatabaseUrl, urlWithSchema } from "../test/support/drivers.ts";
 import { describeCost, StepMeter } from "./step-meter.ts";

@@ -10,13 +10,8 @@ import {
   landmarkKeys,
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
-import {
-  keyPairOf,
-  nonceOf,
-  signDeviceKeys,
-  signHeartbeat,
-  signObservation,
-} from "../../src/app/custody/sign.ts";
+import { keyPairOf, nonceOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
+import { signHeartbeat, signObservation } from "../../src/core/custody/heartbeat.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { actor, importerId, licensedShipment, resetFixtures, services, testClock } from "./support.ts";
@@ -102,6 +97,9 @@ forEachDriver("custody", (env) => {
     ) => s.custody.recordEvent({ id, shipmentId: lot.shipmentId, kind, serials: r, ...extra }, who);
     expect(await codeOf(event("e0", "exported", importer))).toBe("not_your_authority");
     expect(await codeOf(event("e0", "entered_china", actor("cn-customs")))).toBe("wrong_state");
+    await expect(event("e0", "entered_china", actor("cn-customs"))).rejects.toThrow(
+      "custody event `e0`: entered_china needs every serial exported; some are registered",
+    );
     expect(await codeOf(event("e0", "exported", actor("exporter", "nvidia"), {}, range(1, 13)))).toBe(
       "serials_not_in_lot",
     );
@@ -146,33 +144,25 @@ forEachDriver("custody", (env) => {
     );
     // A chip that signs an observation no landmark made (a shorter RTT, signed by another key).
     const honestRound = play(serials[2] as string, "r2");
-    const forgedLandmark = signHeartbeat(
-      {
-        ...honestRound,
-        observations: honestRound.observations.map((x, i) =>
-          i === 0
-            ? signObservation(serials[2] as string, { ...x, rttMs: 0.01 }, keyPairOf("x").privateKey)
-            : x,
-        ),
-      },
-      deviceKeyOf(serials[2] as string),
-    );
+    const forgedLandmark = signHeartbeat(deviceKeyOf(serials[2] as string), {
+      ...honestRound,
+      observations: honestRound.observations.map((x, i) =>
+        i === 0 ? signObservation(keyPairOf("x").privateKey, serials[2] as string, { ...x, rttMs: 0.01 }) : x,
+      ),
+    });
     const reNonce = play(serials[3] as string, "r1"); // same nonces as r1 at the same landmarks
-    const replayedNonce = signHeartbeat(
-      {
-        ...reNonce,
-        id: "hb-other",
-        serial: serials[0] as string,
-        observations: first.observations.map((x) =>
-          signObservation(
-            serials[0] as string,
-            { ...x },
-            landmarks.find((l) => l.id === x.landmarkId)?.key ?? keyPairOf("?").privateKey,
-          ),
+    const replayedNonce = signHeartbeat(deviceKeyOf(serials[0] as string), {
+      ...reNonce,
+      id: "hb-other",
+      serial: serials[0] as string,
+      observations: first.observations.map((x) =>
+        signObservation(
+          landmarks.find((l) => l.id === x.landmarkId)?.key ?? keyPairOf("?").privateKey,
+          serials[0] as string,
+          { ...x },
         ),
-      },
-      deviceKeyOf(serials[0] as string),
-    );
+      ),
+    });
     const staleAt = new Date(time.clock().getTime() - 3_600_000);
     const stale = playHeartbeat(landmarks, {
       serial: serials[4] as string,
@@ -181,21 +171,19 @@ forEachDriver("custody", (env) => {
       round: "r-stale",
       when: staleAt,
     });
-    const unknownLandmark = signHeartbeat(
-      {
-        id: "hb-ul",
-        serial: serials[5] as string,
-        at: time.clock().toISOString(),
-        observations: [
-          signObservation(
-            serials[5] as string,
-            { landmarkId: "lm-nowhere", nonce: nonceOf("ul"), rttMs: 1, at: time.clock().toISOString() },
-            keyPairOf("x").privateKey,
-          ),
-        ],
-      },
-      deviceKeyOf(serials[5] as string),
-    );
+    const unknownLandmark = signHeartbeat(deviceKeyOf(serials[5] as string), {
+      id: "hb-ul",
+      serial: serials[5] as string,
+      at: time.clock().toISOString(),
+      observations: [
+        signObservation(keyPairOf("x").privateKey, serials[5] as string, {
+          landmarkId: "lm-nowhere",
+          nonce: nonceOf("ul"),
+          rttMs: 1,
+          at: time.clock().toISOString(),
+        }),
+      ],
+    });
     const results = await s.ingest.ingest(
       [
         first,

@@ -17,7 +17,7 @@ import {
   landmarkKeys,
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
-import { type Heartbeat, heartbeatText } from "../../src/app/custody/wire.ts";
+import { type Heartbeat, heartbeatSigningBytes } from "../../src/core/custody/heartbeat.ts";
 import { repoRoot, runCli } from "../support/cli.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { installedLot, resetFixtures, services } from "./support.ts";
@@ -157,7 +157,7 @@ forEachDriver(
             "SELECT body FROM heartbeats WHERE batch_id = $1 ORDER BY leaf_index",
             [batch.id],
           );
-          const texts = leaves.rows.map((r) => Buffer.from(heartbeatText(r.body), "utf8"));
+          const texts = leaves.rows.map((r) => heartbeatSigningBytes(r.body));
           expect(batchMerkleRootHex(texts)).toBe(batch.merkle_root);
         }
         expect(await verifyAudit(store)).toMatchObject({ ok: true });

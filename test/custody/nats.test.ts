@@ -19,7 +19,7 @@ import {
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
-import { type Heartbeat, heartbeatText } from "../../src/app/custody/wire.ts";
+import { type Heartbeat, heartbeatSigningBytes } from "../../src/core/custody/heartbeat.ts";
 import { repoRoot } from "../support/cli.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { actor, importerId, licensedShipment, resetFixtures, services } from "./support.ts";
@@ -186,7 +186,7 @@ forEachDriver(
           "SELECT body FROM heartbeats WHERE batch_id = $1 ORDER BY leaf_index",
           [batch.id],
         );
-        expect(batchMerkleRootHex(leaves.rows.map((r) => Buffer.from(heartbeatText(r.body), "utf8")))).toBe(
+        expect(batchMerkleRootHex(leaves.rows.map((r) => heartbeatSigningBytes(r.body)))).toBe(
           batch.merkle_root,
         );
       }

@@ -5,14 +5,13 @@
 // attributed to the authenticated actor and dated by the clock; a refusal changes nothing.
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { decideCustodyEvent } from "../../core/custody/custody-events.ts";
 import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
-import { parsePublicKey } from "../../core/evidence/certificate.ts";
+import { parsePublicKey, verifySignature } from "../../core/evidence/certificate.ts";
 import { serialInRanges } from "../../core/evidence/sampling.ts";
-import { canSee, type Role } from "../../core/policy/policy.ts";
+import { canSee } from "../../core/policy/policy.ts";
 import { serialCount } from "../../core/shipments/model.ts";
 import {
-  type CustodyEventInput,
-  type CustodyEventKind,
   custodyEventInputSchema,
   type DeviceKeyCertificate,
   deviceKeyCertificateSchema,
@@ -22,8 +21,7 @@ import {
   siteInputSchema,
   sitePermitInputSchema,
 } from "./inputs.ts";
-import type { Actor, Clock, CustodyStore, EventSnapshot, SerialState, ShipmentFacts } from "./ports.ts";
-import { verifyText } from "./wire.ts";
+import type { Actor, Clock, CustodyStore, ShipmentFacts } from "./ports.ts";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const canonical = (value: unknown): string => canonicalize(value) ?? "null";
@@ -45,83 +43,6 @@ export function parseWith<T>(
   const issue = result.error.issues[0];
   const at = issue && issue.path.length > 0 ? ` at \`${issue.path.map(String).join(".")}\`` : "";
   throw badInput(`${what}${at}`, issue?.message.toLowerCase() ?? "invalid");
-}
-
-/**
- * Who may record which custody event (the issue's authorities); admin may record any. Until the
- * trust branch splits `customs`, entry into China is recorded by `customs` (and `cn-customs`).
- */
-export const eventAuthority: Record<CustodyEventKind, readonly string[]> = {
-  exported: ["exporter"],
-  entered_china: ["cn-customs"],
-  delivered: ["importer"],
-  installed: ["importer"],
-  moved: ["importer"],
-  returned_for_repair: ["importer"],
-  destroyed: ["importer"],
-};
-
-/** The state machine: the states an event leaves from and the state it leads to. */
-export const eventTransitions: Record<CustodyEventKind, { from: readonly SerialState[]; to: SerialState }> = {
-  exported: { from: ["registered"], to: "exported" },
-  entered_china: { from: ["exported"], to: "entered_china" },
-  delivered: { from: ["entered_china", "in_repair"], to: "delivered" },
-  installed: { from: ["delivered"], to: "installed" },
-  moved: { from: ["installed"], to: "installed" },
-  returned_for_repair: { from: ["delivered", "installed"], to: "in_repair" },
-  destroyed: {
-    from: ["registered", "exported", "entered_china", "delivered", "installed", "in_repair"],
-    to: "destroyed",
-  },
-};
-
-/** Refusals of a custody event, in precedence order (first failing wins). */
-export const eventStatuses = [
-  "created",
-  "unknown_shipment",
-  "not_your_authority",
-  "serials_not_in_lot",
-  "serials_not_registered",
-  "wrong_state",
-  "site_required",
-  "unknown_site",
-  "site_not_permitted",
-  "site_change_required",
-  "unknown_site_change",
-  "site_change_mismatch",
-  "evidence_required",
-] as const;
-export type EventStatus = (typeof eventStatuses)[number];
-
-const mayAuthor = (role: Role, kind: CustodyEventKind): boolean =>
-  role === "admin" || eventAuthority[kind].includes(role);
-
-/** The pure check of one custody event against the snapshot read in its transaction. */
-export function decideEvent(input: CustodyEventInput, actor: Actor, snapshot: EventSnapshot): EventStatus {
-  const shipment = snapshot.shipment;
-  if (!shipment) return "unknown_shipment";
-  if (!mayAuthor(actor.role, input.kind)) return "not_your_authority";
-  const inLot = input.serials.every((range) =>
-    shipment.ranges.some((r) => r.prefix === range.prefix && r.first <= range.first && range.last <= r.last),
-  );
-  if (!inLot) return "serials_not_in_lot";
-  if (snapshot.registered !== serialCount(input.serials)) return "serials_not_registered";
-  const { from } = eventTransitions[input.kind];
-  const states = Object.keys(snapshot.states) as SerialState[];
-  if (!states.every((state) => from.includes(state))) return "wrong_state";
-  if (input.kind === "installed") {
-    if (!input.siteId) return "site_required";
-    if (!snapshot.site || snapshot.site.importerId !== shipment.importerId) return "unknown_site";
-    if (!snapshot.sitePermitted) return "site_not_permitted";
-  }
-  if (input.kind === "moved") {
-    if (!input.siteChangeId) return "site_change_required";
-    const change = snapshot.siteChange;
-    if (!change || change.shipmentId !== shipment.id) return "unknown_site_change";
-    if (!snapshot.siteIds.every((site) => site === change.fromSiteId)) return "site_change_mismatch";
-  }
-  if (input.kind === "destroyed" && !input.evidence) return "evidence_required";
-  return "created";
 }
 
 const refused = (what: string, status: string): SluiceError =>
@@ -211,32 +132,32 @@ export class CustodyService {
     if (facts) requireOwn(actor, facts.importerId, `shipment ${quote(input.shipmentId)}`, facts.exporterId);
     const at = this.deps.clock();
     const contentSha256 = sha256(canonical(input));
+    // The store may run `decide` again on a retried transaction: the last run's message is the answer.
+    let why = "";
     const result = await this.deps.store.applyEvent(input, (snapshot) => {
-      const status = decideEvent(input, actor, snapshot);
-      if (status !== "created") return { status };
-      const transition = eventTransitions[input.kind];
-      const siteId =
-        input.kind === "installed"
-          ? (input.siteId ?? null)
-          : input.kind === "moved"
-            ? (snapshot.siteChange?.toSiteId ?? null)
-            : null;
+      const decision = decideCustodyEvent(input, actor.role, snapshot);
+      if (!decision.ok) {
+        why = decision.message;
+        return { status: decision.refusal };
+      }
       return {
-        status,
+        status: "created" as const,
         record: {
           input,
           serialCount: snapshot.registered,
-          fromStates: Object.keys(snapshot.states) as SerialState[],
-          toState: transition.to,
-          siteId,
+          fromStates: decision.from,
+          toState: decision.to,
+          siteId: decision.siteId,
           contentSha256,
           actor,
           at,
         },
       };
     });
-    if (result.status !== "created" && result.status !== "exists")
+    if (result.status === "exists_with_different_content")
       throw refused(`custody event ${quote(input.id)}`, result.status);
+    if (result.status !== "created" && result.status !== "exists")
+      throw new SluiceError("conflict", `custody event ${quote(input.id)}`, why, result.status);
     return { status: result.status, eventId: input.id, serials: serialCount(input.serials) };
   }
 
@@ -325,7 +246,7 @@ function decideDeviceKeys(
   if (!snapshot.lab) return "unknown_lab";
   if (snapshot.lab.revoked) return "lab_revoked";
   const key = parsePublicKey(snapshot.lab.publicKeyPem);
-  if (!key || !verifyText(text, signature, key)) return "bad_lab_signature";
+  if (!key || !verifySignature(text, signature, key)) return "bad_lab_signature";
   if (!snapshot.shipment) return "unknown_shipment";
   const ranges = snapshot.shipment.ranges;
   if (!doc.keys.every((k) => serialInRanges(k.serial, ranges) && snapshot.existing.has(k.serial)))

@@ -7,7 +7,16 @@
 // `heartbeats.batch` audit entry holding the batch's RFC 6962 Merkle root. Nothing is acknowledged
 // before that commit, so a crash loses nothing acknowledged and a redelivery doubles nothing.
 import { createHash, type KeyObject } from "node:crypto";
-import type { LocationParams } from "../../core/custody/location.ts";
+import {
+  type Heartbeat,
+  heartbeatSchema,
+  heartbeatSigningBytes,
+  type IngestOutcome,
+  publicKeyFromBase64,
+  verifyHeartbeatSignature,
+  verifyObservation,
+} from "../../core/custody/heartbeat.ts";
+import { type LocationParams, type LocationVerdict, locate } from "../../core/custody/location.ts";
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
 import { type RulesOn, rulesInForce } from "./alerts.ts";
@@ -21,34 +30,9 @@ import type {
   NewId,
   SerialContext,
 } from "./ports.ts";
-import {
-  type Heartbeat,
-  heartbeatSchema,
-  heartbeatText,
-  type LocationVerdict,
-  locate,
-  observationText,
-  publicKeyOfRaw,
-  verifyText,
-} from "./wire.ts";
 
-export const ingestOutcomes = [
-  "accepted",
-  "duplicate",
-  "malformed",
-  "unknown_serial",
-  "no_device_key",
-  "device_key_revoked",
-  "bad_device_signature",
-  "unknown_landmark",
-  "landmark_not_valid",
-  "bad_landmark_signature",
-  "nonce_stale",
-  "nonce_reused",
-  "not_installed",
-  "id_reused_with_different_content",
-] as const;
-export type IngestOutcome = (typeof ingestOutcomes)[number];
+/** The outcomes of one item, in precedence order: the heartbeat wire format's (core/custody/heartbeat.ts). */
+export { type IngestOutcome, ingestOutcomes } from "../../core/custody/heartbeat.ts";
 
 /** Heartbeats per HTTP batch: 500 of about 1.3 KB (three observations) stay under the 1 MiB body limit. */
 export const batchSizeHttpMax = 500;
@@ -123,7 +107,7 @@ export class HeartbeatIngest {
     let key = this.#deviceKeys.get(raw);
     if (key === undefined) {
       if (this.#deviceKeys.size >= deviceKeysCachedMax) this.#deviceKeys.clear();
-      key = publicKeyOfRaw(raw);
+      key = publicKeyFromBase64(raw);
       this.#deviceKeys.set(raw, key);
     }
     return key;
@@ -134,7 +118,7 @@ export class HeartbeatIngest {
     if (this.#landmarks && now - this.#landmarks.at < 1000) return this.#landmarks.byId;
     const byId = new Map<string, { record: LandmarkRecord; key: KeyObject | null }>();
     for (const record of await this.deps.store.landmarks())
-      byId.set(record.id, { record, key: publicKeyOfRaw(record.publicKey) });
+      byId.set(record.id, { record, key: publicKeyFromBase64(record.publicKey) });
     this.#landmarks = { at: now, byId };
     return byId;
   }
@@ -157,7 +141,7 @@ export class HeartbeatIngest {
     for (const { index, heartbeat } of parsed) {
       const seen = known.get(heartbeat.id);
       if (seen !== undefined) {
-        const same = seen === contentHashOf(heartbeatText(heartbeat), heartbeat);
+        const same = seen === contentHashOf(heartbeatSigningBytes(heartbeat).toString("utf8"), heartbeat);
         results.push({
           index,
           id: heartbeat.id,
@@ -216,7 +200,7 @@ export class HeartbeatIngest {
   ): { outcome: IngestOutcome } | { item: AcceptedHeartbeat; serial: SerialContext } {
     if (!serial) return { outcome: "unknown_serial" };
     if (!serial.deviceKey) return { outcome: "no_device_key" };
-    const text = heartbeatText(heartbeat);
+    const signed = heartbeatSigningBytes(heartbeat);
     const deviceKey = this.#deviceKey(serial.deviceKey);
     if (serial.deviceKeyRevokedAt) {
       alerts.push(
@@ -227,7 +211,7 @@ export class HeartbeatIngest {
       );
       return { outcome: "device_key_revoked" };
     }
-    if (!deviceKey || !verifyText(text, heartbeat.signature, deviceKey))
+    if (!deviceKey || !verifyHeartbeatSignature(deviceKey, heartbeat, signed))
       return { outcome: "bad_device_signature" };
     const located = [];
     for (const o of heartbeat.observations) {
@@ -239,8 +223,7 @@ export class HeartbeatIngest {
         ? Date.parse(landmark.record.validUntil)
         : Number.POSITIVE_INFINITY;
       if (now.getTime() < from || now.getTime() >= until) return { outcome: "landmark_not_valid" };
-      if (!verifyText(observationText(heartbeat.serial, o), o.signature, landmark.key))
-        return { outcome: "bad_landmark_signature" };
+      if (!verifyObservation(landmark.key, heartbeat.serial, o)) return { outcome: "bad_landmark_signature" };
       if (now.getTime() - at > params.heartbeatAgeMaxMs || at - now.getTime() > params.clockSkewMaxMs)
         return { outcome: "nonce_stale" };
       located.push({
@@ -263,21 +246,32 @@ export class HeartbeatIngest {
       );
       return { outcome: "not_installed" };
     }
-    const verdict = locate({ site: serial.site, observations: located }, params);
-    const nearest = located[verdict.nearest];
+    const location = locate(
+      { site: serial.site, observations: located },
+      { speedKmPerMs: params.speedKmPerMs, verifiedRadiusKmMax: params.verifiedRadiusKmMax },
+    );
+    const nearest = located[smallestDiscIndex(location.observations.map((o) => o.radiusKm))];
+    const text = signed.toString("utf8");
     return {
       serial,
       item: {
         heartbeat,
         canonicalText: text,
         contentSha256: contentHashOf(text, heartbeat),
-        verdict: verdict.verdict,
+        verdict: location.verdict,
         nearestLandmarkId: nearest?.landmark ?? "",
-        nearestRadiusKm: verdict.minRadiusKm,
+        nearestRadiusKm: location.smallestRadiusKm ?? Number.POSITIVE_INFINITY,
         nearestRttMs: nearest?.rttMs ?? 0,
       },
     };
   }
+}
+
+/** The index of the smallest disc (the nearest landmark's observation; the first of equals). */
+function smallestDiscIndex(radiiKm: readonly number[]): number {
+  let nearest = 0;
+  for (let i = 1; i < radiiKm.length; i += 1) if ((radiiKm[i] ?? 0) < (radiiKm[nearest] ?? 0)) nearest = i;
+  return nearest;
 }
 
 /** The identity of a heartbeat's content: its signed text and signature. */

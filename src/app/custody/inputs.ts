@@ -1,9 +1,10 @@
 // Request bodies of the custody use cases (zod schemas: the HTTP routes and the CLI validate with
 // the same ones), and the closed status lists each write answers with.
 import { z } from "zod";
+import { custodyEventKinds } from "../../core/custody/custody-events.ts";
+import { publicKeySchema } from "../../core/custody/heartbeat.ts";
 import { idSchema } from "../../core/evidence/ids.ts";
 import { serialRangeSchema } from "../../core/shipments/model.ts";
-import { base64Key } from "./wire.ts";
 
 const text = (max: number) => z.string().min(1).max(max);
 const latitude = z.number().finite().min(-90).max(90);
@@ -38,7 +39,7 @@ export const landmarkInputSchema = z.strictObject({
   operator: text(200),
   lat: latitude,
   lon: longitude,
-  publicKey: base64Key,
+  publicKey: publicKeySchema,
   validFrom: instant,
   validUntil: instant.optional(),
 });
@@ -46,18 +47,6 @@ export type LandmarkInput = z.output<typeof landmarkInputSchema>;
 
 export const serialImportInputSchema = z.strictObject({ shipmentId: idSchema });
 export type SerialImportInput = z.output<typeof serialImportInputSchema>;
-
-/** Custody event kinds, in the order a chip meets them; each has one authority (custody.ts). */
-export const custodyEventKinds = [
-  "exported",
-  "entered_china",
-  "delivered",
-  "installed",
-  "moved",
-  "returned_for_repair",
-  "destroyed",
-] as const;
-export type CustodyEventKind = (typeof custodyEventKinds)[number];
 
 /** Largest number of ranges in one custody event request. */
 export const eventRangesMax = 1000;
@@ -84,7 +73,7 @@ export const deviceKeyBodySchema = z.strictObject({
   labId: idSchema,
   shipmentId: idSchema,
   keys: z
-    .array(z.strictObject({ serial: z.string().min(1).max(160), publicKey: base64Key }))
+    .array(z.strictObject({ serial: z.string().min(1).max(160), publicKey: publicKeySchema }))
     .min(1)
     .max(deviceKeysPerCertificateMax),
 });

@@ -5,9 +5,9 @@
 // whole fleet (honest, diverted, silent, clone, relay); on merge the simulate command drives it and
 // this stays the one-heartbeat primitive.
 import type { KeyObject } from "node:crypto";
+import { type Heartbeat, signHeartbeat, signObservation } from "../../core/custody/heartbeat.ts";
 import { distanceKm, speedOfLightKmPerMs } from "../../core/custody/location.ts";
-import { nonceOf, signHeartbeat, signObservation } from "./sign.ts";
-import type { Heartbeat } from "./wire.ts";
+import { nonceOf } from "./sign.ts";
 
 /** Light in fibre, about 2/3 c: what real round trips travel at (so RTTs exceed the vacuum bound). */
 export const fibreKmPerMs = (speedOfLightKmPerMs * 2) / 3;
@@ -49,17 +49,20 @@ export function playHeartbeat(landmarks: readonly PlayedLandmark[], chip: ChipRo
       const rttMs =
         Math.round(((2 * distanceKm(landmark, chip.at)) / fibreKmPerMs + 0.2 + (chip.delayMs ?? 0)) * 1000) /
         1000;
-      return signObservation(
-        chip.serial,
-        { landmarkId: landmark.id, nonce: nonceOf(`${chip.round}/${landmark.id}`), rttMs, at: when },
-        landmark.key,
-      );
+      return signObservation(landmark.key, chip.serial, {
+        landmarkId: landmark.id,
+        nonce: nonceOf(`${chip.round}/${landmark.id}`),
+        rttMs,
+        at: when,
+      });
     },
   );
-  return signHeartbeat(
-    { id: `hb-${chip.round}`, serial: chip.serial, at: when, observations },
-    chip.deviceKey,
-  );
+  return signHeartbeat(chip.deviceKey, {
+    id: `hb-${chip.round}`,
+    serial: chip.serial,
+    at: when,
+    observations,
+  });
 }
 
 export interface FleetPlan {

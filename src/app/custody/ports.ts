@@ -2,6 +2,9 @@
 // src/adapters/db/custody, wired by the composition roots): the custody store, a clock and ids.
 // Writes that check state and then change it take a pure `decide` callback that the store runs
 // inside its transaction on a snapshot read there, so check and change are one atomic step.
+import type { CustodyCoverage, CustodyState } from "../../core/custody/custody-events.ts";
+import type { Heartbeat } from "../../core/custody/heartbeat.ts";
+import type { LocationVerdict } from "../../core/custody/location.ts";
 import type { Role } from "../../core/policy/policy.ts";
 import type { SerialRange } from "../../core/shipments/model.ts";
 import type {
@@ -11,7 +14,6 @@ import type {
   SiteChangeInput,
   SiteInput,
 } from "./inputs.ts";
-import type { Heartbeat, LocationVerdict } from "./wire.ts";
 
 export type Clock = () => Date;
 export type NewId = () => string;
@@ -26,16 +28,8 @@ export interface Actor {
   requestId?: string;
 }
 
-export const serialStates = [
-  "registered",
-  "exported",
-  "entered_china",
-  "delivered",
-  "installed",
-  "in_repair",
-  "destroyed",
-] as const;
-export type SerialState = (typeof serialStates)[number];
+/** A chip's custody state: the core's one state machine (custody-events.ts). */
+export type SerialState = CustodyState;
 
 /** A replayed client id: the same content (`exists`) or not. */
 export type WriteOutcome = "created" | "exists" | "exists_with_different_content";
@@ -72,15 +66,11 @@ export interface SerialRecord {
   lastVerdict: string | null;
 }
 
-/** What a custody event's check reads, inside the writing transaction. */
-export interface EventSnapshot {
+/** What a custody event's check reads, inside the writing transaction (the state machine's input). */
+export interface EventSnapshot extends CustodyCoverage {
   shipment: ShipmentFacts | null;
-  /** Serials of the ranges that are registered, by state and by site. */
-  registered: number;
-  states: Partial<Record<SerialState, number>>;
   siteIds: (string | null)[];
   site: SiteRecord | null;
-  sitePermitted: boolean;
   siteChange: (SiteChangeInput & { approvedBy: string }) | null;
 }
 

@@ -1,140 +1,258 @@
-// The custody state machine: the path of a chip, and every refusal with its own status.
+// The one custody state machine: the path of a lot's chips over ranges, every refusal with its own
+// status and message, and all-or-nothing for a range whose chips are in different states.
 import { describe, expect, it } from "vitest";
+import type { Role } from "../policy/policy.ts";
+import type { SerialRange } from "../shipments/model.ts";
 import {
-  applyCustodyEvent,
-  applyCustodyEventToAll,
-  type ChipCustody,
-  type CustodyContext,
-  type CustodyEvent,
-  custodyRefusals,
+  type CustodyCoverage,
+  type CustodyEventRequest,
+  type CustodyState,
+  custodyEventStatuses,
+  custodyStates,
+  custodyTransitions,
+  decideCustodyEvent,
 } from "./custody-events.ts";
+import { applyCustody, type CustodySpan, coveredCustody } from "./custody-ranges.ts";
 import { expandSerials, parseSerials, serialsPerImportMax } from "./serials.ts";
 
-const context: CustodyContext = {
-  declaredSiteIds: new Set(["zhangbei", "ulanqab", "shanghai"]),
-  permittedSiteIds: new Set(["zhangbei", "ulanqab"]),
-  siteChangeApproved: (from, to) => from === "zhangbei" && to === "ulanqab",
+const lotRanges: SerialRange[] = [{ prefix: "H-", first: 1, last: 10 }];
+const shipment = { id: "shp-1", importerId: "imp-1", ranges: lotRanges };
+const sites: Record<string, { importerId: string; permitted: boolean }> = {
+  zhangbei: { importerId: "imp-1", permitted: true },
+  ulanqab: { importerId: "imp-1", permitted: true },
+  shanghai: { importerId: "imp-1", permitted: false },
+  elsewhere: { importerId: "imp-2", permitted: true },
 };
-const chip = (state: ChipCustody["state"], siteId: string | null = null): ChipCustody => ({
-  serial: "S1",
-  state,
-  siteId,
+const changes: Record<string, CustodyCoverage["siteChange"]> = {
+  "chg-1": { shipmentId: "shp-1", fromSiteId: "zhangbei", toSiteId: "ulanqab" },
+  "chg-other": { shipmentId: "shp-2", fromSiteId: "zhangbei", toSiteId: "ulanqab" },
+};
+
+/** What a store would read for the request out of the lot's spans (the db adapter does the same). */
+function coverageOf(spans: readonly CustodySpan[], request: CustodyEventRequest): CustodyCoverage {
+  const covered = coveredCustody(spans, request.serials);
+  const site = request.siteId ? sites[request.siteId] : undefined;
+  return {
+    shipment: request.shipmentId === shipment.id ? shipment : null,
+    registered: covered.registered,
+    states: covered.states,
+    siteIds: covered.siteIds,
+    site: site ? { importerId: site.importerId } : null,
+    sitePermitted: site?.permitted ?? false,
+    siteChange: request.siteChangeId ? (changes[request.siteChangeId] ?? null) : null,
+  };
+}
+
+const request = (
+  kind: CustodyEventRequest["kind"],
+  extra: Partial<CustodyEventRequest> = {},
+): CustodyEventRequest => ({
+  kind,
+  shipmentId: "shp-1",
+  serials: [{ prefix: "H-", first: 1, last: 10 }],
+  ...extra,
 });
+const evidence = { sha256: "0".repeat(64), description: "certificate of destruction 42" };
+const lotIn = (state: CustodyState, siteId: string | null = null): CustodySpan[] => [
+  { prefix: "H-", first: 1, last: 10, state, siteId },
+];
 
 describe("the custody path", () => {
-  it("goes registered → exported → in China → delivered → installed → moved → repair → installed → destroyed", () => {
-    const events: CustodyEvent[] = [
-      { kind: "exported", by: "exporter" },
-      { kind: "entered_china", by: "cn-customs" },
-      { kind: "delivered", by: "importer" },
-      { kind: "installed", by: "importer", siteId: "zhangbei" },
-      { kind: "moved", by: "importer", siteId: "ulanqab" },
-      { kind: "returned_for_repair", by: "importer" },
-      { kind: "installed", by: "importer", siteId: "ulanqab" },
-      { kind: "destroyed", by: "importer", evidence: "certificate of destruction 42" },
+  it("goes registered → exported → entered China → delivered → installed → moved → repair → delivered → installed → destroyed", () => {
+    const steps: [CustodyEventRequest, Role][] = [
+      [request("exported"), "exporter"],
+      [request("entered_china"), "cn-customs"],
+      [request("delivered"), "importer"],
+      [request("installed", { siteId: "zhangbei" }), "importer"],
+      [request("moved", { siteChangeId: "chg-1" }), "importer"],
+      [request("returned_for_repair"), "importer"],
+      [request("delivered"), "importer"],
+      [request("installed", { siteId: "ulanqab" }), "importer"],
+      [request("destroyed", { evidence }), "importer"],
     ];
-    let current = chip("registered");
-    const states: string[] = [];
-    for (const event of events) {
-      const outcome = applyCustodyEvent(current, event, context);
-      if (!outcome.ok) throw new Error(outcome.message);
-      current = outcome.next;
-      states.push(`${current.state}${current.siteId ? `@${current.siteId}` : ""}`);
+    let spans = lotIn("registered");
+    const seen: string[] = [];
+    for (const [event, role] of steps) {
+      const decision = decideCustodyEvent(event, role, coverageOf(spans, event));
+      if (!decision.ok) throw new Error(decision.message);
+      spans = applyCustody(spans, event.serials, { state: decision.to, siteId: decision.siteId });
+      seen.push(spans.map((s) => `${s.state}${s.siteId ? `@${s.siteId}` : ""}`).join(","));
     }
-    expect(states).toEqual([
+    expect(seen).toEqual([
       "exported",
-      "in_china",
+      "entered_china",
       "delivered",
       "installed@zhangbei",
       "installed@ulanqab",
-      "in_repair",
+      "in_repair@ulanqab",
+      "delivered@ulanqab",
       "installed@ulanqab",
-      "destroyed",
+      "destroyed@ulanqab",
     ]);
+  });
+
+  it("has a transition into every state but the first, and only from states of the list", () => {
+    const targets = new Set(Object.values(custodyTransitions).map((t) => t.to));
+    expect(custodyStates.filter((s) => !targets.has(s))).toEqual(["registered"]);
+    for (const t of Object.values(custodyTransitions)) expect(t.from).not.toContain("destroyed");
+  });
+
+  it("lets admin record any event", () => {
+    const event = request("entered_china");
+    expect(decideCustodyEvent(event, "admin", coverageOf(lotIn("exported"), event)).ok).toBe(true);
   });
 });
 
-describe("refusals, one status each", () => {
-  const rows: [string, ChipCustody, CustodyEvent, string][] = [
+describe("refusals, one status each, in precedence order", () => {
+  const rows: [string, CustodySpan[], CustodyEventRequest, Role, string][] = [
+    [
+      "an unknown lot",
+      lotIn("registered"),
+      request("exported", { shipmentId: "shp-9" }),
+      "exporter",
+      "unknown_shipment",
+    ],
     [
       "the importer recording an export",
-      chip("registered"),
-      { kind: "exported", by: "importer" },
-      "wrong_authority",
+      lotIn("registered"),
+      request("exported"),
+      "importer",
+      "not_your_authority",
     ],
     [
       "the exporter recording entry into China",
-      chip("exported"),
-      { kind: "entered_china", by: "exporter" },
-      "wrong_authority",
+      lotIn("exported"),
+      request("entered_china"),
+      "exporter",
+      "not_your_authority",
     ],
     [
-      "anything after destruction",
-      chip("destroyed"),
-      { kind: "delivered", by: "importer" },
-      "already_destroyed",
+      "the exporter destroying",
+      lotIn("installed", "zhangbei"),
+      request("destroyed", { evidence }),
+      "exporter",
+      "not_your_authority",
     ],
     [
-      "delivery before customs entry",
-      chip("exported"),
-      { kind: "delivered", by: "importer" },
-      "not_allowed_from_state",
+      "serials outside the lot",
+      lotIn("registered"),
+      request("exported", { serials: [{ prefix: "H-", first: 5, last: 11 }] }),
+      "exporter",
+      "serials_not_in_lot",
     ],
+    [
+      "serials not registered",
+      [{ prefix: "H-", first: 1, last: 5, state: "registered", siteId: null }],
+      request("exported"),
+      "exporter",
+      "serials_not_registered",
+    ],
+    ["delivery before customs entry", lotIn("exported"), request("delivered"), "importer", "wrong_state"],
     [
       "installing a chip still in transit",
-      chip("in_china"),
-      { kind: "installed", by: "importer", siteId: "zhangbei" },
-      "not_allowed_from_state",
-    ],
-    ["installing without a site", chip("delivered"), { kind: "installed", by: "importer" }, "site_required"],
-    [
-      "installing at an undeclared site",
-      chip("delivered"),
-      { kind: "installed", by: "importer", siteId: "singapore" },
-      "site_not_declared",
+      lotIn("entered_china"),
+      request("installed", { siteId: "zhangbei" }),
+      "importer",
+      "wrong_state",
     ],
     [
-      "installing at a declared site the licence does not permit",
-      chip("delivered"),
-      { kind: "installed", by: "importer", siteId: "shanghai" },
+      "installing a chip back from repair",
+      lotIn("in_repair"),
+      request("installed", { siteId: "zhangbei" }),
+      "importer",
+      "wrong_state",
+    ],
+    ["anything after destruction", lotIn("destroyed"), request("delivered"), "importer", "wrong_state"],
+    ["installing without a site", lotIn("delivered"), request("installed"), "importer", "site_required"],
+    [
+      "installing at an unknown site",
+      lotIn("delivered"),
+      request("installed", { siteId: "nowhere" }),
+      "importer",
+      "unknown_site",
+    ],
+    [
+      "installing at another importer's site",
+      lotIn("delivered"),
+      request("installed", { siteId: "elsewhere" }),
+      "importer",
+      "unknown_site",
+    ],
+    [
+      "installing at a site the licence does not permit",
+      lotIn("delivered"),
+      request("installed", { siteId: "shanghai" }),
+      "importer",
       "site_not_permitted",
     ],
     [
-      "moving to the same site",
-      chip("installed", "zhangbei"),
-      { kind: "moved", by: "importer", siteId: "zhangbei" },
-      "same_site",
+      "moving without a site change",
+      lotIn("installed", "zhangbei"),
+      request("moved"),
+      "importer",
+      "site_change_required",
     ],
     [
-      "moving without an approved site change",
-      chip("installed", "ulanqab"),
-      { kind: "moved", by: "importer", siteId: "zhangbei" },
-      "site_change_not_approved",
+      "moving under an unknown site change",
+      lotIn("installed", "zhangbei"),
+      request("moved", { siteChangeId: "chg-9" }),
+      "importer",
+      "unknown_site_change",
+    ],
+    [
+      "moving under another lot's site change",
+      lotIn("installed", "zhangbei"),
+      request("moved", { siteChangeId: "chg-other" }),
+      "importer",
+      "unknown_site_change",
+    ],
+    [
+      "moving chips not at the change's site",
+      lotIn("installed", "ulanqab"),
+      request("moved", { siteChangeId: "chg-1" }),
+      "importer",
+      "site_change_mismatch",
     ],
     [
       "destroying without evidence",
-      chip("installed", "zhangbei"),
-      { kind: "destroyed", by: "importer" },
+      lotIn("installed", "zhangbei"),
+      request("destroyed"),
+      "importer",
       "evidence_required",
     ],
   ];
-  for (const [name, current, event, refusal] of rows)
+  for (const [name, spans, event, role, refusal] of rows)
     it(`refuses ${name}: ${refusal}`, () => {
-      const outcome = applyCustodyEvent(current, event, context);
-      expect(outcome.ok ? "accepted" : outcome.refusal).toBe(refusal);
-      expect(custodyRefusals).toContain(refusal);
-      if (!outcome.ok) expect(outcome.message).toMatch(/^[a-z`]/);
+      const decision = decideCustodyEvent(event, role, coverageOf(spans, event));
+      expect(decision.ok ? "created" : decision.refusal).toBe(refusal);
+      expect(custodyEventStatuses).toContain(refusal);
+      if (!decision.ok) expect(decision.message).toMatch(/^[a-z0-9`]/);
     });
+
+  it("covers every refusal of the list", () => {
+    expect(new Set(rows.map((row) => row[4]))).toEqual(new Set(custodyEventStatuses.slice(1)));
+  });
 });
 
 describe("events for ranges", () => {
-  it("changes every chip or none, naming the chip that stops the range", () => {
-    const chips = ["A1", "A2", "A3"].map((serial) => ({ serial, state: "in_china" as const, siteId: null }));
-    const all = applyCustodyEventToAll(chips, { kind: "delivered", by: "importer" }, context);
-    expect(all.ok && all.next.map((c) => c.state)).toEqual(["delivered", "delivered", "delivered"]);
-    const mixed = [...chips.slice(0, 2), { serial: "A3", state: "exported" as const, siteId: null }];
-    const refused = applyCustodyEventToAll(mixed, { kind: "delivered", by: "importer" }, context);
-    expect(refused.ok ? null : [refused.refusal, refused.serial]).toEqual(["not_allowed_from_state", "A3"]);
+  it("changes every chip or none: one chip in another state stops the range", () => {
+    const mixed: CustodySpan[] = [
+      { prefix: "H-", first: 1, last: 9, state: "entered_china", siteId: null },
+      { prefix: "H-", first: 10, last: 10, state: "exported", siteId: null },
+    ];
+    const event = request("delivered");
+    const decision = decideCustodyEvent(event, "importer", coverageOf(mixed, event));
+    expect(decision.ok ? "created" : [decision.refusal, decision.message]).toEqual([
+      "wrong_state",
+      "delivered needs every serial entered_china or in_repair; some are exported",
+    ]);
+    const part = request("delivered", { serials: [{ prefix: "H-", first: 1, last: 9 }] });
+    expect(decideCustodyEvent(part, "importer", coverageOf(mixed, part))).toEqual({
+      ok: true,
+      from: ["entered_china"],
+      to: "delivered",
+      siteId: null,
+    });
   });
 });
 

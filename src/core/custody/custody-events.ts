@@ -1,13 +1,16 @@
-// The custody state machine of one chip: which event may follow which, and who may record it. Each
-// event is asserted by its authority (exporter, Chinese customs, importer); a refusal is a value
-// from a closed, ordered list with a message that says what and why. Pure: the caller supplies the
-// chip's current custody, the sites the importer declared and the licence permits, and the approved
-// site changes. A range of chips is checked in full before any is changed (validate, then commit).
+// The one custody state machine (issue #16): which event may follow which, who may record it, and
+// every refusal as a value from a closed, ordered list with a message that says what and why. An
+// event covers serial ranges of one lot; the store reads what the ranges hold (counts by state and
+// site, the site, its permit, the site change) in the writing transaction and this decides, so a
+// range changes in full or not at all. Pure: no I/O, no clock.
+import type { Role } from "../policy/policy.ts";
+import { type SerialRange, serialCount } from "../shipments/model.ts";
 
+/** The states of a chip, in the order it meets them. */
 export const custodyStates = [
   "registered",
   "exported",
-  "in_china",
+  "entered_china",
   "delivered",
   "installed",
   "in_repair",
@@ -15,6 +18,7 @@ export const custodyStates = [
 ] as const;
 export type CustodyState = (typeof custodyStates)[number];
 
+/** Custody event kinds, in the order a chip meets them. */
 export const custodyEventKinds = [
   "exported",
   "entered_china",
@@ -26,148 +30,179 @@ export const custodyEventKinds = [
 ] as const;
 export type CustodyEventKind = (typeof custodyEventKinds)[number];
 
-/** The parties whose word makes a custody fact (DESIGN.md, "each fact from its authority"). */
-export const custodyAuthorities = ["exporter", "cn-customs", "importer"] as const;
-export type CustodyAuthority = (typeof custodyAuthorities)[number];
+/** What an event must name besides its ranges. */
+export type CustodyEventNeeds = "site" | "site_change" | "evidence" | null;
 
-/** Refusals in precedence order: the first that applies is the answer. */
-export const custodyRefusals = [
-  "wrong_authority",
-  "already_destroyed",
-  "not_allowed_from_state",
-  "site_required",
-  "site_not_declared",
-  "site_not_permitted",
-  "same_site",
-  "site_change_not_approved",
-  "evidence_required",
-] as const;
-export type CustodyRefusal = (typeof custodyRefusals)[number];
-
-interface Transition {
-  by: readonly CustodyAuthority[];
+export interface CustodyTransition {
+  /** The roles with the authority to assert the event (admin may record any). */
+  by: readonly Role[];
   from: readonly CustodyState[];
   to: CustodyState;
-  needsSite: boolean;
+  needs: CustodyEventNeeds;
 }
 
-/** The machine as a table: who records each event, from which states, into which. */
-export const custodyTransitions: Record<CustodyEventKind, Transition> = {
-  exported: { by: ["exporter"], from: ["registered"], to: "exported", needsSite: false },
-  entered_china: { by: ["cn-customs"], from: ["exported"], to: "in_china", needsSite: false },
-  delivered: { by: ["importer"], from: ["in_china"], to: "delivered", needsSite: false },
-  installed: { by: ["importer"], from: ["delivered", "in_repair"], to: "installed", needsSite: true },
-  moved: { by: ["importer"], from: ["installed"], to: "installed", needsSite: true },
-  returned_for_repair: {
-    by: ["importer"],
-    from: ["delivered", "installed"],
-    to: "in_repair",
-    needsSite: false,
-  },
+/**
+ * The machine as a table. A repaired chip comes back `delivered`: it must be installed again at a
+ * declared site, with its own `installed` event, before it may send heartbeats.
+ */
+export const custodyTransitions: Record<CustodyEventKind, CustodyTransition> = {
+  exported: { by: ["exporter"], from: ["registered"], to: "exported", needs: null },
+  entered_china: { by: ["cn-customs"], from: ["exported"], to: "entered_china", needs: null },
+  delivered: { by: ["importer"], from: ["entered_china", "in_repair"], to: "delivered", needs: null },
+  installed: { by: ["importer"], from: ["delivered"], to: "installed", needs: "site" },
+  moved: { by: ["importer"], from: ["installed"], to: "installed", needs: "site_change" },
+  returned_for_repair: { by: ["importer"], from: ["delivered", "installed"], to: "in_repair", needs: null },
   destroyed: {
-    by: ["exporter", "importer"],
-    from: ["registered", "exported", "in_china", "delivered", "installed", "in_repair"],
+    by: ["importer"],
+    from: ["registered", "exported", "entered_china", "delivered", "installed", "in_repair"],
     to: "destroyed",
-    needsSite: false,
+    needs: "evidence",
   },
 };
 
-export interface ChipCustody {
-  serial: string;
-  state: CustodyState;
-  /** The declared site the chip is installed at (installed only). */
-  siteId: string | null;
-}
+/** The answers to a custody event, refusals in precedence order (the first that applies wins). */
+export const custodyEventStatuses = [
+  "created",
+  "unknown_shipment",
+  "not_your_authority",
+  "serials_not_in_lot",
+  "serials_not_registered",
+  "wrong_state",
+  "site_required",
+  "unknown_site",
+  "site_not_permitted",
+  "site_change_required",
+  "unknown_site_change",
+  "site_change_mismatch",
+  "evidence_required",
+] as const;
+export type CustodyEventStatus = (typeof custodyEventStatuses)[number];
+export type CustodyRefusal = Exclude<CustodyEventStatus, "created">;
 
-export interface CustodyEvent {
+/** Whether `role` may record `kind`: its authority, or admin. */
+export const mayRecord = (role: Role, kind: CustodyEventKind): boolean =>
+  role === "admin" || custodyTransitions[kind].by.includes(role);
+
+/** One event over ranges of one lot's serials, as requested. */
+export interface CustodyEventRequest {
   kind: CustodyEventKind;
-  by: CustodyAuthority;
-  /** The site of an installation or the destination of a move. */
-  siteId?: string;
-  /** For `destroyed`: a reference to the evidence (certificate of destruction, photos' digest). */
-  evidence?: string;
+  shipmentId: string;
+  serials: readonly SerialRange[];
+  siteId?: string | undefined;
+  siteChangeId?: string | undefined;
+  evidence?: unknown;
 }
 
-export interface CustodyContext {
-  /** The importer's declared sites. */
-  declaredSiteIds: ReadonlySet<string>;
-  /** The sites the licence (and the Chinese approval, where it names sites) permits. */
-  permittedSiteIds: ReadonlySet<string>;
-  /** Whether the regulator approved moving chips from one declared site to another. */
-  siteChangeApproved(fromSiteId: string, toSiteId: string): boolean;
+/** What the request's ranges and names meet in the store, read in the writing transaction. */
+export interface CustodyCoverage {
+  shipment: { id: string; importerId: string; ranges: readonly SerialRange[] } | null;
+  /** How many serials of the ranges are registered, and how many are in each state. */
+  registered: number;
+  states: Partial<Record<CustodyState, number>>;
+  /** The distinct sites the covered serials are at (null: at none). */
+  siteIds: readonly (string | null)[];
+  /** The site the request names, when it exists. */
+  site: { importerId: string } | null;
+  /** Whether the lot's licence permits the named site. */
+  sitePermitted: boolean;
+  /** The approved site change the request names, when it exists. */
+  siteChange: { shipmentId: string; fromSiteId: string; toSiteId: string } | null;
 }
 
-export type CustodyOutcome =
-  | { ok: true; next: ChipCustody }
+export type CustodyDecision =
+  | { ok: true; from: CustodyState[]; to: CustodyState; siteId: string | null }
   | { ok: false; refusal: CustodyRefusal; message: string };
 
-const refuse = (refusal: CustodyRefusal, message: string): CustodyOutcome => ({
+const refuse = (refusal: CustodyRefusal, message: string): CustodyDecision => ({
   ok: false,
   refusal,
   message,
 });
 
-function siteRefusal(chip: ChipCustody, event: CustodyEvent, context: CustodyContext): CustodyOutcome | null {
-  const site = event.siteId;
-  if (site === undefined || site === "")
-    return refuse("site_required", `${event.kind} of serial \`${chip.serial}\` must name a declared site`);
-  if (!context.declaredSiteIds.has(site))
-    return refuse("site_not_declared", `site \`${site}\` is not one of the importer's declared sites`);
-  if (!context.permittedSiteIds.has(site))
-    return refuse("site_not_permitted", `site \`${site}\` is not permitted by the licence`);
-  if (event.kind !== "moved") return null;
-  const from = chip.siteId ?? "";
-  if (from === site) return refuse("same_site", `serial \`${chip.serial}\` is already at site \`${site}\``);
-  if (!context.siteChangeApproved(from, site))
-    return refuse("site_change_not_approved", `no approved site change from \`${from}\` to \`${site}\``);
+/** The states the covered serials are in, in the order the store counted them (kept in the audit). */
+const heldStates = (coverage: CustodyCoverage): CustodyState[] =>
+  (Object.keys(coverage.states) as CustodyState[]).filter((state) => (coverage.states[state] ?? 0) > 0);
+
+const within = (lot: readonly SerialRange[], range: SerialRange): boolean =>
+  lot.some((r) => r.prefix === range.prefix && r.first <= range.first && range.last <= r.last);
+
+/** The refusal about what the event must name (site, site change, evidence), or null. */
+function needsRefusal(request: CustodyEventRequest, coverage: CustodyCoverage, lotImporterId: string) {
+  const { needs } = custodyTransitions[request.kind];
+  if (needs === "site") {
+    if (!request.siteId)
+      return refuse("site_required", `${request.kind} must name a declared site (\`siteId\`)`);
+    if (!coverage.site || coverage.site.importerId !== lotImporterId)
+      return refuse(
+        "unknown_site",
+        `site \`${request.siteId}\` is not one of the lot's importer's declared sites`,
+      );
+    if (!coverage.sitePermitted)
+      return refuse("site_not_permitted", `site \`${request.siteId}\` is not permitted by the lot's licence`);
+  }
+  if (needs === "site_change") {
+    if (!request.siteChangeId)
+      return refuse(
+        "site_change_required",
+        `${request.kind} must name an approved site change (\`siteChangeId\`)`,
+      );
+    const change = coverage.siteChange;
+    if (!change || change.shipmentId !== request.shipmentId)
+      return refuse(
+        "unknown_site_change",
+        `no approved site change \`${request.siteChangeId}\` for shipment \`${request.shipmentId}\``,
+      );
+    const elsewhere = coverage.siteIds.filter((site) => site !== change.fromSiteId);
+    if (elsewhere.length > 0)
+      return refuse(
+        "site_change_mismatch",
+        `site change \`${request.siteChangeId}\` moves chips from \`${change.fromSiteId}\`; some of the ranges are at ${elsewhere.map((s) => (s === null ? "no site" : `\`${s}\``)).join(", ")}`,
+      );
+  }
+  if (needs === "evidence" && !request.evidence)
+    return refuse(
+      "evidence_required",
+      `${request.kind} needs evidence (a certificate's sha256 and a description)`,
+    );
   return null;
 }
 
-/** The chip's custody after the event, or why the event is refused. */
-export function applyCustodyEvent(
-  chip: ChipCustody,
-  event: CustodyEvent,
-  context: CustodyContext,
-): CustodyOutcome {
-  const transition = custodyTransitions[event.kind];
-  if (!transition.by.includes(event.by))
+/** The event's outcome for the ranges: the state (and site) they move to, or why it is refused. */
+export function decideCustodyEvent(
+  request: CustodyEventRequest,
+  role: Role,
+  coverage: CustodyCoverage,
+): CustodyDecision {
+  const lot = coverage.shipment;
+  if (!lot) return refuse("unknown_shipment", `shipment \`${request.shipmentId}\` is not known`);
+  const transition = custodyTransitions[request.kind];
+  if (!mayRecord(role, request.kind))
     return refuse(
-      "wrong_authority",
-      `${event.kind} is recorded by ${transition.by.join(" or ")}, not by ${event.by}`,
+      "not_your_authority",
+      `${request.kind} is recorded by ${transition.by.join(" or ")}, not by ${role}`,
     );
-  if (chip.state === "destroyed")
-    return refuse("already_destroyed", `serial \`${chip.serial}\` was destroyed; no later event is possible`);
-  if (!transition.from.includes(chip.state))
+  if (!request.serials.every((range) => within(lot.ranges, range)))
+    return refuse("serials_not_in_lot", `the ranges are not all within the lot of shipment \`${lot.id}\``);
+  const requested = serialCount(request.serials);
+  if (coverage.registered !== requested)
     return refuse(
-      "not_allowed_from_state",
-      `serial \`${chip.serial}\` is ${chip.state.replace("_", " ")}; ${event.kind} needs ${transition.from.join(" or ")}`,
+      "serials_not_registered",
+      `${coverage.registered} of the ${requested} serials of the ranges are registered`,
     );
-  if (transition.needsSite) {
-    const refusal = siteRefusal(chip, event, context);
-    if (refusal) return refusal;
-  }
-  if (event.kind === "destroyed" && (event.evidence === undefined || event.evidence.trim() === ""))
-    return refuse("evidence_required", `destruction of serial \`${chip.serial}\` needs evidence`);
-  const siteId = transition.to === "installed" ? (event.siteId ?? null) : null;
-  return { ok: true, next: { serial: chip.serial, state: transition.to, siteId } };
-}
-
-/**
- * One event for many chips (a range in one request): every chip is checked first; either all
- * change or none does, and a refusal names the first chip that stops it.
- */
-export function applyCustodyEventToAll(
-  chips: readonly ChipCustody[],
-  event: CustodyEvent,
-  context: CustodyContext,
-):
-  | { ok: true; next: ChipCustody[] }
-  | { ok: false; refusal: CustodyRefusal; message: string; serial: string } {
-  const next: ChipCustody[] = [];
-  for (const chip of chips) {
-    const outcome = applyCustodyEvent(chip, event, context);
-    if (!outcome.ok) return { ...outcome, serial: chip.serial };
-    next.push(outcome.next);
-  }
-  return { ok: true, next };
+  const from = heldStates(coverage);
+  const wrong = from.filter((state) => !transition.from.includes(state));
+  if (wrong.length > 0)
+    return refuse(
+      "wrong_state",
+      `${request.kind} needs every serial ${transition.from.join(" or ")}; some are ${wrong.join(", ")}`,
+    );
+  const refusal = needsRefusal(request, coverage, lot.importerId);
+  if (refusal) return refusal;
+  const siteId =
+    transition.needs === "site"
+      ? (request.siteId ?? null)
+      : transition.needs === "site_change"
+        ? (coverage.siteChange?.toSiteId ?? null)
+        : null;
+  return { ok: true, from, to: transition.to, siteId };
 }

@@ -2,6 +2,8 @@
 // that registering a lot and recording an event over a range cost O(ranges), not O(chips). A range
 // is split only where an event covers part of it, and neighbours that end up alike are merged again.
 // Pure: the store reads the stored ranges that meet a request and writes back what this returns.
+// The states are the one state machine's (custody-events.ts), which decides the event beforehand.
+import type { CustodyState } from "./custody-events.ts";
 
 /** Serial numbers `first..last` (inclusive) under one prefix. */
 export interface NumberSpan {
@@ -11,7 +13,7 @@ export interface NumberSpan {
 }
 
 /** A stretch of one lot's chips that share their custody state and site. */
-export interface CustodySpan<S extends string = string> extends NumberSpan {
+export interface CustodySpan<S extends CustodyState = CustodyState> extends NumberSpan {
   state: S;
   siteId: string | null;
 }
@@ -32,7 +34,7 @@ export function unionSpans(spans: readonly NumberSpan[]): NumberSpan[] {
 }
 
 /** The part of `stored` inside `cover`, or null when they do not meet. */
-function intersect<S extends string>(stored: CustodySpan<S>, cover: NumberSpan): CustodySpan<S> | null {
+function intersect<S extends CustodyState>(stored: CustodySpan<S>, cover: NumberSpan): CustodySpan<S> | null {
   if (stored.prefix !== cover.prefix) return null;
   const first = Math.max(stored.first, cover.first);
   const last = Math.min(stored.last, cover.last);
@@ -43,7 +45,7 @@ function intersect<S extends string>(stored: CustodySpan<S>, cover: NumberSpan):
  * What a request covers among the stored spans: how many registered chips, how many in each state,
  * and the sites they are at (one entry per distinct state and site, as a GROUP BY would give).
  */
-export function coveredCustody<S extends string>(
+export function coveredCustody<S extends CustodyState>(
   stored: readonly CustodySpan<S>[],
   request: readonly NumberSpan[],
 ): { registered: number; states: Partial<Record<S, number>>; siteIds: (string | null)[] } {
@@ -70,7 +72,7 @@ const alike = (a: CustodySpan, b: CustodySpan): boolean =>
  * event names one; otherwise they keep theirs); uncovered parts keep theirs; alike neighbours merge.
  * `stored` is every span of the lot that meets or touches the request; the result replaces them.
  */
-export function applyCustody<S extends string>(
+export function applyCustody<S extends CustodyState>(
   stored: readonly CustodySpan<S>[],
   request: readonly NumberSpan[],
   to: { state: S; siteId: string | null },

@@ -177,8 +177,13 @@ export function verifyObservation(landmarkKey: KeyObject, serial: string, o: Obs
   return verify(null, observationSigningBytes(serial, o), landmarkKey, signatureBytes(o.signature));
 }
 
-export function verifyHeartbeatSignature(deviceKey: KeyObject, h: Heartbeat): boolean {
-  return verify(null, heartbeatSigningBytes(h), deviceKey, signatureBytes(h.signature));
+/** `signed`: the heartbeat's signing bytes when the caller has them already (the ingest stores them). */
+export function verifyHeartbeatSignature(
+  deviceKey: KeyObject,
+  h: Heartbeat,
+  signed: Buffer = heartbeatSigningBytes(h),
+): boolean {
+  return verify(null, signed, deviceKey, signatureBytes(h.signature));
 }
 
 // DER prefixes of Ed25519 keys (RFC 8410): SubjectPublicKeyInfo and PKCS #8 around the raw 32 bytes.

@@ -10,7 +10,7 @@ import { batchSizeHttpMax, pruneHeartbeats, retentionDaysDefault } from "../../.
 import { playFleetRound } from "../../../app/custody/play.ts";
 import type { Actor, CustodyStore, HeartbeatBus } from "../../../app/custody/ports.ts";
 import { demoSites, deviceKeyOf, divertedPosition, landmarkKeys } from "../../../app/custody/seed-custody.ts";
-import type { Heartbeat } from "../../../app/custody/wire.ts";
+import type { Heartbeat } from "../../../core/custody/heartbeat.ts";
 import { badInput, quote, SluiceError } from "../../../core/errors.ts";
 import { action, printJson, println } from "../io.ts";
 import { type Remote, type ServerOptions, serve } from "../remote.ts";
