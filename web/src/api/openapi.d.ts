@@ -10578,6 +10578,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10589,6 +10593,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10696,6 +10704,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            licenceId: string;
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10707,6 +10720,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            licenceId: string;
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10817,6 +10835,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteChangeId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10828,6 +10850,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteChangeId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11052,6 +11078,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            landmarkId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11063,6 +11093,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            landmarkId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11169,6 +11203,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            shipmentId: string;
+                            /** @description serials registered for the shipment's ranges */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11180,6 +11220,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            shipmentId: string;
+                            /** @description serials registered for the shipment's ranges */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11301,9 +11347,23 @@ export interface paths {
                                 [key: string]: unknown;
                             }) | null;
                             /** @description custody events over the serial, oldest first */
-                            history: {
+                            history: ({
+                                input: {
+                                    id: string;
+                                    kind: string;
+                                    shipmentId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                fromState: string;
+                                toState: string;
+                                recordedBy: string;
+                                role: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                recordedAt: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                             alerts: ({
                                 id: string;
                                 kind: string;
@@ -11366,9 +11426,23 @@ export interface paths {
                                 [key: string]: unknown;
                             }) | null;
                             /** @description custody events over the serial, oldest first */
-                            history: {
+                            history: ({
+                                input: {
+                                    id: string;
+                                    kind: string;
+                                    shipmentId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                fromState: string;
+                                toState: string;
+                                recordedBy: string;
+                                role: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                recordedAt: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                             alerts: ({
                                 id: string;
                                 kind: string;
@@ -11510,6 +11584,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            eventId: string;
+                            /** @description serials the event covers */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11521,6 +11601,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            eventId: string;
+                            /** @description serials the event covers */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11638,6 +11724,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            certificateId: string;
+                            /** @description device keys the certificate binds */
+                            keys: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11649,6 +11741,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            certificateId: string;
+                            /** @description device keys the certificate binds */
+                            keys: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11756,6 +11854,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description revoked (201, an alert raised) or already revoked
+                             * @enum {string}
+                             */
+                            status: "revoked" | "exists";
+                            serial: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11767,6 +11872,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description revoked (201, an alert raised) or already revoked
+                             * @enum {string}
+                             */
+                            status: "revoked" | "exists";
+                            serial: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11873,6 +11985,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            batchId: string;
+                            /** @description the `heartbeats.batch` audit entry (null: none accepted) */
+                            auditEntryId: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            results: ({
+                                index: number;
+                                id: string | null;
+                                /** @enum {string} */
+                                outcome: "accepted" | "duplicate" | "malformed" | "unknown_serial" | "no_device_key" | "device_key_revoked" | "bad_device_signature" | "unknown_landmark" | "landmark_not_valid" | "bad_landmark_signature" | "nonce_stale" | "nonce_reused" | "not_installed" | "id_reused_with_different_content";
+                                /**
+                                 * @description an accepted heartbeat's location verdict
+                                 * @enum {string}
+                                 */
+                                verdict?: "impossible" | "inconsistent" | "unprovable" | "verified";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11884,6 +12016,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            batchId: string;
+                            /** @description the `heartbeats.batch` audit entry (null: none accepted) */
+                            auditEntryId: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            results: ({
+                                index: number;
+                                id: string | null;
+                                /** @enum {string} */
+                                outcome: "accepted" | "duplicate" | "malformed" | "unknown_serial" | "no_device_key" | "device_key_revoked" | "bad_device_signature" | "unknown_landmark" | "landmark_not_valid" | "bad_landmark_signature" | "nonce_stale" | "nonce_reused" | "not_installed" | "id_reused_with_different_content";
+                                /**
+                                 * @description an accepted heartbeat's location verdict
+                                 * @enum {string}
+                                 */
+                                verdict?: "impossible" | "inconsistent" | "unprovable" | "verified";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12310,6 +12462,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12321,6 +12500,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12427,6 +12633,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            silent: number;
+                            clones: number;
+                            fleetSilentShares: number;
+                            relays: number;
+                            raised: number;
+                            thresholds: {
+                                silentDaysMax: number;
+                                fleetSilentSharePercentMax: number;
+                                cloneWindowMinutes: number;
+                                relayStepMsMin: number;
+                                relayStepMsMax: number;
+                                relayHeartbeatsMin: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description the rule the thresholds came from */
+                            rule: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12438,6 +12662,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            silent: number;
+                            clones: number;
+                            fleetSilentShares: number;
+                            relays: number;
+                            raised: number;
+                            thresholds: {
+                                silentDaysMax: number;
+                                fleetSilentSharePercentMax: number;
+                                cloneWindowMinutes: number;
+                                relayStepMsMin: number;
+                                relayStepMsMax: number;
+                                relayHeartbeatsMin: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description the rule the thresholds came from */
+                            rule: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12850,6 +13092,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -12929,6 +13224,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13008,6 +13356,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13087,6 +13488,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13166,6 +13620,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13245,6 +13752,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13324,6 +13884,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
