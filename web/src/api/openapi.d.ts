@@ -10206,8 +10206,13 @@ export interface paths {
                                 forfeitedCents: string;
                                 labTestsNeededUnits: number;
                                 labCapacityUnits: number;
+                                /** @description units at the labs at month end, waiting out the test's lead time */
+                                labWaitingUnits: number;
                                 domesticBoughtUnits: number;
                                 blockedAtBorderUnits: number;
+                                /** @description ordered and not yet shipped, at month end */
+                                backlogUnits: number;
+                                decisions: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -10318,8 +10323,13 @@ export interface paths {
                                 forfeitedCents: string;
                                 labTestsNeededUnits: number;
                                 labCapacityUnits: number;
+                                /** @description units at the labs at month end, waiting out the test's lead time */
+                                labWaitingUnits: number;
                                 domesticBoughtUnits: number;
                                 blockedAtBorderUnits: number;
+                                /** @description ordered and not yet shipped, at month end */
+                                backlogUnits: number;
+                                decisions: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
