@@ -108,7 +108,13 @@ forEachDriver(
       await matches("get", `/v1/alerts/${alerts[0]?.id}`, "/v1/alerts/{id}");
       const serial = alerts.find((a) => a.serial !== null)?.serial;
       expect(serial).toBeTruthy();
-      await matches("get", `/v1/serials/${encodeURIComponent(serial ?? "")}`, "/v1/serials/{serial}");
+      const story = (await matches(
+        "get",
+        `/v1/serials/${encodeURIComponent(serial ?? "")}`,
+        "/v1/serials/{serial}",
+      )) as { history: unknown[]; daily: unknown[] };
+      expect(story.history.length).toBeGreaterThan(0);
+      expect(story.daily.length).toBeGreaterThan(0);
     });
 
     it("simulations: a scenario's report and a counterfactual's flips", async () => {

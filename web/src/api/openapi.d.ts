@@ -11396,10 +11396,18 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            /** @description heartbeats per day, the last 30 days */
-                            daily: {
+                            /** @description heartbeats per day by verdict, newest first, the last 30 days */
+                            daily: ({
+                                day: string;
+                                heartbeats: number;
+                                verified: number;
+                                inconsistent: number;
+                                unprovable: number;
+                                impossible: number;
+                                minRadiusKm: number;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -11475,10 +11483,18 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            /** @description heartbeats per day, the last 30 days */
-                            daily: {
+                            /** @description heartbeats per day by verdict, newest first, the last 30 days */
+                            daily: ({
+                                day: string;
+                                heartbeats: number;
+                                verified: number;
+                                inconsistent: number;
+                                unprovable: number;
+                                impossible: number;
+                                minRadiusKm: number;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         } & {
                             [key: string]: unknown;
                         };

@@ -79,7 +79,19 @@ export const serialStorySchema = z.looseObject({
     )
     .meta({ description: "custody events over the serial, oldest first" }),
   alerts: z.array(alertSchema.omit({ report: true })),
-  daily: z.array(z.looseObject({})).meta({ description: "heartbeats per day, the last 30 days" }),
+  daily: z
+    .array(
+      z.looseObject({
+        day: z.string(),
+        heartbeats: z.number().int(),
+        verified: z.number().int(),
+        inconsistent: z.number().int(),
+        unprovable: z.number().int(),
+        impossible: z.number().int(),
+        minRadiusKm: z.number(),
+      }),
+    )
+    .meta({ description: "heartbeats per day by verdict, newest first, the last 30 days" }),
 });
 
 export const sitesSchema = z.object({ sites: z.array(siteSchema) });
