@@ -3,7 +3,7 @@
 // location_inconsistent alert on the map, reads its evidence, sees its discs drawn (RTT/2 × c),
 // acknowledges then closes it (recorded with who and why) and looks a chip up by serial; an
 // importer sees no actions; an exporter runs the shipped scenario and reads the comparison table
-// as the API answers it. Both pages pass axe-core (no serious or critical
+// and the labs' peak (units waiting at month end) as the API answers them. Both pages pass axe-core (no serious or critical
 // violation) and are saved as docs/screenshots/map.png and simulator.png. The page's embedded
 // scenario is checked equal to scenarios/h200-china-2026-2027.yaml.
 import { readFileSync } from "node:fs";
@@ -188,7 +188,18 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
           expect(
             (await page.getByTestId(`approved-${t.rulebookSet}`).textContent())?.replaceAll(",", ""),
           ).toBe(String(t.approvedUnits));
-        expect(await page.locator(".chart canvas").count()).toBe(3);
+        expect(await page.locator(".chart canvas").count()).toBe(4);
+        // The lab chart's set is the first one; its peak is the API's most units waiting at month end.
+        const { rulebookSets, series } = answer as {
+          rulebookSets: { id: string }[];
+          series: { rulebookSet: string; month: string; labWaitingUnits: number }[];
+        };
+        const waiting = series.filter((m) => m.rulebookSet === rulebookSets[0]?.id);
+        const peak = waiting.reduce((most, m) => (m.labWaitingUnits > most.labWaitingUnits ? m : most));
+        expect(peak.labWaitingUnits).toBeGreaterThan(0);
+        expect((await page.getByTestId("lab-peak").textContent())?.replaceAll(",", "")).toBe(
+          `Most waiting: ${peak.labWaitingUnits} units at the end of ${peak.month}`,
+        );
         await page.getByRole("button", { name: "cap-25", exact: true }).click();
         await expect.poll(() => page.getByRole("heading", { name: /Cap at 25 %/ }).count()).toBe(1);
         await accessible(page, "simulator");

@@ -10206,8 +10206,13 @@ export interface paths {
                                 forfeitedCents: string;
                                 labTestsNeededUnits: number;
                                 labCapacityUnits: number;
+                                /** @description units at the labs at month end, waiting out the test's lead time */
+                                labWaitingUnits: number;
                                 domesticBoughtUnits: number;
                                 blockedAtBorderUnits: number;
+                                /** @description ordered and not yet shipped, at month end */
+                                backlogUnits: number;
+                                decisions: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -10318,8 +10323,13 @@ export interface paths {
                                 forfeitedCents: string;
                                 labTestsNeededUnits: number;
                                 labCapacityUnits: number;
+                                /** @description units at the labs at month end, waiting out the test's lead time */
+                                labWaitingUnits: number;
                                 domesticBoughtUnits: number;
                                 blockedAtBorderUnits: number;
+                                /** @description ordered and not yet shipped, at month end */
+                                backlogUnits: number;
+                                decisions: number;
                             } & {
                                 [key: string]: unknown;
                             })[];
@@ -10578,6 +10588,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10589,6 +10603,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10696,6 +10714,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            licenceId: string;
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10707,6 +10730,11 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            licenceId: string;
+                            siteId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10817,6 +10845,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteChangeId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -10828,6 +10860,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            siteChangeId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11052,6 +11088,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            landmarkId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11063,6 +11103,10 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            landmarkId: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11169,6 +11213,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            shipmentId: string;
+                            /** @description serials registered for the shipment's ranges */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11180,6 +11230,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            shipmentId: string;
+                            /** @description serials registered for the shipment's ranges */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11301,9 +11357,23 @@ export interface paths {
                                 [key: string]: unknown;
                             }) | null;
                             /** @description custody events over the serial, oldest first */
-                            history: {
+                            history: ({
+                                input: {
+                                    id: string;
+                                    kind: string;
+                                    shipmentId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                fromState: string;
+                                toState: string;
+                                recordedBy: string;
+                                role: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                recordedAt: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                             alerts: ({
                                 id: string;
                                 kind: string;
@@ -11326,10 +11396,18 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            /** @description heartbeats per day, the last 30 days */
-                            daily: {
+                            /** @description heartbeats per day by verdict, newest first, the last 30 days */
+                            daily: ({
+                                day: string;
+                                heartbeats: number;
+                                verified: number;
+                                inconsistent: number;
+                                unprovable: number;
+                                impossible: number;
+                                minRadiusKm: number;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -11366,9 +11444,23 @@ export interface paths {
                                 [key: string]: unknown;
                             }) | null;
                             /** @description custody events over the serial, oldest first */
-                            history: {
+                            history: ({
+                                input: {
+                                    id: string;
+                                    kind: string;
+                                    shipmentId: string;
+                                } & {
+                                    [key: string]: unknown;
+                                };
+                                fromState: string;
+                                toState: string;
+                                recordedBy: string;
+                                role: string;
+                                /** @description ISO 8601 instant, the server's clock */
+                                recordedAt: string;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                             alerts: ({
                                 id: string;
                                 kind: string;
@@ -11391,10 +11483,18 @@ export interface paths {
                             } & {
                                 [key: string]: unknown;
                             })[];
-                            /** @description heartbeats per day, the last 30 days */
-                            daily: {
+                            /** @description heartbeats per day by verdict, newest first, the last 30 days */
+                            daily: ({
+                                day: string;
+                                heartbeats: number;
+                                verified: number;
+                                inconsistent: number;
+                                unprovable: number;
+                                impossible: number;
+                                minRadiusKm: number;
+                            } & {
                                 [key: string]: unknown;
-                            }[];
+                            })[];
                         } & {
                             [key: string]: unknown;
                         };
@@ -11510,6 +11610,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            eventId: string;
+                            /** @description serials the event covers */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11521,6 +11627,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            eventId: string;
+                            /** @description serials the event covers */
+                            serials: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11638,6 +11750,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            certificateId: string;
+                            /** @description device keys the certificate binds */
+                            keys: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11649,6 +11767,12 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @enum {string} */
+                            status: "created" | "exists";
+                            certificateId: string;
+                            /** @description device keys the certificate binds */
+                            keys: number;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11756,6 +11880,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description revoked (201, an alert raised) or already revoked
+                             * @enum {string}
+                             */
+                            status: "revoked" | "exists";
+                            serial: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11767,6 +11898,13 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /**
+                             * @description revoked (201, an alert raised) or already revoked
+                             * @enum {string}
+                             */
+                            status: "revoked" | "exists";
+                            serial: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11873,6 +12011,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            batchId: string;
+                            /** @description the `heartbeats.batch` audit entry (null: none accepted) */
+                            auditEntryId: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            results: ({
+                                index: number;
+                                id: string | null;
+                                /** @enum {string} */
+                                outcome: "accepted" | "duplicate" | "malformed" | "unknown_serial" | "no_device_key" | "device_key_revoked" | "bad_device_signature" | "unknown_landmark" | "landmark_not_valid" | "bad_landmark_signature" | "nonce_stale" | "nonce_reused" | "not_installed" | "id_reused_with_different_content";
+                                /**
+                                 * @description an accepted heartbeat's location verdict
+                                 * @enum {string}
+                                 */
+                                verdict?: "impossible" | "inconsistent" | "unprovable" | "verified";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -11884,6 +12042,26 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            batchId: string;
+                            /** @description the `heartbeats.batch` audit entry (null: none accepted) */
+                            auditEntryId: string | null;
+                            counts: {
+                                [key: string]: number;
+                            };
+                            results: ({
+                                index: number;
+                                id: string | null;
+                                /** @enum {string} */
+                                outcome: "accepted" | "duplicate" | "malformed" | "unknown_serial" | "no_device_key" | "device_key_revoked" | "bad_device_signature" | "unknown_landmark" | "landmark_not_valid" | "bad_landmark_signature" | "nonce_stale" | "nonce_reused" | "not_installed" | "id_reused_with_different_content";
+                                /**
+                                 * @description an accepted heartbeat's location verdict
+                                 * @enum {string}
+                                 */
+                                verdict?: "impossible" | "inconsistent" | "unprovable" | "verified";
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12310,6 +12488,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12321,6 +12526,33 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            id: string;
+                            kind: string;
+                            serial: string | null;
+                            importerId: string | null;
+                            /** @enum {string} */
+                            status: "open" | "acknowledged" | "closed";
+                            openedBy: string;
+                            /** @description ISO 8601 instant, the server's clock */
+                            openedAt: string;
+                            updatedBy: string | null;
+                            updatedAt: string | null;
+                            reason: string | null;
+                            /** @description the rulebook whose thresholds raised it */
+                            rulebook: string;
+                            /** @description what was seen: observations, verdict, site … */
+                            evidence: {
+                                [key: string]: unknown;
+                            };
+                            /** @description the diversion report to the US regulator */
+                            report: {
+                                to: string;
+                                under: string;
+                                category: string;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12427,6 +12659,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            silent: number;
+                            clones: number;
+                            fleetSilentShares: number;
+                            relays: number;
+                            raised: number;
+                            thresholds: {
+                                silentDaysMax: number;
+                                fleetSilentSharePercentMax: number;
+                                cloneWindowMinutes: number;
+                                relayStepMsMin: number;
+                                relayStepMsMax: number;
+                                relayHeartbeatsMin: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description the rule the thresholds came from */
+                            rule: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12438,6 +12688,24 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            silent: number;
+                            clones: number;
+                            fleetSilentShares: number;
+                            relays: number;
+                            raised: number;
+                            thresholds: {
+                                silentDaysMax: number;
+                                fleetSilentSharePercentMax: number;
+                                cloneWindowMinutes: number;
+                                relayStepMsMin: number;
+                                relayStepMsMax: number;
+                                relayHeartbeatsMin: number;
+                            } & {
+                                [key: string]: unknown;
+                            };
+                            /** @description the rule the thresholds came from */
+                            rule: string;
+                        } & {
                             [key: string]: unknown;
                         };
                     };
@@ -12850,6 +13118,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -12929,6 +13250,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13008,6 +13382,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13087,6 +13514,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13166,6 +13646,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13245,6 +13778,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;
@@ -13324,6 +13910,59 @@ export interface paths {
                     };
                     content: {
                         "application/json": {
+                            /** @constant */
+                            format: "sluice-report/1";
+                            /** @enum {string} */
+                            kind: "cap" | "decisions" | "duty" | "prepayments" | "lab-tests" | "china" | "custody";
+                            title: string;
+                            titleZh?: string;
+                            /** @description first and last day, inclusive */
+                            window: {
+                                from: string;
+                                to: string;
+                            };
+                            /** @description the window ended before the report was first issued: pinned */
+                            closed: boolean;
+                            issuer: {
+                                principalId: string;
+                                role: string;
+                            };
+                            issuedAt: string;
+                            checkpoint: {
+                                origin: string;
+                                size: number;
+                                rootHash: string;
+                                note: string;
+                            };
+                            tables: ({
+                                id: string;
+                                title: string;
+                                titleZh?: string;
+                                columns: ({
+                                    key: string;
+                                    title: string;
+                                    titleZh?: string;
+                                    numeric?: boolean;
+                                } & {
+                                    [key: string]: unknown;
+                                })[];
+                                rows: (string | number | null)[][];
+                                note?: string;
+                            } & {
+                                [key: string]: unknown;
+                            })[];
+                            chart?: {
+                                title: string;
+                                titleZh?: string;
+                                days: string[];
+                                series: {
+                                    name: string;
+                                    values: number[];
+                                }[];
+                            } & {
+                                [key: string]: unknown;
+                            };
+                        } & {
                             [key: string]: unknown;
                         };
                         "text/csv": string;

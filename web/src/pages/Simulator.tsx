@@ -1,45 +1,24 @@
 // The policy simulator (docs/simulation.md): the shipped scenario (lib/scenario.ts), with its
 // horizon, seed and rulebook sets to choose, run by POST /v1/simulations. For the chosen set, its
 // per-month series in uPlot: China volume against ratio × US (the cap), approved/held/denied units,
-// and §232 duty collected; below, the comparison table over the horizon, one row per set.
+// §232 duty collected, and the units waiting at the labs at month end (the test's lead time);
+// below, the comparison table over the horizon, one row per set. Typed by the API's schema.
 import { useMemo, useState } from "preact/hooks";
-import type { Api } from "../api/client.ts";
+import type { Api, PostAnswer } from "../api/client.ts";
 import { type Line, SeriesChart } from "../components/SeriesChart.tsx";
 import { Card, messageOf } from "../components/ui.tsx";
 import { dollars, units } from "../lib/format.ts";
 import { shippedScenario } from "../lib/scenario.ts";
 
-/** POST /v1/simulations answers a loose object in the OpenAPI document; this is its shape. */
-interface MonthFigures {
-  month: string;
-  rulebookSet: string;
-  approvedUnits: number;
-  deniedUnits: number;
-  heldUnits: number;
-  chinaUnits: number | null;
-  usUnits: number | null;
-  capUnits: number | null;
-  dutyCents: string;
-}
-interface SetTotals {
-  rulebookSet: string;
-  title: string;
-  approvedUnits: number;
-  deniedUnits: number;
-  heldUnits: number;
-  dutyCents: string;
-  revenueShareCents: string;
-  forfeitedCents: string;
-  domesticBoughtUnits: number;
-  endBacklogUnits: number;
-  topReason: string | null;
-}
-export interface SimulationReport {
-  scenario: { id: string; title: string; seed: number };
-  months: string[];
-  rulebookSets: { id: string; title: string }[];
-  series: MonthFigures[];
-  totals: SetTotals[];
+/** POST /v1/simulations answers a scenario's report or a counterfactual's flips; the page asks for a report. */
+export type SimulationReport = Extract<PostAnswer<"/v1/simulations">, { months: string[] }>;
+type MonthFigures = SimulationReport["series"][number];
+
+/** The month with the most units waiting at the labs (the first such month), or none when none waited. */
+function labPeak(rows: readonly MonthFigures[]): { month: string; units: number } | undefined {
+  let peak: MonthFigures | undefined;
+  for (const row of rows) if (row.labWaitingUnits > (peak?.labWaitingUnits ?? 0)) peak = row;
+  return peak && { month: peak.month, units: peak.labWaitingUnits };
 }
 
 const allMonths = (() => {
@@ -65,7 +44,10 @@ function Charts({ report, setId }: { report: SimulationReport; setId: string }) 
     const duty: Line[] = [
       { label: "§232 duty ($)", stroke: "#1f5fa8", values: of((m) => Number(BigInt(m.dutyCents) / 100n)) },
     ];
-    return { volume, decided, duty };
+    const labs: Line[] = [
+      { label: "waiting at the labs", stroke: "#6b3fa0", values: of((m) => m.labWaitingUnits) },
+    ];
+    return { volume, decided, duty, labs, labPeak: labPeak(rows) };
   }, [report, setId]);
   const title = report.rulebookSets.find((s) => s.id === setId)?.title ?? setId;
   return (
@@ -86,6 +68,18 @@ function Charts({ report, setId }: { report: SimulationReport; setId: string }) 
       </Card>
       <Card title="Duty collected">
         <SeriesChart months={report.months} lines={lines.duty} label={`§232 duty by month, ${title}`} />
+      </Card>
+      <Card title="Units waiting at the labs">
+        <SeriesChart
+          months={report.months}
+          lines={lines.labs}
+          label={`units at the labs at month end, ${title}`}
+        />
+        <p class="small muted" data-testid="lab-peak">
+          {lines.labPeak
+            ? `Most waiting: ${units(lines.labPeak.units)} units at the end of ${lines.labPeak.month}`
+            : "No units waited at the labs"}
+        </p>
       </Card>
     </>
   );

@@ -30,9 +30,19 @@ import { sendJson } from "../json.ts";
 import {
   alertSchema,
   alertsSchema,
+  custodyEventWrittenSchema,
+  deviceKeyRevokedSchema,
+  deviceKeysWrittenSchema,
+  heartbeatBatchResultSchema,
   landmarksSchema,
+  landmarkWrittenSchema,
   serialStorySchema,
+  serialsImportedSchema,
+  siteChangeWrittenSchema,
+  sitePermittedSchema,
   sitesSchema,
+  siteWrittenSchema,
+  sweepResultSchema,
 } from "./custody-responses.ts";
 import { actionRoutes, anyObject, body, idParams } from "./define.ts";
 import type { Api, RouteModule } from "./types.ts";
@@ -98,6 +108,7 @@ function registerRegistry(api: Api, app: AppServices): void {
       "sites.write",
       "declare a site (an importer declares its own)",
       body(siteInputSchema),
+      siteWrittenSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.declareSite(await c.req.json(), actorOf(c));
@@ -115,6 +126,7 @@ function registerRegistry(api: Api, app: AppServices): void {
       "sites.permit",
       "permit a declared site under a licence (US regulator)",
       body(sitePermitInputSchema),
+      sitePermittedSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.permitSite(await c.req.json(), actorOf(c));
@@ -128,6 +140,7 @@ function registerRegistry(api: Api, app: AppServices): void {
       "site-changes.write",
       "approve moving a lot's chips between two declared sites",
       body(siteChangeInputSchema),
+      siteChangeWrittenSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.approveSiteChange(await c.req.json(), actorOf(c));
@@ -141,6 +154,7 @@ function registerRegistry(api: Api, app: AppServices): void {
       "landmarks.write",
       "register a landmark (coordinates, Ed25519 key, validity)",
       body(landmarkInputSchema),
+      landmarkWrittenSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.registerLandmark(await c.req.json(), actorOf(c));
@@ -161,6 +175,7 @@ function registerSerials(api: Api, app: AppServices): void {
       "serials.write",
       "register every serial of a shipment's ranges (one row per chip)",
       body(serialImportInputSchema),
+      serialsImportedSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.importSerials(await c.req.json(), actorOf(c));
@@ -186,6 +201,7 @@ function registerSerials(api: Api, app: AppServices): void {
       "custody.write",
       "record a custody event over serial ranges (each kind by its authority)",
       body(custodyEventInputSchema),
+      custodyEventWrittenSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.recordEvent(await c.req.json(), actorOf(c));
@@ -199,6 +215,7 @@ function registerSerials(api: Api, app: AppServices): void {
       "device-keys.write",
       "submit a lab's signed device-key certificate (keys bound to serials)",
       body(deviceKeyCertificateSchema),
+      deviceKeysWrittenSchema,
     ),
     async (c) => {
       const result = await servicesOf(app).custody.submitDeviceKeys(await c.req.json(), actorOf(c));
@@ -212,6 +229,7 @@ function registerSerials(api: Api, app: AppServices): void {
       "device-keys.revoke",
       "revoke a chip's device key (raises an alert)",
       body(deviceKeyRevocationSchema),
+      deviceKeyRevokedSchema,
     ),
     async (c) => {
       const input = c.req.valid("json");
@@ -229,6 +247,7 @@ function registerHeartbeats(api: Api, app: AppServices): void {
       "heartbeats.write",
       "ingest a batch of signed heartbeats: an outcome per item (accepted only after commit)",
       body(heartbeatBatchSchema),
+      heartbeatBatchResultSchema,
     ),
     async (c) => {
       const { heartbeats } = c.req.valid("json");
@@ -275,6 +294,7 @@ function registerAlerts(api: Api, app: AppServices): void {
       "alerts.write",
       "acknowledge or close an alert, with the reason",
       { params: idParams, ...body(alertUpdateSchema) },
+      alertSchema,
     ),
     async (c) =>
       sendJson(
@@ -289,6 +309,7 @@ function registerAlerts(api: Api, app: AppServices): void {
       "alerts.sweep",
       "run the silence, fleet-silence-share, clone and relay sweeps now (thresholds from the books in force today)",
       body(anyObject),
+      sweepResultSchema,
     ),
     async (c) => sendJson(c, await servicesOf(app).alerts.sweep(actorOf(c))),
   );

@@ -14,6 +14,55 @@ import type { RouteModule } from "./types.ts";
 
 export { signatureHeader };
 
+const cellSchema = z.union([z.string(), z.number(), z.null()]).meta({
+  description: "text, an integer (money and quantities above 2^53 as decimal strings), or empty",
+});
+
+/** The JSON form of a report (src/core/reports/model.ts `reportJson`): the same model CSV and PDF render. */
+const reportSchema = z.looseObject({
+  format: z.literal("sluice-report/1"),
+  kind: z.enum(reportKinds),
+  title: z.string(),
+  titleZh: z.string().optional(),
+  window: z
+    .object({ from: z.string(), to: z.string() })
+    .meta({ description: "first and last day, inclusive" }),
+  closed: z.boolean().meta({ description: "the window ended before the report was first issued: pinned" }),
+  issuer: z.object({ principalId: z.string(), role: z.string() }),
+  issuedAt: z.string(),
+  checkpoint: z.object({
+    origin: z.string(),
+    size: z.number().int(),
+    rootHash: z.string(),
+    note: z.string(),
+  }),
+  tables: z.array(
+    z.looseObject({
+      id: z.string(),
+      title: z.string(),
+      titleZh: z.string().optional(),
+      columns: z.array(
+        z.looseObject({
+          key: z.string(),
+          title: z.string(),
+          titleZh: z.string().optional(),
+          numeric: z.boolean().optional(),
+        }),
+      ),
+      rows: z.array(z.array(cellSchema)),
+      note: z.string().optional(),
+    }),
+  ),
+  chart: z
+    .looseObject({
+      title: z.string(),
+      titleZh: z.string().optional(),
+      days: z.array(z.string()),
+      series: z.array(z.object({ name: z.string(), values: z.array(z.number()) })),
+    })
+    .optional(),
+});
+
 const keySchema = z.object({ alg: z.literal("Ed25519"), keyId: z.string(), publicKeyPem: z.string() });
 
 const keyRoute = createRoute({
@@ -39,7 +88,7 @@ const reportRoute = (kind: (typeof reportKinds)[number]) =>
       200: {
         description: `the report; header \`${signatureHeader}\` holds its detached signature`,
         content: {
-          "application/json": { schema: z.looseObject({}) },
+          "application/json": { schema: reportSchema },
           "text/csv": { schema: z.string() },
           "application/pdf": { schema: z.string().meta({ format: "binary" }) },
         },

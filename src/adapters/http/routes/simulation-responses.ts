@@ -31,8 +31,14 @@ const monthSchema = z.looseObject({
   forfeitedCents: cents,
   labTestsNeededUnits: z.number().int(),
   labCapacityUnits: z.number().int(),
+  labWaitingUnits: z
+    .number()
+    .int()
+    .meta({ description: "units at the labs at month end, waiting out the test's lead time" }),
   domesticBoughtUnits: z.number().int(),
   blockedAtBorderUnits: z.number().int(),
+  backlogUnits: z.number().int().meta({ description: "ordered and not yet shipped, at month end" }),
+  decisions: z.number().int(),
 });
 
 const totalsSchema = z.looseObject({
