@@ -9,6 +9,7 @@ export const reportKindNames = {
   prepayments: { label: "Prepayments", labelZh: "预付款" },
   "lab-tests": { label: "Lab tests", labelZh: "实验室检测" },
   china: { label: "China's side", labelZh: "中方审批与通关" },
+  custody: { label: "Custody and diversion", labelZh: "监管链与转移报告" },
 } as const;
 export type ReportKind = keyof typeof reportKindNames;
 export const reportKinds = Object.keys(reportKindNames) as ReportKind[];
