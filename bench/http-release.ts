@@ -58,11 +58,13 @@ export async function setUpReleases(store: Store, count: number): Promise<Releas
     customer: "bench",
   });
   const lab = await registerLab(context);
+  // Each authority's evidence through its own use case (issue #13: never inside an evidence document).
+  const evidence = new EvidenceService(context);
   const shipmentIds: string[] = [];
   for (let first = 0; first < count; first += shipmentsPerOrder) {
     const orderId = `ord-bench-${first / shipmentsPerOrder + 1}`;
     const shipments = Math.min(shipmentsPerOrder, count - first);
-    await approvedOrder(service, orderId, shipments * unitsPerShipment);
+    await approvedOrder(service, evidence, orderId, shipments * unitsPerShipment);
     for (let n = 1; n <= shipments; n++) {
       const id = `${orderId}-s${n}`;
       const firstSerial = (n - 1) * unitsPerShipment + 1;
@@ -75,7 +77,7 @@ export async function setUpReleases(store: Store, count: number): Promise<Releas
         ],
       });
       await lab.certify(id);
-      await service.setShipmentEvidence(id, dutyEvidence(id));
+      await recordDuty(evidence, id);
       shipmentIds.push(id);
     }
   }
@@ -83,7 +85,12 @@ export async function setUpReleases(store: Store, count: number): Promise<Releas
   return { shipmentIds, secret, setupMs: performance.now() - started };
 }
 
-async function approvedOrder(service: ShipmentService, orderId: string, units: number): Promise<void> {
+async function approvedOrder(
+  service: ShipmentService,
+  evidence: EvidenceService,
+  orderId: string,
+  units: number,
+): Promise<void> {
   const value = (unitPriceCents * BigInt(units)).toString();
   await service.createOrder({
     id: orderId,
@@ -97,20 +104,23 @@ async function approvedOrder(service: ShipmentService, orderId: string, units: n
     endUse: { purpose: "commercial-cloud" },
     usShippedUnits: 250_000,
   });
-  await service.setOrderEvidence(orderId, {
-    payment: { invoicedCents: value, paidCents: value },
-    cnImportApproval: {
+  const money = { orderId, amountCents: value };
+  must("invoice", await evidence.invoice({ id: `INV-${orderId}`, ...money, issuedOn: "2026-01-26" }));
+  must("payment", await evidence.pay({ id: `PAY-${orderId}`, ...money, paidOn: "2026-01-27" }));
+  must(
+    "import approval",
+    await evidence.recordImportApproval({
       id: `MOFCOM-2026-${orderId}`,
-      authority: "MOFCOM",
+      importerId: buyer,
       importer: "Alibaba Cloud Computing Co., Ltd.",
+      authority: "MOFCOM",
       approvedOn: "2026-01-28",
       validFrom: "2026-01-28",
       validTo: "2026-12-31",
       approvedUnits: units,
-      usedUnits: 0,
       purpose: "commercial-cloud",
-    },
-  });
+    }),
+  );
   const applied = await service.apply(orderId, { id: `${orderId}:application` });
   if (applied.decision.decision !== "approve") {
     const failing = applied.decision.findings.filter(
@@ -161,17 +171,31 @@ async function registerLab(context: ReturnType<typeof shipmentContext>) {
   };
 }
 
-function dutyEvidence(shipmentId: string) {
-  const entered = 2_000_000n * BigInt(unitsPerShipment);
-  return {
-    dutyEntry: {
-      id: `ENTRY-${shipmentId}`,
-      enteredOn: "2026-01-27",
-      htsCode: "8471.50",
-      enteredValueCents: entered.toString(),
-      dutyPaidCents: ((entered * 25n) / 100n).toString(),
-    },
-  };
+/** A set-up step that is refused is a bug in the bench. */
+function must(what: string, result: { status: string }): void {
+  if (result.status !== "created" && result.status !== "exists")
+    throw new Error(`bench ${what}: ${result.status}`);
+}
+
+/** US customs records the lot's entry and the Section 232 duty paid on it. */
+async function recordDuty(evidence: EvidenceService, shipmentId: string): Promise<void> {
+  const entry = await evidence.recordDutyEntry({
+    id: `ENTRY-${shipmentId}`,
+    shipmentId,
+    enteredOn: "2026-01-27",
+    htsCode: "8471.50",
+    enteredValueCents: (2_000_000n * BigInt(unitsPerShipment)).toString(),
+  });
+  must("duty entry", entry);
+  must(
+    "duty payment",
+    await evidence.payDuty({
+      id: `DUTY-${shipmentId}`,
+      entryId: entry.entryId,
+      paidOn: "2026-01-27",
+      amountCents: entry.dutyOwedCents.toString(),
+    }),
+  );
 }
 
 export interface ReleaseFigures {
@@ -211,7 +235,7 @@ export async function runReleases(
             ...request,
             path: `/v1/shipments/${id}/release`,
             headers: { ...request.headers, "idempotency-key": `bench-release-${id}` },
-            body: JSON.stringify({ at: day }),
+            body: "{}",
           };
         },
         onResponse: (status, body) => {

@@ -14,6 +14,11 @@ export interface WorkOptions {
   isolation?: "serializable" | "repeatable read" | "read committed";
   /** Attempts in all, first one included, before a serialization failure is reported. */
   attemptsMax?: number;
+  /**
+   * Units with the same key contend for the same rows (the cap ledger's account): an adapter may
+   * run them one after another rather than let them abort each other. Never needed for correctness.
+   */
+  queueKey?: string;
 }
 
 /**

@@ -37,9 +37,12 @@ export interface ReleaseResult {
 export class ShipmentMoves {
   constructor(protected readonly context: ShipmentContext) {}
 
-  /** A write: one serializable unit of work (retried on a serialization conflict). */
+  /**
+   * A write: one serializable unit of work (retried on a serialization conflict). Release, ship and
+   * cancel all read and write the cap ledger's account, so they queue on it rather than abort.
+   */
   protected tx<T>(work: (repos: ShipmentRepos) => Promise<T>): Promise<T> {
-    return this.context.transactor.run(work, { isolation: "serializable" });
+    return this.context.transactor.run(work, { isolation: "serializable", queueKey: "cap-ledger" });
   }
 
   protected audit(repos: ShipmentRepos, kind: string, payload: unknown, at: Date = this.context.clock()) {

@@ -26,6 +26,7 @@ import type { DossierInput, PartyRole } from "../../../core/dossier/schema.ts";
 import type { IsoDate } from "../../../core/shared.ts";
 import type { PartyInput } from "../../../core/shipments/model.ts";
 import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
+import { KeyedQueue } from "../keyed-queue.ts";
 import { SqlLedger } from "../ledger/sql-ledger.ts";
 import type { Store, Tx } from "../store.ts";
 import { ledgerView, sqlShipmentRepository } from "./repository.ts";
@@ -92,6 +93,8 @@ export interface ShipmentContextOptions {
   screenParties: PartyScreener;
   reservationHoldMs: number;
   beforeCommit: CommitHook;
+  /** Shared by every context derived from one (asActor, withClock, withCommitHook): one per app. */
+  writeQueue: KeyedQueue;
 }
 
 /** The repositories of one unit of work, bound to `tx` and to the context's principal. */
@@ -143,6 +146,7 @@ export function shipmentContext(
     screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit }),
     reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
     beforeCommit: overrides.beforeCommit ?? (async () => {}),
+    writeQueue: overrides.writeQueue ?? new KeyedQueue(),
   };
   const parts: Omit<SqlShipmentContext, "transactor"> = {
     ...options,
@@ -172,19 +176,22 @@ export function shipmentContext(
   const transactor = {
     run<T>(work: (repos: ShipmentRepos) => Promise<T>, workOptions: WorkOptions = {}): Promise<T> {
       const writes = workOptions.isolation === "serializable";
-      return store.transaction(
-        async (tx) => {
-          const repos = reposOn(tx, parts);
-          const result = await work(repos);
-          if (writes) await options.beforeCommit(tx, repos, result);
-          return result;
-        },
-        {
-          ...(workOptions.isolation ? { isolation: workOptions.isolation } : {}),
-          ...(workOptions.attemptsMax === undefined ? {} : { attemptsMax: workOptions.attemptsMax }),
-          ...(writes ? { lockAuditChain: true } : {}),
-        },
-      );
+      const unit = () =>
+        store.transaction(
+          async (tx) => {
+            const repos = reposOn(tx, parts);
+            const result = await work(repos);
+            if (writes) await options.beforeCommit(tx, repos, result);
+            return result;
+          },
+          {
+            ...(workOptions.isolation ? { isolation: workOptions.isolation } : {}),
+            ...(workOptions.attemptsMax === undefined ? {} : { attemptsMax: workOptions.attemptsMax }),
+            ...(writes ? { lockAuditChain: true } : {}),
+          },
+        );
+      const key = workOptions.queueKey;
+      return key === undefined ? unit() : options.writeQueue.run(key, unit);
     },
   };
   return { ...parts, transactor };
