@@ -11,7 +11,7 @@ import { guarded } from "../../src/adapters/http/auth.ts";
 import type { RouteModule } from "../../src/adapters/http/routes/types.ts";
 import { issueDemoTokens } from "../../src/app/authorization/demo-tokens.ts";
 import { httpDeps } from "../../src/compose.ts";
-import { roles } from "../../src/core/policy/policy.ts";
+import { roles } from "../../src/core/authorization/policy.ts";
 import { createScratch } from "../support/drivers.ts";
 import { clock, counterFactory, storeFingerprint } from "./support.ts";
 

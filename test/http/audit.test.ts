@@ -4,7 +4,7 @@ import { afterAll, beforeAll, expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { inlineVerifyEntriesMax } from "../../src/adapters/http/audit-verify.ts";
 import { type AuditEntry, nextEntry } from "../../src/core/audit/chain.ts";
-import { roles } from "../../src/core/policy/policy.ts";
+import { roles } from "../../src/core/authorization/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, startApi } from "./support.ts";
 

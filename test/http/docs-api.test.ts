@@ -1,7 +1,7 @@
-// docs/api.md shows the policy table; this keeps it equal to the one in src/core/policy.
+// docs/api.md shows the policy table; this keeps it equal to the one in src/core/authorization.
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { actions, allowedRoles, roles } from "../../src/core/policy/policy.ts";
+import { actions, allowedRoles, roles } from "../../src/core/authorization/policy.ts";
 import { repoRoot } from "../support/cli.ts";
 
 it("docs/api.md's policy table is the policy in the code", () => {

@@ -14,9 +14,9 @@ import { toJsonText } from "../../src/adapters/http/json.ts";
 import { loadCatalog } from "../../src/app/catalog.ts";
 import { Evaluator } from "../../src/app/evaluate.ts";
 import { loadRulebooks } from "../../src/app/rulebooks.ts";
+import type { Role } from "../../src/core/authorization/policy.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
-import type { Role } from "../../src/core/policy/policy.ts";
 import { repoRoot } from "../support/cli.ts";
 import { type Api, startApi } from "./support.ts";
 

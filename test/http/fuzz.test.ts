@@ -16,7 +16,7 @@ import { createToken } from "../../src/adapters/db/tokens.ts";
 import { createApp } from "../../src/adapters/http/app.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { httpDeps } from "../../src/compose.ts";
-import type { Role } from "../../src/core/policy/policy.ts";
+import type { Role } from "../../src/core/authorization/policy.ts";
 import { createScratch } from "../support/drivers.ts";
 import { custodySamples } from "./custody-samples.ts";
 import { evidenceSamples } from "./evidence-samples.ts";

@@ -6,7 +6,7 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
-import { type Action, allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
+import { type Action, allowedRoles, type Role, roles } from "../../src/core/authorization/policy.ts";
 import { reportKinds } from "../../src/core/reports/model.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { checkpointNow } from "../support/log.ts";

@@ -11,7 +11,7 @@ import type { EvaluationRunner } from "../../src/adapters/http/evaluate-pool.ts"
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import type { LogReader } from "../../src/app/log/ports.ts";
 import { httpDeps, reportService } from "../../src/compose.ts";
-import { type Role, roles } from "../../src/core/policy/policy.ts";
+import { type Role, roles } from "../../src/core/authorization/policy.ts";
 import { repoRoot } from "../support/cli.ts";
 import { testLogSigner } from "../support/log.ts";
 

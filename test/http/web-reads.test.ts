@@ -8,7 +8,7 @@ import { beforeAll, expect, it } from "vitest";
 import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { actions, allowedRoles } from "../../src/core/policy/policy.ts";
+import { actions, allowedRoles } from "../../src/core/authorization/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";
 

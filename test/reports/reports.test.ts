@@ -19,7 +19,7 @@ import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { registerDemoLab, seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
 import { httpDeps, reportService } from "../../src/compose.ts";
-import type { Role } from "../../src/core/policy/policy.ts";
+import type { Role } from "../../src/core/authorization/policy.ts";
 import { type ReportKind, reportKinds } from "../../src/core/reports/model.ts";
 import { verifyReport } from "../../src/core/reports/signature.ts";
 import { counterFactory } from "../http/support.ts";

@@ -13,7 +13,7 @@ import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import { WitnessPusher } from "../../src/adapters/db/log/witnesses.ts";
 import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import type { Role } from "../../src/core/policy/policy.ts";
+import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { type Api, clock, startApi } from "../http/support.ts";
 import { forEachDriver } from "../support/drivers.ts";

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { allowedRoles, type Role, roles } from "../../src/core/policy/policy.ts";
+import { allowedRoles, type Role, roles } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";
 import { type Api, clock, startApi } from "../http/support.ts";

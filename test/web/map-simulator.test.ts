@@ -15,7 +15,7 @@ import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import type { Role } from "../../src/core/policy/policy.ts";
+import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { discsOf, lightKmPerMs } from "../../web/src/lib/discs.ts";
 import { shippedScenario } from "../../web/src/lib/scenario.ts";

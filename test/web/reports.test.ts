@@ -7,7 +7,7 @@ import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { allowedRoles, type Role } from "../../src/core/policy/policy.ts";
+import { allowedRoles, type Role } from "../../src/core/authorization/policy.ts";
 import { reportKinds } from "../../src/core/reports/model.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { reportKindNames } from "../../web/src/lib/report-kinds.ts";

@@ -20,8 +20,8 @@ import {
 } from "../../app/authorization/tokens.ts";
 import type { Clock } from "../../app/ports.ts";
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
+import { isRole, type Principal } from "../../core/authorization/policy.ts";
 import { notFound, quote, VersionMismatch } from "../../core/errors.ts";
-import { isRole, type Principal } from "../../core/policy/policy.ts";
 import { appendAudit } from "./audit.ts";
 import type { Store, Tx } from "./store.ts";
 

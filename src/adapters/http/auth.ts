@@ -1,15 +1,15 @@
 // Authentication and authorization at the HTTP edge. `Authorization: Bearer <secret>` is hashed
 // and looked up (a short cache keeps the hot path off the database; revocations made through this
 // app take effect at once, those made elsewhere within tokenCacheTtlMsDefault). Each /v1 route
-// names its action with `guarded(action)`, so the policy (src/core/policy) is asked before the body
+// names its action with `guarded(action)`, so the policy (src/core/authorization) is asked before the body
 // is even validated; routes that load an object ask again with `authorizeObject`. Tokens are looked
 // up through the TokenStore port (src/app/authorization/ports.ts).
 import { createMiddleware } from "hono/factory";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import { hashSecret } from "../../app/authorization/tokens.ts";
 import type { Clock } from "../../app/ports.ts";
+import { type Action, authorize, type Principal, type Resource } from "../../core/authorization/policy.ts";
 import { SluiceError } from "../../core/errors.ts";
-import { type Action, authorize, type Principal, type Resource } from "../../core/policy/policy.ts";
 import type { AppEnv } from "./context.ts";
 
 export const tokenCacheTtlMsDefault = 5_000;

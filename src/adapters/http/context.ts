@@ -27,7 +27,7 @@ import type { ReversalRepos } from "../../app/reversals/ports.ts";
 import type { ShipmentListing } from "../../app/shipments/listing.ts";
 import type { ShipmentContext, ShipmentRepos } from "../../app/shipments/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
-import type { Principal } from "../../core/policy/policy.ts";
+import type { Principal } from "../../core/authorization/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
 import type { Store, Tx } from "../db/store.ts";

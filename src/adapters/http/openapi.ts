@@ -6,7 +6,7 @@
 // and problem responses.
 import type { OpenAPIHono, RouteConfig } from "@hono/zod-openapi";
 import { z } from "zod";
-import { type Action, actions, allowedRoles } from "../../core/policy/policy.ts";
+import { type Action, actions, allowedRoles } from "../../core/authorization/policy.ts";
 import { idempotencyKeyLengthMax } from "./idempotency.ts";
 import { problemContentType } from "./problem.ts";
 

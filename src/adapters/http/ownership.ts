@@ -7,8 +7,8 @@
 
 import { resourceOfOrder } from "../../app/authorization/order-resource.ts";
 import type { OrderOwnership } from "../../app/authorization/ports.ts";
+import { type Action, ownedThrough, type Principal, type Resource } from "../../core/authorization/policy.ts";
 import { notFound, quote, SluiceError } from "../../core/errors.ts";
-import { type Action, ownedThrough, type Principal, type Resource } from "../../core/policy/policy.ts";
 import type { OrderInput } from "../../core/shipments/model.ts";
 import { authorizeObject } from "./auth.ts";
 

@@ -2,8 +2,9 @@
 // stored hashed, so each start revokes the previous demo tokens and issues fresh ones to print.
 // Party-scoped roles (exporter, importer, lab) need the seed's party ids. The tokens are written
 // through the TokenStore port (its clock and factory), as the system's own acts.
+
+import { partyRequiredRoles, type Role, roles } from "../../core/authorization/policy.ts";
 import { badInput } from "../../core/errors.ts";
-import { partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
 import type { TokenStore } from "./ports.ts";
 
 export const demoLabelPrefix = "demo:";

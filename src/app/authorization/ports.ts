@@ -3,7 +3,7 @@
 // order links, for object-level checks on writes that name their object in the body. The SQL is in
 // src/adapters/db/tokens.ts and src/adapters/db/ownership.ts; src/compose.ts wires them.
 import type { AuditActor } from "../../core/audit/actor.ts";
-import type { Principal, Resource } from "../../core/policy/policy.ts";
+import type { Principal, Resource } from "../../core/authorization/policy.ts";
 import type { WriteTransaction } from "../idempotency/ports.ts";
 import type { TokenInput, TokenRecord } from "./tokens.ts";
 

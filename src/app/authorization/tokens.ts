@@ -2,9 +2,9 @@
 // checked alike by the HTTP route, the CLI and the store), the record shown to administrators
 // (never the secret nor its hash), and the hash under which a secret is stored and looked up.
 import { z } from "zod";
+import { partyRequiredRoles, type Role, roles } from "../../core/authorization/policy.ts";
 import { sha256Hex } from "../../core/digest.ts";
 import { badInput, quote } from "../../core/errors.ts";
-import { partyRequiredRoles, type Role, roles } from "../../core/policy/policy.ts";
 import { reportIssues } from "../../core/validation.ts";
 
 /** Bytes of randomness in a secret (256 bits). */

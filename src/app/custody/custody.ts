@@ -5,11 +5,11 @@
 // attributed to the authenticated actor and dated by the clock; a refusal changes nothing.
 import { createHash } from "node:crypto";
 import canonicalize from "canonicalize";
+import { canSee } from "../../core/authorization/policy.ts";
 import { decideCustodyEvent } from "../../core/custody/custody-events.ts";
 import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
 import { parsePublicKey, verifySignature } from "../../core/evidence/certificate.ts";
 import { serialInRanges } from "../../core/evidence/sampling.ts";
-import { canSee } from "../../core/policy/policy.ts";
 import { serialCount } from "../../core/shipments/model.ts";
 import {
   custodyEventInputSchema,

@@ -2,10 +2,11 @@
 // src/adapters/db/custody, wired by the composition roots): the custody store, a clock and ids.
 // Writes that check state and then change it take a pure `decide` callback that the store runs
 // inside its transaction on a snapshot read there, so check and change are one atomic step.
+
+import type { Role } from "../../core/authorization/policy.ts";
 import type { CustodyCoverage, CustodyState } from "../../core/custody/custody-events.ts";
 import type { Heartbeat } from "../../core/custody/heartbeat.ts";
 import type { LocationVerdict } from "../../core/custody/location.ts";
-import type { Role } from "../../core/policy/policy.ts";
 import type { SerialRange } from "../../core/shipments/model.ts";
 import type {
   CustodyEventInput,

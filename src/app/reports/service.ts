@@ -4,9 +4,9 @@
 // business (the routes and commands check `reports.<kind>.read`); an exporter whose token names
 // its party gets its own orders only.
 import { z } from "zod";
+import { jurisdictionOf, type Principal } from "../../core/authorization/policy.ts";
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { badInput } from "../../core/errors.ts";
-import { jurisdictionOf, type Principal } from "../../core/policy/policy.ts";
 import { capReport } from "../../core/reports/cap.ts";
 import { reportCsv } from "../../core/reports/csv.ts";
 import { custodyReport } from "../../core/reports/custody.ts";

@@ -2,7 +2,7 @@
 // and shipments in id order after a cursor, narrowed on the server by a search text and a state,
 // and only those the principal's order scope may see. The port; the SQL implements it in
 // src/adapters/db/shipments/listing.ts.
-import type { OrderScope } from "../../core/policy/policy.ts";
+import type { OrderScope } from "../../core/authorization/policy.ts";
 import type { OrderStatus, ShipmentStatus } from "../../core/shipments/model.ts";
 import type { OrderRow, ShipmentRow } from "../shipment-rows.ts";
 

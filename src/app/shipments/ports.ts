@@ -4,12 +4,12 @@
 // reference data, clock and ids (ShipmentContext). Implemented on SQL in
 // src/adapters/db/shipments/; the use cases never see a transaction handle or SQL.
 import type { AuditActor } from "../../core/audit/actor.ts";
+import type { OrderScope } from "../../core/authorization/policy.ts";
 import type { Product } from "../../core/catalog/catalog.ts";
 import type { Dossier, DossierInput, LedgerFigures, PartyRole } from "../../core/dossier/schema.ts";
 import type { Decision } from "../../core/evaluation/types.ts";
 import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { ReserveStatus, SettleStatus } from "../../core/ledger/ledger.ts";
-import type { OrderScope } from "../../core/policy/policy.ts";
 import type { IsoDate } from "../../core/shared.ts";
 import type {
   LicenceInput,

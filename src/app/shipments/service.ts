@@ -3,11 +3,11 @@
 // write validates first, then applies in one SERIALIZABLE transaction with its audit entry; a
 // replayed client id answers `exists` or `exists_with_different_<field>` and changes nothing.
 
+import type { OrderScope } from "../../core/authorization/policy.ts";
 import { evidenceSchema } from "../../core/dossier/schema.ts";
 import { badInput, notFound, quote, SluiceError, VersionMismatch } from "../../core/errors.ts";
 import type { Decision } from "../../core/evaluation/types.ts";
 import { refuseRecordedEvidence } from "../../core/evidence/provenance.ts";
-import type { OrderScope } from "../../core/policy/policy.ts";
 import {
   compareReplay,
   type LicenceInput,

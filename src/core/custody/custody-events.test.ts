@@ -1,7 +1,7 @@
 // The one custody state machine: the path of a lot's chips over ranges, every refusal with its own
 // status and message, and all-or-nothing for a range whose chips are in different states.
 import { describe, expect, it } from "vitest";
-import type { Role } from "../policy/policy.ts";
+import type { Role } from "../authorization/policy.ts";
 import type { SerialRange } from "../shipments/model.ts";
 import {
   type CustodyCoverage,

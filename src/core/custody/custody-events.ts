@@ -3,7 +3,7 @@
 // event covers serial ranges of one lot; the store reads what the ranges hold (counts by state and
 // site, the site, its permit, the site change) in the writing transaction and this decides, so a
 // range changes in full or not at all. Pure: no I/O, no clock.
-import type { Role } from "../policy/policy.ts";
+import type { Role } from "../authorization/policy.ts";
 import { type SerialRange, serialCount } from "../shipments/model.ts";
 
 /** The states of a chip, in the order it meets them. */

@@ -2,8 +2,9 @@
 // enters only through the route of its authority and is stored as a record with its author and
 // the server's time; an order's or shipment's evidence document (PUT …/evidence) may carry only
 // what its writer, the exporter, is the authority for. Pure data and one check.
+
+import type { Role } from "../authorization/policy.ts";
 import { badInput } from "../errors.ts";
-import type { Role } from "../policy/policy.ts";
 
 export interface Provenance {
   /** The authority, as people say it. */

@@ -5,7 +5,7 @@
 // by the system or written by an administrator), and what still holds a record in place.
 import { z } from "zod";
 import { localOperatorRole } from "../audit/actor.ts";
-import { type Action, allowedRoles } from "../policy/policy.ts";
+import { type Action, allowedRoles } from "../authorization/policy.ts";
 
 /** The records a reversal applies to, with the audit kind each reversal is logged under. */
 export const reversibleKinds = [

@@ -4,7 +4,7 @@
 // through the CLI's wiring (a TokenStore port, src/app/authorization/ports.ts).
 import type { Command } from "commander";
 import { parseTokenInput } from "../../../app/authorization/tokens.ts";
-import { roles } from "../../../core/policy/policy.ts";
+import { roles } from "../../../core/authorization/policy.ts";
 import { cliActor } from "../actor.ts";
 import { printJson, println } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";

@@ -20,10 +20,10 @@ import type {
   ShipmentEvent,
   ShipmentRow,
 } from "../../../app/shipments/ports.ts";
+import type { OrderScope } from "../../../core/authorization/policy.ts";
 import type { Product } from "../../../core/catalog/catalog.ts";
 import { canonicalDigest } from "../../../core/digest.ts";
 import type { Decision } from "../../../core/evaluation/types.ts";
-import type { OrderScope } from "../../../core/policy/policy.ts";
 import {
   type LicenceInput,
   type OrderInput,
@@ -73,7 +73,7 @@ export async function ensureProduct(tx: Tx, product: Product, at: Date): Promise
   );
 }
 
-/** Who a list is for (src/core/policy: orderScopeOf); the default lists everything. */
+/** Who a list is for (src/core/authorization: orderScopeOf); the default lists everything. */
 const everyOrder: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };
 
 /** The WHERE fragment of an order scope over the orders alias `o`, parameters from `$first`. */

@@ -2,7 +2,7 @@
 // the If-Match header, and `actionRoutes`, which declares a route guarded by a policy action with an area's tag and its
 // usual responses (200/201 with a JSON object, 404, 409 …).
 import { createRoute, type RouteConfig, z } from "@hono/zod-openapi";
-import type { Action } from "../../../core/policy/policy.ts";
+import type { Action } from "../../../core/authorization/policy.ts";
 import { guarded } from "../auth.ts";
 
 export const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });

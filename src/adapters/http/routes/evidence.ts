@@ -22,6 +22,7 @@ import {
 import * as ev from "../../../app/evidence-rows.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments/service.ts";
+import { scopeOf } from "../../../core/authorization/policy.ts";
 import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
@@ -33,7 +34,6 @@ import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evid
 import { idSchema } from "../../../core/evidence/ids.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
-import { scopeOf } from "../../../core/policy/policy.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
 import { actorOf, auditOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";

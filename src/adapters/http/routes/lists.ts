@@ -3,7 +3,7 @@
 // GET /v1/duty-entries (§232 entries with duty owed and paid, for the roles that read all).
 // Paged by id like every list (pagination.ts); the records themselves are one GET each.
 import { createRoute, z } from "@hono/zod-openapi";
-import { scopeOf } from "../../../core/policy/policy.ts";
+import { scopeOf } from "../../../core/authorization/policy.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";

@@ -5,9 +5,9 @@
 // …/evidence requires If-Match (428 without) and answers the new ETag (etag.ts).
 import { z } from "@hono/zod-openapi";
 import type { ShipmentService } from "../../../app/shipments/service.ts";
+import { readsPartyDirectory, scopeOf } from "../../../core/authorization/policy.ts";
 import { evidenceSchema, partySchema } from "../../../core/dossier/schema.ts";
 import { notFound, quote } from "../../../core/errors.ts";
-import { readsPartyDirectory, scopeOf } from "../../../core/policy/policy.ts";
 import { licenceInputSchema, orderInputSchema } from "../../../core/shipments/model.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppServices } from "../context.ts";

@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { historyDaysMax, overviewOf } from "../../../app/overview/overview.ts";
 import { decisionOutcomes } from "../../../app/overview/ports.ts";
-import { actions, mayAttempt, roles, scopeOf } from "../../../core/policy/policy.ts";
+import { actions, mayAttempt, roles, scopeOf } from "../../../core/authorization/policy.ts";
 import { guarded } from "../auth.ts";
 import { sendJson } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";

@@ -4,8 +4,8 @@
 // signed; the detached signature (the `.sig` file's JSON line) travels in a response header.
 import { createRoute, z } from "@hono/zod-openapi";
 import { reportQueryFields } from "../../../app/reports/service.ts";
+import type { Action } from "../../../core/authorization/policy.ts";
 import { SluiceError } from "../../../core/errors.ts";
-import type { Action } from "../../../core/policy/policy.ts";
 import { reportKinds } from "../../../core/reports/model.ts";
 import { checkpointHeader, signatureHeader } from "../../contract/reports.ts";
 import { guarded } from "../auth.ts";

@@ -5,7 +5,7 @@
 import { z } from "@hono/zod-openapi";
 import type { OrderRow, ShipmentRow } from "../../../app/shipment-rows.ts";
 import { searchTextLengthMax } from "../../../app/shipments/listing.ts";
-import { orderScopeOf } from "../../../core/policy/policy.ts";
+import { orderScopeOf } from "../../../core/authorization/policy.ts";
 import { orderStatuses, shipmentStatuses } from "../../../core/shipments/model.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { decodeCursor, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";

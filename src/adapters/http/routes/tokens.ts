@@ -4,7 +4,7 @@
 
 import { createRoute, z } from "@hono/zod-openapi";
 import { tokenInputSchema, tokenLabelSchema } from "../../../app/authorization/tokens.ts";
-import { roles } from "../../../core/policy/policy.ts";
+import { roles } from "../../../core/authorization/policy.ts";
 import { actorOf } from "../actor.ts";
 import { guarded } from "../auth.ts";
 import { etagOf, expectedVersion } from "../etag.ts";
