@@ -13,16 +13,9 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
-import {
-  dutyTotals,
-  dutyTotalsQueryFields,
-  type EvidenceReportSource,
-  listForfeitures,
-} from "../../../app/evidence-reports.ts";
 import * as ev from "../../../app/evidence-rows.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments/service.ts";
-import { scopeOf } from "../../../core/authorization/policy.ts";
 import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
@@ -39,31 +32,18 @@ import { actorOf, auditOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
-import { sendJson, toJsonText } from "../json.ts";
+import { sendJson } from "../json.ts";
 import { orderResource, requireOwnParty, requireVisibleOrder, requireVisibleShipment } from "../ownership.ts";
-import { decodeCursor, type PageQuery, pageOf, pageQuerySchema, pageSchema } from "../pagination.ts";
-import { actionRoutes, anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import { anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import { registerEvidenceReports } from "./evidence-reports.ts";
 import {
   certificateSchema,
-  dutyTotalsSchema,
   evidenceRecordsSchema,
   evidenceWriteSchema,
-  forfeitureSchema,
   labSchema,
 } from "./evidence-responses.ts";
+import { plain, route } from "./evidence-route.ts";
 import type { Api, RouteModule } from "./types.ts";
-
-const route = actionRoutes(
-  "evidence",
-  { ok: "on file already (a replay), or the record", created: "recorded" },
-  {
-    404: "not found (or not yours)",
-    409: "refused: the problem's code is the status (nothing was written)",
-    412: "If-Match names a version the lab is no longer at (the answer's ETag is the current one)",
-  },
-);
-
-const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 
 /**
  * The use cases for this request: every audit entry they write names the request's principal,
@@ -442,78 +422,6 @@ function registerView(api: Api, app: AppServices): void {
   );
 }
 
-/** The reports' reads, as src/compose.ts wires them. */
-function reportsOf(app: AppServices): EvidenceReportSource {
-  if (!app.evidenceReports)
-    throw new SluiceError("unavailable", "evidence reports", "not wired in this server", "not_configured");
-  return app.evidenceReports;
-}
-
-/** Forfeiture entries, a page at a time, cut to the principal's orders when its view is scoped. */
-async function forfeiturePage(
-  c: Context<AppEnv>,
-  app: AppServices,
-  orderId: string | null,
-  { limit, cursor }: PageQuery,
-) {
-  const scope = scopeOf(c.get("principal"));
-  const list = await listForfeitures(reportsOf(app), {
-    orderId,
-    after: decodeCursor(cursor) ?? "",
-    limit: limit + 1,
-    partyId: scope.all ? null : scope.partyId,
-  });
-  return sendJson(c, plain(pageOf(list, limit, (item) => item.id)));
-}
-
-function registerReports(api: Api, app: AppServices): void {
-  api.openapi(
-    route(
-      "get",
-      "/v1/duty/totals",
-      "duty.read",
-      "Section 232 duty totals per window (month, quarter, year or the range): by band, exemption claims apart, in cents",
-      { query: dutyTotalsQueryFields },
-      dutyTotalsSchema,
-    ),
-    async (c) => {
-      const report = await dutyTotals(reportsOf(app), c.req.query());
-      return sendJson(c, plain(report));
-    },
-  );
-  api.openapi(
-    route(
-      "get",
-      "/v1/forfeitures",
-      "forfeitures.read",
-      "forfeiture entries (paid cash forfeited after a denial or revocation; an importer sees its own orders')",
-      { query: pageQuerySchema.extend({ order: z.string().min(1).max(128).optional() }) },
-      pageSchema(forfeitureSchema),
-    ),
-    async (c) => {
-      const query = c.req.valid("query");
-      return forfeiturePage(c, app, query.order ?? null, query);
-    },
-  );
-  api.openapi(
-    route(
-      "get",
-      "/v1/orders/{id}/forfeitures",
-      "forfeitures.read",
-      "an order's forfeiture entries (404 when the order is not yours)",
-      { params: idParams, query: pageQuerySchema },
-      pageSchema(forfeitureSchema),
-    ),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const order = await app.store.transaction((tx) => rows.loadOrder(tx, id));
-      if (!order) throw notFound(`order ${quote(id)}`);
-      authorizeObject(c.get("principal"), "forfeitures.read", orderResource(order), `order ${quote(id)}`);
-      return forfeiturePage(c, app, id, c.req.valid("query"));
-    },
-  );
-}
-
 export const registerEvidence: RouteModule = (api, app) => {
   registerLabs(api, app);
   registerCertificates(api, app);
@@ -521,5 +429,5 @@ export const registerEvidence: RouteModule = (api, app) => {
   registerForfeit(api, app);
   registerChina(api, app);
   registerView(api, app);
-  registerReports(api, app);
+  registerEvidenceReports(api, app);
 };
