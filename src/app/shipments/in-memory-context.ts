@@ -119,7 +119,7 @@ function reposOn(tables: Tables, data: InMemoryShipmentData, clock: Clock, actor
   const audit = recordAudit(tables.records, actor);
   return {
     shipments: inMemoryShipmentRepository(tables.rows),
-    ledger: journalLedger(data.journal, clock),
+    ledger: journalLedger(data.journal, clock, audit),
     evidence: recordEvidence(tables.records, audit),
     screening: recordScreening(tables.records),
     audit,

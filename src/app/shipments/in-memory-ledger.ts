@@ -8,6 +8,7 @@
 import { accountIdsFor, type CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { Account, ReserveStatus, SettleStatus, UsPostStatus } from "../../core/ledger/ledger.ts";
 import type { IsoDate } from "../../core/shared.ts";
+import type { AuditLog } from "../audit/ports.ts";
 import { InMemoryLedger } from "../ledger/in-memory.ts";
 import type { ReserveInput, UsPostInput, UsReverseInput, UsReverseResult } from "../ledger/ports.ts";
 import type { LedgerView, ShipmentLedger } from "./ports.ts";
@@ -137,13 +138,41 @@ export function journalView(
   return { window, [policy.measure]: figures };
 }
 
-/** The ShipmentLedger port of one unit of work, on the journal, its instants from `clock`. */
-export function journalLedger(journal: LedgerJournal, clock: () => Date): ShipmentLedger {
+/**
+ * The ShipmentLedger port of one unit of work, on the journal, its instants from `clock`. Each
+ * change it makes is audited with SqlLedger's kinds (`ledger.reserve`, `ledger.post`, `ledger.void`,
+ * `ledger.expire`), their payloads abridged to what the journal knows.
+ */
+export function journalLedger(journal: LedgerJournal, clock: () => Date, audit: AuditLog): ShipmentLedger {
+  const settle = async (kind: "post" | "void", id: string) => {
+    const now = clock();
+    const settled = await journal.settle(kind, id, now);
+    if (settled.status === "ok") await audit.append(`ledger.${kind}`, { id }, now);
+    return settled;
+  };
   return {
-    reserve: (policy, input) => journal.reserve(policy, input, clock()),
-    post: (id) => journal.settle("post", id, clock()),
-    void: (id) => journal.settle("void", id, clock()),
-    expire: () => journal.expire(clock()),
+    reserve: async (policy, input) => {
+      const now = clock();
+      const reserved = await journal.reserve(policy, input, now);
+      if (reserved.status === "ok") {
+        const { id, productId, units } = input;
+        const expiresAt = new Date(now.getTime() + input.holdMs).toISOString();
+        await audit.append(
+          "ledger.reserve",
+          { id, productId, units, amount: reserved.amount, expiresAt },
+          now,
+        );
+      }
+      return reserved;
+    },
+    post: (id) => settle("post", id),
+    void: (id) => settle("void", id),
+    expire: async () => {
+      const now = clock();
+      const result = await journal.expire(now);
+      for (const id of result.expired) await audit.append("ledger.expire", { id }, now);
+      return result;
+    },
     view: async (policy, productId, at) => journalView(journal, policy, productId, at),
   };
 }

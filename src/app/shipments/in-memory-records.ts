@@ -112,6 +112,12 @@ export function recordEvidence(tables: RecordTables, audit: AuditLog): ShipmentE
   };
 }
 
+/**
+ * The list version every in-memory screening names: a dossier's screening must say what it was
+ * screened against, and here that is an empty list (hits come only from RecordTables.screeningHits).
+ */
+export const inMemoryScreeningList = { listId: "in-memory", version: "empty" } as const;
+
 /** Screening with no hits unless some are configured for a party (RecordTables.screeningHits). */
 export function recordScreening(tables: RecordTables): ShipmentScreening {
   return {
@@ -124,7 +130,7 @@ export function recordScreening(tables: RecordTables): ShipmentScreening {
       const hits = roles.flatMap(([role, party]) =>
         (tables.screeningHits.get(party.id) ?? []).map((hit) => ({ party: role, ...structuredClone(hit) })),
       );
-      return { screenedOn: at, listVersions: [], hits };
+      return { screenedOn: at, listVersions: [{ ...inMemoryScreeningList }], hits };
     },
   };
 }
