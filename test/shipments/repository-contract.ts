@@ -5,21 +5,24 @@
 // short, events unique by id, and a unit of work that throws leaving nothing. Each test writes ids
 // of its own prefix: the SQL blocks share one store across the tests of a block.
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../../src/app/catalog.ts";
 import type { UsPostInput } from "../../src/app/ledger/ports.ts";
 import type { Transactor } from "../../src/app/ports.ts";
-import type { DecisionRecord, ShipmentRepos, ShipmentRepository } from "../../src/app/shipments/ports.ts";
+import type { ShipmentRepos } from "../../src/app/shipments/ports.ts";
 import type { OrderScope } from "../../src/core/authorization/policy.ts";
-import { dossierDigest } from "../../src/core/dossier/schema.ts";
 import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
+import type { ShipmentInput } from "../../src/core/shipments/model.ts";
 import {
-  type OrderInput,
-  orderInputSchema,
-  type PartyInput,
-  partyInputSchema,
-  type ShipmentInput,
-} from "../../src/core/shipments/model.ts";
-import { approvable, exampleOrder, exampleParties, sharedEvaluator } from "../support/dossiers.ts";
+  at,
+  decision,
+  everyone,
+  ids,
+  licensedOrder,
+  order,
+  party,
+  product,
+  seedParties,
+  shipment,
+} from "./repository-fixtures.ts";
 
 /** What a contract test runs on: units of work, and US postings to give the ledger a figure. */
 export interface ContractSubject {
@@ -29,53 +32,6 @@ export interface ContractSubject {
 
 /** The instant the subjects' clocks are pinned to. */
 export const contractClock = () => new Date("2026-02-10T12:00:00Z");
-
-const at = (minute: number) => new Date(Date.UTC(2026, 1, 10, 12, minute));
-const product = loadCatalog().require("nvidia-h200-sxm");
-const [exporterDoc, buyerDoc] = exampleParties();
-const party = (id: string, doc = exporterDoc): PartyInput => partyInputSchema.parse({ ...doc, id });
-const everyone: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };
-const ids = (rows: readonly { id: string }[]) => rows.map((row) => row.id);
-
-/** Parties `<p>exp`, `<p>buy`, `<p>other` and the product every order names. */
-async function seedParties(repos: ShipmentRepository, p: string): Promise<void> {
-  await repos.insertParty(party(`${p}exp`), at(0));
-  await repos.insertParty(party(`${p}buy`, buyerDoc), at(0));
-  await repos.insertParty(party(`${p}other`, buyerDoc), at(0));
-  await repos.ensureProduct(product, at(0));
-}
-
-const order = (p: string, id: string, overrides: Record<string, unknown> = {}): OrderInput =>
-  orderInputSchema.parse(
-    exampleOrder({ id, exporterId: `${p}exp`, consigneeId: `${p}buy`, endUserId: `${p}buy`, ...overrides }),
-  );
-
-function decision(id: string, orderId: string): DecisionRecord {
-  const dossier = approvable();
-  const digest = dossierDigest(dossier);
-  const result = sharedEvaluator.evaluate(dossier, "2026-02-10", [], digest);
-  return { id, orderId, shipmentId: null, purpose: "application", dossier, digest, decision: result };
-}
-
-const shipment = (id: string, orderId: string, first: number, last: number): ShipmentInput => ({
-  id,
-  orderId,
-  quantityUnits: last - first + 1,
-  serials: [{ prefix: "H200-", first, last }],
-});
-
-/** An order `<p>o` with its approval decision and licence `<p>lic` of 1,000 units and 2,700,000 cents. */
-async function licensedOrder(repos: ShipmentRepository, p: string): Promise<void> {
-  await seedParties(repos, p);
-  await repos.insertOrder(order(p, `${p}o`), at(1));
-  await repos.insertDecision(decision(`${p}d`, `${p}o`), at(2));
-  const licence = { id: `${p}lic`, applicationId: `${p}d`, expiresOn: "2027-01-31", conditions: [] };
-  await repos.insertLicence(
-    { ...licence, grantedUnits: 1000, grantedValueCents: 2_700_000n },
-    `${p}o`,
-    at(3),
-  );
-}
 
 export function repositoryContract(name: string, make: () => ContractSubject): void {
   describe(`ShipmentRepository contract: ${name}`, () => {

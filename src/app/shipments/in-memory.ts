@@ -118,8 +118,10 @@ function sharedSerial(range: SerialRange, other: SerialRange): number | null {
 export function inMemoryShipmentRepository(tables: ShipmentTables): ShipmentRepository {
   return {
     ...partiesAndOrders(tables),
-    ...decisionsAndLicences(tables),
-    ...shipmentsAndEvents(tables),
+    ...decisions(tables),
+    ...licences(tables),
+    ...shipmentReads(tables),
+    ...shipmentWrites(tables),
   };
 }
 
@@ -170,12 +172,8 @@ function partiesAndOrders(tables: ShipmentTables) {
   };
 }
 
-function decisionsAndLicences(tables: ShipmentTables) {
-  const { decisions, licences, orders } = tables;
-  const latestLicence = (orderId: string) =>
-    [...licences.values()]
-      .filter((licence) => licence.orderId === orderId)
-      .sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime() || byteOrder(a.id, b.id))[0];
+function decisions(tables: ShipmentTables) {
+  const { decisions, orders } = tables;
   return {
     insertDecision: async (record: DecisionRecord, at: Date) => {
       must(orders, record.orderId, "order");
@@ -196,6 +194,16 @@ function decisionsAndLicences(tables: ShipmentTables) {
         .filter((stored) => stored.record.orderId === orderId)
         .sort((a, b) => a.decidedAt.getTime() - b.decidedAt.getTime() || byteOrder(a.record.id, b.record.id))
         .map((stored) => decisionRow(tables, stored)),
+  };
+}
+
+function licences(tables: ShipmentTables) {
+  const { decisions, licences, orders } = tables;
+  const latestLicence = (orderId: string) =>
+    [...licences.values()]
+      .filter((licence) => licence.orderId === orderId)
+      .sort((a, b) => b.grantedAt.getTime() - a.grantedAt.getTime() || byteOrder(a.id, b.id))[0];
+  return {
     loadLicence: async (id: string) => {
       const row = licences.get(id);
       return row && licenceRow(row);
@@ -248,8 +256,8 @@ function decisionsAndLicences(tables: ShipmentTables) {
   };
 }
 
-function shipmentsAndEvents(tables: ShipmentTables) {
-  const { shipments, orders, licences, events } = tables;
+function shipmentReads(tables: ShipmentTables) {
+  const { shipments, orders, events } = tables;
   return {
     loadShipment: async (id: string) => {
       const row = shipments.get(id);
@@ -270,22 +278,6 @@ function shipmentsAndEvents(tables: ShipmentTables) {
         .filter((row) => row.reservationId !== null && reservationIds.includes(row.reservationId))
         .sort((a, b) => byteOrder(a.id, b.id))
         .map(shipmentRow),
-    insertShipment: async (
-      shipment: Parameters<ShipmentRepository["insertShipment"]>[0],
-      licenceId: string,
-      valueCents: bigint,
-      at: Date,
-    ) => {
-      must(orders, shipment.orderId, "order");
-      must(licences, licenceId, "licence");
-      const serials = asJson<SerialRange[]>(shipment.serials);
-      const { id, orderId, quantityUnits } = shipment;
-      const row: Stamped<ShipmentRow> = {
-        ...{ id, orderId, licenceId, quantityUnits, valueCents, status: "planned", reservationId: null },
-        ...{ serials, evidence: {}, version: 1, input: { orderId, quantityUnits, serials }, updatedAt: at },
-      };
-      insert(shipments, id, row, "shipment");
-    },
     liveShipmentUnits: async (orderId: string) =>
       [...shipments.values()]
         .filter((row) => row.orderId === orderId && row.status !== "cancelled" && row.status !== "expired")
@@ -300,6 +292,40 @@ function shipmentsAndEvents(tables: ShipmentTables) {
             if (serial !== null) return { serial: `${range.prefix}${serial}`, shipmentId: row.id };
           }
       return null;
+    },
+    shipmentVersion: async (id: string) => shipments.get(id)?.version,
+    eventExists: async (id: string) => events.has(id),
+  };
+}
+
+function shipmentWrites(tables: ShipmentTables) {
+  const { shipments, orders, licences, events } = tables;
+  return {
+    insertShipment: async (
+      shipment: Parameters<ShipmentRepository["insertShipment"]>[0],
+      licenceId: string,
+      valueCents: bigint,
+      at: Date,
+    ) => {
+      must(orders, shipment.orderId, "order");
+      must(licences, licenceId, "licence");
+      const serials = asJson<SerialRange[]>(shipment.serials);
+      const { id, orderId, quantityUnits } = shipment;
+      const row: Stamped<ShipmentRow> = {
+        id,
+        orderId,
+        licenceId,
+        quantityUnits,
+        valueCents,
+        status: "planned",
+        reservationId: null,
+        serials,
+        evidence: {},
+        version: 1,
+        input: { orderId, quantityUnits, serials },
+        updatedAt: at,
+      };
+      insert(shipments, id, row, "shipment");
     },
     moveShipment: async (
       shipment: ShipmentRow,
@@ -319,8 +345,6 @@ function shipmentsAndEvents(tables: ShipmentTables) {
       Object.assign(row, { evidence: asJson(evidence), version: row.version + 1, updatedAt: at });
       return row.version;
     },
-    shipmentVersion: async (id: string) => shipments.get(id)?.version,
-    eventExists: async (id: string) => events.has(id),
     insertEvent: async (event: ShipmentEvent, at: Date) => {
       must(shipments, event.shipmentId, "shipment");
       insert(events, event.id, { ...copy(event), details: asJson(event.details), at }, "shipment event");
