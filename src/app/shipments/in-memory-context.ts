@@ -38,6 +38,7 @@ interface Tables {
  */
 export class InMemoryShipmentData {
   #tables: Tables = { rows: emptyShipmentTables(), records: emptyRecordTables() };
+  /** Read its accounts freely; change the ledger only through units (or usPost/usReverse below). */
   readonly journal = new LedgerJournal();
   #tail: Promise<unknown> = Promise.resolve();
 
@@ -84,7 +85,10 @@ export class InMemoryShipmentData {
     });
   }
 
-  /** US postings and reversals, each its own committed unit at `at` (the test's story clock). */
+  /**
+   * US postings and reversals, each its own committed unit at `at` (the test's story clock). Not
+   * audited: SqlLedger's `ledger.us_post` entries name an actor, and these are set-up, not acts.
+   */
   usPost(policy: CapPolicy, input: UsPostInput, at: Date) {
     return this.unit(() => this.journal.usPost(policy, input, at));
   }
