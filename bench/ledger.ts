@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
-import { importUsShipmentsText } from "../src/adapters/cli/commands/ledger.ts";
+import { importUsShipmentsText } from "../src/adapters/cli/commands/us-shipments-import.ts";
 import { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, type StoreConfig } from "../src/adapters/db/open.ts";
 import type { Store } from "../src/adapters/db/store.ts";

@@ -268,6 +268,8 @@ export function cliWiring(): CliWiring {
     withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
     reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
     shipments: (store, actor, clock) => shipmentContext(store, { clock }).asActor(actor),
+    withShipments: (actor, clock, run) =>
+      withConfiguredStore((store) => run(shipmentContext(store, { clock }).asActor(actor))),
   };
 }
 

@@ -3,7 +3,7 @@
 // validated first (line numbers) and idempotent, and tampering with the audit log is located.
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { importUsShipmentsText } from "../../src/adapters/cli/commands/ledger.ts";
+import { importUsShipmentsText } from "../../src/adapters/cli/commands/us-shipments-import.ts";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../../src/adapters/db/store.ts";

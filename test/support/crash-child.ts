@@ -3,7 +3,7 @@
 // each one returns. Mode `import <csv>`: a bulk import of US shipments in small batches, printing
 // `ack-rows <n>` after each batch commits. Also prints `pglite <pid>` when the embedded child is up.
 import { readFileSync } from "node:fs";
-import { importUsShipmentsText } from "../../src/adapters/cli/commands/ledger.ts";
+import { importUsShipmentsText } from "../../src/adapters/cli/commands/us-shipments-import.ts";
 import { readLock } from "../../src/adapters/db/data-dir-lock.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, storeConfigFromEnv } from "../../src/adapters/db/open.ts";

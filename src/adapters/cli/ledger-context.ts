@@ -1,11 +1,11 @@
 // What the store and ledger commands share: opening the store from the environment (always closed
 // afterwards; `withStore` is left for the commands whose use cases still take the raw store —
-// shipments, evidence and lab, custody, reports — the others get a port from the CLI's
-// wiring, src/adapters/cli/wiring.ts), the clock (SLUICE_NOW pins it, for scripts and tests), the cap policy in force
-// (--policy <file>, else the ratio-cap rule of the rulebooks in force on the clock's day: one source
-// for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
-// printing of ledger outcomes (each refusal's kind from core/ledger/refusals.ts, its exit code from
-// core/errors.ts).
+// evidence and lab — the others, the shipment commands included (withShipments), get a port from
+// the CLI's wiring, src/adapters/cli/wiring.ts), the clock (SLUICE_NOW pins it, for scripts and
+// tests), the cap policy in force (--policy <file>, else the ratio-cap rule of the rulebooks in
+// force on the clock's day: one source for the cap, see core/ledger/cap-in-force.ts), products
+// from the catalog, and the printing of ledger outcomes (each refusal's kind from
+// core/ledger/refusals.ts, its exit code from core/errors.ts).
 import { loadCatalog } from "../../app/catalog.ts";
 import type { Clock } from "../../app/ports.ts";
 import { loadRulebooks } from "../../app/rulebooks.ts";

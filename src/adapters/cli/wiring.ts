@@ -96,4 +96,10 @@ export interface CliWiring {
   reportPublicKeyPem(keyFile?: string): string;
   /** The shipment use cases' ports on an opened store, acting as `actor` on `clock`. */
   shipments(store: OpenedStore, actor: AuditActor, clock: Clock): ShipmentContext;
+  /** The shipment commands: the use cases' ports on the configured store as `actor` on `clock`, then closed. */
+  withShipments<T>(
+    actor: AuditActor,
+    clock: Clock,
+    run: (shipments: ShipmentContext) => Promise<T>,
+  ): Promise<T>;
 }

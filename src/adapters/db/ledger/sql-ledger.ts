@@ -1,49 +1,23 @@
-// The volume-cap ledger over the store (SqlLedger; its rows, types and bulk US postings are in this
-// folder). Each operation is one SERIALIZABLE transaction (retried on
-// 40001/40P01 by the store): read the rows it needs, decide with the pure core (first guard),
-// apply with a conditional UPDATE that re-checks the cap (second guard) under the accounts' CHECK
-// constraint (third guard), and append the operation to the audit chain in the same transaction.
-// Refusals change nothing and are not audited. The clock is a port.
+// The volume-cap ledger over the store (SqlLedger; in this folder: the reservation side in
+// reservations.ts, the US side in us-moves.ts, bulk US postings in us-postings.ts, grouped
+// reservations in reserve-batch.ts, rows and types). Each operation is one SERIALIZABLE
+// transaction (retried on 40001/40P01 by the store): read the rows it needs, decide with the pure
+// core (first guard), apply with a conditional UPDATE that re-checks the cap (second guard) under
+// the accounts' CHECK constraint (third guard), and append the operation to the audit chain in the
+// same transaction. Refusals change nothing and are not audited. The clock is a port.
 
 import { v7 as uuidv7 } from "uuid";
 import type { CapLedger } from "../../../app/ledger/ports.ts";
 import type { Clock } from "../../../app/ports.ts";
 import { type AuditActor, systemActor } from "../../../core/audit/actor.ts";
 import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
-import {
-  type Account,
-  decideReserve,
-  decideSettle,
-  decideUsPost,
-  decideUsReverse,
-  deriveReserve,
-  deriveUsPost,
-  type Reservation,
-  type ReservationState,
-  type ReserveStatus,
-  type SettleStatus,
-  type UsPostStatus,
-  type UsReversal,
-} from "../../../core/ledger/ledger.ts";
-import { appendAudit, appendAuditJson } from "../audit.ts";
+import type { Account, ReserveStatus, SettleStatus, UsPostStatus } from "../../../core/ledger/ledger.ts";
+import { appendAuditJson } from "../audit.ts";
 import type { Store, TransactionOptions, Tx } from "../store.ts";
+import { expireInTx, reserveInTx, settleInTx } from "./reservations.ts";
 import { type ReserveItem, type ReserveResult, reserveBatchMax, reserveBatchTx } from "./reserve-batch.ts";
+import { type AccountRow, accountFromRow, ensureAccounts, guardDisagreement } from "./rows.ts";
 import {
-  type AccountRow,
-  accountFromRow,
-  applyDeltas,
-  breachAlert,
-  ensureAccounts,
-  guardDisagreement,
-  loadAccounts,
-  loadReservation,
-  loadUsPosting,
-  newlyBlocked,
-  type ReservationRow,
-  reservationFromRow,
-} from "./rows.ts";
-import {
-  expireBatchMax,
   type LedgerAlert,
   type ReserveInput,
   type SqlLedgerOptions,
@@ -53,10 +27,10 @@ import {
   usPostBatchColumns,
   usPostBatchTxOptions,
 } from "./types.ts";
+import { usPostInTx, usReverseInTx } from "./us-moves.ts";
 import {
   applyStagedUsPostings,
   distinctAccountIds,
-  insertUsPostings,
   stageUsPostings,
   usPostingConflicts,
 } from "./us-postings.ts";
@@ -137,57 +111,7 @@ export class SqlLedger implements CapLedger {
     policy: CapPolicy,
     input: ReserveInput,
   ): Promise<{ status: ReserveStatus; amount?: bigint }> {
-    const now = this.#clock();
-    const request = { ...input, reservedAt: now, expiresAt: new Date(now.getTime() + input.holdMs) };
-    const derived = deriveReserve(policy, request);
-    if (!derived.amount || !derived.accountIds) return { status: derived.status };
-    const shaped = { amount: derived.amount, accountIds: derived.accountIds };
-    const existing = await loadReservation(tx, input.id);
-    const accounts = existing ? new Map() : await loadAccounts(tx, shaped.accountIds);
-    const status = decideReserve(policy.ratioPercent, request, shaped, existing, accounts);
-    if (status !== "ok") return { status };
-    await tx.query(
-      `INSERT INTO ledger_reservations
-         (id, product_id, units, amount, account_ids, state, reserved_at, expires_at, reference)
-       VALUES ($1, $2, $3, $4, $5, 'pending', $6, $7, $8)`,
-      [
-        input.id,
-        input.productId,
-        input.units,
-        shaped.amount,
-        shaped.accountIds,
-        now,
-        request.expiresAt,
-        input.reference === undefined ? null : JSON.stringify(input.reference),
-      ],
-    );
-    if (shaped.accountIds.length > accounts.size) await ensureAccounts(tx, shaped.accountIds, policy);
-    const moved = await applyDeltas(tx, {
-      ...shaped,
-      dUs: 0n,
-      dPending: shaped.amount,
-      dPosted: 0n,
-      guardAccountId: shaped.accountIds[0] ?? null,
-      op: "reserve",
-      refId: input.id,
-      at: now,
-    });
-    if (moved !== shaped.accountIds.length) throw guardDisagreement("reserve", input.id);
-    await appendAudit(
-      tx,
-      "ledger.reserve",
-      {
-        id: input.id,
-        productId: input.productId,
-        units: input.units,
-        amount: shaped.amount,
-        accountIds: shaped.accountIds,
-        expiresAt: request.expiresAt.toISOString(),
-      },
-      now,
-      this.#actor,
-    );
-    return { status, amount: shaped.amount };
+    return reserveInTx(tx, policy, input, this.#clock(), this.#actor);
   }
 
   /** Ships against a pending reservation: its amount moves from pending to posted. */
@@ -214,40 +138,7 @@ export class SqlLedger implements CapLedger {
 
   /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
   async settleTx(tx: Tx, kind: "post" | "void", id: string): Promise<{ status: SettleStatus }> {
-    const now = this.#clock();
-    const reservation = await loadReservation(tx, id);
-    const status = decideSettle(kind, reservation, now);
-    if (status !== "ok" || !reservation) return { status };
-    await this.#finish(tx, reservation, kind === "post" ? "posted" : "voided", now);
-    return { status };
-  }
-
-  async #finish(tx: Tx, reservation: Reservation, state: ReservationState, now: Date): Promise<void> {
-    await tx.query("UPDATE ledger_reservations SET state = $2, settled_at = $3 WHERE id = $1", [
-      reservation.id,
-      state,
-      now,
-    ]);
-    const op = state === "posted" ? "post" : state === "voided" ? "void" : "expire";
-    const dPosted = state === "posted" ? reservation.amount : 0n;
-    const moved = await applyDeltas(tx, {
-      accountIds: reservation.accountIds,
-      dUs: 0n,
-      dPending: -reservation.amount,
-      dPosted,
-      guardAccountId: null,
-      op,
-      refId: reservation.id,
-      at: now,
-    });
-    if (moved !== reservation.accountIds.length) throw guardDisagreement(op, reservation.id);
-    await appendAudit(
-      tx,
-      `ledger.${op}`,
-      { id: reservation.id, amount: reservation.amount },
-      now,
-      this.#actor,
-    );
+    return settleInTx(tx, kind, id, this.#clock(), this.#actor);
   }
 
   /** Expires pending reservations whose hold has passed, oldest first, at most expireBatchMax. */
@@ -257,14 +148,7 @@ export class SqlLedger implements CapLedger {
 
   /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
   async expireTx(tx: Tx): Promise<{ expired: string[] }> {
-    const now = this.#clock();
-    const { rows } = await tx.query<ReservationRow>(
-      `SELECT * FROM ledger_reservations WHERE state = 'pending' AND expires_at <= $1
-       ORDER BY expires_at, id COLLATE "C" LIMIT $2`,
-      [now, expireBatchMax],
-    );
-    for (const row of rows) await this.#finish(tx, reservationFromRow(row), "expired", now);
-    return { expired: rows.map((row) => row.id) };
+    return expireInTx(tx, this.#clock(), this.#actor);
   }
 
   usPost(policy: CapPolicy, input: UsPostInput): Promise<{ status: UsPostStatus; amount?: bigint }> {
@@ -277,28 +161,7 @@ export class SqlLedger implements CapLedger {
     policy: CapPolicy,
     input: UsPostInput,
   ): Promise<{ status: UsPostStatus; amount?: bigint }> {
-    const now = this.#clock();
-    const derived = deriveUsPost(policy, input);
-    if (!derived.amount || !derived.accountIds) return { status: derived.status };
-    const { amount, accountIds } = derived;
-    const existing = await loadUsPosting(tx, input.id);
-    const accounts = existing ? new Map() : await loadAccounts(tx, accountIds);
-    const status = decideUsPost(policy.ratioPercent, input, amount, existing, accounts);
-    if (status !== "ok") return { status };
-    await insertUsPostings(tx, [{ ...input, amount, accountIds }], policy, now);
-    const moved = await applyDeltas(tx, {
-      accountIds,
-      dUs: amount,
-      dPending: 0n,
-      dPosted: 0n,
-      guardAccountId: null,
-      op: "us_post",
-      refId: input.id,
-      at: now,
-    });
-    if (moved !== accountIds.length) throw guardDisagreement("us_post", input.id);
-    await appendAudit(tx, "ledger.us_post", { ...input, amount, accountIds }, now, this.#actor);
-    return { status, amount };
+    return usPostInTx(tx, policy, input, this.#clock(), this.#actor);
   }
 
   /**
@@ -311,53 +174,7 @@ export class SqlLedger implements CapLedger {
 
   /** The same inside the caller's transaction (SERIALIZABLE, ideally with lockAuditChain). */
   async usReverseTx(tx: Tx, input: UsReverseInput): Promise<UsReverseResult> {
-    const now = this.#clock();
-    const { rows } = await tx.query<{ id: string; posting_id: string; units: bigint; amount: bigint }>(
-      "SELECT id, posting_id, units, amount FROM ledger_us_reversals WHERE id = $1",
-      [input.id],
-    );
-    const existing: UsReversal | undefined = rows[0] && {
-      id: rows[0].id,
-      postingId: rows[0].posting_id,
-      units: rows[0].units,
-      amount: rows[0].amount,
-    };
-    const posting = existing ? undefined : await loadUsPosting(tx, input.postingId);
-    const decided = decideUsReverse(input, existing, posting);
-    if (decided.status !== "ok" || !posting || decided.amount === undefined)
-      return { status: decided.status, alerts: [] };
-    const amount = decided.amount;
-    const before = await loadAccounts(tx, posting.accountIds);
-    await tx.query(
-      "INSERT INTO ledger_us_reversals (id, posting_id, units, amount, reversed_at, reason) VALUES ($1, $2, $3, $4, $5, $6)",
-      [input.id, input.postingId, input.units, amount, now, input.reason ?? null],
-    );
-    await tx.query("UPDATE ledger_us_postings SET reversed_units = reversed_units + $2 WHERE id = $1", [
-      posting.id,
-      input.units,
-    ]);
-    const moved = await applyDeltas(tx, {
-      accountIds: posting.accountIds,
-      dUs: -amount,
-      dPending: 0n,
-      dPosted: 0n,
-      guardAccountId: null,
-      op: "us_reverse",
-      refId: input.id,
-      at: now,
-    });
-    if (moved !== posting.accountIds.length) throw guardDisagreement("us_reverse", input.id);
-    const alerts = newlyBlocked(before, amount).map((account) => breachAlert(input.id, account));
-    for (const alert of alerts) {
-      await tx.query(
-        "INSERT INTO ledger_alerts (id, account_id, kind, raised_at, details) VALUES ($1, $2, $3, $4, $5)",
-        [alert.id, alert.accountId, alert.kind, now, JSON.stringify(alert.details)],
-      );
-    }
-    // The posting's accounts, so a replay of the log needs no other entry to apply it.
-    const accountIds = posting.accountIds;
-    await appendAudit(tx, "ledger.us_reverse", { ...input, amount, accountIds, alerts }, now, this.#actor);
-    return { status: decided.status, amount, alerts };
+    return usReverseInTx(tx, input, this.#clock(), this.#actor);
   }
 
   /**

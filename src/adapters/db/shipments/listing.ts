@@ -1,7 +1,7 @@
 // The pipeline's lists in SQL (the port is src/app/shipments/listing.ts): keyset pages in id
 // order (COLLATE "C", as every list), the search text as an escaped ILIKE substring over the ids,
-// the state as an equality, and the principal's order scope (the same fragment the other reads of
-// db/shipments/rows.ts use). PostgreSQL 15 and PGlite alike.
+// the state as an equality, and the principal's order scope (the fragment of db/shipments/rows.ts
+// that the other reads use too). PostgreSQL 15 and PGlite alike.
 
 import { type OrderSqlRow, type ShipmentSqlRow, toOrder, toShipment } from "../../../app/shipment-rows.ts";
 import type { ListFilter, ShipmentListing } from "../../../app/shipments/listing.ts";

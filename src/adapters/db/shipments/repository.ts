@@ -1,10 +1,12 @@
 // The shipment path's repository on one transaction (the ShipmentRepository port of
-// src/app/shipments/ports.ts over ./rows.ts), and the ledger view the cap rule reads for a dossier.
+// src/app/shipments/ports.ts over ./rows.ts, ./licence-rows.ts and ./shipment-rows.ts), and the ledger view the cap rule reads for a dossier.
 import type { LedgerView, ShipmentRepository } from "../../../app/shipments/ports.ts";
 import { accountIdsFor, type CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import type { IsoDate } from "../../../core/shared.ts";
 import type { Tx } from "../store.ts";
+import * as licenceRows from "./licence-rows.ts";
 import * as rows from "./rows.ts";
+import * as shipmentRows from "./shipment-rows.ts";
 
 export function sqlShipmentRepository(tx: Tx): ShipmentRepository {
   return {
@@ -21,24 +23,26 @@ export function sqlShipmentRepository(tx: Tx): ShipmentRepository {
     insertDecision: (record, at) => rows.insertDecision(tx, record, at),
     loadDecision: (id) => rows.loadDecision(tx, id),
     listDecisions: (orderId) => rows.listDecisions(tx, orderId),
-    loadLicence: (id) => rows.loadLicence(tx, id),
-    loadLicenceForOrder: (orderId) => rows.loadLicenceForOrder(tx, orderId),
-    insertLicence: (licence, orderId, at) => rows.insertLicence(tx, licence, orderId, at),
-    writeDownLicence: (id, units, valueCents) => rows.writeDownLicence(tx, id, units, valueCents),
-    restoreLicence: (id, units, valueCents) => rows.restoreLicence(tx, id, units, valueCents),
-    loadShipment: (id) => rows.loadShipment(tx, id),
-    listShipments: (orderId, after, limit, scope) => rows.listShipments(tx, orderId, after, limit, scope),
-    shipmentsWithReservations: (ids) => rows.shipmentsWithReservations(tx, ids),
+    loadLicence: (id) => licenceRows.loadLicence(tx, id),
+    loadLicenceForOrder: (orderId) => licenceRows.loadLicenceForOrder(tx, orderId),
+    insertLicence: (licence, orderId, at) => licenceRows.insertLicence(tx, licence, orderId, at),
+    writeDownLicence: (id, units, valueCents) => licenceRows.writeDownLicence(tx, id, units, valueCents),
+    restoreLicence: (id, units, valueCents) => licenceRows.restoreLicence(tx, id, units, valueCents),
+    loadShipment: (id) => shipmentRows.loadShipment(tx, id),
+    listShipments: (orderId, after, limit, scope) =>
+      shipmentRows.listShipments(tx, orderId, after, limit, scope),
+    shipmentsWithReservations: (ids) => shipmentRows.shipmentsWithReservations(tx, ids),
     insertShipment: (shipment, licenceId, valueCents, at) =>
-      rows.insertShipment(tx, shipment, licenceId, valueCents, at),
-    liveShipmentUnits: (orderId) => rows.liveShipmentUnits(tx, orderId),
-    findSerialOverlap: (ranges) => rows.findSerialOverlap(tx, ranges),
-    moveShipment: (shipment, status, changes, at) => rows.moveShipment(tx, shipment, status, changes, at),
+      shipmentRows.insertShipment(tx, shipment, licenceId, valueCents, at),
+    liveShipmentUnits: (orderId) => shipmentRows.liveShipmentUnits(tx, orderId),
+    findSerialOverlap: (ranges) => shipmentRows.findSerialOverlap(tx, ranges),
+    moveShipment: (shipment, status, changes, at) =>
+      shipmentRows.moveShipment(tx, shipment, status, changes, at),
     updateShipmentEvidence: (id, evidence, at, ifVersion) =>
-      rows.updateShipmentEvidence(tx, id, evidence, at, ifVersion),
-    shipmentVersion: (id) => rows.shipmentVersion(tx, id),
-    eventExists: (id) => rows.eventExists(tx, id),
-    insertEvent: (event, at) => rows.insertEvent(tx, event, at),
+      shipmentRows.updateShipmentEvidence(tx, id, evidence, at, ifVersion),
+    shipmentVersion: (id) => shipmentRows.shipmentVersion(tx, id),
+    eventExists: (id) => shipmentRows.eventExists(tx, id),
+    insertEvent: (event, at) => shipmentRows.insertEvent(tx, event, at),
   };
 }
 

@@ -160,7 +160,8 @@ function registerOrders(app: Api, services: AppServices): void {
   );
 }
 
-function registerDecisions(app: Api, services: AppServices): void {
+/** POST /v1/orders/{id}/applications: the order evaluated under the rules in force, its decision recorded. */
+function registerApplications(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "post",
@@ -187,6 +188,10 @@ function registerDecisions(app: Api, services: AppServices): void {
       );
     },
   );
+}
+
+/** The decisions recorded for an order, and one decision, as the principal may see them. */
+function registerDecisionReads(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "get",
@@ -226,6 +231,10 @@ function registerDecisions(app: Api, services: AppServices): void {
       return sendJson(c, { id: decision.id, orderId: decision.orderId, ...shown });
     },
   );
+}
+
+/** POST /v1/licences: the licence granted on an approved application. */
+function registerLicences(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "post",
@@ -252,5 +261,7 @@ function registerDecisions(app: Api, services: AppServices): void {
 export function registerOrderRoutes(app: Api, services: AppServices): void {
   registerParties(app, services);
   registerOrders(app, services);
-  registerDecisions(app, services);
+  registerApplications(app, services);
+  registerDecisionReads(app, services);
+  registerLicences(app, services);
 }

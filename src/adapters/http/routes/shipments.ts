@@ -1,3 +1,6 @@
+// The shipment routes of the shipment path over HTTP: planning a shipment, reading it and its
+// evidence (ETag, If-Match), and the moves release, ship and cancel; the order routes are in
+// orders.ts and both are registered here as one route module.
 import type { Context } from "hono";
 import type { ReleaseResult, ShipmentService } from "../../../app/shipments/service.ts";
 import { evidenceSchema } from "../../../core/dossier/schema.ts";
@@ -54,7 +57,8 @@ async function move(
   return sendJson(c, { shipmentId: id, ...result }, status as 200, headers);
 }
 
-function registerShipmentRoutes(app: Api, services: AppServices): void {
+/** POST /v1/shipments: a shipment planned on a licensed order the principal may see. */
+function registerShipmentPlanning(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "post",
@@ -86,6 +90,10 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
         },
       ),
   );
+}
+
+/** One shipment with its ETag, and the evidence on file for it (replaced under If-Match). */
+function registerShipmentRecord(app: Api, services: AppServices): void {
   app.openapi(
     route(
       "get",
@@ -123,6 +131,10 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
       return sendJson(c, { id, status: "updated" }, 200, { etag: etagOf(version) });
     },
   );
+}
+
+/** The moves release, ship and cancel, each answered by move() with the shipment's ETag. */
+function registerShipmentMoves(app: Api, services: AppServices): void {
   const moves = [
     [
       "release",
@@ -169,5 +181,7 @@ function registerShipmentRoutes(app: Api, services: AppServices): void {
 
 export const registerShipments: RouteModule = (app, services) => {
   registerOrderRoutes(app, services);
-  registerShipmentRoutes(app, services);
+  registerShipmentPlanning(app, services);
+  registerShipmentRecord(app, services);
+  registerShipmentMoves(app, services);
 };
