@@ -27,7 +27,7 @@ export const json = (value: unknown): string => JSON.stringify(toAuditJson(value
 
 export async function listParties(tx: Tx, after: string, limit: number): Promise<PartyInput[]> {
   const { rows } = await tx.query<{ doc: unknown }>(
-    'SELECT doc FROM parties WHERE id > $1 ORDER BY id COLLATE "C" LIMIT $2',
+    'SELECT doc FROM parties WHERE id > $1 COLLATE "C" ORDER BY id COLLATE "C" LIMIT $2',
     [after, limit],
   );
   return rows.map((row) => partyInputSchema.parse(row.doc));
@@ -82,7 +82,7 @@ export async function listOrders(
 ): Promise<OrderRow[]> {
   const { rows } = await tx.query<OrderSqlRow>(
     `SELECT id, status, doc, evidence, version FROM orders o
-      WHERE id > $1 AND ${scopeSql(3)}
+      WHERE id > $1 COLLATE "C" AND ${scopeSql(3)}
       ORDER BY id COLLATE "C" LIMIT $2`,
     [after, limit, ...scopeParams(scope)],
   );

@@ -22,7 +22,7 @@ export async function listShipments(
 ): Promise<ShipmentRow[]> {
   const { rows } = await tx.query<ShipmentSqlRow>(
     `SELECT s.* FROM shipments s JOIN orders o ON o.id = s.order_id
-      WHERE ($1::text IS NULL OR s.order_id = $1) AND s.id > $2 AND ${scopeSql(4)}
+      WHERE ($1::text IS NULL OR s.order_id = $1) AND s.id > $2 COLLATE "C" AND ${scopeSql(4)}
       ORDER BY s.id COLLATE "C" LIMIT $3`,
     [orderId, after, limit, ...scopeParams(scope)],
   );
@@ -35,7 +35,7 @@ export async function shipmentsWithReservations(
 ): Promise<ShipmentRow[]> {
   if (reservationIds.length === 0) return [];
   const { rows } = await tx.query<ShipmentSqlRow>(
-    "SELECT * FROM shipments WHERE reservation_id = ANY($1) ORDER BY id",
+    "SELECT * FROM shipments WHERE reservation_id = ANY($1) ORDER BY id COLLATE \"C\"",
     [reservationIds],
   );
   return rows.map(toShipment);
