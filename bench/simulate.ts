@@ -4,8 +4,8 @@
 // memory (RSS and heap, sampled every 10 ms and after each run), and checks that two runs give
 // byte-identical JSON. Goal: ≤ 10 s. Run: node --import tsx bench/simulate.ts [runs]
 import { cpus, loadavg, totalmem } from "node:os";
-import { loadCatalog } from "../src/app/catalog.ts";
-import { loadRulebooks } from "../src/app/rulebooks.ts";
+import { loadCatalog } from "../src/app/evaluation/catalog.ts";
+import { loadRulebooks } from "../src/app/evaluation/rulebooks.ts";
 import { bundledScreener, loadScenarioFile } from "../src/app/simulation/files.ts";
 import { reportJson, simulate } from "../src/app/simulation/simulate.ts";
 

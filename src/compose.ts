@@ -34,15 +34,15 @@ import {
   reportSigner,
 } from "./adapters/keys/report-key.ts";
 import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
-import { type Catalog, loadCatalog } from "./app/catalog.ts";
-import { Evaluator } from "./app/evaluate.ts";
+import { type Catalog, loadCatalog } from "./app/evaluation/catalog.ts";
+import { Evaluator } from "./app/evaluation/evaluator.ts";
+import { loadRulebooks } from "./app/evaluation/rulebooks.ts";
 import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
 import { reverseRecord } from "./app/reversals/reverse.ts";
-import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
 import type { ScreeningIndex } from "./core/screening/name-index.ts";

@@ -3,7 +3,7 @@
 // under both shows the conflict (no lot passes both).
 import { describe, expect, it } from "vitest";
 import { clockSkewMaxMs, ingestParamsOf } from "../../src/app/custody/ingest.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
+import { loadRulebooks } from "../../src/app/evaluation/rulebooks.ts";
 import { defaultAlertParams } from "../../src/core/custody/alerts.ts";
 import { defaultLocationParams } from "../../src/core/custody/location.ts";
 import { custodyParameters, defaultHeartbeatAgeMaxMs } from "../../src/core/custody/parameters.ts";

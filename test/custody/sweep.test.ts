@@ -15,7 +15,7 @@ import {
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
+import { loadRulebooks } from "../../src/app/evaluation/rulebooks.ts";
 import { selectRules } from "../../src/core/rulebook/load.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { actor, importerId, licensedShipment, resetFixtures, services, testClock } from "./support.ts";

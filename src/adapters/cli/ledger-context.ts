@@ -6,9 +6,9 @@
 // for the cap, see core/ledger/cap-in-force.ts), products from the catalog, and the
 // printing of ledger outcomes (each refusal's kind from core/ledger/refusals.ts, its exit code from
 // core/errors.ts).
-import { loadCatalog } from "../../app/catalog.ts";
+import { loadCatalog } from "../../app/evaluation/catalog.ts";
+import { loadRulebooks } from "../../app/evaluation/rulebooks.ts";
 import type { Clock } from "../../app/ports.ts";
-import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";

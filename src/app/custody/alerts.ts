@@ -10,7 +10,7 @@ import { type AlertParams, detectFleetSilence, detectRelay, sweepRelay } from ".
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { notFound, quote, SluiceError } from "../../core/errors.ts";
 import { type RuleSet, selectRules } from "../../core/rulebook/load.ts";
-import { loadRulebooks } from "../rulebooks.ts";
+import { loadRulebooks } from "../evaluation/rulebooks.ts";
 import { parseWith } from "./custody.ts";
 import { alertUpdateSchema } from "./inputs.ts";
 import type { Actor, AlertDraft, AlertRecord, Clock, CustodyStore } from "./ports.ts";

@@ -34,7 +34,7 @@ import { selectRules } from "../../core/rulebook/load.ts";
 import { isoDateSchema } from "../../core/shared.ts";
 import { parseInput } from "../../core/validation.ts";
 import { alertCategory, custodyScenarios } from "../custody/alerts.ts";
-import { loadRulebooks } from "../rulebooks.ts";
+import { loadRulebooks } from "../evaluation/rulebooks.ts";
 import type { Clock, PdfRenderer, ReportFigures, ReportScope, ReportSigner, ReportStore } from "./ports.ts";
 
 export const reportQueryFields = z.strictObject({

@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { parseRulebook } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import { parseScenario, type Scenario } from "../../core/simulation/scenario.ts";
-import { loadCatalog } from "../catalog.ts";
-import { loadRulebooks } from "../rulebooks.ts";
+import { loadCatalog } from "../evaluation/catalog.ts";
+import { loadRulebooks } from "../evaluation/rulebooks.ts";
 import { reportJson, simulate } from "./simulate.ts";
 
 const noHits = () => ({

@@ -2,7 +2,7 @@
 // ECCN, BIS box, §232 band and SAFE Chips Act test with reasons, and the catalog as a table.
 // Bad input (unknown product, malformed or invalid spec) exits 2 with one `error:` line.
 import type { Command } from "commander";
-import { type Catalog, loadCatalog, productRow } from "../../../app/catalog.ts";
+import { type Catalog, loadCatalog, productRow } from "../../../app/evaluation/catalog.ts";
 import type { Product } from "../../../core/catalog/catalog.ts";
 import { classify, formatFigure } from "../../../core/classification/classify.ts";
 import { parseChipSpec } from "../../../core/classification/spec.ts";

@@ -1,9 +1,9 @@
 // CLI: `sluice evaluate`, `sluice rulebooks`, `sluice rules explain|list`. Decisions exit with
 // 0 approve, 10 hold, 11 deny; bad input exits 2 (src/core/errors.ts).
 import type { Command } from "commander";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
-import { bookSummary, loadRulebooks } from "../../../app/rulebooks.ts";
+import { loadCatalog } from "../../../app/evaluation/catalog.ts";
+import { Evaluator } from "../../../app/evaluation/evaluator.ts";
+import { bookSummary, loadRulebooks } from "../../../app/evaluation/rulebooks.ts";
 import { parseDossier } from "../../../core/dossier/schema.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import type { Decision, Finding } from "../../../core/evaluation/types.ts";

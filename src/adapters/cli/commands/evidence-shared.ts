@@ -6,10 +6,10 @@
 // again (the local command prints it rather than failing).
 
 import type { z } from "zod";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
+import { loadCatalog } from "../../../app/evaluation/catalog.ts";
+import { Evaluator } from "../../../app/evaluation/evaluator.ts";
+import { loadRulebooks } from "../../../app/evaluation/rulebooks.ts";
 import { type EvidenceContext, EvidenceService } from "../../../app/evidence.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
 import { cliActor, cliAudit } from "../actor.ts";

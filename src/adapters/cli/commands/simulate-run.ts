@@ -1,7 +1,7 @@
 // What `sluice simulate` runs (see simulate.ts): loaded only when the command runs, so the other
 // commands do not pay for the simulator, CSV and chart libraries at start-up.
-import { loadCatalog } from "../../../app/catalog.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
+import { loadCatalog } from "../../../app/evaluation/catalog.ts";
+import { loadRulebooks } from "../../../app/evaluation/rulebooks.ts";
 import { counterfactual } from "../../../app/simulation/counterfactual.ts";
 import { bundledScreener, loadRulebookFile, loadScenarioFile } from "../../../app/simulation/files.ts";
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";

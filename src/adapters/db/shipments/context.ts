@@ -3,9 +3,10 @@
 // it, attributed to one principal. The composition root (src/compose.ts) builds one per store; the
 // HTTP and CLI adapters get it from there, bound to the principal of the request or invocation.
 import { v7 as uuidv7 } from "uuid";
-import type { Catalog } from "../../../app/catalog.ts";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
+import type { Catalog } from "../../../app/evaluation/catalog.ts";
+import { loadCatalog } from "../../../app/evaluation/catalog.ts";
+import { Evaluator } from "../../../app/evaluation/evaluator.ts";
+import { loadRulebooks } from "../../../app/evaluation/rulebooks.ts";
 import {
   evidenceView,
   forfeitPayments,
@@ -13,7 +14,6 @@ import {
   writeDownApprovalTx,
 } from "../../../app/evidence.ts";
 import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { screen } from "../../../app/screening.ts";
 import { screenParty, storeListScreener } from "../../../app/screening-store.ts";
 import {

@@ -4,11 +4,11 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Product, parseCatalog } from "../core/catalog/catalog.ts";
-import { classify } from "../core/classification/classify.ts";
-import { badInput, notFound, quote } from "../core/errors.ts";
+import { type Product, parseCatalog } from "../../core/catalog/catalog.ts";
+import { classify } from "../../core/classification/classify.ts";
+import { badInput, notFound, quote } from "../../core/errors.ts";
 
-export const defaultDataDir = fileURLToPath(new URL("../../data/", import.meta.url));
+export const defaultDataDir = fileURLToPath(new URL("../../../data/", import.meta.url));
 export const catalogFileName = "chips.csv";
 
 export interface Catalog {

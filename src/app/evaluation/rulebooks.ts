@@ -3,11 +3,11 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { badInput, quote } from "../core/errors.ts";
-import { checkLibrary, parseRulebook } from "../core/rulebook/load.ts";
-import type { Rulebook } from "../core/rulebook/schema.ts";
+import { badInput, quote } from "../../core/errors.ts";
+import { checkLibrary, parseRulebook } from "../../core/rulebook/load.ts";
+import type { Rulebook } from "../../core/rulebook/schema.ts";
 
-export const defaultRulebookDir = fileURLToPath(new URL("../../rulebooks/", import.meta.url));
+export const defaultRulebookDir = fileURLToPath(new URL("../../../rulebooks/", import.meta.url));
 
 const cache = new Map<string, Rulebook[]>();
 
