@@ -1,9 +1,8 @@
 // Test fixtures: the example dossiers of examples/, parsed, and an evaluator over the shipped
 // rulebooks and catalog.
 import { readFileSync } from "node:fs";
-import { loadCatalog } from "../../src/app/evaluation/catalog.ts";
+import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
 import { Evaluator } from "../../src/app/evaluation/evaluator.ts";
-import { loadRulebooks } from "../../src/app/evaluation/rulebooks.ts";
 import { type Dossier, parseDossier } from "../../src/core/dossier/schema.ts";
 
 export const exampleJson = (file: string): Record<string, unknown> =>

@@ -19,7 +19,7 @@ import {
 import { type LocationParams, type LocationVerdict, locate } from "../../core/custody/location.ts";
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
-import { type RulesOn, rulesInForce } from "./alerts.ts";
+import type { RulesOn } from "./alerts.ts";
 import type {
   AcceptedHeartbeat,
   Actor,
@@ -72,8 +72,8 @@ export interface IngestDeps {
   newId: NewId;
   /** Fixed parameters (tests); default: those of the books in force on the server's day. */
   params?: IngestParams;
-  /** The rules in force on a day (default: the bundled books with the custody scenarios). */
-  rules?: RulesOn;
+  /** The rules in force on a day (the composition root's books with the custody scenarios). */
+  rules: RulesOn;
 }
 
 interface Candidate {
@@ -96,7 +96,7 @@ export class HeartbeatIngest {
     if (this.deps.params) return this.deps.params;
     const day = now.toISOString().slice(0, 10);
     if (this.#paramsOfDay?.day !== day)
-      this.#paramsOfDay = { day, params: ingestParamsOf((this.deps.rules ?? rulesInForce)(day)) };
+      this.#paramsOfDay = { day, params: ingestParamsOf(this.deps.rules(day)) };
     return this.#paramsOfDay.params;
   }
 

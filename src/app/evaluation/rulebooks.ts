@@ -1,41 +1,18 @@
-// Loading the rulebook library from disk: every .yaml/.yml/.json file under rulebooks/ (scenario
-// books in rulebooks/scenarios/), parsed, validated alone and together, and cached per directory.
-import { readdirSync, readFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { fileURLToPath } from "node:url";
-import { badInput, quote } from "../../core/errors.ts";
+// The rulebook library: the books parsed from their texts (the files are read by
+// src/adapters/files/reference-data.ts), validated alone and together, and a book as lists show it.
 import { checkLibrary, parseRulebook } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 
-export const defaultRulebookDir = fileURLToPath(new URL("../../../rulebooks/", import.meta.url));
-
-const cache = new Map<string, Rulebook[]>();
-
-function listFiles(dir: string): string[] {
-  let entries: import("node:fs").Dirent[];
-  try {
-    entries = readdirSync(dir, { withFileTypes: true });
-  } catch {
-    throw badInput(`rulebook directory ${quote(dir)}`, "cannot be read");
-  }
-  return entries
-    .flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return listFiles(path);
-      return /\.(ya?ml|json)$/.test(entry.name) ? [path] : [];
-    })
-    .sort();
+/** One rulebook file's text and the name errors and the book give it. */
+export interface RulebookText {
+  readonly text: string;
+  readonly fileName: string;
 }
 
-/** All rulebooks under `dir`, validated; a broken file is an error naming it, the path and the line. */
-export function loadRulebooks(dir: string = defaultRulebookDir): Rulebook[] {
-  const cached = cache.get(dir);
-  if (cached) return cached;
-  const books = listFiles(dir).map((file) =>
-    parseRulebook(readFileSync(file, "utf8"), relative(process.cwd(), file) || file),
-  );
+/** The library of these texts, validated; a broken book is an error naming its file, path and line. */
+export function libraryOf(texts: readonly RulebookText[]): Rulebook[] {
+  const books = texts.map(({ text, fileName }) => parseRulebook(text, fileName));
   checkLibrary(books);
-  cache.set(dir, books);
   return books;
 }
 
