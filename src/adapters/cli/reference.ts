@@ -4,17 +4,17 @@
 // and without importing the files adapter (docs/architecture.md's import rule).
 import type { Catalog } from "../../app/evaluation/catalog.ts";
 import { Evaluator } from "../../app/evaluation/evaluator.ts";
-import type { ReferenceData } from "../../app/evaluation/ports.ts";
+import type { ReferenceSource } from "../../app/evaluation/ports.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 
-let provided: ReferenceData | undefined;
+let provided: ReferenceSource | undefined;
 
 /** Called by buildProgram with the wiring's reference data (and by tests that call helpers directly). */
-export function provideReferenceData(reference: ReferenceData): void {
+export function provideReferenceData(reference: ReferenceSource): void {
   provided = reference;
 }
 
-function reference(): ReferenceData {
+function reference(): ReferenceSource {
   // A bug, not an outcome: every entry point builds the program (or provides the data) first.
   if (provided === undefined) throw new Error("the CLI's reference data was read before it was provided");
   return provided;

@@ -7,7 +7,7 @@
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
-import type { ReferenceData } from "../../app/evaluation/ports.ts";
+import type { ReferenceSource } from "../../app/evaluation/ports.ts";
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
@@ -56,7 +56,7 @@ export type CliLedger = CapLedger & UsPostingBatches;
 
 export interface CliWiring {
   /** The catalog and the rulebooks every evaluating command reads (buildProgram hands them to reference.ts). */
-  readonly reference: ReferenceData;
+  readonly reference: ReferenceSource;
   /** `sluice simulate`: the scenario and rulebook files it names. */
   readonly simulationFiles: SimulationFiles;
   /** `sluice serve`: serves the HTTP API on the configured store. */

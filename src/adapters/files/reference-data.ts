@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Catalog, catalogFromText } from "../../app/evaluation/catalog.ts";
-import type { ReferenceData } from "../../app/evaluation/ports.ts";
+import type { ReferenceSource } from "../../app/evaluation/ports.ts";
 import { libraryOf, type RulebookText } from "../../app/evaluation/rulebooks.ts";
 import { badInput, quote } from "../../core/errors.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
@@ -70,7 +70,7 @@ export function loadRulebooks(dir: string = defaultRulebookDir): Rulebook[] {
 }
 
 /** The bundled catalog and rulebooks, each read on first use (a command that needs neither reads neither). */
-export const bundledReferenceData: ReferenceData = {
+export const bundledReferenceData: ReferenceSource = {
   catalog: () => loadCatalog(),
   rulebooks: () => loadRulebooks(),
 };

@@ -4,7 +4,7 @@
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { Catalog } from "./catalog.ts";
 
-export interface ReferenceData {
+export interface ReferenceSource {
   /** The product catalog. */
   catalog(): Catalog;
   /** The rulebook library, validated alone and together. */
