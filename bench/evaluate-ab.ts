@@ -24,9 +24,8 @@ const scenarioSets = [
 
 /** A tree's Evaluator with the 2,000 cases of bench/evaluate.ts, parsed by that tree's parser. */
 async function side(root: string): Promise<Side> {
-  const { loadCatalog } = await import(`${root}/src/app/catalog.ts`);
-  const { Evaluator } = await import(`${root}/src/app/evaluate.ts`);
-  const { loadRulebooks } = await import(`${root}/src/app/rulebooks.ts`);
+  const { loadCatalog, loadRulebooks } = await import(`${root}/src/adapters/files/reference-data.ts`);
+  const { Evaluator } = await import(`${root}/src/app/evaluation/evaluator.ts`);
   const { dossierDigest, parseDossier } = await import(`${root}/src/core/dossier/schema.ts`);
   const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
   const dir = `${root}/examples/`;

@@ -38,7 +38,7 @@ import {
   registerDemoLandmarks,
 } from "../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../src/app/custody/sign.ts";
-import { httpDeps } from "../src/compose.ts";
+import { custodyRules, httpDeps } from "../src/compose.ts";
 import type { Heartbeat } from "../src/core/custody/heartbeat.ts";
 import { actor, importerId, licensedShipment, services } from "../test/custody/support.ts";
 import { testDatabaseUrl, urlWithSchema } from "../test/support/drivers.ts";
@@ -259,6 +259,7 @@ const play = (run: string): Heartbeat[] => {
     store: sqlCustodyStore(store),
     clock: () => new Date(),
     newId: uuidv7,
+    rules: custodyRules,
   });
   let accepted = 0;
   let last = 0;
@@ -330,7 +331,7 @@ if (!values["skip-fleet"]) {
   report(
     `clone sweep query over ${chips + 100} heartbeats in the window: ${clones.result.length} clones; ${describeCost(clones.cost)}`,
   );
-  const alerts = new AlertService({ store: custodyStore, clock: () => new Date() });
+  const alerts = new AlertService({ store: custodyStore, clock: () => new Date(), rules: custodyRules });
   const swept = await meter.measure(() => alerts.sweep(actor("admin")));
   report(
     `full sweep (silence, fleet share, clone and relay queries, raising the alerts): ${swept.result.raised} alerts raised; ${describeCost(swept.cost)}`,

@@ -9,7 +9,6 @@
 import { createHash, generateKeyPairSync } from "node:crypto";
 import autocannon from "autocannon";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
@@ -17,6 +16,7 @@ import { ensureBundledLists } from "../src/app/screening-store.ts";
 import { seedParties } from "../src/app/seed.ts";
 import * as rows from "../src/app/shipment-rows.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
@@ -40,7 +40,7 @@ export async function setUpReleases(store: Store, count: number): Promise<Releas
   const started = performance.now();
   const clock = () => new Date();
   await ensureBundledLists(store, { at: clock() });
-  const context = shipmentContext(store, { clock });
+  const context = shipmentContextOn(store, { clock });
   const service = new ShipmentService(context);
   for (const party of seedParties.filter((p) => p.id === "nvidia" || p.id === buyer)) {
     await service.addParty(party);
@@ -138,7 +138,7 @@ async function approvedOrder(
 }
 
 /** A lab with a fresh key, registered; `certify` signs and submits a certificate for a lot. */
-async function registerLab(context: ReturnType<typeof shipmentContext>) {
+async function registerLab(context: ReturnType<typeof shipmentContextOn>) {
   const evidence = new EvidenceService(context);
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const labId = "lab-bench";

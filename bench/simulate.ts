@@ -4,9 +4,9 @@
 // memory (RSS and heap, sampled every 10 ms and after each run), and checks that two runs give
 // byte-identical JSON. Goal: ≤ 10 s. Run: node --import tsx bench/simulate.ts [runs]
 import { cpus, loadavg, totalmem } from "node:os";
-import { loadCatalog } from "../src/app/catalog.ts";
-import { loadRulebooks } from "../src/app/rulebooks.ts";
-import { bundledScreener, loadScenarioFile } from "../src/app/simulation/files.ts";
+import { loadCatalog, loadRulebooks } from "../src/adapters/files/reference-data.ts";
+import { loadScenarioFile } from "../src/adapters/files/simulation-files.ts";
+import { bundledScreener } from "../src/app/simulation/screener.ts";
 import { reportJson, simulate } from "../src/app/simulation/simulate.ts";
 
 const runs = Number(process.argv[2] ?? 3);

@@ -15,13 +15,12 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import { openStore } from "../src/adapters/db/open.ts";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { startServer } from "../src/adapters/http/serve.ts";
 import { ensureBundledLists } from "../src/app/screening-store.ts";
 import { seedDemo } from "../src/app/seed.ts";
-import { httpDeps } from "../src/compose.ts";
+import { httpDeps, shipmentContextOn } from "../src/compose.ts";
 import { ensureWebBuilt } from "../src/web-build.ts";
 import { launchChromium } from "../test/web/browser.ts";
 
@@ -62,7 +61,7 @@ function firstPageSizes(): { jsRaw: number; jsGzip: number; cssGzip: number; fil
 async function fillStore(store: Store): Promise<void> {
   const at = new Date();
   await ensureBundledLists(store, { at });
-  await seedDemo(shipmentContext(store, { clock: () => at }));
+  await seedDemo(shipmentContextOn(store, { clock: () => at }));
   // Copies of a planned shipment (new ids, same order), and cap alerts on the first account.
   await store.query(
     `INSERT INTO shipments (id, order_id, licence_id, quantity_units, value_cents, status, reservation_id, serials, evidence, version, created_at, updated_at)

@@ -21,11 +21,17 @@ import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
 import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
-import { shipmentContext } from "./adapters/db/shipments/context.ts";
+import {
+  type ShipmentContextOptions,
+  type SqlShipmentContext,
+  shipmentContext,
+} from "./adapters/db/shipments/context.ts";
 import { sqlShipmentListing } from "./adapters/db/shipments/listing.ts";
 import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisions.ts";
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
+import { bundledReferenceData, loadCatalog, loadRulebooks } from "./adapters/files/reference-data.ts";
+import { simulationFiles } from "./adapters/files/simulation-files.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
 import {
   loadOrCreateReportKey,
@@ -34,15 +40,15 @@ import {
   reportSigner,
 } from "./adapters/keys/report-key.ts";
 import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
-import { type Catalog, loadCatalog } from "./app/catalog.ts";
-import { Evaluator } from "./app/evaluate.ts";
+import { type RulesOn, rulesInForceOf } from "./app/custody/alerts.ts";
+import type { Catalog } from "./app/evaluation/catalog.ts";
+import { Evaluator } from "./app/evaluation/evaluator.ts";
 import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
 import { reverseRecord } from "./app/reversals/reverse.ts";
-import { loadRulebooks } from "./app/rulebooks.ts";
 import { bundledIndex } from "./app/screening.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
 import type { ScreeningIndex } from "./core/screening/name-index.ts";
@@ -71,6 +77,22 @@ export function referenceData(): ReferenceData {
     evaluator: new Evaluator(rulebooks, catalog),
     screening: () => bundledIndex(),
   };
+}
+
+/** The rules in force on a day with the custody scenarios, from the bundled rulebooks. */
+export const custodyRules: RulesOn = rulesInForceOf(() => loadRulebooks());
+
+/**
+ * The shipment use cases' ports on `store` (adapters/db/shipments/context.ts) with the bundled
+ * catalog and an Evaluator over the bundled rulebooks, unless `overrides` names its own.
+ */
+export function shipmentContextOn(
+  store: Store,
+  overrides: Partial<ShipmentContextOptions> = {},
+): SqlShipmentContext {
+  const catalog = overrides.catalog ?? loadCatalog();
+  const evaluator = overrides.evaluator ?? new Evaluator(loadRulebooks(), catalog);
+  return shipmentContext(store, { ...overrides, catalog, evaluator });
 }
 
 /**
@@ -238,6 +260,8 @@ async function exportLog(out: string): Promise<{ size: number; checkpoints: numb
 /** What the CLI's commands are given instead of importing other adapters. */
 export function cliWiring(): CliWiring {
   return {
+    reference: bundledReferenceData,
+    simulationFiles,
     serve: serveApi,
     migrate: migrateStore,
     storeStatus,
@@ -267,9 +291,9 @@ export function cliWiring(): CliWiring {
     // issue #18: `sluice report` on the configured store, and the key `report verify` checks with
     withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
     reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
-    shipments: (store, actor, clock) => shipmentContext(store, { clock }).asActor(actor),
+    shipments: (store, actor, clock) => shipmentContextOn(store, { clock }).asActor(actor),
     withShipments: (actor, clock, run) =>
-      withConfiguredStore((store) => run(shipmentContext(store, { clock }).asActor(actor))),
+      withConfiguredStore((store) => run(shipmentContextOn(store, { clock }).asActor(actor))),
   };
 }
 
@@ -284,6 +308,7 @@ export function reportService(store: Store, clock: Clock, keyPath: string = repo
     signer: reportSigner(loadOrCreateReportKey(keyPath)),
     pdf: pdfRenderer,
     clock,
+    rules: custodyRules,
   });
 }
 

@@ -6,7 +6,6 @@
 import { parseArgs } from "node:util";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { openStore, storeConfigFromEnv } from "./adapters/db/open.ts";
-import { shipmentContext } from "./adapters/db/shipments/context.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
@@ -14,7 +13,14 @@ import { issueDemoTokens } from "./app/authorization/demo-tokens.ts";
 import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
-import { httpDeps, reportService, startLog, systemClock } from "./compose.ts";
+import {
+  custodyRules,
+  httpDeps,
+  reportService,
+  shipmentContextOn,
+  startLog,
+  systemClock,
+} from "./compose.ts";
 import { SluiceError } from "./core/errors.ts";
 import { ensureWebBuilt } from "./web-build.ts";
 
@@ -41,13 +47,16 @@ await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first st
 const store = await openStore(storeConfigFromEnv(process.env, true)); // npm start may create the store
 console.log(`sluice: database ${store.driver} at ${store.location}`);
 await ensureBundledLists(store, { at: clock() });
-const shipments = shipmentContext(store, { clock });
+const shipments = shipmentContextOn(store, { clock });
 if (await needsSeed(shipments)) {
   console.log("sluice: first run, seeding the January 2026 story …");
   const seeded = await seedDemo(shipments);
   console.log(`sluice: seeded ${seeded.orders} orders and ${seeded.shipments} shipments`);
   // Custody (issue #16): sites, landmarks, a fleet with a range near Singapore, and its alerts.
-  console.log("sluice: custody:", JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock)));
+  console.log(
+    "sluice: custody:",
+    JSON.stringify(await seedCustodyDemo(sqlCustodyStore(store), clock, custodyRules)),
+  );
 }
 // The transparency log (docs/log.md): its key, a checkpoint covering everything so far (the seeded
 // story included), then the integrator that keeps integrating and signing while serving.

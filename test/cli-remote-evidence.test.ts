@@ -7,8 +7,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../src/app/seed.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { exitCodes } from "../src/core/errors.ts";
 import { type Api, clock, fixedNow, startApi } from "./http/support.ts";
 import { runCliInProcess } from "./support/cli.ts";
@@ -33,7 +33,7 @@ forEachDriver(
     const local = (...args: string[]) => runCliInProcess(args);
 
     beforeAll(async () => {
-      await seedDemo(shipmentContext(env.store(), { clock }));
+      await seedDemo(shipmentContextOn(env.store(), { clock }));
       api = await startApi(env.store(), `remote-evidence-${env.driver}`);
       // The local commands open the same database, on the server's clock.
       const overrides = { ...env.config().env, SLUICE_NOW: fixedNow.toISOString() };

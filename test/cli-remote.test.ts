@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorKindOfStatus, problemError } from "../src/adapters/cli/remote.ts";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../src/app/seed.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { type Api, clock, startApi } from "./http/support.ts";
 import { runCliInProcess } from "./support/cli.ts";
 import { exampleJson, exampleOrder } from "./support/dossiers.ts";
@@ -174,7 +174,7 @@ forEachDriver(
     let api: Api;
     let admin: (...args: string[]) => ReturnType<typeof runCliInProcess>;
     beforeAll(async () => {
-      await seedDemo(shipmentContext(env.store(), { clock }));
+      await seedDemo(shipmentContextOn(env.store(), { clock }));
       api = await startApi(env.store(), `remote-demo-${env.driver}`);
       admin = (...args) =>
         runCliInProcess(["--server", api.server.url, "--token", api.tokens.admin, ...args]);

@@ -3,9 +3,8 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { loadCatalog } from "../src/app/catalog.ts";
-import { Evaluator } from "../src/app/evaluate.ts";
-import { loadRulebooks } from "../src/app/rulebooks.ts";
+import { loadCatalog, loadRulebooks } from "../src/adapters/files/reference-data.ts";
+import { Evaluator } from "../src/app/evaluation/evaluator.ts";
 import { parseDossier } from "../src/core/dossier/schema.ts";
 
 interface GoldenCase {

@@ -2,9 +2,10 @@
 // one transaction — an unknown party on any line imports nothing.
 import { expect, it } from "vitest";
 import { readAudit } from "../src/adapters/db/audit.ts";
-import { bundledListScreener, shipmentContext } from "../src/adapters/db/shipments/context.ts";
+import { bundledListScreener } from "../src/adapters/db/shipments/context.ts";
 import { parseOrdersCsv } from "../src/app/shipments/orders-import.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
@@ -26,7 +27,9 @@ it("reports bad lines with their numbers and keeps the good ones", () => {
 
 forEachDriver("import orders", (env) => {
   it("imports all lines in one transaction, or none", async () => {
-    const service = new ShipmentService(shipmentContext(env.store(), { screenParties: bundledListScreener }));
+    const service = new ShipmentService(
+      shipmentContextOn(env.store(), { screenParties: bundledListScreener }),
+    );
     await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
     await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
     const before = (await readAudit(env.store())).length;
@@ -42,7 +45,9 @@ forEachDriver("import orders", (env) => {
   });
 
   it("with skipBadLines skips unknown products and parties as bad lines, counted once each", async () => {
-    const service = new ShipmentService(shipmentContext(env.store(), { screenParties: bundledListScreener }));
+    const service = new ShipmentService(
+      shipmentContextOn(env.store(), { screenParties: bundledListScreener }),
+    );
     await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
     await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
     const unknownProduct = line("o-9").replace("nvidia-h200-sxm", "no-such-chip");

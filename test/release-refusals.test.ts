@@ -3,13 +3,13 @@
 // made to refuse through its port (the unit of work's `ledger.reserve`), everything else is real:
 // the evaluation approves, the refusal rolls the release back, the shipment stays planned.
 import { expect, it } from "vitest";
-import { type SqlShipmentContext, shipmentContext } from "../src/adapters/db/shipments/context.ts";
+import type { SqlShipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken } from "../src/adapters/db/tokens.ts";
 import { createApp } from "../src/adapters/http/app.ts";
 import type { ShipmentContext } from "../src/app/shipments/ports.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
-import { httpDeps } from "../src/compose.ts";
+import { httpDeps, shipmentContextOn } from "../src/compose.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
 import { reserveStatuses } from "../src/core/ledger/ledger.ts";
 import { type ReserveRefusal, releaseAnswer } from "../src/core/shipments/release.ts";
@@ -72,7 +72,7 @@ forEachDriver("release refused by the cap ledger", (env) => {
   let context: SqlShipmentContext;
 
   it("keeps each refusal's own status and changes nothing", async () => {
-    context = shipmentContext(env.store(), { clock });
+    context = shipmentContextOn(env.store(), { clock });
     ids = await plannedShipments(context);
     for (const [i, status] of refusals.entries()) {
       const id = ids[i] as string;
@@ -87,7 +87,7 @@ forEachDriver("release refused by the cap ledger", (env) => {
     const factory = counterFactory("refusals");
     const { secret } = await createToken(store, clock, factory, { role: "admin" });
     for (const [i, status] of refusals.entries()) {
-      const base = shipmentContext(store, { clock });
+      const base = shipmentContextOn(store, { clock });
       const app = createApp(
         httpDeps(store, {
           clock,

@@ -2,8 +2,8 @@
 // state the story says, for the reason it says.
 import { expect, it } from "vitest";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import { needsSeed, seedDemo } from "../src/app/seed.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
 forEachDriver(
@@ -11,7 +11,7 @@ forEachDriver(
   (env) => {
     it("seeds once, with orders in every state and the reasons the story gives", async () => {
       const store = env.store();
-      const context = shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") });
+      const context = shipmentContextOn(store, { clock: () => new Date("2026-02-02T09:00:00Z") });
       expect(await needsSeed(context)).toBe(true);
       expect(await seedDemo(context)).toEqual({ orders: 9, shipments: 5 });
       expect(await needsSeed(context)).toBe(false);

@@ -4,10 +4,10 @@
 import { expect, it } from "vitest";
 import { readAudit, systemAudit, verifyAudit } from "../src/adapters/db/audit.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
-import { shipmentContext } from "../src/adapters/db/shipments/context.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { EvidenceService } from "../src/app/evidence.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../src/compose.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import type { Finding } from "../src/core/evaluation/types.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
@@ -25,7 +25,7 @@ const example = exampleJson("h200-alibaba-approvable.json") as {
 
 function setup(store: Store) {
   let counter = 0;
-  const context = shipmentContext(store, { clock, newId: () => `id-${++counter}` });
+  const context = shipmentContextOn(store, { clock, newId: () => `id-${++counter}` });
   return { service: new ShipmentService(context), ledger: context.ledger as SqlLedger, context };
 }
 
@@ -187,7 +187,7 @@ forEachDriver("shipment releases undone", (env) => {
   it("reverts a release (quota voided, licence restored) and expires one whose hold passed", async () => {
     let now = new Date("2026-02-01T12:00:00Z");
     let counter = 0;
-    const context = shipmentContext(env.store(), { clock: () => now, newId: () => `id-${++counter}` });
+    const context = shipmentContextOn(env.store(), { clock: () => now, newId: () => `id-${++counter}` });
     const service = new ShipmentService(context);
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-2", quantityUnits: 100, valueCents: "270000000" });
@@ -231,7 +231,7 @@ forEachDriver("shipment releases undone", (env) => {
 forEachDriver("shipment path with evidence records", (env) => {
   it("writes the Chinese import approval down at release and restores it on cancel", async () => {
     let counter = 0;
-    const context = shipmentContext(env.store(), { clock, newId: () => `r-${++counter}` });
+    const context = shipmentContextOn(env.store(), { clock, newId: () => `r-${++counter}` });
     const service = new ShipmentService(context);
     const evidence = new EvidenceService({
       store: env.store(),
@@ -292,7 +292,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
 
   it("refuses a certificate in PUT evidence, pointing to the submission route, and changes nothing", async () => {
     let counter = 0;
-    const context = shipmentContext(env.store(), { clock, newId: () => `f-${++counter}` });
+    const context = shipmentContextOn(env.store(), { clock, newId: () => `f-${++counter}` });
     const service = new ShipmentService(context);
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-f" });
@@ -335,7 +335,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
 
   it("holds a release whose only certificate is a document claiming a verified signature", async () => {
     let counter = 0;
-    const context = shipmentContext(env.store(), { clock, newId: () => `g-${++counter}` });
+    const context = shipmentContextOn(env.store(), { clock, newId: () => `g-${++counter}` });
     const service = new ShipmentService(context);
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-g", quantityUnits: 100, valueCents: "270000000" });

@@ -44,7 +44,7 @@ import type { Rule } from "../core/rulebook/schema.ts";
 import type { IsoDate } from "../core/shared.ts";
 import { parseInput } from "../core/validation.ts";
 import type { AuditAppender as UnitAuditAppender } from "./audit/ports.ts";
-import type { Evaluator } from "./evaluate.ts";
+import type { Evaluator } from "./evaluation/evaluator.ts";
 import * as ev from "./evidence-rows.ts";
 import * as rows from "./shipment-rows.ts";
 

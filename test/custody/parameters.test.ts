@@ -2,8 +2,8 @@
 // the Chip Security Act scenario requires it, the Chinese-side scenario refuses it, and a decision
 // under both shows the conflict (no lot passes both).
 import { describe, expect, it } from "vitest";
+import { loadRulebooks } from "../../src/adapters/files/reference-data.ts";
 import { clockSkewMaxMs, ingestParamsOf } from "../../src/app/custody/ingest.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
 import { defaultAlertParams } from "../../src/core/custody/alerts.ts";
 import { defaultLocationParams } from "../../src/core/custody/location.ts";
 import { custodyParameters, defaultHeartbeatAgeMaxMs } from "../../src/core/custody/parameters.ts";

@@ -3,9 +3,9 @@
 import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
 forEachDriver(
@@ -16,8 +16,8 @@ forEachDriver(
     }, async () => {
       const store = env.store();
       const clock = () => new Date("2026-02-02T09:00:00Z");
-      await seedDemo(shipmentContext(store, { clock }));
-      const seeded = await seedCustodyDemo(sqlCustodyStore(store), clock, 60, 6);
+      await seedDemo(shipmentContextOn(store, { clock }));
+      const seeded = await seedCustodyDemo(sqlCustodyStore(store), clock, custodyRules, 60, 6);
       expect(seeded.ingest).toEqual({ accepted: 60 });
       const { rows } = await store.query<{ kind: string; n: bigint }>(
         "SELECT kind, count(*) AS n FROM custody_alerts GROUP BY kind",

@@ -6,7 +6,6 @@ import { systemAudit } from "../../src/adapters/db/audit.ts";
 const appendAudit = systemAudit("test");
 
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { AlertService } from "../../src/app/custody/alerts.ts";
 import { CustodyService } from "../../src/app/custody/custody.ts";
@@ -15,6 +14,7 @@ import type { Actor } from "../../src/app/custody/ports.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
 import { demoLabKey, registerDemoLab } from "../../src/app/seed.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 
@@ -40,7 +40,7 @@ let ledgerReady = new WeakSet<Store>();
 
 /** Parties, the US postings that make room under the cap, and the demo lab (once per store). */
 async function ready(store: Store, clock: () => Date): Promise<ShipmentService> {
-  const context = shipmentContext(store, { clock: () => new Date("2026-02-01T12:00:00Z") });
+  const context = shipmentContextOn(store, { clock: () => new Date("2026-02-01T12:00:00Z") });
   const service = new ShipmentService(context);
   if (!ledgerReady.has(store)) {
     ledgerReady.add(store);
@@ -106,7 +106,12 @@ export async function licensedShipment(store: Store, clock: () => Date, id: stri
 
 export function services(store: Store, clock: () => Date) {
   let n = 0;
-  const deps = { store: sqlCustodyStore(store), clock, newId: () => `id-${Date.now()}-${++n}` };
+  const deps = {
+    store: sqlCustodyStore(store),
+    clock,
+    newId: () => `id-${Date.now()}-${++n}`,
+    rules: custodyRules,
+  };
   return {
     deps,
     custody: new CustodyService(deps),

@@ -5,6 +5,7 @@
 // and each alert names the rule it came from. Then a clone: consecutive heartbeats of one chip from
 // Zhangbei and near Singapore, in one batch or two.
 import { expect, it } from "vitest";
+import { loadRulebooks } from "../../src/adapters/files/reference-data.ts";
 import { AlertService } from "../../src/app/custody/alerts.ts";
 import { playFleetRound } from "../../src/app/custody/play.ts";
 import {
@@ -15,7 +16,6 @@ import {
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
 import { selectRules } from "../../src/core/rulebook/load.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { actor, importerId, licensedShipment, resetFixtures, services, testClock } from "./support.ts";

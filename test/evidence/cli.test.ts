@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { exampleJson } from "../support/dossiers.ts";
 import { createScratch } from "../support/drivers.ts";
 
@@ -30,7 +30,7 @@ beforeAll(async () => {
   dataDir = String(scratch.config.dataDir);
   const store = await openStore({ ...scratch.config, poolSizeMax: 2 });
   try {
-    const service = new ShipmentService(shipmentContext(store));
+    const service = new ShipmentService(shipmentContextOn(store));
     const example = exampleJson("h200-alibaba-approvable.json") as { parties: Record<string, object> };
     await service.addParty({ ...example.parties.exporter, id: "nvidia" });
     await service.addParty({ ...example.parties.consignee, id: "alibaba-cloud" });

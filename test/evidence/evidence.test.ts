@@ -6,7 +6,6 @@ import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { expect, it } from "vitest";
 import { auditHead, systemAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import {
   approvalRequired,
@@ -19,6 +18,7 @@ import {
 import { dutyTotals } from "../../src/app/evidence-reports.ts";
 import { evidenceTables } from "../../src/app/evidence-rows.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { type CertificateBody, keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
@@ -73,7 +73,7 @@ const shipments: { id: string; orderId: string; units: number; serials: SerialRa
 
 async function seed(store: Store) {
   // Parties and orders through the shipment path's own use cases; shipments without a licence, directly.
-  const shipmentService = new ShipmentService(shipmentContext(store, { clock }));
+  const shipmentService = new ShipmentService(shipmentContextOn(store, { clock }));
   for (const party of parties) await shipmentService.addParty(party);
   await shipmentService.createOrder(order("ord-1", "alibaba-cloud", 1500));
   await shipmentService.createOrder(order("ord-2", "grid-soe", 10));
@@ -548,7 +548,7 @@ forEachDriver("evidence gates", (env) => {
       "ok",
     );
     await store.query("UPDATE shipments SET status = 'released' WHERE id = 'SHP-3'");
-    const shipmentService = new ShipmentService(shipmentContext(store, { clock }));
+    const shipmentService = new ShipmentService(shipmentContextOn(store, { clock }));
     const result = await evidence.revokeLab(
       { labId: "lab-chicago", reason: "lost accreditation", revokedOn: at },
       (shipmentId, reason) => shipmentService.revertRelease(shipmentId, { reason }),

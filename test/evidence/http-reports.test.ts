@@ -3,9 +3,9 @@
 // seeing only its own orders' entries and a 404 for another party's order.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { sampleOrder } from "../http/evidence-samples.ts";
 import { type Api, clock, importerParty, startApi } from "../http/support.ts";
@@ -24,7 +24,7 @@ forEachDriver("evidence report routes", (env) => {
   let evidence: EvidenceService;
 
   beforeAll(async () => {
-    const context = shipmentContext(env.store(), { clock });
+    const context = shipmentContextOn(env.store(), { clock });
     const shipments = new ShipmentService(context);
     evidence = new EvidenceService({ store: env.store(), evaluator: sharedEvaluator, clock, appendAudit });
     const { exporter, consignee } = example.parties;

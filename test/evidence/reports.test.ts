@@ -5,11 +5,11 @@
 import { expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { dutyTotals, listForfeitures } from "../../src/app/evidence-reports.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
@@ -35,7 +35,7 @@ const order = (id: string, endUserId: string) => ({
 });
 
 async function seed(store: Store) {
-  const shipments = new ShipmentService(shipmentContext(store, { clock }));
+  const shipments = new ShipmentService(shipmentContextOn(store, { clock }));
   await shipments.addParty({ ...example.parties.exporter, id: "nvidia" });
   await shipments.addParty({ ...example.parties.consignee, id: "alibaba-cloud" });
   await shipments.addParty({ ...example.parties.consignee, id: "tencent-cloud", name: "Tencent Cloud" });

@@ -4,10 +4,10 @@
 // token's party, so a lab token sees the certificates it reads here.
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../../src/core/evidence/issue.ts";
 import { labTestFailureFormat, signLabTestFailure } from "../../src/core/lab-tests/failure.ts";
@@ -113,7 +113,7 @@ export function evidenceSamples(
     if (readyFor !== store()) ready = undefined;
     readyFor = store();
     ready ??= (async () => {
-      const context = shipmentContext(store(), { clock });
+      const context = shipmentContextOn(store(), { clock });
       const shipments = new ShipmentService(context);
       const evidence = new EvidenceService({
         store: store(),

@@ -6,11 +6,11 @@ import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditHead, systemAudit } from "../../src/adapters/db/audit.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import * as rows from "../../src/app/shipment-rows.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
@@ -36,7 +36,7 @@ forEachDriver("evidence routes", (env) => {
   let n = 0;
 
   beforeAll(async () => {
-    const context = shipmentContext(env.store(), { clock });
+    const context = shipmentContextOn(env.store(), { clock });
     shipments = new ShipmentService(context);
     evidence = new EvidenceService({ store: env.store(), evaluator: sharedEvaluator, clock, appendAudit });
     const { exporter, consignee, endUser } = example.parties;

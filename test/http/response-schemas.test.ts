@@ -8,11 +8,10 @@ import { generateKeyPairSync } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createApp } from "../../src/adapters/http/app.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { httpDeps } from "../../src/compose.ts";
+import { custodyRules, httpDeps, shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { checkpointNow } from "../support/log.ts";
 import { custodySamples } from "./custody-samples.ts";
@@ -77,8 +76,8 @@ forEachDriver(
     let api: Api;
     let registry: Registry;
     beforeAll(async () => {
-      await seedDemo(shipmentContext(env.store(), { clock }));
-      await seedCustodyDemo(sqlCustodyStore(env.store()), clock);
+      await seedDemo(shipmentContextOn(env.store(), { clock }));
+      await seedCustodyDemo(sqlCustodyStore(env.store()), clock, custodyRules);
       await checkpointNow(env.store());
       api = await startApi(env.store(), `schemas-${env.driver}`);
       registry = createApp(httpDeps(env.store(), { clock, logError: () => {} })).openAPIRegistry;

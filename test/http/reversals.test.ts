@@ -5,9 +5,9 @@
 // refusal changes nothing. Duty: a paid entry is reversed only after its payments, and then the lot
 // can be entered again.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
@@ -27,7 +27,7 @@ forEachDriver("reversal of evidence records (issue #13)", (env) => {
   let shipments: ShipmentService;
   beforeAll(async () => {
     api = await startApi(env.store(), `rev-${env.driver}`);
-    const context = shipmentContext(env.store(), { clock });
+    const context = shipmentContextOn(env.store(), { clock });
     shipments = new ShipmentService(context);
     const { exporter, consignee, endUser } = example.parties;
     await shipments.addParty({ ...exporter, id: "nvidia" });
@@ -81,7 +81,7 @@ forEachDriver("reversal of evidence records (issue #13)", (env) => {
       store: env.store(),
       evaluator: sharedEvaluator,
       clock,
-      appendAudit: shipmentContext(env.store()).appendAudit,
+      appendAudit: shipmentContextOn(env.store()).appendAudit,
     };
     await recordExampleEvidence(evidence, orderId, [id]);
     await certifyShipment(evidence, id);

@@ -3,8 +3,8 @@
 // walk the same list, the principal's scope still applies, LIKE's own characters are literal,
 // and a bad state or an over-long search is refused naming the field.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";
 
@@ -30,7 +30,7 @@ interface Page<T> {
 forEachDriver("shipment lists: search and state filter", (env) => {
   let api: Api;
   beforeAll(async () => {
-    await seedDemo(shipmentContext(env.store(), { clock }));
+    await seedDemo(shipmentContextOn(env.store(), { clock }));
     api = await startApi(env.store(), `lists-${env.driver}`);
   }, 120_000);
   afterAll(async () => {

@@ -2,10 +2,10 @@
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
 import { systemAudit } from "../../src/adapters/db/audit.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { partyReview } from "../../src/app/screening-store.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { certifyShipment, recordExampleEvidence } from "../support/lab.ts";
@@ -29,7 +29,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
     if (readyFor !== store()) ready = undefined;
     readyFor = store();
     ready ??= (async () => {
-      const context = shipmentContext(store(), { clock });
+      const context = shipmentContextOn(store(), { clock });
       const built = new ShipmentService(context);
       const { exporter, consignee, endUser } = example.parties;
       await built.addParty({ ...exporter, id: "nvidia" });

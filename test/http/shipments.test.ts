@@ -1,15 +1,15 @@
 // The shipment path over real HTTP on the seeded demo store, on both drivers: lists scoped by
 // role, someone else's object is a 404, writes with Idempotency-Key, illegal moves as problems.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, startApi } from "./support.ts";
 
 forEachDriver("shipment routes", (env) => {
   let api: Api;
   beforeAll(async () => {
-    await seedDemo(shipmentContext(env.store(), { clock }));
+    await seedDemo(shipmentContextOn(env.store(), { clock }));
     api = await startApi(env.store(), `ship-${env.driver}`);
   }, 180_000);
   afterAll(async () => api?.server.close());

@@ -4,8 +4,8 @@
 // attributed in the audit log and readable there, and bad input refused with a clear error that
 // changes nothing.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { exampleDocumentEvidence } from "../support/lab.ts";
 import { type Api, clock, startApi, storeFingerprint } from "./support.ts";
@@ -15,7 +15,7 @@ type Body = Record<string, unknown>;
 forEachDriver("trust (issue #13)", (env) => {
   let api: Api;
   beforeAll(async () => {
-    await seedDemo(shipmentContext(env.store(), { clock }));
+    await seedDemo(shipmentContextOn(env.store(), { clock }));
     api = await startApi(env.store(), `trust-${env.driver}`);
   }, 180_000);
   afterAll(async () => api?.server.close());

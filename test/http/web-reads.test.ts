@@ -5,9 +5,9 @@
 // certificates and duty entries list what is on file, scoped for importers and labs; bad query
 // input is a 400 problem that names the field.
 import { beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { actions, allowedRoles } from "../../src/core/authorization/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";
@@ -23,7 +23,7 @@ forEachDriver("web app reads", (env) => {
   };
   beforeAll(async () => {
     await ensureBundledLists(env.store(), { at: clock() });
-    await seedDemo(shipmentContext(env.store(), { clock }));
+    await seedDemo(shipmentContextOn(env.store(), { clock }));
     api = await startApi(env.store(), `wr-${env.driver}`);
     return () => api.server.close();
   });

@@ -3,9 +3,9 @@
 // balance, a shipment's status, a deleted reservation) are each named with table, key and column.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlReconcileSource } from "../../src/adapters/db/log/reconcile.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { reconcileLog } from "../../src/app/log/reconcile.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { accountIdsFor, capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { type Api, startApi } from "../http/support.ts";
 import { runCliInProcess } from "../support/cli.ts";
@@ -41,7 +41,7 @@ forEachDriver("audit reconcile", (env) => {
   };
 
   beforeAll(async () => {
-    const context = shipmentContext(env.store(), { clock: () => new Date("2026-02-02T09:00:00Z") });
+    const context = shipmentContextOn(env.store(), { clock: () => new Date("2026-02-02T09:00:00Z") });
     await seedDemo(context);
     // A batch import (one entry for many rows), a reversal, and a 12,000-unit reservation shipped
     // (posted) and another voided on top of the story: all must replay.

@@ -10,14 +10,13 @@ import { join } from "node:path";
 import { v7 as uuidv7 } from "uuid";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { HeartbeatIngest } from "../../src/app/custody/ingest.ts";
 import { playHeartbeat } from "../../src/app/custody/play.ts";
 import { demoSites, deviceKeyOf, landmarkKeys, seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { httpDeps, reportService } from "../../src/compose.ts";
+import { custodyRules, httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import { verifyReport } from "../../src/core/reports/signature.ts";
 import { counterFactory } from "../http/support.ts";
 import { forEachDriver } from "../support/drivers.ts";
@@ -72,9 +71,9 @@ forEachDriver("custody and diversion report", (env) => {
   beforeAll(async () => {
     const store = env.store();
     now = new Date("2026-02-02T09:00:00Z");
-    await seedDemo(shipmentContext(store, { clock }));
+    await seedDemo(shipmentContextOn(store, { clock }));
     const custody = sqlCustodyStore(store);
-    await seedCustodyDemo(custody, clock, chips, 6);
+    await seedCustodyDemo(custody, clock, custodyRules, chips, 6);
     const factory = counterFactory(`cust-${env.driver}`);
     const parties: Partial<Record<Roles, string>> = {
       importer: "alibaba-cloud",
@@ -118,7 +117,7 @@ forEachDriver("custody and diversion report", (env) => {
       }),
     );
     const actor = { id: "test:landmarks", role: "landmark-operator" as const, partyId: null };
-    const ingest = new HeartbeatIngest({ store: custody, clock, newId: uuidv7 });
+    const ingest = new HeartbeatIngest({ store: custody, clock, newId: uuidv7, rules: custodyRules });
     expect((await ingest.ingest(heartbeats, actor, "test")).counts).toEqual({ accepted: 40 });
     // 6 February: the regulator closes one of the Singapore alerts.
     now = new Date("2026-02-06T12:00:00Z");

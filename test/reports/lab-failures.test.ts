@@ -6,11 +6,10 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { demoLabKey, seedDemo } from "../../src/app/seed.ts";
-import { httpDeps, reportService } from "../../src/compose.ts";
+import { httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import {
   type LabTestFailureBody,
   labTestFailureFormat,
@@ -60,7 +59,7 @@ forEachDriver("failed lab tests", (env) => {
 
   beforeAll(async () => {
     const store = env.store();
-    await seedDemo(shipmentContext(store, { clock }));
+    await seedDemo(shipmentContextOn(store, { clock }));
     const lot = await store.query<{ serials: { first: number }[] }>(
       "SELECT serials FROM shipments WHERE id = 'ord-alibaba-1-s3'",
     );

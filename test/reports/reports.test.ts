@@ -12,13 +12,12 @@ import { systemAudit } from "../../src/adapters/db/audit.ts";
 
 const appendAudit = systemAudit("test");
 
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
 import { EvidenceService } from "../../src/app/evidence.ts";
 import { registerDemoLab, seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
-import { httpDeps, reportService } from "../../src/compose.ts";
+import { httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { type ReportKind, reportKinds } from "../../src/core/reports/model.ts";
 import { verifyReport } from "../../src/core/reports/signature.ts";
@@ -177,7 +176,7 @@ forEachDriver("regulator reports", (env) => {
   beforeAll(async () => {
     const store = env.store();
     now = new Date("2026-02-02T09:00:00Z");
-    await seedDemo(shipmentContext(store, { clock }));
+    await seedDemo(shipmentContextOn(store, { clock }));
     await recordEvidence(store);
     const factory = counterFactory(`rep-${env.driver}`);
     for (const role of [

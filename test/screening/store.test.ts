@@ -8,7 +8,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { bundledListIds, loadBundledVersions } from "../../src/app/screening.ts";
 import {
@@ -27,6 +26,7 @@ import {
   storeListScreener,
 } from "../../src/app/screening-store.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { needsFourEyes } from "../../src/core/screening/dispositions.ts";
@@ -215,7 +215,7 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
   });
   it("plugs into the shipment path: apply screens the parties and holds on the Huawei hit until disposed", async () => {
     const clock = () => t0;
-    const context = shipmentContext(store(), { clock, screenParties: storeListScreener({ clock }) });
+    const context = shipmentContextOn(store(), { clock, screenParties: storeListScreener({ clock }) });
     const service = new ShipmentService(context);
     const example = exampleJson("h200-alibaba-approvable.json") as { parties: Record<string, object> };
     await service.addParty({ ...example.parties.exporter, id: "sp-exporter" });

@@ -3,7 +3,7 @@
 // server of TEST_DATABASE_URL: skipped when unreachable, failed under CI=true).
 import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { inMemoryShipmentContext } from "../../src/app/shipments/in-memory-context.ts";
-import { sharedEvaluator } from "../support/dossiers.ts";
+import { sharedCatalog, sharedEvaluator } from "../support/dossiers.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { contractClock, repositoryContract } from "./repository-contract.ts";
 
@@ -13,6 +13,7 @@ repositoryContract("in memory", () => {
     clock: contractClock,
     newId: () => `id-${++counter}`,
     evaluator: sharedEvaluator,
+    catalog: sharedCatalog,
   });
   return {
     transactor: context.transactor,
@@ -22,7 +23,11 @@ repositoryContract("in memory", () => {
 
 forEachDriver("ShipmentRepository contract on SQL", (env) => {
   repositoryContract("SQL", () => {
-    const context = shipmentContext(env.store(), { clock: contractClock, evaluator: sharedEvaluator });
+    const context = shipmentContext(env.store(), {
+      clock: contractClock,
+      evaluator: sharedEvaluator,
+      catalog: sharedCatalog,
+    });
     return {
       transactor: context.transactor,
       usPost: (policy, input) => context.ledger.usPost(policy, input),

@@ -1,7 +1,6 @@
 // Rows the ShipmentRepository contract (./repository-contract.ts) writes: parties, orders, an
 // approval decision evaluated on the approvable example, a licence and shipments, each under the
 // calling test's id prefix.
-import { loadCatalog } from "../../src/app/catalog.ts";
 import type { DecisionRecord, ShipmentRepository } from "../../src/app/shipments/ports.ts";
 import type { OrderScope } from "../../src/core/authorization/policy.ts";
 import { dossierDigest } from "../../src/core/dossier/schema.ts";
@@ -12,10 +11,16 @@ import {
   partyInputSchema,
   type ShipmentInput,
 } from "../../src/core/shipments/model.ts";
-import { approvable, exampleOrder, exampleParties, sharedEvaluator } from "../support/dossiers.ts";
+import {
+  approvable,
+  exampleOrder,
+  exampleParties,
+  sharedCatalog,
+  sharedEvaluator,
+} from "../support/dossiers.ts";
 
 export const at = (minute: number) => new Date(Date.UTC(2026, 1, 10, 12, minute));
-export const product = loadCatalog().require("nvidia-h200-sxm");
+export const product = sharedCatalog.require("nvidia-h200-sxm");
 const [exporterDoc, buyerDoc] = exampleParties();
 export const party = (id: string, doc = exporterDoc): PartyInput => partyInputSchema.parse({ ...doc, id });
 export const everyone: OrderScope = { partyId: null, asExporter: false, asBuyer: false, destination: null };

@@ -9,7 +9,13 @@ import {
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
-import { exampleJson, exampleOrder, exampleParties, sharedEvaluator } from "../support/dossiers.ts";
+import {
+  exampleJson,
+  exampleOrder,
+  exampleParties,
+  sharedCatalog,
+  sharedEvaluator,
+} from "../support/dossiers.ts";
 import { type FakeClock, fakeClock } from "../support/workload.ts";
 
 export const dayMs = 86_400_000;
@@ -30,6 +36,7 @@ export function world(start = "2026-02-01T12:00:00Z"): World {
     clock: clock.now,
     newId: () => `id-${++counter}`,
     evaluator: sharedEvaluator,
+    catalog: sharedCatalog,
   });
   return { context, service: new ShipmentService(context), clock };
 }

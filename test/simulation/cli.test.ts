@@ -7,8 +7,8 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { smallScenario } from "../http/simulation-samples.ts";
 import { repoRoot, runCli, runCliInProcess } from "../support/cli.ts";
 import { createScratch } from "../support/drivers.ts";
@@ -79,7 +79,7 @@ describe("sluice simulate", () => {
     const scratch = await createScratch("postgres");
     try {
       const store = await openStore({ ...scratch.config, create: true });
-      await seedDemo(shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") }));
+      await seedDemo(shipmentContextOn(store, { clock: () => new Date("2026-02-02T09:00:00Z") }));
       await store.close();
       const args = ["simulate", "--from-store", "--rulebook", "test/simulation/fixtures/cap-20.yaml"];
       const result = runCli([...args, "--json"], { env: scratch.config.env });

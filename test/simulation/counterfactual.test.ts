@@ -3,12 +3,11 @@
 // the customs block; with the library as it is, nothing flips (the record replays as decided).
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { SqlStoredDecisionReader } from "../../src/adapters/db/simulation/stored-decisions.ts";
-import { loadCatalog } from "../../src/app/catalog.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
+import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
 import { seedDemo } from "../../src/app/seed.ts";
 import { counterfactual } from "../../src/app/simulation/counterfactual.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { parseRulebook } from "../../src/core/rulebook/load.ts";
 import { forEachDriver } from "../support/drivers.ts";
 
@@ -18,7 +17,7 @@ const book = (path: string) =>
 forEachDriver("counterfactual on the demo store", (env) => {
   it("lists the decisions that flip under cap-25, a 20 % cap and another day, and why", async () => {
     const store = env.store();
-    await seedDemo(shipmentContext(store, { clock: () => new Date("2026-02-02T09:00:00Z") }));
+    await seedDemo(shipmentContextOn(store, { clock: () => new Date("2026-02-02T09:00:00Z") }));
     const reader = new SqlStoredDecisionReader(store);
     const library = loadRulebooks();
     const catalog = loadCatalog();

@@ -1,9 +1,8 @@
 // Test fixtures: the example dossiers of examples/, parsed, and an evaluator over the shipped
 // rulebooks and catalog.
 import { readFileSync } from "node:fs";
-import { loadCatalog } from "../../src/app/catalog.ts";
-import { Evaluator } from "../../src/app/evaluate.ts";
-import { loadRulebooks } from "../../src/app/rulebooks.ts";
+import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
+import { Evaluator } from "../../src/app/evaluation/evaluator.ts";
 import { type Dossier, parseDossier } from "../../src/core/dossier/schema.ts";
 
 export const exampleJson = (file: string): Record<string, unknown> =>
@@ -16,7 +15,9 @@ export const loadExample = (file: string): Dossier => parseDossier(exampleJson(f
 
 export const approvable = (): Dossier => structuredClone(loadExample("h200-alibaba-approvable.json"));
 
-export const sharedEvaluator = new Evaluator(loadRulebooks(), loadCatalog());
+/** The shipped catalog, loaded once per test file. */
+export const sharedCatalog = loadCatalog();
+export const sharedEvaluator = new Evaluator(loadRulebooks(), sharedCatalog);
 
 /** The approvable example's exporter (`nvidia`) and buyer (`alibaba-cloud`, also the end user,
  * so it carries the end user's certifications too), as stored parties. */

@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWitness } from "../../src/adapters/cli/commands/witness.ts";
 import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import { WitnessPusher } from "../../src/adapters/db/log/witnesses.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { type Api, clock, startApi } from "../http/support.ts";
@@ -44,7 +44,7 @@ describe.skipIf(skipBrowser)("audit log in Chromium", () => {
       let witness: Awaited<ReturnType<typeof startWitness>>;
       beforeAll(async () => {
         await ensureWebBuilt();
-        await seedDemo(shipmentContext(env.store(), { clock }));
+        await seedDemo(shipmentContextOn(env.store(), { clock }));
         witness = await startWitness({
           signer: testWitnessSigner,
           logs: [testLogSigner],

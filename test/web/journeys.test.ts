@@ -6,9 +6,9 @@
 // violation) and saved as a screenshot under docs/screenshots/.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { allowedRoles, type Role, roles } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";
@@ -46,7 +46,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
       beforeAll(async () => {
         await ensureWebBuilt();
         await ensureBundledLists(env.store(), { at: clock() });
-        await seedDemo(shipmentContext(env.store(), { clock }));
+        await seedDemo(shipmentContextOn(env.store(), { clock }));
         await checkpointNow(env.store()); // the overview's log tile shows a signed checkpoint
         api = await startApi(env.store(), "web");
         base = api.server.url;

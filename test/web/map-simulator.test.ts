@@ -11,10 +11,10 @@ import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { ensureBundledLists } from "../../src/app/screening-store.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { discsOf, lightKmPerMs } from "../../web/src/lib/discs.ts";
@@ -55,8 +55,8 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
       beforeAll(async () => {
         await ensureWebBuilt();
         await ensureBundledLists(env.store(), { at: clock() });
-        await seedDemo(shipmentContext(env.store(), { clock }));
-        await seedCustodyDemo(sqlCustodyStore(env.store()), clock, 60, 6);
+        await seedDemo(shipmentContextOn(env.store(), { clock }));
+        await seedCustodyDemo(sqlCustodyStore(env.store()), clock, custodyRules, 60, 6);
         api = await startApi(env.store(), "web2");
         base = api.server.url;
         browser = await launchChromium();

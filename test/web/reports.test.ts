@@ -5,8 +5,8 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { shipmentContext } from "../../src/adapters/db/shipments/context.ts";
 import { seedDemo } from "../../src/app/seed.ts";
+import { shipmentContextOn } from "../../src/compose.ts";
 import { allowedRoles, type Role } from "../../src/core/authorization/policy.ts";
 import { reportKinds } from "../../src/core/reports/model.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
@@ -29,7 +29,7 @@ describe.skipIf(skipBrowser)("reports page in Chromium", () => {
       let browser: Browser;
       beforeAll(async () => {
         await ensureWebBuilt();
-        await seedDemo(shipmentContext(env.store(), { clock }));
+        await seedDemo(shipmentContextOn(env.store(), { clock }));
         await checkpointNow(env.store());
         api = await startApi(env.store(), "reports-web");
         browser = await launchChromium();

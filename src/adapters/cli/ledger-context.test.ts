@@ -1,8 +1,13 @@
 // The ledger commands' cap comes from the rulebooks in force on the clock's day, and a day with no
 // cap rule is refused as bad input that names the day and the way out (--policy).
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { SluiceError } from "../../core/errors.ts";
+import { bundledReferenceData } from "../files/reference-data.ts";
 import { capPolicyToday } from "./ledger-context.ts";
+import { provideReferenceData } from "./reference.ts";
+
+// The rulebooks the CLI reads come from its wiring; here, the bundled ones (as compose.ts gives them).
+beforeAll(() => provideReferenceData(bundledReferenceData));
 
 describe("capPolicyToday", () => {
   it("is the ratio-cap rule in force on the clock's day", () => {

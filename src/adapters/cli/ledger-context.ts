@@ -6,9 +6,7 @@
 // force on the clock's day: one source for the cap, see core/ledger/cap-in-force.ts), products
 // from the catalog, and the printing of ledger outcomes (each refusal's kind from
 // core/ledger/refusals.ts, its exit code from core/errors.ts).
-import { loadCatalog } from "../../app/catalog.ts";
 import type { Clock } from "../../app/ports.ts";
-import { loadRulebooks } from "../../app/rulebooks.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
@@ -17,6 +15,7 @@ import { errorKindByLedgerRefusal, isLedgerSuccess, type LedgerStatus } from "..
 import { openStore } from "../db/open.ts";
 import type { Store } from "../db/store.ts";
 import { printJson, readJsonInput } from "./io.ts";
+import { cliCatalog, cliRulebooks } from "./reference.ts";
 
 export function cliClock(env: NodeJS.ProcessEnv = process.env): Clock {
   const pinned = env.SLUICE_NOW;
@@ -30,7 +29,7 @@ export function cliClock(env: NodeJS.ProcessEnv = process.env): Clock {
 /** The cap of the rulebooks in force on the clock's day; a refusal when no cap rule is in force. */
 export function capPolicyToday(clock: Clock = cliClock()): CapPolicy {
   const day = dayOf(clock());
-  const policy = capPolicyInForceOn(loadRulebooks(), day);
+  const policy = capPolicyInForceOn(cliRulebooks(), day);
   if (!policy) throw badInput(`day ${quote(day)}`, "no ratio-cap rule is in force; pass --policy <file>");
   return policy;
 }
@@ -50,7 +49,7 @@ export function loadPolicy(file: string | undefined): CapPolicy {
 
 /** Catalog products and their TPP per unit (for the TPP measure). */
 export function catalogProducts(): (productId: string) => { tppPerUnit: number } | undefined {
-  const catalog = loadCatalog();
+  const catalog = cliCatalog();
   const known = new Map<string, { tppPerUnit: number } | undefined>();
   return (productId) => {
     if (!known.has(productId)) {

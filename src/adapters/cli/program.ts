@@ -5,6 +5,7 @@
 import { Command, CommanderError } from "commander";
 import { exitCodes } from "../../core/errors.ts";
 import { commandModules } from "./commands.ts";
+import { provideReferenceData } from "./reference.ts";
 import { addServerOptions } from "./remote.ts";
 import type { CliWiring } from "./wiring.ts";
 
@@ -17,6 +18,7 @@ export function buildProgram(wiring: CliWiring): Command {
   program.configureOutput({
     outputError: (text, write) => write(`error: ${text.replace(/^error: /, "").trim()}\n`),
   });
+  provideReferenceData(wiring.reference);
   addServerOptions(program);
   for (const register of commandModules) register(program, wiring);
   return program;

@@ -7,13 +7,14 @@
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
+import type { ReferenceSource } from "../../app/evaluation/ports.ts";
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
 import type { ShipmentContext } from "../../app/shipments/ports.ts";
-import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
+import type { SimulationFiles, StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
@@ -54,6 +55,10 @@ export interface StoreStatus {
 export type CliLedger = CapLedger & UsPostingBatches;
 
 export interface CliWiring {
+  /** The catalog and the rulebooks every evaluating command reads (buildProgram hands them to reference.ts). */
+  readonly reference: ReferenceSource;
+  /** `sluice simulate`: the scenario and rulebook files it names. */
+  readonly simulationFiles: SimulationFiles;
   /** `sluice serve`: serves the HTTP API on the configured store. */
   serve(request: ServeRequest): Promise<RunningServer>;
   /** `sluice db migrate`: applies pending migrations to the configured store. */

@@ -10,9 +10,9 @@ import type {
 } from "../../app/audit/ports.ts";
 import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
 import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authorization/ports.ts";
-import type { Catalog } from "../../app/catalog.ts";
 import type { CustodyStore } from "../../app/custody/ports.ts";
-import type { Evaluator } from "../../app/evaluate.ts";
+import type { Catalog } from "../../app/evaluation/catalog.ts";
+import type { Evaluator } from "../../app/evaluation/evaluator.ts";
 import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
 import type { ReadinessProbe } from "../../app/health/ports.ts";
 import type { IdempotencyStore } from "../../app/idempotency/ports.ts";

@@ -13,7 +13,7 @@
 // replaced again past `workerRestartsMax`, and the pool answers 503 once none is left.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import type { Evaluator } from "../../app/evaluate.ts";
+import type { Evaluator } from "../../app/evaluation/evaluator.ts";
 import type { Product } from "../../core/catalog/catalog.ts";
 import { badInput, quote, SluiceError } from "../../core/errors.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";

@@ -3,7 +3,7 @@
 // server runs it in worker threads (evaluate-pool.ts), and the same function inline where there
 // are none (tests, `threads: 0`): one code path, so both answer byte for byte alike.
 import { z } from "@hono/zod-openapi";
-import type { Evaluator } from "../../app/evaluate.ts";
+import type { Evaluator } from "../../app/evaluation/evaluator.ts";
 import { dossierSchema } from "../../core/dossier/schema.ts";
 import { type ErrorKind, SluiceError } from "../../core/errors.ts";
 import { type IsoDate, isoDateSchema } from "../../core/shared.ts";

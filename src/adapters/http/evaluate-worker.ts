@@ -4,8 +4,8 @@
 // its UTF-8 bytes). A throw that is not an outcome (a bug) is answered as such, and the worker
 // goes on.
 import { parentPort, workerData } from "node:worker_threads";
-import { catalogOf } from "../../app/catalog.ts";
-import { Evaluator } from "../../app/evaluate.ts";
+import { catalogOf } from "../../app/evaluation/catalog.ts";
+import { Evaluator } from "../../app/evaluation/evaluator.ts";
 import type { Product } from "../../core/catalog/catalog.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { IsoDate } from "../../core/shared.ts";

@@ -10,7 +10,7 @@ import { type AlertParams, detectFleetSilence, detectRelay, sweepRelay } from ".
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { notFound, quote, SluiceError } from "../../core/errors.ts";
 import { type RuleSet, selectRules } from "../../core/rulebook/load.ts";
-import { loadRulebooks } from "../rulebooks.ts";
+import type { Rulebook } from "../../core/rulebook/schema.ts";
 import { parseWith } from "./custody.ts";
 import { alertUpdateSchema } from "./inputs.ts";
 import type { Actor, AlertDraft, AlertRecord, Clock, CustodyStore } from "./ports.ts";
@@ -27,7 +27,11 @@ export const custodyScenarios = [
 ] as const;
 /** The rules in force on a day (ISO date), from which `custodyParameters` reads the thresholds. */
 export type RulesOn = (day: string) => Pick<RuleSet, "rules">;
-export const rulesInForce: RulesOn = (day) => selectRules(loadRulebooks(), day, custodyScenarios);
+/** The rules of `library` (read on first use) in force on a day, with the custody scenarios. */
+export const rulesInForceOf =
+  (library: () => readonly Rulebook[]): RulesOn =>
+  (day) =>
+    selectRules(library(), day, custodyScenarios);
 /** What an alert names as its source when no book sets thresholds (docs/custody.md's defaults). */
 export const defaultThresholdsSource = "sluice-defaults (docs/custody.md)";
 const hourMs = 3_600_000;
@@ -61,7 +65,7 @@ export function reportOf(alert: AlertRecord) {
 }
 
 export class AlertService {
-  constructor(private readonly deps: { store: CustodyStore; clock: Clock; rules?: RulesOn }) {}
+  constructor(private readonly deps: { store: CustodyStore; clock: Clock; rules: RulesOn }) {}
 
   /**
    * Runs every fleet detector with the thresholds of the books in force on the server's day; each
@@ -69,9 +73,7 @@ export class AlertService {
    */
   async sweep(actor: Actor) {
     const now = this.deps.clock();
-    const { alerts: params, sources } = custodyParameters(
-      (this.deps.rules ?? rulesInForce)(now.toISOString().slice(0, 10)),
-    );
+    const { alerts: params, sources } = custodyParameters(this.deps.rules(now.toISOString().slice(0, 10)));
     const ruleId = sources.alerts ?? defaultThresholdsSource;
     const silentBefore = new Date(now.getTime() - params.silentDaysMax * dayMs);
     const silent = await this.deps.store.silentSerials(silentBefore, silentAlertsMax);

@@ -8,18 +8,19 @@
 // before that commit, so a crash loses nothing acknowledged and a redelivery doubles nothing.
 import { createHash, type KeyObject } from "node:crypto";
 import {
+  type ChipKeyState,
+  checkHeartbeat,
   type Heartbeat,
+  type HeartbeatCheckContext,
   heartbeatSchema,
   heartbeatSigningBytes,
   type IngestOutcome,
   publicKeyFromBase64,
-  verifyHeartbeatSignature,
-  verifyObservation,
 } from "../../core/custody/heartbeat.ts";
 import { type LocationParams, type LocationVerdict, locate } from "../../core/custody/location.ts";
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
-import { type RulesOn, rulesInForce } from "./alerts.ts";
+import type { RulesOn } from "./alerts.ts";
 import type {
   AcceptedHeartbeat,
   Actor,
@@ -72,8 +73,8 @@ export interface IngestDeps {
   newId: NewId;
   /** Fixed parameters (tests); default: those of the books in force on the server's day. */
   params?: IngestParams;
-  /** The rules in force on a day (default: the bundled books with the custody scenarios). */
-  rules?: RulesOn;
+  /** The rules in force on a day (the composition root's books with the custody scenarios). */
+  rules: RulesOn;
 }
 
 interface Candidate {
@@ -96,7 +97,7 @@ export class HeartbeatIngest {
     if (this.deps.params) return this.deps.params;
     const day = now.toISOString().slice(0, 10);
     if (this.#paramsOfDay?.day !== day)
-      this.#paramsOfDay = { day, params: ingestParamsOf((this.deps.rules ?? rulesInForce)(day)) };
+      this.#paramsOfDay = { day, params: ingestParamsOf(this.deps.rules(day)) };
     return this.#paramsOfDay.params;
   }
 
@@ -190,7 +191,11 @@ export class HeartbeatIngest {
     return { batchId, auditEntryId: stored.auditEntryId, counts, results };
   }
 
-  /** The read-only checks of one heartbeat, in the outcome list's order. */
+  /**
+   * The read-only checks of one heartbeat: core's `checkHeartbeat` (the outcome list's order) on
+   * this batch's serials and landmarks, with the cached keys; the store decides nonces used by other
+   * heartbeats when it commits. Then the verdict for the chip's declared site.
+   */
   #check(
     heartbeat: Heartbeat,
     serial: SerialContext | undefined,
@@ -198,44 +203,16 @@ export class HeartbeatIngest {
     { now, params }: { now: Date; params: IngestParams },
     alerts: AlertDraft[],
   ): { outcome: IngestOutcome } | { item: AcceptedHeartbeat; serial: SerialContext } {
-    if (!serial) return { outcome: "unknown_serial" };
-    if (!serial.deviceKey) return { outcome: "no_device_key" };
     const signed = heartbeatSigningBytes(heartbeat);
-    const deviceKey = this.#deviceKey(serial.deviceKey);
-    if (serial.deviceKeyRevokedAt) {
+    const checked = checkHeartbeat(heartbeat, this.#checkContext(serial, landmarks, now, params), signed);
+    if (serial && checked.outcome === "device_key_revoked")
       alerts.push(
         serialAlert("device_key_revoked", serial, {
           heartbeatId: heartbeat.id,
           revokedAt: serial.deviceKeyRevokedAt,
         }),
       );
-      return { outcome: "device_key_revoked" };
-    }
-    if (!deviceKey || !verifyHeartbeatSignature(deviceKey, heartbeat, signed))
-      return { outcome: "bad_device_signature" };
-    const located = [];
-    for (const o of heartbeat.observations) {
-      const landmark = landmarks.get(o.landmarkId);
-      if (!landmark?.key) return { outcome: "unknown_landmark" };
-      const at = Date.parse(o.at);
-      const from = Date.parse(landmark.record.validFrom);
-      const until = landmark.record.validUntil
-        ? Date.parse(landmark.record.validUntil)
-        : Number.POSITIVE_INFINITY;
-      if (now.getTime() < from || now.getTime() >= until) return { outcome: "landmark_not_valid" };
-      if (!verifyObservation(landmark.key, heartbeat.serial, o)) return { outcome: "bad_landmark_signature" };
-      if (now.getTime() - at > params.heartbeatAgeMaxMs || at - now.getTime() > params.clockSkewMaxMs)
-        return { outcome: "nonce_stale" };
-      located.push({
-        landmark: o.landmarkId,
-        lat: landmark.record.lat,
-        lon: landmark.record.lon,
-        rttMs: o.rttMs,
-      });
-    }
-    const nonces = new Set(heartbeat.observations.map((o) => `${o.landmarkId} ${o.nonce}`));
-    if (nonces.size !== heartbeat.observations.length) return { outcome: "nonce_reused" };
-    if (serial.state !== "installed" || !serial.site) {
+    if (serial && checked.outcome === "not_installed")
       // A chip heard from before it was delivered and installed, or outside any licence.
       alerts.push(
         serialAlert("heartbeat_not_installed", serial, {
@@ -244,8 +221,11 @@ export class HeartbeatIngest {
           licenceId: serial.licenceId,
         }),
       );
-      return { outcome: "not_installed" };
-    }
+    if (checked.outcome !== "accepted" || !serial?.site) return { outcome: checked.outcome };
+    const located = heartbeat.observations.map((o) => {
+      const { record } = landmarks.get(o.landmarkId) ?? {};
+      return { landmark: o.landmarkId, lat: record?.lat ?? 0, lon: record?.lon ?? 0, rttMs: o.rttMs };
+    });
     const location = locate(
       { site: serial.site, observations: located },
       { speedKmPerMs: params.speedKmPerMs, verifiedRadiusKmMax: params.verifiedRadiusKmMax },
@@ -263,6 +243,38 @@ export class HeartbeatIngest {
         nearestRadiusKm: location.smallestRadiusKm ?? Number.POSITIVE_INFINITY,
         nearestRttMs: nearest?.rttMs ?? 0,
       },
+    };
+  }
+
+  /** What core's check reads of one serial and the batch's landmarks, by the server's clock. */
+  #checkContext(
+    serial: SerialContext | undefined,
+    landmarks: Map<string, { record: LandmarkRecord; key: KeyObject | null }>,
+    now: Date,
+    params: IngestParams,
+  ): HeartbeatCheckContext {
+    const chip: ChipKeyState | undefined = serial && {
+      deviceKey: serial.deviceKey ? (this.#deviceKey(serial.deviceKey) ?? "unreadable") : null,
+      deviceKeyRevoked: Boolean(serial.deviceKeyRevokedAt),
+      installed: serial.state === "installed" && serial.site !== null,
+    };
+    return {
+      nowMs: now.getTime(),
+      heartbeatAgeMaxMs: params.heartbeatAgeMaxMs,
+      clockSkewMaxMs: params.clockSkewMaxMs,
+      chip: () => chip,
+      landmark: (id) => {
+        const landmark = landmarks.get(id);
+        if (!landmark?.key) return undefined; // a key that does not decode verifies nothing
+        const { validFrom, validUntil } = landmark.record;
+        return {
+          key: landmark.key,
+          validFromMs: Date.parse(validFrom),
+          validToMs: validUntil ? Date.parse(validUntil) : null,
+        };
+      },
+      // Nonces of other heartbeats are claimed by the store in the commit (a loser is nonce_reused).
+      nonceSeen: () => false,
     };
   }
 }

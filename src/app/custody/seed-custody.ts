@@ -6,7 +6,7 @@
 import type { KeyObject } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
 import { demoLabKey } from "../seed.ts";
-import { AlertService } from "./alerts.ts";
+import { AlertService, type RulesOn } from "./alerts.ts";
 import { CustodyService } from "./custody.ts";
 import { HeartbeatIngest } from "./ingest.ts";
 import { type PlayedLandmark, playHeartbeat } from "./play.ts";
@@ -65,6 +65,8 @@ export interface CustodySeedDeps {
   store: CustodyStore;
   clock: Clock;
   newId: NewId;
+  /** The rules in force on a day (the thresholds of the ingest and the sweeps). */
+  rules: RulesOn;
   /** The demo lab's id and private key (it signs the device keys). */
   lab: { id: string; privateKey: KeyObject };
 }
@@ -185,12 +187,19 @@ function splitRange(first: number, last: number, parts: number): { first: number
  * shipped lot `ord-alibaba-1-s1` (licence `lic-ord-alibaba-1`, lab `lab-austin`), the last
  * `diverted` of them near Singapore. Called once, after seedDemo, by the composition root.
  */
-export async function seedCustodyDemo(store: CustodyStore, clock: Clock, chips = 600, diverted = 24) {
+export async function seedCustodyDemo(
+  store: CustodyStore,
+  clock: Clock,
+  rules: RulesOn,
+  chips = 600,
+  diverted = 24,
+) {
   return seedCustody(
     {
       store,
       clock,
       newId: uuidv7,
+      rules,
       lab: { id: "lab-austin", privateKey: demoLabKey("lab-austin").privateKey },
     },
     {

@@ -30,11 +30,9 @@ import {
   prepaymentsReport,
 } from "../../core/reports/records.ts";
 import { signatureText } from "../../core/reports/signature.ts";
-import { selectRules } from "../../core/rulebook/load.ts";
 import { isoDateSchema } from "../../core/shared.ts";
 import { parseInput } from "../../core/validation.ts";
-import { alertCategory, custodyScenarios } from "../custody/alerts.ts";
-import { loadRulebooks } from "../rulebooks.ts";
+import { alertCategory, type RulesOn } from "../custody/alerts.ts";
 import type { Clock, PdfRenderer, ReportFigures, ReportScope, ReportSigner, ReportStore } from "./ports.ts";
 
 export const reportQueryFields = z.strictObject({
@@ -70,8 +68,8 @@ export const scopeOfPrincipal = (principal: Principal): ReportScope => ({
 });
 
 /** The silence limit (days) of the books in force on a day, as the alert sweep reads it. */
-const silentDaysOn = (day: string): number =>
-  custodyParameters(selectRules(loadRulebooks(), day, custodyScenarios)).alerts.silentDaysMax;
+const silentDaysOn = (rules: RulesOn, day: string): number =>
+  custodyParameters(rules(day)).alerts.silentDaysMax;
 
 /** The window as instants [start, end), and the instant silence is judged at (end, or now). */
 function custodyWindow(window: ReportWindow, now: Date) {
@@ -87,6 +85,7 @@ async function bodyOf(
   window: ReportWindow,
   scope: ReportScope,
   now: Date,
+  rules: RulesOn,
 ): Promise<ReportBody> {
   switch (kind) {
     case "cap":
@@ -105,7 +104,7 @@ async function bodyOf(
       return chinaReport(await figures.china(window));
     case "custody": {
       const at = custodyWindow(window, now);
-      const silentDays = silentDaysOn(at.asOf.slice(0, 10));
+      const silentDays = silentDaysOn(rules, at.asOf.slice(0, 10));
       return custodyReport(await figures.custody(at, scope, silentDays), alertCategory);
     }
   }
@@ -126,7 +125,14 @@ function pinKey(kind: ReportKind, window: ReportWindow, scope: ReportScope): str
 
 export class ReportService {
   constructor(
-    private readonly deps: { store: ReportStore; signer: ReportSigner; pdf: PdfRenderer; clock: Clock },
+    private readonly deps: {
+      store: ReportStore;
+      signer: ReportSigner;
+      pdf: PdfRenderer;
+      clock: Clock;
+      /** The rules in force on a day with the custody scenarios (the custody report's silence limit). */
+      rules: RulesOn;
+    },
   ) {}
 
   get publicKey(): { keyId: string; publicKeyPem: string; alg: "Ed25519" } {
@@ -154,7 +160,7 @@ export class ReportService {
         if (kept !== undefined) return kept;
       }
       const checkpoint = (await checkpoints.latestCheckpoint()) ?? unpinnedCheckpoint;
-      const body = await bodyOf(kind, figures, window, scope, now);
+      const body = await bodyOf(kind, figures, window, scope, now, this.deps.rules);
       const report: Report = {
         format: "sluice-report/1",
         kind,

@@ -8,11 +8,10 @@
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
 import type { CapPolicy } from "../../core/ledger/cap-policy.ts";
 import type { Account } from "../../core/ledger/ledger.ts";
-import { type Catalog, loadCatalog } from "../catalog.ts";
-import { Evaluator } from "../evaluate.ts";
+import type { Catalog } from "../evaluation/catalog.ts";
+import type { Evaluator } from "../evaluation/evaluator.ts";
 import type { UsPostInput, UsReverseInput } from "../ledger/ports.ts";
 import type { Clock, IdSource, Transactor } from "../ports.ts";
-import { loadRulebooks } from "../rulebooks.ts";
 import { emptyShipmentTables, inMemoryShipmentRepository, type ShipmentTables } from "./in-memory.ts";
 import { journalLedger, LedgerJournal } from "./in-memory-ledger.ts";
 import {
@@ -101,9 +100,9 @@ export class InMemoryShipmentData {
 export interface InMemoryShipmentOptions {
   clock: Clock;
   newId: IdSource;
-  /** The evaluator's catalog: give both or neither (the shipped rulebooks and catalog by default). */
-  evaluator?: Evaluator;
-  catalog?: Catalog;
+  /** The evaluator and the catalog it resolves products in (the composition root loads them). */
+  evaluator: Evaluator;
+  catalog: Catalog;
   reservationHoldMs?: number;
   /** Who acts; the system by default, as the SQL context's default appender. */
   actor?: AuditActor;
@@ -131,8 +130,7 @@ function reposOn(tables: Tables, data: InMemoryShipmentData, clock: Clock, actor
 }
 
 export function inMemoryShipmentContext(options: InMemoryShipmentOptions): InMemoryShipmentContext {
-  const catalog = options.catalog ?? loadCatalog();
-  const evaluator = options.evaluator ?? new Evaluator(loadRulebooks(), catalog);
+  const { catalog, evaluator } = options;
   const data = options.data ?? new InMemoryShipmentData();
   const actor = options.actor ?? systemActor("sluice (system)");
   const { clock } = options;

@@ -21,8 +21,8 @@ import type {
   ShipmentStatus,
 } from "../../core/shipments/model.ts";
 import type { AuditLog } from "../audit/ports.ts";
-import type { Catalog } from "../catalog.ts";
-import type { Evaluator } from "../evaluate.ts";
+import type { Catalog } from "../evaluation/catalog.ts";
+import type { Evaluator } from "../evaluation/evaluator.ts";
 import type { ReserveInput } from "../ledger/ports.ts";
 import type { Clock, IdSource, Transactor } from "../ports.ts";
 

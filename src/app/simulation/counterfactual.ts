@@ -8,8 +8,8 @@ import type { DecisionValue, Finding } from "../../core/evaluation/types.ts";
 import { checkLibrary } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { IsoDate } from "../../core/shared.ts";
-import type { Catalog } from "../catalog.ts";
-import { Evaluator } from "../evaluate.ts";
+import type { Catalog } from "../evaluation/catalog.ts";
+import { Evaluator } from "../evaluation/evaluator.ts";
 import type { Deadline, StoredDecision, StoredDecisionReader } from "./ports.ts";
 
 /** Stored decisions read per page. */

@@ -11,7 +11,7 @@ import type { LabQueue } from "../../core/simulation/lab-queue.ts";
 import type { Plan, PlannedBuyer } from "../../core/simulation/plan.ts";
 import { addReason, type MonthFigures } from "../../core/simulation/results.ts";
 import type { RulebookSet } from "../../core/simulation/scenario.ts";
-import type { Evaluator } from "../evaluate.ts";
+import type { Evaluator } from "../evaluation/evaluator.ts";
 import type { InMemoryLedger } from "../ledger/in-memory.ts";
 import { capPolicyInForce } from "../shipments/cap-in-force.ts";
 import {

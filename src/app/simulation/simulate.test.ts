@@ -1,10 +1,9 @@
 // The simulator against months computed by hand, its determinism, and its use of the real engine.
 import { describe, expect, it } from "vitest";
+import { loadCatalog, loadRulebooks } from "../../adapters/files/reference-data.ts";
 import { parseRulebook } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import { parseScenario, type Scenario } from "../../core/simulation/scenario.ts";
-import { loadCatalog } from "../catalog.ts";
-import { loadRulebooks } from "../rulebooks.ts";
 import { reportJson, simulate } from "./simulate.ts";
 
 const noHits = () => ({

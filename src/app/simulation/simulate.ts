@@ -18,8 +18,8 @@ import {
   totalsOf,
 } from "../../core/simulation/results.ts";
 import type { RulebookSet, Scenario } from "../../core/simulation/scenario.ts";
-import type { Catalog } from "../catalog.ts";
-import { Evaluator } from "../evaluate.ts";
+import type { Catalog } from "../evaluation/catalog.ts";
+import { Evaluator } from "../evaluation/evaluator.ts";
 import type { Deadline, SimulationScreener } from "./ports.ts";
 import { runSet } from "./run-set.ts";
 

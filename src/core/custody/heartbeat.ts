@@ -219,8 +219,11 @@ export function privateKeyFromSeed(seed: Uint8Array): KeyObject {
 
 /** What the ingest check needs to know about a chip (from the store). */
 export interface ChipKeyState {
-  /** The device key bound to the serial by the lab's certificate; null when none is on file. */
-  deviceKey: KeyObject | null;
+  /**
+   * The device key bound to the serial by the lab's certificate; null when none is on file,
+   * `unreadable` when the key on file is no Ed25519 key (nothing verifies under it).
+   */
+  deviceKey: KeyObject | null | "unreadable";
   deviceKeyRevoked: boolean;
   installed: boolean;
 }
@@ -256,16 +259,22 @@ export type HeartbeatCheck =
 /**
  * The checks of one parsed heartbeat in the order of `ingestOutcomes`, signatures before
  * freshness (a forged item must not learn whether its nonce was fresh). The store adds `duplicate`
- * and `id_reused_with_different_content`, and records the nonces of an accepted heartbeat.
+ * and `id_reused_with_different_content`, and records the nonces of an accepted heartbeat. The
+ * ingest (src/app/custody/ingest.ts) passes the signing bytes it stores anyway (`signed`) and its
+ * cached KeyObjects through `context`, so a heartbeat is encoded and its keys decoded once.
  */
-export function checkHeartbeat(h: Heartbeat, context: HeartbeatCheckContext): HeartbeatCheck {
+export function checkHeartbeat(
+  h: Heartbeat,
+  context: HeartbeatCheckContext,
+  signed: Buffer = heartbeatSigningBytes(h),
+): HeartbeatCheck {
   const chip = context.chip(h.serial);
   if (!chip) return { outcome: "unknown_serial", detail: `serial \`${h.serial}\` is not registered` };
   if (!chip.deviceKey)
     return { outcome: "no_device_key", detail: `no device key is bound to serial \`${h.serial}\`` };
   if (chip.deviceKeyRevoked)
     return { outcome: "device_key_revoked", detail: `the device key of serial \`${h.serial}\` is revoked` };
-  if (!verifyHeartbeatSignature(chip.deviceKey, h))
+  if (chip.deviceKey === "unreadable" || !verifyHeartbeatSignature(chip.deviceKey, h, signed))
     return { outcome: "bad_device_signature", detail: "the device signature does not verify" };
   const landmarks: LandmarkKeyState[] = [];
   for (const [index, o] of h.observations.entries()) {

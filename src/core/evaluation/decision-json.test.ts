@@ -3,9 +3,8 @@
 // the no-coverage finding, and a bigint (undefined: the caller writes it another way).
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../../app/catalog.ts";
-import { Evaluator } from "../../app/evaluate.ts";
-import { loadRulebooks } from "../../app/rulebooks.ts";
+import { loadCatalog, loadRulebooks } from "../../adapters/files/reference-data.ts";
+import { Evaluator } from "../../app/evaluation/evaluator.ts";
 import { parseDossier } from "../dossier/schema.ts";
 import { compiled } from "./compile.ts";
 import { decisionJson } from "./decision-json.ts";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadRulebooks } from "../../app/rulebooks.ts";
+import { loadRulebooks } from "../../adapters/files/reference-data.ts";
 import { SluiceError } from "../errors.ts";
 import { checkLibrary, inForceOn, parseRulebook, selectRules } from "./load.ts";
 

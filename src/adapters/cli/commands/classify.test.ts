@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { loadCatalog } from "../../../app/catalog.ts";
+import { loadCatalog } from "../../../adapters/files/reference-data.ts";
 import { classify } from "../../../core/classification/classify.ts";
 import { parseChipSpec } from "../../../core/classification/spec.ts";
 import { formatClassification, formatTable, resolveSpec } from "./classify.ts";

@@ -2,13 +2,14 @@
 // ECCN, BIS box, §232 band and SAFE Chips Act test with reasons, and the catalog as a table.
 // Bad input (unknown product, malformed or invalid spec) exits 2 with one `error:` line.
 import type { Command } from "commander";
-import { type Catalog, loadCatalog, productRow } from "../../../app/catalog.ts";
+import { type Catalog, productRow } from "../../../app/evaluation/catalog.ts";
 import type { Product } from "../../../core/catalog/catalog.ts";
 import { classify, formatFigure } from "../../../core/classification/classify.ts";
 import { parseChipSpec } from "../../../core/classification/spec.ts";
 import type { ChipSpec, Classification } from "../../../core/classification/types.ts";
 import { badInput } from "../../../core/errors.ts";
 import { action, printJson, readJsonInput } from "../io.ts";
+import { cliCatalog } from "../reference.ts";
 
 interface ClassifyOptions {
   spec?: string;
@@ -76,7 +77,7 @@ export function register(program: Command): void {
     .option("--json", "print the classification as JSON")
     .action(
       action((productId: string | undefined, options: ClassifyOptions) => {
-        const { spec, product } = resolveSpec(productId, options, () => loadCatalog());
+        const { spec, product } = resolveSpec(productId, options, () => cliCatalog());
         const classification = classify(spec);
         if (options.json) {
           const about = product === null ? {} : { product: { id: product.id, name: spec.name } };
@@ -94,7 +95,7 @@ export function register(program: Command): void {
     .option("--json", "print the list as JSON")
     .action(
       action((options: { json?: boolean }) => {
-        const rows = loadCatalog().all().map(productRow);
+        const rows = cliCatalog().all().map(productRow);
         if (options.json) {
           printJson(rows);
           return undefined;

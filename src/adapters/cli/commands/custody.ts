@@ -7,12 +7,13 @@
 import { userInfo } from "node:os";
 import type { Command } from "commander";
 import { v7 as uuidv7 } from "uuid";
-import { AlertService } from "../../../app/custody/alerts.ts";
+import { AlertService, rulesInForceOf } from "../../../app/custody/alerts.ts";
 import { CustodyService } from "../../../app/custody/custody.ts";
 import { HeartbeatIngest } from "../../../app/custody/ingest.ts";
 import type { Actor } from "../../../app/custody/ports.ts";
 import { badInput, quote } from "../../../core/errors.ts";
 import { action, printJson, println, readJsonInput } from "../io.ts";
+import { cliRulebooks } from "../reference.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import type { CliWiring } from "../wiring.ts";
 import { registerHeartbeats } from "./heartbeats.ts";
@@ -31,7 +32,7 @@ const custodyOn =
   (wiring: CliWiring): WithCustody =>
   (run) =>
     wiring.withCustodyStore((store) => {
-      const deps = { store, clock: () => new Date(), newId: uuidv7 };
+      const deps = { store, clock: () => new Date(), newId: uuidv7, rules: rulesInForceOf(cliRulebooks) };
       return run({
         custody: new CustodyService(deps),
         alerts: new AlertService(deps),

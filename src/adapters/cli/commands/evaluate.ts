@@ -1,9 +1,7 @@
 // CLI: `sluice evaluate`, `sluice rulebooks`, `sluice rules explain|list`. Decisions exit with
 // 0 approve, 10 hold, 11 deny; bad input exits 2 (src/core/errors.ts).
 import type { Command } from "commander";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
-import { bookSummary, loadRulebooks } from "../../../app/rulebooks.ts";
+import { bookSummary } from "../../../app/evaluation/rulebooks.ts";
 import { parseDossier } from "../../../core/dossier/schema.ts";
 import { badInput, exitCodes, quote } from "../../../core/errors.ts";
 import type { Decision, Finding } from "../../../core/evaluation/types.ts";
@@ -11,6 +9,7 @@ import { inForceOn, type RuleInForce, selectRules } from "../../../core/rulebook
 import type { Rule, Rulebook } from "../../../core/rulebook/schema.ts";
 import { isIsoDate } from "../../../core/shared.ts";
 import { action, printJson, println, readJsonInput } from "../io.ts";
+import { cliEvaluator, cliRulebooks } from "../reference.ts";
 import { serve } from "../remote.ts";
 
 export const exitCodeByDecision = {
@@ -84,7 +83,7 @@ function registerEvaluate(program: Command): void {
     (file: string, options: EvaluateOptions) => {
       const at = checkDate(options.at, "--at");
       const dossier = parseDossier(readJsonInput(file), file);
-      const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
+      const evaluator = cliEvaluator();
       const decision = evaluator.evaluate(dossier, at ?? dossier.submittedOn ?? today(), options.scenario);
       return reportDecision(decision, options);
     },
@@ -106,7 +105,7 @@ function registerRulebooks(program: Command): void {
     .action(
       action((options: { at?: string; all?: boolean; json?: boolean }) => {
         const at = checkDate(options.at, "--at") ?? today();
-        const library = loadRulebooks();
+        const library = cliRulebooks();
         const shown = options.all ? library : library.filter((book) => book.scenario || inForceOn(book, at));
         if (options.json) {
           printJson({ at, rulebooks: shown.map(bookSummary) });
@@ -126,7 +125,7 @@ function registerRulebooks(program: Command): void {
 }
 
 function findRule(ruleId: string): { rule: Rule; book: Rulebook } {
-  for (const book of loadRulebooks()) {
+  for (const book of cliRulebooks()) {
     const rule = book.rules.find((candidate) => candidate.id === ruleId);
     if (rule) return { rule, book };
   }
@@ -143,7 +142,7 @@ function registerRules(program: Command): void {
     .action(
       action((ruleId: string, options: { json?: boolean }) => {
         const { rule, book } = findRule(ruleId);
-        const scenariosTouching = loadRulebooks()
+        const scenariosTouching = cliRulebooks()
           .filter((b) => b.overrides.some((o) => o.rule === ruleId) || b.disables.includes(ruleId))
           .map((b) => b.id);
         if (options.json) {
@@ -179,7 +178,7 @@ function registerRules(program: Command): void {
     .action(
       action((options: { at?: string; scenario: string[]; all?: boolean; json?: boolean }) => {
         const at = checkDate(options.at, "--at") ?? today();
-        const library = loadRulebooks();
+        const library = cliRulebooks();
         const entries: RuleInForce[] = options.all
           ? library.flatMap((book) => book.rules.map((rule) => ({ rule, book })))
           : selectRules(library, at, options.scenario).rules;

@@ -6,15 +6,13 @@
 // again (the local command prints it rather than failing).
 
 import type { z } from "zod";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
 import { type EvidenceContext, EvidenceService } from "../../../app/evidence.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
 import { cliActor, cliAudit } from "../actor.ts";
 import { printJson } from "../io.ts";
 import { cliClock, withStore } from "../ledger-context.ts";
+import { cliEvaluator } from "../reference.ts";
 
 /** The store as the evidence use cases take it (named by the use case, not by the db adapter). */
 type EvidenceStore = EvidenceContext["store"];
@@ -22,7 +20,7 @@ type EvidenceStore = EvidenceContext["store"];
 export function newEvidence(store: EvidenceStore): EvidenceService {
   return new EvidenceService({
     store,
-    evaluator: new Evaluator(loadRulebooks(), loadCatalog()),
+    evaluator: cliEvaluator(),
     clock: cliClock(),
     appendAudit: cliAudit(),
     actor: cliActor(),

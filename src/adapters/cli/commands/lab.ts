@@ -10,10 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
 import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import * as rows from "../../../app/shipment-rows.ts";
 import { ShipmentService } from "../../../app/shipments/service.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
@@ -28,6 +25,7 @@ import { parseInput } from "../../../core/validation.ts";
 import { cliActor } from "../actor.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
 import { withStore } from "../ledger-context.ts";
+import { cliEvaluator } from "../reference.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import type { CliWiring } from "../wiring.ts";
 import {
@@ -142,7 +140,7 @@ function certify(shipmentId: string, options: CertifyOptions): Promise<void> {
 
 /** The sampling plan of the lab-certificate rule in force on `at`, from the shipped rulebooks. */
 function samplingPlanOn(at: string): CertificateRules["samplingPlan"] {
-  const found = new Evaluator(loadRulebooks(), loadCatalog())
+  const found = cliEvaluator()
     .rulesFor(parseInput(isoDateSchema, at, "--tested-on"))
     .rules.find((entry) => entry.rule.kind === "lab-certificate");
   if (found?.rule.kind !== "lab-certificate")

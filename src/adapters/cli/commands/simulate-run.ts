@@ -1,13 +1,12 @@
 // What `sluice simulate` runs (see simulate.ts): loaded only when the command runs, so the other
 // commands do not pay for the simulator, CSV and chart libraries at start-up.
-import { loadCatalog } from "../../../app/catalog.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { counterfactual } from "../../../app/simulation/counterfactual.ts";
-import { bundledScreener, loadRulebookFile, loadScenarioFile } from "../../../app/simulation/files.ts";
+import { bundledScreener } from "../../../app/simulation/screener.ts";
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";
 import { badInput, quote } from "../../../core/errors.ts";
 import { isIsoDate } from "../../../core/shared.ts";
 import { printJson, println } from "../io.ts";
+import { cliCatalog, cliRulebooks } from "../reference.ts";
 import type { CliWiring } from "../wiring.ts";
 import { comparisonTable, flipLines, writeCharts, writeCsv } from "./simulate-output.ts";
 
@@ -28,17 +27,21 @@ function parseSeed(text: string | undefined): number | undefined {
   return Number(text);
 }
 
-export async function runScenario(file: string | undefined, options: SimulateOptions): Promise<void> {
+export async function runScenario(
+  file: string | undefined,
+  options: SimulateOptions,
+  wiring: CliWiring,
+): Promise<void> {
   if (!file) throw badInput("scenario", "missing: give a scenario file, or --from-store with --rulebook");
   if (options.rulebook.length > 0 || options.at)
     throw badInput("--rulebook and --at", "belong to --from-store; a scenario names its rulebooks itself");
-  const { scenario, extraBooks } = loadScenarioFile(file);
+  const { scenario, extraBooks } = wiring.simulationFiles.scenario(file);
   const seed = parseSeed(options.seed);
   const report = await simulate({
     scenario: seed === undefined ? scenario : { ...scenario, seed },
-    library: loadRulebooks(),
+    library: cliRulebooks(),
     extraBooks,
-    catalog: loadCatalog(),
+    catalog: cliCatalog(),
     screen: bundledScreener,
   });
   if (options.json) printJson(reportJson(report));
@@ -58,12 +61,12 @@ export async function runFromStore(
     throw badInput(`scenario ${quote(file)}`, "not with --from-store, which re-decides the stored record");
   if (options.at !== undefined && !isIsoDate(options.at))
     throw badInput(`--at ${quote(options.at)}`, "expected a date written YYYY-MM-DD");
-  const proposed = options.rulebook.map(loadRulebookFile);
+  const proposed = options.rulebook.map((path) => wiring.simulationFiles.rulebook(path));
   const report = await wiring.withStoredDecisions((reader) =>
     counterfactual({
       reader,
-      library: loadRulebooks(),
-      catalog: loadCatalog(),
+      library: cliRulebooks(),
+      catalog: cliCatalog(),
       proposed,
       at: options.at,
     }),

@@ -26,7 +26,7 @@ export function register(program: Command, wiring: CliWiring): void {
       action(async (file: string | undefined, options: SimulateOptions) => {
         const run = await import("./simulate-run.ts");
         if (options.fromStore) await run.runFromStore(file, options, wiring);
-        else await run.runScenario(file, options);
+        else await run.runScenario(file, options, wiring);
       }),
     );
 }

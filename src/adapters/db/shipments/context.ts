@@ -3,9 +3,8 @@
 // it, attributed to one principal. The composition root (src/compose.ts) builds one per store; the
 // HTTP and CLI adapters get it from there, bound to the principal of the request or invocation.
 import { v7 as uuidv7 } from "uuid";
-import type { Catalog } from "../../../app/catalog.ts";
-import { loadCatalog } from "../../../app/catalog.ts";
-import { Evaluator } from "../../../app/evaluate.ts";
+import type { Catalog } from "../../../app/evaluation/catalog.ts";
+import type { Evaluator } from "../../../app/evaluation/evaluator.ts";
 import {
   evidenceView,
   forfeitPayments,
@@ -13,7 +12,6 @@ import {
   writeDownApprovalTx,
 } from "../../../app/evidence.ts";
 import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
-import { loadRulebooks } from "../../../app/rulebooks.ts";
 import { screen } from "../../../app/screening.ts";
 import { screenParty, storeListScreener } from "../../../app/screening-store.ts";
 import {
@@ -131,16 +129,15 @@ function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): Shipmen
  */
 export function shipmentContext(
   store: Store,
-  overrides: Partial<ShipmentContextOptions> = {},
+  overrides: Partial<ShipmentContextOptions> & Pick<ShipmentContextOptions, "evaluator" | "catalog">,
 ): SqlShipmentContext {
   const clock = overrides.clock ?? (() => new Date());
-  const catalog = overrides.catalog ?? loadCatalog();
   const appendAudit = overrides.appendAudit ?? systemAudit("sluice (system)");
   const options: ShipmentContextOptions = {
     clock,
     newId: overrides.newId ?? uuidv7,
-    evaluator: overrides.evaluator ?? new Evaluator(loadRulebooks(), catalog),
-    catalog,
+    evaluator: overrides.evaluator,
+    catalog: overrides.catalog,
     ledger: overrides.ledger ?? new SqlLedger(store, clock),
     appendAudit,
     screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit }),

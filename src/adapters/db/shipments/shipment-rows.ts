@@ -35,7 +35,7 @@ export async function shipmentsWithReservations(
 ): Promise<ShipmentRow[]> {
   if (reservationIds.length === 0) return [];
   const { rows } = await tx.query<ShipmentSqlRow>(
-    "SELECT * FROM shipments WHERE reservation_id = ANY($1) ORDER BY id COLLATE \"C\"",
+    'SELECT * FROM shipments WHERE reservation_id = ANY($1) ORDER BY id COLLATE "C"',
     [reservationIds],
   );
   return rows.map(toShipment);

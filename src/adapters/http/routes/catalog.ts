@@ -2,7 +2,7 @@
 // paginated), GET /v1/products/{id}/classification. Same JSON as `sluice classify --json` and
 // `sluice products --json`.
 import { createRoute, z } from "@hono/zod-openapi";
-import { productRow } from "../../../app/catalog.ts";
+import { productRow } from "../../../app/evaluation/catalog.ts";
 import { classify } from "../../../core/classification/classify.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
 import { guarded } from "../auth.ts";

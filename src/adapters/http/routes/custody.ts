@@ -9,7 +9,7 @@
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { v7 as uuidv7 } from "uuid";
-import { AlertService } from "../../../app/custody/alerts.ts";
+import { AlertService, rulesInForceOf } from "../../../app/custody/alerts.ts";
 import { CustodyService } from "../../../app/custody/custody.ts";
 import { batchSizeHttpMax, HeartbeatIngest } from "../../../app/custody/ingest.ts";
 import {
@@ -65,7 +65,12 @@ const built = new WeakMap<AppServices, Built>();
 function servicesOf(app: AppServices): Built {
   let found = built.get(app);
   if (!found) {
-    const deps = { store: app.custody, clock: app.clock, newId: uuidv7 };
+    const deps = {
+      store: app.custody,
+      clock: app.clock,
+      newId: uuidv7,
+      rules: rulesInForceOf(() => app.rulebooks),
+    };
     found = {
       custody: new CustodyService(deps),
       ingest: new HeartbeatIngest(deps),

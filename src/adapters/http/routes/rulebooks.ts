@@ -2,7 +2,7 @@
 // every book) and GET /v1/rules/{id} (a rule with its book and the scenarios that change it).
 // Same JSON as `sluice rulebooks --json` and `sluice rules explain --json`.
 import { createRoute, z } from "@hono/zod-openapi";
-import { bookSummary } from "../../../app/rulebooks.ts";
+import { bookSummary } from "../../../app/evaluation/rulebooks.ts";
 import { notFound, quote } from "../../../core/errors.ts";
 import { inForceOn } from "../../../core/rulebook/load.ts";
 import { isoDateSchema } from "../../../core/shared.ts";

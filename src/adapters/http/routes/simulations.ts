@@ -5,8 +5,8 @@
 // a bad scenario is a 400 naming the field. Runs on the event loop, yielding between months.
 import { z } from "@hono/zod-openapi";
 import { counterfactual } from "../../../app/simulation/counterfactual.ts";
-import { screenerOn } from "../../../app/simulation/files.ts";
 import { checkRequestLimits, requestRuntimeMsMax } from "../../../app/simulation/limits.ts";
+import { screenerOn } from "../../../app/simulation/screener.ts";
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";
 import { badInput, SluiceError } from "../../../core/errors.ts";
 import { parseRulebook } from "../../../core/rulebook/load.ts";

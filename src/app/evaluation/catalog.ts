@@ -1,15 +1,8 @@
-// Loading the product catalog: reads <data dir>/chips.csv once per directory and serves products by
-// id. The default data directory is the repository's data/, found from this file's location so the
-// CLI works from any working directory.
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type Product, parseCatalog } from "../core/catalog/catalog.ts";
-import { classify } from "../core/classification/classify.ts";
-import { badInput, notFound, quote } from "../core/errors.ts";
-
-export const defaultDataDir = fileURLToPath(new URL("../../data/", import.meta.url));
-export const catalogFileName = "chips.csv";
+// The product catalog: products by id, parsed from the chips.csv text (the file is read by
+// src/adapters/files/reference-data.ts), and a product's row as lists show it.
+import { type Product, parseCatalog } from "../../core/catalog/catalog.ts";
+import { classify } from "../../core/classification/classify.ts";
+import { notFound, quote } from "../../core/errors.ts";
 
 export interface Catalog {
   get(id: string): Product | undefined;
@@ -35,24 +28,9 @@ export function catalogOf(products: readonly Product[]): Catalog {
   };
 }
 
-const cache = new Map<string, Catalog>();
-
-/** Reads and parses `<dir>/chips.csv` on first use; later calls with the same dir reuse it. */
-export function loadCatalog(dir: string = defaultDataDir): Catalog {
-  const cached = cache.get(dir);
-  if (cached !== undefined) return cached;
-  const file = join(dir, catalogFileName);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (error) {
-    const code = error instanceof Error && "code" in error ? String(error.code).toLowerCase() : "unreadable";
-    throw badInput(`catalog ${quote(file)}`, `cannot be read (${code})`);
-  }
-  const catalog = catalogOf(parseCatalog(text, `catalog ${quote(file)}`));
-  cache.set(dir, catalog);
-  return catalog;
-}
+/** The catalog of a chips.csv text; `source` names the file in a parse error. */
+export const catalogFromText = (text: string, source: string): Catalog =>
+  catalogOf(parseCatalog(text, source));
 
 /** One catalog row as lists show it (CLI `products`, GET /v1/products): figures and conclusions. */
 export function productRow(product: Product) {

@@ -1,15 +1,15 @@
 // The evaluate use case: resolve the dossier's product (catalog id or inline spec), classify it,
 // select the rulebooks in force on the day (plus scenarios) and run the core evaluation.
-import { classify } from "../core/classification/classify.ts";
-import { canonicalDigest } from "../core/digest.ts";
-import { type Dossier, dossierDigest } from "../core/dossier/schema.ts";
-import { compiled } from "../core/evaluation/compile.ts";
-import { decisionJson } from "../core/evaluation/decision-json.ts";
-import { evaluate } from "../core/evaluation/evaluate.ts";
-import type { Decision, EvidenceSource, ResolvedProduct } from "../core/evaluation/types.ts";
-import { type RuleSet, selectRules } from "../core/rulebook/load.ts";
-import type { Rulebook } from "../core/rulebook/schema.ts";
-import type { IsoDate } from "../core/shared.ts";
+import { classify } from "../../core/classification/classify.ts";
+import { canonicalDigest } from "../../core/digest.ts";
+import { type Dossier, dossierDigest } from "../../core/dossier/schema.ts";
+import { compiled } from "../../core/evaluation/compile.ts";
+import { decisionJson } from "../../core/evaluation/decision-json.ts";
+import { evaluate } from "../../core/evaluation/evaluate.ts";
+import type { Decision, EvidenceSource, ResolvedProduct } from "../../core/evaluation/types.ts";
+import { type RuleSet, selectRules } from "../../core/rulebook/load.ts";
+import type { Rulebook } from "../../core/rulebook/schema.ts";
+import type { IsoDate } from "../../core/shared.ts";
 import type { Catalog } from "./catalog.ts";
 
 export function resolveProduct(dossier: Dossier, catalog: Catalog): ResolvedProduct {
