@@ -4,7 +4,7 @@
 // same code; in one process the ratio holds steady. Checks first that both give the same JSON.
 // Run: git archive <commit> | tar -x -C /tmp/before && ln -s $PWD/node_modules /tmp/before/
 //      taskset -c 1 node --import tsx bench/evaluate-ab.ts /tmp/before . [slices]
-import { readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
 
 interface Side {
@@ -22,10 +22,26 @@ const scenarioSets = [
   ["scenario-domestic-ratio-1-to-1"],
 ];
 
+/**
+ * A tree's reference-data loaders and Evaluator wherever that tree keeps them: src/adapters/files
+ * and src/app/evaluation since issue #14 phase 2, src/app/{catalog,rulebooks,evaluate}.ts before
+ * (so a tree from before the move can still be the A side).
+ */
+async function evaluationModules(root: string) {
+  if (existsSync(`${root}/src/app/evaluation/evaluator.ts`)) {
+    const files = await import(`${root}/src/adapters/files/reference-data.ts`);
+    const { Evaluator } = await import(`${root}/src/app/evaluation/evaluator.ts`);
+    return { loadCatalog: files.loadCatalog, loadRulebooks: files.loadRulebooks, Evaluator };
+  }
+  const { loadCatalog } = await import(`${root}/src/app/catalog.ts`);
+  const { loadRulebooks } = await import(`${root}/src/app/rulebooks.ts`);
+  const { Evaluator } = await import(`${root}/src/app/evaluate.ts`);
+  return { loadCatalog, loadRulebooks, Evaluator };
+}
+
 /** A tree's Evaluator with the 2,000 cases of bench/evaluate.ts, parsed by that tree's parser. */
 async function side(root: string): Promise<Side> {
-  const { loadCatalog, loadRulebooks } = await import(`${root}/src/adapters/files/reference-data.ts`);
-  const { Evaluator } = await import(`${root}/src/app/evaluation/evaluator.ts`);
+  const { loadCatalog, loadRulebooks, Evaluator } = await evaluationModules(root);
   const { dossierDigest, parseDossier } = await import(`${root}/src/core/dossier/schema.ts`);
   const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
   const dir = `${root}/examples/`;
