@@ -10,6 +10,7 @@ import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
 import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { sqlEvidenceReports } from "./adapters/db/evidence/reports-sql.ts";
+import { sqlEvidenceContext } from "./adapters/db/evidence/repository.ts";
 import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { sqlLabTestTransactor } from "./adapters/db/lab-tests/failures.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
@@ -36,6 +37,7 @@ import {
 import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type Catalog, loadCatalog } from "./app/catalog.ts";
 import { Evaluator } from "./app/evaluate.ts";
+import { EvidenceService } from "./app/evidence/service.ts";
 import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
@@ -83,9 +85,10 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
   const tokenFactory = overrides.tokenFactory ?? systemTokenFactory;
   const reference = referenceData();
   // The shipment context is built once per app; each request binds its principal (and its hook).
+  const evaluator = overrides.evaluator ?? reference.evaluator;
   const shipments = shipmentContext(store, {
     clock,
-    evaluator: overrides.evaluator ?? reference.evaluator,
+    evaluator,
     catalog: overrides.catalog ?? reference.catalog,
   });
   return {
@@ -95,6 +98,8 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
       const acting = shipments.asActor(actor);
       return hook ? acting.withCommitHook(hook) : acting;
     },
+    // Each request's evidence use cases name its principal in their audit entries and records.
+    evidence: (actor) => new EvidenceService(sqlEvidenceContext(store, { evaluator, clock, actor })),
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     shipmentListing: sqlShipmentListing(store),
@@ -253,6 +258,12 @@ export function cliWiring(): CliWiring {
     withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
     exportLog,
     newSignerKey,
+    withEvidence: (actor, clock, run) =>
+      withConfiguredStore((store) => {
+        const evaluator = new Evaluator(loadRulebooks(), loadCatalog());
+        const evidence = new EvidenceService(sqlEvidenceContext(store, { evaluator, clock, actor }));
+        return run(evidence, shipmentContext(store, { clock: systemClock }).asActor(actor));
+      }),
     withEvidenceReports: (run) => withConfiguredStore((store) => run(sqlEvidenceReports(store))),
     // issue #13: reversal of a mistaken evidence record by the local store's operator
     reverse: (kind, id, input, actor, clock) =>

@@ -7,7 +7,8 @@
 import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
-import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
+import type { EvidenceReportSource } from "../../app/evidence/reports.ts";
+import type { EvidenceService } from "../../app/evidence/service.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
@@ -74,6 +75,16 @@ export interface CliWiring {
   exportLog(out: string): Promise<{ size: number; checkpoints: number }>;
   /** `sluice log keygen`: a new signer key as text (type 1: a log's key, 4: a witness's). */
   newSignerKey(name: string, type: 1 | 4): string;
+  /**
+   * The evidence and lab commands: the evidence use cases on the configured store acting as
+   * `actor` on `clock`, with the shipment use cases on the same store (a lab revocation reverts
+   * releases through them) acting as `actor` on the system's clock; the store is closed afterwards.
+   */
+  withEvidence<T>(
+    actor: AuditActor,
+    clock: Clock,
+    run: (evidence: EvidenceService, shipments: ShipmentContext) => Promise<T>,
+  ): Promise<T>;
   /** `sluice duty totals`, `sluice payments forfeitures` on the configured store. */
   withEvidenceReports<T>(run: (source: EvidenceReportSource) => Promise<T>): Promise<T>;
   /** `sluice payments|duty|approvals|customs reverse` on the configured store, as `actor` (#13). */

@@ -1,17 +1,7 @@
 // SQL for the shipment path (tables of migration 0010). Documents are stored as JSON with bigints
 // as decimal strings and parsed back through their schemas on load, so rows come back typed. The
-// reads of a party, an order and a shipment are still shared with the evidence code from
-// src/app/shipment-rows.ts (until evidence reads through its ports).
+// reads of a party, an order and a shipment are in ./reads.ts.
 
-import {
-  loadOrder,
-  loadParty,
-  loadShipment,
-  type OrderSqlRow,
-  type ShipmentSqlRow,
-  toOrder,
-  toShipment,
-} from "../../../app/shipment-rows.ts";
 import type {
   DecisionRecord,
   DecisionRow,
@@ -36,6 +26,15 @@ import {
 } from "../../../core/shipments/model.ts";
 import { toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
+import {
+  loadOrder,
+  loadParty,
+  loadShipment,
+  type OrderSqlRow,
+  type ShipmentSqlRow,
+  toOrder,
+  toShipment,
+} from "./reads.ts";
 
 export { loadOrder, loadParty, loadShipment };
 

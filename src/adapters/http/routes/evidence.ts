@@ -7,14 +7,13 @@
 // own schemas (the route checks them for the 400 and the docs; the raw body goes to the use case so
 // money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
 // fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
-// EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it
-// (by the middleware; the key is claimed before, so a second request with it does not run). GET of
+// The evidence use cases (AppDeps.evidence, wired by src/compose.ts) commit their own unit of work,
+// so the Idempotency-Key response is recorded after it (by the middleware; the key is claimed
+// before, so a second request with it does not run). GET of
 // a lab answers its ETag; a revocation takes If-Match optionally and answers the new ETag.
 import { z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
-import * as ev from "../../../app/evidence-rows.ts";
-import * as rows from "../../../app/shipment-rows.ts";
+import type { SubmitResult } from "../../../app/evidence/service.ts";
 import { ShipmentService } from "../../../app/shipments/service.ts";
 import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
@@ -28,7 +27,7 @@ import { idSchema } from "../../../core/evidence/ids.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
 import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
 import { isoDateSchema } from "../../../core/shared.ts";
-import { actorOf, auditOf } from "../actor.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
@@ -47,20 +46,11 @@ import type { Api, RouteModule } from "./types.ts";
 
 /**
  * The use cases for this request: every audit entry they write names the request's principal,
- * route and request id (issue #13). The shipment context is the one src/compose.ts built.
+ * route and request id (issue #13). Both are the ports src/compose.ts built.
  */
 function servicesOf(app: AppServices, c: Context<AppEnv>) {
   const actor = actorOf(c);
-  return {
-    evidence: new EvidenceService({
-      store: app.store,
-      evaluator: app.evaluator,
-      clock: app.clock,
-      appendAudit: auditOf(c),
-      actor,
-    }),
-    shipments: new ShipmentService(app.shipments(actor)),
-  };
+  return { evidence: app.evidence(actor), shipments: new ShipmentService(app.shipments(actor)) };
 }
 
 /** A status that is neither created nor a plain replay: a 409 problem coded by the status. */
@@ -124,7 +114,7 @@ function registerLabs(api: Api, app: AppServices): void {
         ifVersion,
       );
       // A revocation is the one change of a lab row, so the version read now is the one it made.
-      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      const lab = await evidence.lab(id);
       const headers: Record<string, string> = lab ? { etag: etagOf(lab.version) } : {};
       return answer(c, `revocation of lab ${quote(id)}`, { labId: id, ...result }, headers);
     },
@@ -140,7 +130,7 @@ function registerLabs(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      const lab = await servicesOf(app, c).evidence.lab(id);
       if (!lab) throw notFound(`lab ${quote(id)}`);
       authorizeObject(
         c.get("principal"),
@@ -201,13 +191,7 @@ function registerCertificates(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const found = await app.store.transaction(async (tx) => {
-        const certificate = await ev.loadCertificate(tx, id);
-        const shipment = certificate && (await rows.loadShipment(tx, certificate.shipmentId));
-        return (
-          certificate && { certificate, order: shipment && (await rows.loadOrder(tx, shipment.orderId)) }
-        );
-      });
+      const found = await servicesOf(app, c).evidence.certificate(id);
       if (!found) throw notFound(`certificate ${quote(id)}`);
       const { certificate, order } = found;
       // Its lab, and the parties of the order its lot belongs to (an exporter reads its own, #13).
@@ -413,7 +397,7 @@ function registerView(api: Api, app: AppServices): void {
       const { shipment } = c.req.valid("query");
       await requireVisibleOrder(app.ownership, c.get("principal"), "evidence.read", id, "evidence");
       if (shipment !== undefined) {
-        const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
+        const found = await servicesOf(app, c).evidence.shipment(shipment);
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
       }
       const evidence = await servicesOf(app, c).evidence.view(id, shipment ?? null);
