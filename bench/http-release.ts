@@ -11,10 +11,9 @@ import autocannon from "autocannon";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
-import { EvidenceService } from "../src/app/evidence.ts";
+import { EvidenceService } from "../src/app/evidence/service.ts";
 import { ensureBundledLists } from "../src/app/screening-store.ts";
-import { seedParties } from "../src/app/seed.ts";
-import * as rows from "../src/app/shipment-rows.ts";
+import { seedParties } from "../src/app/seed-story.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../src/compose.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";
@@ -59,7 +58,7 @@ export async function setUpReleases(store: Store, count: number): Promise<Releas
   });
   const lab = await registerLab(context);
   // Each authority's evidence through its own use case (issue #13: never inside an evidence document).
-  const evidence = new EvidenceService(context);
+  const evidence = new EvidenceService(context.evidence);
   const shipmentIds: string[] = [];
   for (let first = 0; first < count; first += shipmentsPerOrder) {
     const orderId = `ord-bench-${first / shipmentsPerOrder + 1}`;
@@ -139,7 +138,7 @@ async function approvedOrder(
 
 /** A lab with a fresh key, registered; `certify` signs and submits a certificate for a lot. */
 async function registerLab(context: ReturnType<typeof shipmentContextOn>) {
-  const evidence = new EvidenceService(context);
+  const evidence = new EvidenceService(context.evidence);
   const { privateKey, publicKey } = generateKeyPairSync("ed25519");
   const labId = "lab-bench";
   await evidence.registerLab({
@@ -152,7 +151,7 @@ async function registerLab(context: ReturnType<typeof shipmentContextOn>) {
   const plan = evidence.certificateRules(day).samplingPlan;
   return {
     async certify(shipmentId: string): Promise<void> {
-      const shipment = await context.store.transaction((tx) => rows.loadShipment(tx, shipmentId));
+      const shipment = await evidence.shipment(shipmentId);
       if (!shipment) throw new Error(`bench shipment ${shipmentId} is missing`);
       const body = draftCertificate({
         id: `LAB-${shipmentId}`,

@@ -10,6 +10,7 @@ import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
 import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
 import { sqlEvidenceReports } from "./adapters/db/evidence/reports-sql.ts";
+import { sqlEvidenceContext } from "./adapters/db/evidence/repository.ts";
 import { sqlIdempotencyStore } from "./adapters/db/idempotency.ts";
 import { sqlLabTestTransactor } from "./adapters/db/lab-tests/failures.ts";
 import { SqlLedger } from "./adapters/db/ledger/sql-ledger.ts";
@@ -43,6 +44,7 @@ import { pdfRenderer } from "./adapters/pdf/report-pdf.ts";
 import { type RulesOn, rulesInForceOf } from "./app/custody/alerts.ts";
 import type { Catalog } from "./app/evaluation/catalog.ts";
 import { Evaluator } from "./app/evaluation/evaluator.ts";
+import { EvidenceService } from "./app/evidence/service.ts";
 import { LabTestFailureService } from "./app/lab-tests/record-failure.ts";
 import type { LogReader } from "./app/log/ports.ts";
 import { reconcileLog } from "./app/log/reconcile.ts";
@@ -105,9 +107,10 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
   const tokenFactory = overrides.tokenFactory ?? systemTokenFactory;
   const reference = referenceData();
   // The shipment context is built once per app; each request binds its principal (and its hook).
+  const evaluator = overrides.evaluator ?? reference.evaluator;
   const shipments = shipmentContext(store, {
     clock,
-    evaluator: overrides.evaluator ?? reference.evaluator,
+    evaluator,
     catalog: overrides.catalog ?? reference.catalog,
   });
   return {
@@ -117,6 +120,8 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
       const acting = shipments.asActor(actor);
       return hook ? acting.withCommitHook(hook) : acting;
     },
+    // Each request's evidence use cases name its principal in their audit entries and records.
+    evidence: (actor) => new EvidenceService(sqlEvidenceContext(store, { evaluator, clock, actor })),
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     shipmentListing: sqlShipmentListing(store),
@@ -277,6 +282,14 @@ export function cliWiring(): CliWiring {
     withAuditEntries: (run) => withConfiguredStore((store) => run(sqlAuditEntryReader(store))),
     exportLog,
     newSignerKey,
+    withEvidence: (actor, clock, run) =>
+      withConfiguredStore((store) => {
+        const shipments = shipmentContextOn(store, { clock: systemClock }).asActor(actor);
+        const evidence = new EvidenceService(
+          sqlEvidenceContext(store, { evaluator: shipments.evaluator, clock, actor }),
+        );
+        return run(evidence, shipments);
+      }),
     withEvidenceReports: (run) => withConfiguredStore((store) => run(sqlEvidenceReports(store))),
     // issue #13: reversal of a mistaken evidence record by the local store's operator
     reverse: (kind, id, input, actor, clock) =>
@@ -291,7 +304,6 @@ export function cliWiring(): CliWiring {
     // issue #18: `sluice report` on the configured store, and the key `report verify` checks with
     withReports: (clock, use) => withConfiguredStore((store) => use(reportService(store, clock))),
     reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
-    shipments: (store, actor, clock) => shipmentContextOn(store, { clock }).asActor(actor),
     withShipments: (actor, clock, run) =>
       withConfiguredStore((store) => run(shipmentContextOn(store, { clock }).asActor(actor))),
   };

@@ -62,8 +62,8 @@ async function plannedShipments(context: SqlShipmentContext): Promise<string[]> 
       serials: [{ prefix: "H200-", first, last: first + 1 }],
     });
   }
-  await recordExampleEvidence(context, "ord-1", ids);
-  for (const id of ids) await certifyShipment(context, id);
+  await recordExampleEvidence(context.evidence, "ord-1", ids);
+  for (const id of ids) await certifyShipment(context.evidence, id);
   return ids;
 }
 

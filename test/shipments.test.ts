@@ -1,11 +1,13 @@
 // The shipment path over the store, on both drivers: parties → order → apply (decision recorded)
 // → licence → shipment → release (quota reserved) → ship (posted) / cancel (voided), with replays,
 // illegal transitions and bad input that change nothing.
+
 import { expect, it } from "vitest";
 import { readAudit, systemAudit, verifyAudit } from "../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../src/adapters/db/evidence/repository.ts";
 import type { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../src/adapters/db/store.ts";
-import { EvidenceService } from "../src/app/evidence.ts";
+import { EvidenceService } from "../src/app/evidence/service.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../src/compose.ts";
 import { SluiceError } from "../src/core/errors.ts";
@@ -82,8 +84,8 @@ forEachDriver("shipment path", (env) => {
     // Release waits for the release-stage evidence, then reserves quota.
     const waiting = await service.release("SHP-2026-0001", { eventId: "rel-0" });
     expect(waiting.status).toBe("decision_hold");
-    await recordExampleEvidence(context, "ord-1", ["SHP-2026-0001"]);
-    await certifyShipment(context, "SHP-2026-0001");
+    await recordExampleEvidence(context.evidence, "ord-1", ["SHP-2026-0001"]);
+    await certifyShipment(context.evidence, "SHP-2026-0001");
     const released = await service.release("SHP-2026-0001", {});
     expect(released).toMatchObject({ status: "released", shipmentStatus: "released" });
     const [account] = await ledger.accounts("units/product:nvidia-h200-sxm");
@@ -205,8 +207,8 @@ forEachDriver("shipment releases undone", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "X-", first: 1, last: 100 }],
     });
-    await recordExampleEvidence(context, "ord-2", ["SHP-2"]);
-    await certifyShipment(context, "SHP-2");
+    await recordExampleEvidence(context.evidence, "ord-2", ["SHP-2"]);
+    await certifyShipment(context.evidence, "SHP-2");
     const pending = async () =>
       (await context.ledger.accounts("units/product:nvidia-h200-sxm"))[0]?.cnPending;
     const licenceUsed = async () =>
@@ -233,12 +235,9 @@ forEachDriver("shipment path with evidence records", (env) => {
     let counter = 0;
     const context = shipmentContextOn(env.store(), { clock, newId: () => `r-${++counter}` });
     const service = new ShipmentService(context);
-    const evidence = new EvidenceService({
-      store: env.store(),
-      evaluator: context.evaluator,
-      clock,
-      appendAudit,
-    });
+    const evidence = new EvidenceService(
+      sqlEvidenceContext(env.store(), { evaluator: context.evaluator, clock, appendAudit }),
+    );
     for (const party of parties) await service.addParty(party);
     await service.createOrder({ ...order, id: "ord-r", quantityUnits: 100, valueCents: "270000000" });
     await context.ledger.usPost(capPolicyDefault, {
@@ -247,7 +246,7 @@ forEachDriver("shipment path with evidence records", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    await recordExampleEvidence(context, "ord-r", [], { approval: false });
+    await recordExampleEvidence(context.evidence, "ord-r", [], { approval: false });
     const approval = {
       id: "MOFCOM-R",
       importerId: "alibaba-cloud",
@@ -268,8 +267,8 @@ forEachDriver("shipment path with evidence records", (env) => {
       quantityUnits: 100,
       serials: [{ prefix: "R-", first: 1, last: 100 }],
     });
-    await certifyShipment(context, "SHP-R");
-    await recordExampleEvidence(context, "ord-r", ["SHP-R"], { approval: false });
+    await certifyShipment(context.evidence, "SHP-R");
+    await recordExampleEvidence(context.evidence, "ord-r", ["SHP-R"], { approval: false });
     const used = async () =>
       (
         await env
@@ -345,12 +344,12 @@ forEachDriver("lab certificate filed as a document", (env) => {
       units: 1000n,
       shippedOn: "2026-01-20",
     });
-    await recordExampleEvidence(context, "ord-g");
+    await recordExampleEvidence(context.evidence, "ord-g");
     expect((await service.apply("ord-g", { id: "app-g" })).decision.decision).toBe("approve");
     await service.grantLicence({ id: "lic-g", applicationId: "app-g", expiresOn: "2027-01-31" });
     const serials = [{ prefix: "G-", first: 1, last: 100 }];
     await service.planShipment({ id: "SHP-G", orderId: "ord-g", quantityUnits: 100, serials });
-    await recordExampleEvidence(context, "ord-g", ["SHP-G"]);
+    await recordExampleEvidence(context.evidence, "ord-g", ["SHP-G"]);
     // A row written before documents refused certificates: the claim must not count.
     await env
       .store()
@@ -372,7 +371,7 @@ forEachDriver("lab certificate filed as a document", (env) => {
     expect(account?.cnPending).toBe(0n);
 
     // The signed certificate, submitted, takes the document's place; its check is Sluice's own.
-    await certifyShipment(context, "SHP-G");
+    await certifyShipment(context.evidence, "SHP-G");
     expect((await service.release("SHP-G", { eventId: "rel-g2" })).status).toBe("released");
     const { rows: released } = await env
       .store()

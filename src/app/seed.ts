@@ -8,203 +8,41 @@
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
 import { type AuditActor, systemActor } from "../core/audit/actor.ts";
-import type { CertificationKind } from "../core/dossier/schema.ts";
 import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
 import { draftCertificate } from "../core/evidence/issue.ts";
 import { capPolicyDefault } from "../core/ledger/cap-policy.ts";
 import type { IsoDate } from "../core/shared.ts";
-import type { PartyInput } from "../core/shipments/model.ts";
-import { type EvidenceContext, EvidenceService, type SubmitResult } from "./evidence.ts";
+import type { EvidenceContext } from "./evidence/ports.ts";
+import { EvidenceService, type SubmitResult } from "./evidence/service.ts";
 import type { CapLedger } from "./ledger/ports.ts";
 import type { Clock } from "./ports.ts";
-import * as rows from "./shipment-rows.ts";
+import {
+  enteredValuePerUnitCents,
+  labMeasured,
+  labTestedOn,
+  type SeedOrder,
+  seedChinaApprovals,
+  seedLab,
+  seedOrders,
+  seedParties,
+  storyDay,
+  unitPriceCents,
+  usShipments,
+} from "./seed-story.ts";
 import type { ShipmentContext } from "./shipments/ports.ts";
 import { ShipmentService } from "./shipments/service.ts";
 
 /**
- * What the seed runs on: the shipment use cases' ports, the evidence context on the same store and
- * the cap ledger it posts the US shipments to (src/adapters/db/shipments/context.ts builds one).
+ * What the seed runs on: the shipment use cases' ports, the evidence use cases' ports on the same
+ * store and the cap ledger it posts the US shipments to (src/adapters/db/shipments/context.ts
+ * builds one).
  */
-export interface SeedContext extends ShipmentContext, EvidenceContext {
+export interface SeedContext extends ShipmentContext {
+  evidence: EvidenceContext;
   ledger: Pick<CapLedger, "usPost">;
   clock: Clock;
   withClock(clock: Clock, actor?: AuditActor): SeedContext;
 }
-
-const signed = (kinds: CertificationKind[], signedOn: string) => kinds.map((kind) => ({ kind, signedOn }));
-const exporterCertifications = signed(
-  ["us-commercial-availability", "technical-box", "us-supply-sufficient", "no-foundry-diversion"],
-  "2026-01-16",
-);
-const buyerCertifications = signed(
-  [
-    "kyc-procedures",
-    "security-procedures",
-    "no-unauthorized-remote-access",
-    "no-military-use",
-    "no-weights-transfer",
-  ],
-  "2026-01-20",
-);
-
-export const seedParties: PartyInput[] = [
-  {
-    id: "nvidia",
-    name: "NVIDIA Corporation",
-    country: "US",
-    sector: "semiconductor-vendor",
-    certifications: exporterCertifications,
-  },
-  {
-    id: "alibaba-cloud",
-    name: "Alibaba Cloud Computing Co., Ltd.",
-    country: "CN",
-    sector: "cloud-provider",
-    certifications: buyerCertifications,
-  },
-  {
-    id: "tencent-cloud",
-    name: "Tencent Cloud Computing (Beijing) Co., Ltd.",
-    country: "CN",
-    sector: "cloud-provider",
-    certifications: buyerCertifications,
-  },
-  {
-    id: "bytedance",
-    name: "Beijing Volcano Engine Technology Co., Ltd.",
-    country: "CN",
-    sector: "cloud-provider",
-    certifications: buyerCertifications,
-  },
-  {
-    id: "tsinghua",
-    name: "Tsinghua University",
-    country: "CN",
-    sector: "university",
-    certifications: buyerCertifications,
-  },
-  // A Huawei affiliate on the Entity List extract (84 FR 22961): screening must catch it.
-  {
-    id: "huawei-device",
-    name: "Huawei Device Co., Ltd.",
-    country: "CN",
-    sector: "commercial",
-    certifications: buyerCertifications,
-  },
-
-  {
-    id: "nudt-lab",
-    name: "National University of Defense Technology Computing Laboratory",
-    country: "CN",
-    sector: "military",
-    militaryEndUser: true,
-    certifications: [],
-  },
-  {
-    id: "lion-city-compute",
-    name: "Lion City Compute Pte. Ltd.",
-    country: "SG",
-    parentHeadquartersCountry: "CN",
-    sector: "reseller",
-    certifications: buyerCertifications,
-  },
-];
-
-const usShipments = [
-  { id: "us-2026-0001", customer: "Microsoft Azure", units: 90_000n, shippedOn: "2026-01-16" },
-  { id: "us-2026-0002", customer: "Meta Platforms", units: 70_000n, shippedOn: "2026-01-20" },
-  { id: "us-2026-0003", customer: "Oracle Cloud Infrastructure", units: 50_000n, shippedOn: "2026-01-23" },
-  { id: "us-2026-0004", customer: "CoreWeave", units: 40_000n, shippedOn: "2026-01-27" },
-];
-
-interface SeedOrder {
-  id: string;
-  buyer: string;
-  units: number;
-  purpose: "commercial-cloud" | "university-research" | "military";
-  destination?: string;
-  /** How far the story takes it: created only, applied, licensed, or with shipments. */
-  until: "created" | "applied" | "licensed" | "shipments";
-  /** `held`: release was tried without a lab certificate and held. */
-  shipments?: { units: number; state: "planned" | "held" | "released" | "shipped"; certified: boolean }[];
-}
-
-const orders: SeedOrder[] = [
-  {
-    id: "ord-alibaba-1",
-    buyer: "alibaba-cloud",
-    units: 20_000,
-    purpose: "commercial-cloud",
-    until: "shipments",
-    shipments: [
-      { units: 5_000, state: "shipped", certified: true },
-      { units: 5_000, state: "released", certified: true },
-      { units: 5_000, state: "planned", certified: false },
-    ],
-  },
-  {
-    id: "ord-tencent-1",
-    buyer: "tencent-cloud",
-    units: 40_000,
-    purpose: "commercial-cloud",
-    until: "shipments",
-    shipments: [{ units: 40_000, state: "released", certified: true }],
-  },
-  {
-    id: "ord-tsinghua-1",
-    buyer: "tsinghua",
-    units: 64,
-    purpose: "university-research",
-    until: "shipments",
-    shipments: [{ units: 64, state: "held", certified: false }],
-  },
-  // Approved, no licence granted yet: the fifth order state of the story.
-  {
-    id: "ord-tencent-2",
-    buyer: "tencent-cloud",
-    units: 4_000,
-    purpose: "commercial-cloud",
-    until: "applied",
-  },
-  { id: "ord-bytedance-1", buyer: "bytedance", units: 80_000, purpose: "commercial-cloud", until: "applied" },
-  { id: "ord-nudt-1", buyer: "nudt-lab", units: 2_000, purpose: "military", until: "applied" },
-  {
-    id: "ord-lion-city-1",
-    buyer: "lion-city-compute",
-    units: 1_000,
-    purpose: "commercial-cloud",
-    destination: "SG",
-    until: "applied",
-  },
-  {
-    id: "ord-huawei-1",
-    buyer: "huawei-device",
-    units: 10_000,
-    purpose: "commercial-cloud",
-    until: "applied",
-  },
-  {
-    id: "ord-alibaba-2",
-    buyer: "alibaba-cloud",
-    units: 8_000,
-    purpose: "commercial-cloud",
-    until: "created",
-  },
-];
-
-const unitPriceCents = 2_700_000n; // about US$27,000 per H200 (REGIME.md §3)
-const enteredValuePerUnitCents = 2_000_000n;
-const storyDay = "2026-02-02";
-
-const seedLab = {
-  id: "lab-austin",
-  name: "Austin Semiconductor Test Laboratory",
-  headquartersCountry: "US",
-  qualifiedFrom: "2026-01-15",
-};
-const labTestedOn = "2026-01-30";
-/** What the lab measures on the H200 lots: inside the box and within tolerance of the datasheet. */
-const labMeasured = { denseTops: { fp8: 1975.2, fp16: 987.1 }, dramBandwidthGBs: 4790 };
 
 /** PKCS#8 DER prefix of an Ed25519 private key; the 32-byte seed follows (RFC 8410). */
 const ed25519Pkcs8Prefix = Buffer.from("302e020100300506032b657004220420", "hex");
@@ -250,38 +88,15 @@ export function storyClock(startIso = `${storyDay}T09:00:00Z`): () => Date {
 export async function seedDemo(context: SeedContext): Promise<{ orders: number; shipments: number }> {
   const story = context.withClock(storyClock(), systemActor("sluice seed", context.newId()));
   const service = new ShipmentService(story);
-  const evidence = new EvidenceService(story);
-  const lab = await registerDemoLab(story);
+  const evidence = new EvidenceService(story.evidence);
+  const lab = await registerDemoLab(story.evidence);
   for (const party of seedParties) await service.addParty(party);
   await postUsShipments(story.ledger);
   let shipments = 0;
-  for (const order of orders) shipments += await seedOrder(service, evidence, lab, order);
-  await recordChinaApprovals(context);
-  return { orders: orders.length, shipments };
+  for (const order of seedOrders) shipments += await seedOrder(service, evidence, lab, order);
+  await recordChinaApprovals(context.evidence);
+  return { orders: seedOrders.length, shipments };
 }
-
-/**
- * The Chinese import approvals of 28 Jan 2026 (REGIME.md §4: the cloud providers), recorded as the
- * Chinese authority would, naming each importer in Chinese as its
- * approval writes it (the China-side report shows these names). Recorded after the story's
- * releases (which judged the approvals filed with the orders), so nothing is written down on them.
- * Tsinghua's is left as filed with its order: a recorded one would decide its held release anew.
- */
-export const seedChinaApprovals = [
-  { importerId: "alibaba-cloud", importer: "阿里云计算有限公司", units: 28_000, purpose: "commercial-cloud" },
-  {
-    importerId: "tencent-cloud",
-    importer: "腾讯云计算（北京）有限责任公司",
-    units: 40_000,
-    purpose: "commercial-cloud",
-  },
-  {
-    importerId: "bytedance",
-    importer: "北京火山引擎科技有限公司",
-    units: 80_000,
-    purpose: "commercial-cloud",
-  },
-] as const;
 
 async function recordChinaApprovals(context: EvidenceContext): Promise<void> {
   const evidence = new EvidenceService(context);
@@ -320,12 +135,9 @@ export async function registerDemoLab(context: EvidenceContext, lab = seedLab): 
     throw new Error(`demo lab ${lab.id}: ${registered.status}`);
   return {
     async certify(shipmentId, at) {
-      const shipment = await context.store.transaction(async (tx) => {
-        const found = await rows.loadShipment(tx, shipmentId);
-        const order = found && (await rows.loadOrder(tx, found.orderId));
-        return found && order ? { ...found, productId: order.doc.productId } : undefined;
-      });
-      if (!shipment) throw new Error(`demo lab: shipment ${shipmentId} is missing`);
+      const lot = await evidence.lot(shipmentId);
+      if (!lot?.order) throw new Error(`demo lab: shipment ${shipmentId} is missing`);
+      const shipment = { ...lot.shipment, productId: lot.order.doc.productId };
       const body = draftCertificate({
         id: `LAB-${shipmentId}`,
         labId: lab.id,

@@ -8,13 +8,8 @@ export const knownImportViolations: readonly string[] = [
   "src/adapters/cli/actor.ts -> src/adapters/db/audit.ts",
   "src/adapters/cli/commands/screening-store.ts -> src/adapters/db/open.ts",
   "src/adapters/cli/commands/screening-store.ts -> src/adapters/db/store.ts",
-  "src/adapters/cli/ledger-context.ts -> src/adapters/db/open.ts",
-  "src/adapters/cli/ledger-context.ts -> src/adapters/db/store.ts",
   "src/adapters/http/context.ts -> src/adapters/db/store.ts",
-  "src/app/evidence-rows.ts -> src/adapters/db/store.ts",
-  "src/app/evidence.ts -> src/adapters/db/store.ts",
   "src/app/screening-rows.ts -> src/adapters/db/store.ts",
   "src/app/screening-store.ts -> src/adapters/db/audit.ts",
   "src/app/screening-store.ts -> src/adapters/db/store.ts",
-  "src/app/shipment-rows.ts -> src/adapters/db/store.ts",
 ];

@@ -1,7 +1,9 @@
 // Test support for custody: a licensed, planned shipment of the importer `alibaba-cloud` with its
 // serials, built through the shipment use cases (as the matrix samples do), the demo lab, and the
 // custody services over the SQL custody store with a settable clock.
+
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 
 const appendAudit = systemAudit("test");
 
@@ -54,15 +56,12 @@ async function ready(store: Store, clock: () => Date): Promise<ShipmentService> 
       units: 10_000_000n,
       shippedOn: "2026-01-20",
     });
-    await registerDemoLab(
-      { store, evaluator: sharedEvaluator, clock, appendAudit },
-      {
-        id: labId,
-        name: "Test Laboratory of Austin",
-        headquartersCountry: "US",
-        qualifiedFrom: "2026-01-15",
-      },
-    );
+    await registerDemoLab(sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }), {
+      id: labId,
+      name: "Test Laboratory of Austin",
+      headquartersCountry: "US",
+      qualifiedFrom: "2026-01-15",
+    });
   }
   return service;
 }

@@ -2,21 +2,23 @@
 // with its own status and no change), Section 232 entries and duty, prepayment to the cent, import
 // approvals written down per shipment, lab revocation reverting releases, forfeiture, and the
 // dossier's evidence section built from the records and evaluated under the shipped rulebooks.
+
 import { generateKeyPairSync, type KeyObject } from "node:crypto";
 import { expect, it } from "vitest";
 import { auditHead, systemAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
+import { sqlEvidenceContext, sqlEvidenceTransactor } from "../../src/adapters/db/evidence/repository.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
+import { evidenceTables } from "../../src/app/evidence/ports.ts";
+import { dutyTotals } from "../../src/app/evidence/reports.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import {
   approvalRequired,
-  EvidenceService,
-  evidenceView,
   forfeitPayments,
-  restoreApprovalTx,
-  writeDownApprovalTx,
-} from "../../src/app/evidence.ts";
-import { dutyTotals } from "../../src/app/evidence-reports.ts";
-import { evidenceTables } from "../../src/app/evidence-rows.ts";
+  restoreApproval,
+  writeDownApproval,
+} from "../../src/app/evidence/shipment-hooks.ts";
+import { evidenceView } from "../../src/app/evidence/view.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
@@ -88,8 +90,11 @@ async function seed(store: Store) {
   });
 }
 
+/** A unit of work of the evidence repos on `store`, for the hooks the shipment path calls. */
+const unit = (store: Store) => sqlEvidenceTransactor(store, appendAudit);
+
 const service = (store: Store) =>
-  new EvidenceService({ store, evaluator: sharedEvaluator, clock, appendAudit });
+  new EvidenceService(sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }));
 
 const lab = (id: string, keys: { publicKey: KeyObject }, extra: Record<string, unknown> = {}) => ({
   id,
@@ -139,7 +144,7 @@ async function snapshot(store: Store) {
 }
 
 async function dossierFor(store: Store, orderId: string, shipmentId: string) {
-  const evidence = await store.transaction((tx) => evidenceView(tx, orderId, shipmentId));
+  const evidence = await unit(store).run((repos) => evidenceView(repos, orderId, shipmentId));
   const input = structuredClone(exampleJson("h200-alibaba-approvable.json")) as Record<string, unknown>;
   const s = shipments.find((x) => x.id === shipmentId);
   input.evidence = evidence;
@@ -374,21 +379,21 @@ forEachDriver("evidence gates", (env) => {
     expect((await evidence.recordImportApproval({ ...approval, approvedUnits: 5 })).status).toBe(
       "exists_with_different_approved_units",
     );
-    const time = { on: at, at: clock(), appendAudit };
+    const time = { on: at, at: clock() };
     const store = env.store();
-    expect(await store.transaction((tx) => writeDownApprovalTx(tx, "ord-1", "SHP-1", 1000, time))).toEqual({
+    expect(await unit(store).run((repos) => writeDownApproval(repos, "ord-1", "SHP-1", 1000, time))).toEqual({
       status: "ok",
       approvalId: "MOFCOM-7",
     });
     expect(
-      (await store.transaction((tx) => writeDownApprovalTx(tx, "ord-1", "SHP-1", 1000, time))).status,
+      (await unit(store).run((repos) => writeDownApproval(repos, "ord-1", "SHP-1", 1000, time))).status,
     ).toBe("exists");
     const before = await snapshot(store);
-    expect(await store.transaction((tx) => writeDownApprovalTx(tx, "ord-1", "SHP-2", 500, time))).toEqual({
+    expect(await unit(store).run((repos) => writeDownApproval(repos, "ord-1", "SHP-2", 500, time))).toEqual({
       status: "approval_exhausted",
       approvalId: "MOFCOM-7",
     });
-    expect(await store.transaction((tx) => writeDownApprovalTx(tx, "ord-2", "SHP-3", 10, time))).toEqual({
+    expect(await unit(store).run((repos) => writeDownApproval(repos, "ord-2", "SHP-3", 10, time))).toEqual({
       status: "end_user_excluded",
       approvalId: "MOFCOM-7",
     });
@@ -407,12 +412,12 @@ forEachDriver("evidence gates", (env) => {
     expect(exhausted.status).toBe("fail");
     expect(exhausted.message).toBe("approval MOFCOM-7 would be exhausted: 1500 of 1200 units");
     // Cancelling SHP-1 gives its units back; SHP-2 then fits.
-    expect((await store.transaction((tx) => restoreApprovalTx(tx, "SHP-1", time))).status).toBe("restored");
+    expect((await unit(store).run((repos) => restoreApproval(repos, "SHP-1", time))).status).toBe("restored");
     expect(
-      (await store.transaction((tx) => writeDownApprovalTx(tx, "ord-1", "SHP-2", 500, time))).status,
+      (await unit(store).run((repos) => writeDownApproval(repos, "ord-1", "SHP-2", 500, time))).status,
     ).toBe("ok");
     expect(
-      (await store.transaction((tx) => writeDownApprovalTx(tx, "ord-1", "SHP-1", 1000, time))).status,
+      (await unit(store).run((repos) => writeDownApproval(repos, "ord-1", "SHP-1", 1000, time))).status,
     ).toBe("approval_exhausted");
   });
 
@@ -521,15 +526,17 @@ forEachDriver("evidence gates", (env) => {
       "ok",
     );
 
-    const time = { at: clock(), appendAudit };
-    const forfeited = await store.transaction((tx) => forfeitPayments(tx, "ord-1", "licence-revoked", time));
+    const time = { at: clock() };
+    const forfeited = await unit(store).run((repos) =>
+      forfeitPayments(repos, "ord-1", "licence-revoked", time),
+    );
     expect(forfeited).toEqual({
       status: "forfeited",
       forfeitureId: "ord-1:forfeit:1",
       amountCents: 2_700_000_000n,
     });
     expect(
-      (await store.transaction((tx) => forfeitPayments(tx, "ord-1", "licence-revoked", time))).status,
+      (await unit(store).run((repos) => forfeitPayments(repos, "ord-1", "licence-revoked", time))).status,
     ).toBe("nothing_to_forfeit");
     expect((await evidence.view("ord-1", null))?.payment).toEqual({
       invoicedCents: "2700000000",

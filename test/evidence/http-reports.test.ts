@@ -1,9 +1,11 @@
 // The report routes over real HTTP on both drivers: duty totals per month in exact cents (bigints as
 // decimal strings), a bad query as a 400 problem; forfeitures listed a page at a time, an importer
 // seeing only its own orders' entries and a 404 for another party's order.
+
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
@@ -26,7 +28,9 @@ forEachDriver("evidence report routes", (env) => {
   beforeAll(async () => {
     const context = shipmentContextOn(env.store(), { clock });
     const shipments = new ShipmentService(context);
-    evidence = new EvidenceService({ store: env.store(), evaluator: sharedEvaluator, clock, appendAudit });
+    evidence = new EvidenceService(
+      sqlEvidenceContext(env.store(), { evaluator: sharedEvaluator, clock, appendAudit }),
+    );
     const { exporter, consignee } = example.parties;
     await shipments.addParty({ ...exporter, id: "nvidia" });
     await shipments.addParty({ ...consignee, id: importerParty });

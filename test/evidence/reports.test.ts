@@ -2,12 +2,14 @@
 // cent (each entry's duty rounded half up when entered, so the totals are not 25 % of the summed
 // value), exemption claims apart, bad queries refused; forfeiture entries listed in id order, by
 // order, a page at a time and cut to a party's orders.
+
 import { expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceReports } from "../../src/adapters/db/evidence/reports-sql.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
-import { dutyTotals, listForfeitures } from "../../src/app/evidence-reports.ts";
+import { dutyTotals, listForfeitures } from "../../src/app/evidence/reports.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { SluiceError } from "../../src/core/errors.ts";
@@ -49,7 +51,7 @@ async function seed(store: Store) {
         [id, JSON.stringify([{ prefix: "H-", first: i * 10 + 1, last: i * 10 + 1 }]), clock()],
       );
   });
-  return new EvidenceService({ store, evaluator: sharedEvaluator, clock, appendAudit });
+  return new EvidenceService(sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }));
 }
 
 const entry = (id: string, shipmentId: string, enteredOn: string, cents: string, extra = {}) => ({
@@ -164,7 +166,9 @@ forEachDriver("evidence reports", (env) => {
 
   it("lists forfeitures in id order, by order, by page and for a party's own orders", async () => {
     const store = env.store();
-    const evidence = new EvidenceService({ store, evaluator: sharedEvaluator, clock, appendAudit });
+    const evidence = new EvidenceService(
+      sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }),
+    );
     await evidence.pay({ id: "P-A", orderId: "ord-a", amountCents: "27000000", paidOn: "2026-02-01" });
     await evidence.pay({ id: "P-T", orderId: "ord-t", amountCents: "1250", paidOn: "2026-02-01" });
     await evidence.forfeit("ord-a", "licence-revoked", { id: "F-2", on: "2026-02-10" });

@@ -2,8 +2,10 @@
 // through the use cases as admin: one licensed shipment of the importer `alibaba-cloud` with its
 // serials registered and keyed by the sample lab `us-test-lab` (the same key pair as the evidence
 // samples), landmarks, and an alert. Writes a role may repeat answer 200 `exists` on a replay.
+
 import type { KeyObject } from "node:crypto";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 
 const appendAudit = systemAudit("test");
 
@@ -16,7 +18,7 @@ import {
   registerDemoLandmarks,
 } from "../../src/app/custody/seed-custody.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { actor, licensedShipment, services } from "../custody/support.ts";
 import { sharedEvaluator } from "../support/dossiers.ts";
 import { labBody } from "./evidence-samples.ts";
@@ -35,9 +37,9 @@ export function custodySamples(
   const admin = actor("admin");
   async function setUp() {
     const s = services(store(), clock);
-    await new EvidenceService({ store: store(), evaluator: sharedEvaluator, clock, appendAudit }).registerLab(
-      labBody(labParty, labKeys),
-    );
+    await new EvidenceService(
+      sqlEvidenceContext(store(), { evaluator: sharedEvaluator, clock, appendAudit }),
+    ).registerLab(labBody(labParty, labKeys));
     const lot = await licensedShipment(store(), clock, "mx-custody", 6);
     await registerDemoLandmarks(s.custody, "2026-01-01T00:00:00.000Z");
     for (const site of demoSites.slice(0, 2)) {

@@ -2,10 +2,12 @@
 // request needs (a fresh order, shipment, lab, duty entry or certificate) through the use cases,
 // so every allowed role gets a request that can succeed. The sample lab is `us-test-lab`, the lab
 // token's party, so a lab token sees the certificates it reads here.
+
 import { generateKeyPairSync, type KeyObject, randomBytes } from "node:crypto";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { keyIdOf, signCertificate } from "../../src/core/evidence/certificate.ts";
@@ -115,12 +117,9 @@ export function evidenceSamples(
     ready ??= (async () => {
       const context = shipmentContextOn(store(), { clock });
       const shipments = new ShipmentService(context);
-      const evidence = new EvidenceService({
-        store: store(),
-        evaluator: sharedEvaluator,
-        clock,
-        appendAudit,
-      });
+      const evidence = new EvidenceService(
+        sqlEvidenceContext(store(), { evaluator: sharedEvaluator, clock, appendAudit }),
+      );
       const { exporter, consignee, endUser } = example.parties;
       await shipments.addParty({ ...exporter, id: "nvidia" });
       const certifications = [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])];
@@ -136,7 +135,8 @@ export function evidenceSamples(
     })();
     return ready;
   };
-  const evidenceContext = () => ({ store: store(), evaluator: sharedEvaluator, clock, appendAudit });
+  const evidenceContext = () =>
+    sqlEvidenceContext(store(), { evaluator: sharedEvaluator, clock, appendAudit });
   const newOrder = async () => {
     const id = next("e-ord");
     await (await services()).shipments.createOrder(sampleOrder(id));

@@ -2,13 +2,14 @@
 // signed with the lab's key accepted and a forged one refused without a trace, a lab reading only
 // its own certificates, a duty entry and its payment by customs, prepayment with an
 // Idempotency-Key, and a revocation by the US regulator that puts a released shipment back.
+
 import { generateKeyPairSync } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { auditHead, systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
-import * as rows from "../../src/app/shipment-rows.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
@@ -38,7 +39,9 @@ forEachDriver("evidence routes", (env) => {
   beforeAll(async () => {
     const context = shipmentContextOn(env.store(), { clock });
     shipments = new ShipmentService(context);
-    evidence = new EvidenceService({ store: env.store(), evaluator: sharedEvaluator, clock, appendAudit });
+    evidence = new EvidenceService(
+      sqlEvidenceContext(env.store(), { evaluator: sharedEvaluator, clock, appendAudit }),
+    );
     const { exporter, consignee, endUser } = example.parties;
     await shipments.addParty({ ...exporter, id: "nvidia" });
     const certifications = [...(consignee?.certifications ?? []), ...(endUser?.certifications ?? [])];
@@ -321,7 +324,7 @@ forEachDriver("evidence routes", (env) => {
     const signed = signedCertificate(`ev-cert-${n}`, labId, keys, shipment, evidence);
     expect((await evidence.submitCertificate(signed)).status).toBe("ok");
     await recordExampleEvidence(
-      { store: env.store(), evaluator: sharedEvaluator, clock, appendAudit },
+      sqlEvidenceContext(env.store(), { evaluator: sharedEvaluator, clock, appendAudit }),
       shipment.orderId,
       [shipment.id],
     );
@@ -335,7 +338,7 @@ forEachDriver("evidence routes", (env) => {
       status: 201,
       body: { status: "revoked", labId, certificatesRevoked: 1, reverted: [shipment.id] },
     });
-    const after = await env.store().transaction((tx) => rows.loadShipment(tx, shipment.id));
+    const after = await evidence.shipment(shipment.id);
     expect(after?.status).toBe("planned");
     const certificate = await api.request(`/v1/certificates/${signed.certificate.id}`);
     expect(((await certificate.json()) as { status: string }).status).toBe("lab_revoked");

@@ -4,7 +4,9 @@
 // 403, an unknown id 404, a missing reason 400, a second reversal 409 `already_reversed`; each
 // refusal changes nothing. Duty: a paid entry is reversed only after its payments, and then the lot
 // can be entered again.
+
 import { afterAll, beforeAll, expect, it } from "vitest";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
@@ -77,12 +79,11 @@ forEachDriver("reversal of evidence records (issue #13)", (env) => {
       quantityUnits: 10,
       serials: [{ prefix: `${id}-`, first: 1, last: 10 }],
     });
-    const evidence = {
-      store: env.store(),
+    const evidence = sqlEvidenceContext(env.store(), {
       evaluator: sharedEvaluator,
       clock,
       appendAudit: shipmentContextOn(env.store()).appendAudit,
-    };
+    });
     await recordExampleEvidence(evidence, orderId, [id]);
     await certifyShipment(evidence, id);
     return { orderId, shipmentId: id };

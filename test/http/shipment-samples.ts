@@ -1,7 +1,9 @@
 // Sample requests for the shipment routes in the route × role matrix. Each call builds what its
 // request needs (a fresh order, licence or shipment) through the use cases, so every allowed role
 // gets a request that can succeed; objects belong to the importer's party so it may see them.
+
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
 import { partyReview } from "../../src/app/screening-store.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
@@ -91,7 +93,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
   const released = async () => {
     const shipment = await planned();
     const s = await service();
-    const evidenceContext = { store: store(), evaluator: sharedEvaluator, clock, appendAudit };
+    const evidenceContext = sqlEvidenceContext(store(), { evaluator: sharedEvaluator, clock, appendAudit });
     await recordExampleEvidence(evidenceContext, shipment.orderId, [shipment.id]);
     await certifyShipment(evidenceContext, shipment.id);
     const result = await s.release(shipment.id, {});

@@ -3,20 +3,23 @@
 // window, signatures that fail after any byte changes, a closed window's report the same bytes when
 // asked again (even after new records), bad input refused with nothing pinned, an exporter cut to
 // its own orders, and the PDF's text (pdftotext) carrying the Chinese names of the demo parties.
+
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { systemAudit } from "../../src/adapters/db/audit.ts";
+import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 
 const appendAudit = systemAudit("test");
 
 import type { Store } from "../../src/adapters/db/store.ts";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
-import { EvidenceService } from "../../src/app/evidence.ts";
-import { registerDemoLab, seedChinaApprovals, seedDemo, seedParties } from "../../src/app/seed.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
+import { registerDemoLab, seedDemo } from "../../src/app/seed.ts";
+import { seedChinaApprovals, seedParties } from "../../src/app/seed-story.ts";
 import { httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { type ReportKind, reportKinds } from "../../src/core/reports/model.ts";
@@ -36,7 +39,9 @@ const clock = () => now;
 /** Evidence records beyond the seed, so every kind has rows: duty, payments, domestic chips, customs. */
 async function recordEvidence(store: Store): Promise<void> {
   now = new Date("2026-02-03T10:00:00Z");
-  const evidence = new EvidenceService({ store, evaluator: sharedEvaluator, clock, appendAudit });
+  const evidence = new EvidenceService(
+    sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }),
+  );
   const ok = (what: string, status: string) => {
     // The seeded story records each authority's evidence itself (issue #13); a record it already
     // holds under the same id (or a prepayment it already made) stays as the seed wrote it.
@@ -119,7 +124,7 @@ async function recordEvidence(store: Store): Promise<void> {
   );
   // A second lab tests the planned lot, then loses its qualification: its certificate is revoked.
   const dallas = await registerDemoLab(
-    { store, evaluator: sharedEvaluator, clock, appendAudit },
+    sqlEvidenceContext(store, { evaluator: sharedEvaluator, clock, appendAudit }),
     {
       id: "lab-dallas",
       name: "Dallas Chip Test Co.",
@@ -349,12 +354,9 @@ forEachDriver("regulator reports", (env) => {
     const first = await Promise.all(
       (["json", "csv", "pdf"] as const).map((f) => report("prepayments", `${february}&format=${f}`)),
     );
-    const evidence = new EvidenceService({
-      store: env.store(),
-      evaluator: sharedEvaluator,
-      clock,
-      appendAudit,
-    });
+    const evidence = new EvidenceService(
+      sqlEvidenceContext(env.store(), { evaluator: sharedEvaluator, clock, appendAudit }),
+    );
     const late = await evidence.pay({
       id: "PAY-LATE",
       orderId: "ord-alibaba-2",

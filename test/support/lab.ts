@@ -2,9 +2,9 @@
 // through EvidenceService, so tests certify shipments with the seed's demo lab (a real Ed25519 key,
 // the rule's sampling plan, the stored serials) and file the rest of the example's evidence as
 // documents, which may no longer carry a lab certificate.
-import { type EvidenceContext, EvidenceService } from "../../src/app/evidence.ts";
+import type { EvidenceContext } from "../../src/app/evidence/ports.ts";
+import { EvidenceService } from "../../src/app/evidence/service.ts";
 import { registerDemoLab } from "../../src/app/seed.ts";
-import * as rows from "../../src/app/shipment-rows.ts";
 import { exampleJson } from "./dossiers.ts";
 
 /** The approvable example's evidence without its lab certificate (a dossier's claims, not records). */
@@ -26,7 +26,7 @@ export async function recordExampleEvidence(
   options: { approval?: boolean } = {},
 ): Promise<void> {
   const evidence = new EvidenceService(context);
-  const order = await context.store.transaction((tx) => rows.loadOrder(tx, orderId));
+  const order = await evidence.order(orderId);
   if (!order) throw new Error(`recordExampleEvidence: no order ${orderId}`);
   const value = order.doc.valueCents.toString();
   const must = (what: string, result: { status: string }) => {

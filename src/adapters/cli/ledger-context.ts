@@ -1,8 +1,6 @@
-// What the store and ledger commands share: opening the store from the environment (always closed
-// afterwards; `withStore` is left for the commands whose use cases still take the raw store —
-// evidence and lab — the others, the shipment commands included (withShipments), get a port from
-// the CLI's wiring, src/adapters/cli/wiring.ts), the clock (SLUICE_NOW pins it, for scripts and
-// tests), the cap policy in force (--policy <file>, else the ratio-cap rule of the rulebooks in
+// What the store and ledger commands share (each command gets its feature's port on the configured
+// store from the CLI's wiring, src/adapters/cli/wiring.ts): the clock (SLUICE_NOW pins it, for
+// scripts and tests), the cap policy in force (--policy <file>, else the ratio-cap rule of the rulebooks in
 // force on the clock's day: one source for the cap, see core/ledger/cap-in-force.ts), products
 // from the catalog, and the printing of ledger outcomes (each refusal's kind from
 // core/ledger/refusals.ts, its exit code from core/errors.ts).
@@ -12,8 +10,6 @@ import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.
 import { capPolicyInForceOn } from "../../core/ledger/cap-in-force.ts";
 import { type CapPolicy, capPolicySchema, dayOf } from "../../core/ledger/cap-policy.ts";
 import { errorKindByLedgerRefusal, isLedgerSuccess, type LedgerStatus } from "../../core/ledger/refusals.ts";
-import { openStore } from "../db/open.ts";
-import type { Store } from "../db/store.ts";
 import { printJson, readJsonInput } from "./io.ts";
 import { cliCatalog, cliRulebooks } from "./reference.ts";
 
@@ -64,15 +60,6 @@ export function requireProduct(productId: string): { tppPerUnit: number } {
   const product = catalogProducts()(productId);
   if (!product) throw new SluiceError("not_found", `product ${quote(productId)}`, "unknown product");
   return product;
-}
-
-export async function withStore<T>(run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore();
-  try {
-    return await run(store);
-  } finally {
-    await store.close();
-  }
 }
 
 /**

@@ -8,7 +8,8 @@ import type { AuditEntryReader } from "../../app/audit/ports.ts";
 import type { TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore, HeartbeatBus } from "../../app/custody/ports.ts";
 import type { ReferenceSource } from "../../app/evaluation/ports.ts";
-import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
+import type { EvidenceReportSource } from "../../app/evidence/reports.ts";
+import type { EvidenceService } from "../../app/evidence/service.ts";
 import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
@@ -19,10 +20,6 @@ import type { AuditActor } from "../../core/audit/actor.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
-import type { withStore } from "./ledger-context.ts";
-
-/** The store a command opened (withStore): the CLI hands it back to the wiring, never looks inside. */
-export type OpenedStore = Parameters<Parameters<typeof withStore>[0]>[0];
 
 export interface ServeRequest {
   readonly port: number;
@@ -79,6 +76,16 @@ export interface CliWiring {
   exportLog(out: string): Promise<{ size: number; checkpoints: number }>;
   /** `sluice log keygen`: a new signer key as text (type 1: a log's key, 4: a witness's). */
   newSignerKey(name: string, type: 1 | 4): string;
+  /**
+   * The evidence and lab commands: the evidence use cases on the configured store acting as
+   * `actor` on `clock`, with the shipment use cases on the same store (a lab revocation reverts
+   * releases through them) acting as `actor` on the system's clock; the store is closed afterwards.
+   */
+  withEvidence<T>(
+    actor: AuditActor,
+    clock: Clock,
+    run: (evidence: EvidenceService, shipments: ShipmentContext) => Promise<T>,
+  ): Promise<T>;
   /** `sluice duty totals`, `sluice payments forfeitures` on the configured store. */
   withEvidenceReports<T>(run: (source: EvidenceReportSource) => Promise<T>): Promise<T>;
   /** `sluice payments|duty|approvals|customs reverse` on the configured store, as `actor` (#13). */
@@ -99,8 +106,6 @@ export interface CliWiring {
   withReports<T>(clock: () => Date, use: (reports: ReportService) => Promise<T>): Promise<T>;
   /** `sluice report verify`: the public key (PEM) of `keyFile`, or of the report key in use. */
   reportPublicKeyPem(keyFile?: string): string;
-  /** The shipment use cases' ports on an opened store, acting as `actor` on `clock`. */
-  shipments(store: OpenedStore, actor: AuditActor, clock: Clock): ShipmentContext;
   /** The shipment commands: the use cases' ports on the configured store as `actor` on `clock`, then closed. */
   withShipments<T>(
     actor: AuditActor,

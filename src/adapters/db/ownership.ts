@@ -4,7 +4,7 @@
 
 import { resourceOfOrder } from "../../app/authorization/order-resource.ts";
 import type { OrderOwnership } from "../../app/authorization/ports.ts";
-import { loadOrder, loadShipment } from "../../app/shipment-rows.ts";
+import { loadOrder, loadShipment } from "./shipments/reads.ts";
 import type { Store } from "./store.ts";
 
 export function sqlOrderOwnership(store: Store): OrderOwnership {

@@ -2,7 +2,7 @@
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
 // production deps (httpDeps); tests override the clock, token factory and store.
 // `store` is the raw database handle, still passed to the routes of features whose use cases take it
-// (shipments, evidence, screening lists and dispositions, custody); every other route reads a port.
+// (screening lists and dispositions); every other route reads a port.
 import type {
   AuditAppender as AppAuditAppender,
   AuditActor,
@@ -13,7 +13,8 @@ import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authori
 import type { CustodyStore } from "../../app/custody/ports.ts";
 import type { Catalog } from "../../app/evaluation/catalog.ts";
 import type { Evaluator } from "../../app/evaluation/evaluator.ts";
-import type { EvidenceReportSource } from "../../app/evidence-reports.ts";
+import type { EvidenceReportSource } from "../../app/evidence/reports.ts";
+import type { EvidenceService } from "../../app/evidence/service.ts";
 import type { ReadinessProbe } from "../../app/health/ports.ts";
 import type { IdempotencyStore } from "../../app/idempotency/ports.ts";
 import type { LabTestFailureService } from "../../app/lab-tests/record-failure.ts";
@@ -52,6 +53,8 @@ export interface AppDeps {
    * run before each write commits.
    */
   shipments(actor: AuditActor, hook?: ShipmentCommitHook): ShipmentContext;
+  /** The evidence use cases acting as `actor` (src/compose.ts wires them on the store). */
+  evidence(actor: AuditActor): EvidenceService;
   evaluator: Evaluator;
   catalog: Catalog;
   rulebooks: readonly Rulebook[];

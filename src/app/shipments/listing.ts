@@ -4,7 +4,7 @@
 // src/adapters/db/shipments/listing.ts.
 import type { OrderScope } from "../../core/authorization/policy.ts";
 import type { OrderStatus, ShipmentStatus } from "../../core/shipments/model.ts";
-import type { OrderRow, ShipmentRow } from "../shipment-rows.ts";
+import type { OrderRow, ShipmentRow } from "./ports.ts";
 
 /** Longest search text: ids are at most 128 characters; a search names part of one. */
 export const searchTextLengthMax = 128;

@@ -9,7 +9,7 @@ import { isLedgerSuccess } from "../../core/ledger/refusals.ts";
 import type { IsoDate } from "../../core/shared.ts";
 import { type ShipmentAction, type ShipmentStatus, shipmentTransition } from "../../core/shipments/model.ts";
 import type { ReleaseStatus } from "../../core/shipments/release.ts";
-import { approvalRequired } from "../evidence.ts";
+import { approvalRequired } from "../evidence/shipment-hooks.ts";
 import type { OrderRow, ShipmentContext, ShipmentRepos, ShipmentRow } from "./ports.ts";
 import {
   buildDossier,

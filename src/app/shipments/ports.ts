@@ -173,7 +173,7 @@ export interface ShipmentLedger {
   view(policy: CapPolicy, productId: string, at: IsoDate): Promise<LedgerView>;
 }
 
-/** The evidence of record the shipment path reads and writes down (src/app/evidence.ts). */
+/** The evidence of record the shipment path reads and writes down (src/app/evidence/shipment-hooks.ts). */
 export interface ShipmentEvidence {
   /** The evidence sections from the authorities' records for an order (and one of its shipments). */
   view(orderId: string, shipmentId: string | null): Promise<Record<string, unknown>>;

@@ -1,35 +1,29 @@
-// What the lab and evidence commands share: the evidence service over the opened store (clock from
-// SLUICE_NOW, the shipped rulebooks and catalog), today's date by that clock, and how a create
-// (created | exists | exists_with_different_<field>) is printed and mapped to an exit code. Through
-// --server, a body is checked locally with the use case's own schema first (so bad input gets the
-// local error line), and a 409 problem coded by one of the use case's statuses becomes that status
-// again (the local command prints it rather than failing).
+// What the lab and evidence commands share: the evidence use cases on the configured store (the
+// CLI's wiring opens it; clock from SLUICE_NOW, acting as the invocation's operator), today's date by
+// that clock, and how a create (created | exists | exists_with_different_<field>) is printed and
+// mapped to an exit code. Through --server, a body is checked locally with the use case's own
+// schema first (so bad input gets the local error line), and a 409 problem coded by one of the use
+// case's statuses becomes that status again (the local command prints it rather than failing).
 
 import type { z } from "zod";
-import { type EvidenceContext, EvidenceService } from "../../../app/evidence.ts";
+import type { EvidenceService } from "../../../app/evidence/service.ts";
+import type { ShipmentContext } from "../../../app/shipments/ports.ts";
 import { exitCodes, SluiceError } from "../../../core/errors.ts";
 import { parseInput } from "../../../core/validation.ts";
-import { cliActor, cliAudit } from "../actor.ts";
+import { cliActor } from "../actor.ts";
 import { printJson } from "../io.ts";
-import { cliClock, withStore } from "../ledger-context.ts";
-import { cliEvaluator } from "../reference.ts";
+import { cliClock } from "../ledger-context.ts";
+import type { CliWiring } from "../wiring.ts";
 
-/** The store as the evidence use cases take it (named by the use case, not by the db adapter). */
-type EvidenceStore = EvidenceContext["store"];
-
-export function newEvidence(store: EvidenceStore): EvidenceService {
-  return new EvidenceService({
-    store,
-    evaluator: cliEvaluator(),
-    clock: cliClock(),
-    appendAudit: cliAudit(),
-    actor: cliActor(),
-  });
-}
-
+/** Runs `run` with the evidence use cases (and the shipment ones) on the configured store. */
 export const withEvidence = <T>(
-  run: (evidence: EvidenceService, store: EvidenceStore) => Promise<T>,
-): Promise<T> => withStore((store) => run(newEvidence(store), store));
+  wiring: CliWiring,
+  run: (evidence: EvidenceService, shipments: ShipmentContext) => Promise<T>,
+): Promise<T> => wiring.withEvidence(cliActor(), cliClock(), run);
+
+/** Command-line options as commander hands them over. */
+export type Options = Record<string, string | boolean | undefined>;
+export const json = (options: Options) => options.json === true;
 
 export const todayOf = (): string => cliClock()().toISOString().slice(0, 10);
 
@@ -80,3 +74,24 @@ export function checkedBody(schema: z.ZodType, input: unknown, what: string): un
 /** The `id` a JSON input names, if any (what a refused create is reported under). */
 export const idOf = (input: unknown): string =>
   typeof input === "object" && input !== null && "id" in input ? String(input.id) : "";
+
+/**
+ * A create through the server, reported as locally: the body checked with the use case's schema
+ * and label, a replay with other fields (or one of `refusals`) back as its status. `id` is the
+ * input's (every one of these names its record).
+ */
+export async function remoteCreate(
+  send: () => Promise<unknown>,
+  kind: string,
+  id: string,
+  options: Options,
+  extra: (answer: Record<string, unknown>) => Record<string, unknown> = () => ({}),
+  refusals: readonly string[] = [],
+): Promise<number> {
+  const answer = await sentOrRefused<{ status: string }>(send, refusals);
+  return reportCreate(kind, id, answer.status, json(options), extra(answer as Record<string, unknown>));
+}
+
+/** The fields of a JSON answer that are present (a refusal carries only its status). */
+export const present = (answer: Record<string, unknown>, names: readonly string[]): Record<string, unknown> =>
+  Object.fromEntries(names.filter((name) => answer[name] !== undefined).map((name) => [name, answer[name]]));

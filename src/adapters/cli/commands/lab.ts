@@ -10,8 +10,7 @@ import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import type { RevertRelease, SubmitResult } from "../../../app/evidence.ts";
-import * as rows from "../../../app/shipment-rows.ts";
+import type { RevertRelease, Revocation, SubmitResult } from "../../../app/evidence/service.ts";
 import { ShipmentService } from "../../../app/shipments/service.ts";
 import { chipSpecSchema } from "../../../core/classification/spec.ts";
 import { badInput, exitCodeByKind, exitCodes, notFound, quote, SluiceError } from "../../../core/errors.ts";
@@ -22,20 +21,11 @@ import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs
 import { isoDateSchema } from "../../../core/shared.ts";
 import type { SerialRange } from "../../../core/shipments/model.ts";
 import { parseInput } from "../../../core/validation.ts";
-import { cliActor } from "../actor.ts";
 import { action, printJson, readInput, readJsonInput } from "../io.ts";
-import { withStore } from "../ledger-context.ts";
 import { cliEvaluator } from "../reference.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
 import type { CliWiring } from "../wiring.ts";
-import {
-  checkedBody,
-  newEvidence,
-  reportCreate,
-  sentOrRefused,
-  todayOf,
-  withEvidence,
-} from "./evidence-shared.ts";
+import { checkedBody, reportCreate, sentOrRefused, todayOf, withEvidence } from "./evidence-shared.ts";
 
 const measurementsSchema = z.strictObject({
   denseTops: chipSpecSchema.shape.denseTops,
@@ -119,20 +109,19 @@ function certifyLot(
   });
 }
 
-function certify(shipmentId: string, options: CertifyOptions): Promise<void> {
-  return withEvidence((evidence, store) =>
+function certify(wiring: CliWiring, shipmentId: string, options: CertifyOptions): Promise<void> {
+  return withEvidence(wiring, (evidence) =>
     certifyLot(
       shipmentId,
       options,
-      () =>
-        store.transaction(async (tx) => {
-          const found = await rows.loadShipment(tx, shipmentId);
-          if (!found) throw notFound(`shipment ${quote(shipmentId)}`);
-          const order = await rows.loadOrder(tx, found.orderId);
-          if (!order) throw notFound(`order ${quote(found.orderId)}`);
-          const { id, quantityUnits, serials } = found;
-          return { shipment: { id, quantityUnits, serials }, productId: order.doc.productId };
-        }),
+      async () => {
+        const lot = await evidence.lot(shipmentId);
+        if (!lot) throw notFound(`shipment ${quote(shipmentId)}`);
+        const { shipment, order } = lot;
+        if (!order) throw notFound(`order ${quote(shipment.orderId)}`);
+        const { id, quantityUnits, serials } = shipment;
+        return { shipment: { id, quantityUnits, serials }, productId: order.doc.productId };
+      },
       (testedOn) => evidence.certificateRules(testedOn).samplingPlan,
     ),
   );
@@ -224,7 +213,6 @@ interface RevokeFlags {
   on: string;
   json?: boolean;
 }
-type Revocation = Awaited<ReturnType<ReturnType<typeof newEvidence>["revokeLab"]>>;
 
 function reportRevocation(labId: string, result: Revocation, json: boolean | undefined): number {
   if (json) printJson(result);
@@ -271,7 +259,7 @@ export function registerLab(program: Command, wiring: CliWiring): void {
       .option("--control-country <country>", "country of the controlling capital, if not --hq")
       .option("--json", "print JSON"),
     (options: LabFlags) =>
-      withEvidence(async (evidence) => {
+      withEvidence(wiring, async (evidence) => {
         const result = await evidence.registerLab(labOf(options));
         return reportCreate("lab", result.labId, result.status, options.json === true, {
           keyId: result.keyId,
@@ -288,9 +276,7 @@ export function registerLab(program: Command, wiring: CliWiring): void {
       .requiredOption("--on <date>", "revocation date")
       .option("--json", "print JSON"),
     (labId: string, options: RevokeFlags) =>
-      withStore(async (store) => {
-        const evidence = newEvidence(store);
-        const shipments = wiring.shipments(store, cliActor(), () => new Date());
+      withEvidence(wiring, async (evidence, shipments) => {
         const revert = revertReleaseOf(new ShipmentService(shipments));
         const result = await evidence.revokeLab(
           { labId, reason: options.reason, revokedOn: options.on },
@@ -300,7 +286,7 @@ export function registerLab(program: Command, wiring: CliWiring): void {
       }),
     revokeRemote,
   );
-  registerCertificates(lab);
+  registerCertificates(lab, wiring);
 }
 
 interface SubmitFlags {
@@ -340,7 +326,7 @@ async function submitRemote(remote: Remote, file: string, options: SubmitFlags):
   return reportSubmit(result, options.json);
 }
 
-function registerCertificates(lab: Command): void {
+function registerCertificates(lab: Command, wiring: CliWiring): void {
   serve(
     lab
       .command("certify")
@@ -356,7 +342,7 @@ function registerCertificates(lab: Command): void {
       .option("--test-country <country>", "where the test took place", "US")
       .option("--test-site <text>")
       .option("--nonce <hex>", "the lab's nonce (default: 16 random bytes)"),
-    (shipmentId: string, options: CertifyOptions) => certify(shipmentId, options),
+    (shipmentId: string, options: CertifyOptions) => certify(wiring, shipmentId, options),
     certifyRemote,
   );
   serve(
@@ -371,7 +357,7 @@ function registerCertificates(lab: Command): void {
       .option("--at <date>", "refused: a submission is checked on the clock's day (#13)")
       .option("--json", "print JSON"),
     (file: string, options: SubmitFlags) =>
-      withEvidence(async (evidence) => {
+      withEvidence(wiring, async (evidence) => {
         // Filing a certificate changes state: it is checked on the clock's day, never a given one.
         if (options.at !== undefined)
           throw badInput(

@@ -1,7 +1,7 @@
-// The SQL behind the evidence reports (src/app/evidence-reports.ts): duty entries summed per day,
+// The SQL behind the evidence reports (src/app/evidence/reports.ts): duty entries summed per day,
 // band and exemption claim (reversed entries left out, issue #13), and forfeiture entries in id
 // order cut to a party's orders. Each read is one statement, so one snapshot.
-import type { EvidenceReportSource } from "../../../app/evidence-reports.ts";
+import type { EvidenceReportSource } from "../../../app/evidence/reports.ts";
 import type { DutyGroup } from "../../../core/evidence/duty.ts";
 import type { Store } from "../store.ts";
 

@@ -5,12 +5,9 @@
 import { v7 as uuidv7 } from "uuid";
 import type { Catalog } from "../../../app/evaluation/catalog.ts";
 import type { Evaluator } from "../../../app/evaluation/evaluator.ts";
-import {
-  evidenceView,
-  forfeitPayments,
-  restoreApprovalTx,
-  writeDownApprovalTx,
-} from "../../../app/evidence.ts";
+import type { EvidenceContext } from "../../../app/evidence/ports.ts";
+import { forfeitPayments, restoreApproval, writeDownApproval } from "../../../app/evidence/shipment-hooks.ts";
+import { evidenceView } from "../../../app/evidence/view.ts";
 import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
 import { screen } from "../../../app/screening.ts";
 import { screenParty, storeListScreener } from "../../../app/screening-store.ts";
@@ -24,6 +21,7 @@ import type { DossierInput, PartyRole } from "../../../core/dossier/schema.ts";
 import type { IsoDate } from "../../../core/shared.ts";
 import type { PartyInput } from "../../../core/shipments/model.ts";
 import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
+import { sqlEvidenceContext, sqlEvidenceRepository } from "../evidence/repository.ts";
 import { KeyedQueue } from "../keyed-queue.ts";
 import { SqlLedger } from "../ledger/sql-ledger.ts";
 import type { Store, Tx } from "../store.ts";
@@ -75,6 +73,8 @@ export interface SqlShipmentContext extends ShipmentContext {
   /** Bound to the principal that acts (HTTP: the token; CLI: the operator; seeder: the system). */
   appendAudit: AuditAppender;
   screenParties: PartyScreener;
+  /** The evidence use cases' ports on the same store, clock and audit appender (the seed's). */
+  evidence: EvidenceContext;
   asActor(actor: AuditActor): SqlShipmentContext;
   withClock(clock: Clock, actor?: AuditActor): SqlShipmentContext;
   /** The same ports with `hook` run before each write commits. */
@@ -98,8 +98,12 @@ export interface ShipmentContextOptions {
 /** The repositories of one unit of work, bound to `tx` and to the context's principal. */
 function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): ShipmentRepos {
   const { appendAudit, ledger } = parts;
+  const shipments = sqlShipmentRepository(tx);
+  const audit = { append: (kind: string, payload: unknown, at: Date) => appendAudit(tx, kind, payload, at) };
+  // The evidence hooks run in this same transaction: one unit of work with the shipment's move.
+  const evidence = { evidence: sqlEvidenceRepository(tx), shipments, audit };
   return {
-    shipments: sqlShipmentRepository(tx),
+    shipments,
     ledger: {
       reserve: (policy, input) => ledger.reserveTx(tx, policy, input),
       post: (id) => ledger.postTx(tx, id),
@@ -108,18 +112,17 @@ function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): Shipmen
       view: (policy, productId, at) => ledgerView(tx, policy, productId, at),
     },
     evidence: {
-      view: async (orderId, shipmentId) => ({ ...(await evidenceView(tx, orderId, shipmentId)) }),
-      forfeitPayments: (orderId, reason, time) =>
-        forfeitPayments(tx, orderId, reason, { ...time, appendAudit }),
+      view: async (orderId, shipmentId) => ({ ...(await evidenceView(evidence, orderId, shipmentId)) }),
+      forfeitPayments: (orderId, reason, time) => forfeitPayments(evidence, orderId, reason, time),
       writeDownApproval: (orderId, shipmentId, units, time) =>
-        writeDownApprovalTx(tx, orderId, shipmentId, units, { ...time, appendAudit }),
-      restoreApproval: (shipmentId, time) => restoreApprovalTx(tx, shipmentId, { ...time, appendAudit }),
+        writeDownApproval(evidence, orderId, shipmentId, units, time),
+      restoreApproval: (shipmentId, time) => restoreApproval(evidence, shipmentId, time),
     },
     screening: {
       screenParty: (party, options) => screenParty(tx, party, { ...options, appendAudit }),
       screenParties: (parties, at) => parts.screenParties(tx, parties, at),
     },
-    audit: { append: (kind, payload, at) => appendAudit(tx, kind, payload, at) },
+    audit,
   };
 }
 
@@ -148,6 +151,11 @@ export function shipmentContext(
   const parts: Omit<SqlShipmentContext, "transactor"> = {
     ...options,
     store,
+    evidence: sqlEvidenceContext(store, {
+      evaluator: options.evaluator,
+      clock,
+      appendAudit: options.appendAudit,
+    }),
     // Every act is attributed (issue #13): the audit appender, the screener and the ledger name `actor`.
     asActor: (actor) => {
       const bound = auditAs(actor);

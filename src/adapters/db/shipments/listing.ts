@@ -3,10 +3,10 @@
 // the state as an equality, and the principal's order scope (the fragment of db/shipments/rows.ts
 // that the other reads use too). PostgreSQL 15 and PGlite alike.
 
-import { type OrderSqlRow, type ShipmentSqlRow, toOrder, toShipment } from "../../../app/shipment-rows.ts";
 import type { ListFilter, ShipmentListing } from "../../../app/shipments/listing.ts";
 import type { OrderStatus, ShipmentStatus } from "../../../core/shipments/model.ts";
 import type { Store } from "../store.ts";
+import { type OrderSqlRow, type ShipmentSqlRow, toOrder, toShipment } from "./reads.ts";
 import { scopeParams, scopeSql } from "./rows.ts";
 
 /** `%text%` with LIKE's own characters (`%`, `_`, `\`) taken literally; null for no search. */

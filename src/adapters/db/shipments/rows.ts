@@ -2,10 +2,9 @@
 // orders (and the order scope of a principal's lists) and decisions; licences are in
 // licence-rows.ts, shipments and their events in shipment-rows.ts. Documents are stored as JSON
 // with bigints as decimal strings and parsed back through their schemas on load, so rows come back
-// typed. The reads of a party and an order are still shared with the evidence code from
-// src/app/shipment-rows.ts (until evidence reads through its ports).
+// typed. The reads of a party, an order and a shipment are in ./reads.ts (shared with the evidence
+// repository).
 
-import { loadOrder, loadParty, type OrderSqlRow, toOrder } from "../../../app/shipment-rows.ts";
 import type { DecisionRecord, DecisionRow, OrderRow } from "../../../app/shipments/ports.ts";
 import type { OrderScope } from "../../../core/authorization/policy.ts";
 import type { Product } from "../../../core/catalog/catalog.ts";
@@ -19,6 +18,15 @@ import {
 } from "../../../core/shipments/model.ts";
 import { toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
+import {
+  loadOrder,
+  loadParty,
+  loadShipment,
+  type OrderSqlRow,
+  type ShipmentSqlRow,
+  toOrder,
+  toShipment,
+} from "./reads.ts";
 
 export { loadOrder, loadParty };
 

@@ -1,13 +1,12 @@
 // SQL for the shipments of the shipment path (migration 0010): lists (by order, by a principal's
 // order scope, by reservation), planning with serial ranges and their overlap check, status moves
 // and evidence under the row's version (compare-and-swap), and the shipment events that make moves
-// idempotent. The read of one shipment is still shared with the evidence code from
-// src/app/shipment-rows.ts (until evidence reads through its ports).
-import { loadShipment, type ShipmentSqlRow, toShipment } from "../../../app/shipment-rows.ts";
+// idempotent. The read of one shipment is in ./reads.ts (shared with the evidence repository).
 import type { ShipmentEvent, ShipmentRow } from "../../../app/shipments/ports.ts";
 import type { OrderScope } from "../../../core/authorization/policy.ts";
 import type { SerialRange, ShipmentInput, ShipmentStatus } from "../../../core/shipments/model.ts";
 import type { Tx } from "../store.ts";
+import { loadShipment, type ShipmentSqlRow, toShipment } from "./reads.ts";
 import { everyOrder, json, scopeParams, scopeSql } from "./rows.ts";
 
 export { loadShipment };

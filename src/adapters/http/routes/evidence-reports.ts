@@ -8,10 +8,10 @@ import {
   dutyTotalsQueryFields,
   type EvidenceReportSource,
   listForfeitures,
-} from "../../../app/evidence-reports.ts";
-import * as rows from "../../../app/shipment-rows.ts";
+} from "../../../app/evidence/reports.ts";
 import { scopeOf } from "../../../core/authorization/policy.ts";
 import { notFound, quote, SluiceError } from "../../../core/errors.ts";
+import { actorOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
 import type { AppEnv, AppServices } from "../context.ts";
 import { sendJson } from "../json.ts";
@@ -86,7 +86,7 @@ export function registerEvidenceReports(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const order = await app.store.transaction((tx) => rows.loadOrder(tx, id));
+      const order = await app.evidence(actorOf(c)).order(id);
       if (!order) throw notFound(`order ${quote(id)}`);
       authorizeObject(c.get("principal"), "forfeitures.read", orderResource(order), `order ${quote(id)}`);
       return forfeiturePage(c, app, id, c.req.valid("query"));

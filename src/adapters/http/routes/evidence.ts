@@ -1,40 +1,33 @@
 // The evidence records over HTTP, each for its role: labs registered and revoked (a revocation puts
-// the released shipments relying on the lab back to planned through the shipment path), signed lab
-// certificates (a lab submits and reads its own only), Section 232 entries and duty payments,
-// invoices and payments, Chinese import approvals, domestic purchases, customs events, and an
-// order's evidence section as built from these records, and forfeiting an order's paid cash by hand
-// (a recorded denial forfeits by itself). Bodies are validated by the use cases'
-// own schemas (the route checks them for the 400 and the docs; the raw body goes to the use case so
-// money turns into bigints once). A write answers 201 created or 200 exists; a replay with other
-// fields, or a refusal, is a problem whose `code` is the use case's status and changes nothing.
-// EvidenceService commits its own transaction, so the Idempotency-Key response is recorded after it
-// (by the middleware; the key is claimed before, so a second request with it does not run). GET of
-// a lab answers its ETag; a revocation takes If-Match optionally and answers the new ETag.
+// the released shipments relying on it back to planned through the shipment path), signed lab
+// certificates (a lab submits and reads its own only), Chinese import approvals, domestic purchases,
+// customs events, and an order's evidence section as built from these records; the money records
+// (duty, invoices, payments, forfeitures) are in evidence-payments.ts, the reports in
+// evidence-reports.ts. Bodies are validated by the use cases' own schemas (the route checks them for
+// the 400 and the docs; the raw body goes to the use case so money turns into bigints once). A write
+// answers 201 created or 200 exists; a replay with other fields, or a refusal, is a problem whose
+// `code` is the use case's status and changes nothing. The evidence use cases (AppDeps.evidence,
+// wired by src/compose.ts) commit their own unit of work, so the Idempotency-Key response is
+// recorded after it (by the middleware; the key is claimed before, so a second request with it does
+// not run). GET of a lab answers its ETag; a revocation takes If-Match optionally and answers the
+// new ETag.
 import { z } from "@hono/zod-openapi";
-import type { Context } from "hono";
-import { EvidenceService, type SubmitResult } from "../../../app/evidence.ts";
-import * as ev from "../../../app/evidence-rows.ts";
-import * as rows from "../../../app/shipment-rows.ts";
-import { ShipmentService } from "../../../app/shipments/service.ts";
-import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
+import type { SubmitResult } from "../../../app/evidence/service.ts";
+import { notFound, quote, SluiceError } from "../../../core/errors.ts";
 import {
   approvalInputSchema,
   customsEventInputSchema,
   domesticPurchaseInputSchema,
 } from "../../../core/evidence/approvals.ts";
 import { readCertificate } from "../../../core/evidence/checks.ts";
-import { dutyEntryInputSchema, dutyPaymentInputSchema } from "../../../core/evidence/duty.ts";
-import { idSchema } from "../../../core/evidence/ids.ts";
 import { labInputSchema, labRevocationSchema } from "../../../core/evidence/labs.ts";
-import { invoiceInputSchema, paymentInputSchema } from "../../../core/evidence/payments.ts";
-import { isoDateSchema } from "../../../core/shared.ts";
-import { actorOf, auditOf } from "../actor.ts";
 import { authorizeObject } from "../auth.ts";
-import type { AppEnv, AppServices } from "../context.ts";
+import type { AppServices } from "../context.ts";
 import { etagOf, ifMatchVersion } from "../etag.ts";
 import { sendJson } from "../json.ts";
 import { orderResource, requireOwnParty, requireVisibleOrder, requireVisibleShipment } from "../ownership.ts";
 import { anyObject, body, idParams, ifMatchHeaders } from "./define.ts";
+import { registerDutyAndPayments, registerForfeit } from "./evidence-payments.ts";
 import { registerEvidenceReports } from "./evidence-reports.ts";
 import {
   certificateSchema,
@@ -42,46 +35,8 @@ import {
   evidenceWriteSchema,
   labSchema,
 } from "./evidence-responses.ts";
-import { plain, route } from "./evidence-route.ts";
+import { answer, plain, route, servicesOf } from "./evidence-route.ts";
 import type { Api, RouteModule } from "./types.ts";
-
-/**
- * The use cases for this request: every audit entry they write names the request's principal,
- * route and request id (issue #13). The shipment context is the one src/compose.ts built.
- */
-function servicesOf(app: AppServices, c: Context<AppEnv>) {
-  const actor = actorOf(c);
-  return {
-    evidence: new EvidenceService({
-      store: app.store,
-      evaluator: app.evaluator,
-      clock: app.clock,
-      appendAudit: auditOf(c),
-      actor,
-    }),
-    shipments: new ShipmentService(app.shipments(actor)),
-  };
-}
-
-/** A status that is neither created nor a plain replay: a 409 problem coded by the status. */
-const refused = (what: string, status: string, why = status.replaceAll("_", " ")) =>
-  new SluiceError("conflict", what, why, status);
-
-/**
- * Answers a write: created → 201, exists → 200, anything else → a 409 problem (nothing written,
- * nothing recorded). The idempotency middleware records the answer under the request's key.
- */
-async function answer<R extends { status: string }>(
-  c: Context<AppEnv>,
-  what: string,
-  result: R,
-  headers: Record<string, string> = {},
-) {
-  if (result.status !== "created" && result.status !== "exists" && result.status !== "revoked")
-    throw refused(what, result.status);
-  const status = result.status === "exists" ? 200 : 201;
-  return sendJson(c, plain(result), status, headers);
-}
 
 function registerLabs(api: Api, app: AppServices): void {
   api.openapi(
@@ -124,7 +79,7 @@ function registerLabs(api: Api, app: AppServices): void {
         ifVersion,
       );
       // A revocation is the one change of a lab row, so the version read now is the one it made.
-      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      const lab = await evidence.lab(id);
       const headers: Record<string, string> = lab ? { etag: etagOf(lab.version) } : {};
       return answer(c, `revocation of lab ${quote(id)}`, { labId: id, ...result }, headers);
     },
@@ -140,7 +95,7 @@ function registerLabs(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const lab = await app.store.transaction((tx) => ev.loadLab(tx, id));
+      const lab = await servicesOf(app, c).evidence.lab(id);
       if (!lab) throw notFound(`lab ${quote(id)}`);
       authorizeObject(
         c.get("principal"),
@@ -201,13 +156,7 @@ function registerCertificates(api: Api, app: AppServices): void {
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const found = await app.store.transaction(async (tx) => {
-        const certificate = await ev.loadCertificate(tx, id);
-        const shipment = certificate && (await rows.loadShipment(tx, certificate.shipmentId));
-        return (
-          certificate && { certificate, order: shipment && (await rows.loadOrder(tx, shipment.orderId)) }
-        );
-      });
+      const found = await servicesOf(app, c).evidence.certificate(id);
       if (!found) throw notFound(`certificate ${quote(id)}`);
       const { certificate, order } = found;
       // Its lab, and the parties of the order its lot belongs to (an exporter reads its own, #13).
@@ -215,126 +164,6 @@ function registerCertificates(api: Api, app: AppServices): void {
       const resource = { ...onOrder, parties: { ...onOrder.parties, lab: certificate.labId } };
       authorizeObject(c.get("principal"), "certificates.read", resource, `certificate ${quote(id)}`);
       return sendJson(c, certificate);
-    },
-  );
-}
-
-function registerDutyAndPayments(api: Api, app: AppServices): void {
-  api.openapi(
-    route(
-      "post",
-      "/v1/duty-entries",
-      "duty.write",
-      "record a lot's US entry under Section 232 (band from the product, duty at the rate in force)",
-      { ...body(dutyEntryInputSchema) },
-      evidenceWriteSchema,
-    ),
-    async (c) => {
-      const result = await servicesOf(app, c).evidence.recordDutyEntry(await c.req.json());
-      return answer(c, `duty entry ${quote(result.entryId)}`, result);
-    },
-  );
-  api.openapi(
-    route(
-      "post",
-      "/v1/duty-entries/{id}/payments",
-      "duty.write",
-      "record a payment of an entry's duty",
-      {
-        params: idParams,
-        ...body(dutyPaymentInputSchema.omit({ entryId: true })),
-      },
-      evidenceWriteSchema,
-    ),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const raw = (await c.req.json()) as Record<string, unknown>;
-      const result = await servicesOf(app, c).evidence.payDuty({ ...raw, entryId: id });
-      return answer(c, `duty payment ${quote(result.paymentId)}`, { entryId: id, ...result });
-    },
-  );
-  api.openapi(
-    route(
-      "post",
-      "/v1/invoices",
-      "payments.write",
-      "record the invoice of an order",
-      {
-        ...body(invoiceInputSchema),
-      },
-      evidenceWriteSchema,
-    ),
-    async (c) => {
-      const input = (await c.req.json()) as { orderId?: unknown };
-      await requireVisibleOrder(
-        app.ownership,
-        c.get("principal"),
-        "payments.write",
-        input.orderId,
-        "invoice",
-      );
-      const result = await servicesOf(app, c).evidence.invoice(input);
-      return answer(c, `invoice ${quote(result.invoiceId)}`, result);
-    },
-  );
-  api.openapi(
-    route(
-      "post",
-      "/v1/payments",
-      "payments.write",
-      "record a payment (or collateral, insurance) on an order",
-      {
-        ...body(paymentInputSchema),
-      },
-      evidenceWriteSchema,
-    ),
-    async (c) => {
-      const input = (await c.req.json()) as { orderId?: unknown };
-      await requireVisibleOrder(
-        app.ownership,
-        c.get("principal"),
-        "payments.write",
-        input.orderId,
-        "payment",
-      );
-      const result = await servicesOf(app, c).evidence.pay(input);
-      return answer(c, `payment ${quote(result.paymentId)}`, result);
-    },
-  );
-}
-
-/** A forfeiture by hand: the reason (free text is kind `other`), an optional id and day (default today). */
-export const forfeitureInputSchema = z.strictObject({
-  reason: z.string().min(1).max(500),
-  id: idSchema.optional(),
-  on: isoDateSchema.optional(),
-});
-
-function registerForfeit(api: Api, app: AppServices): void {
-  api.openapi(
-    route(
-      "post",
-      "/v1/orders/{id}/forfeitures",
-      "payments.write",
-      "forfeit the order's paid cash after a denial or revocation (never a refund); nothing paid: `nothing_to_forfeit`",
-      { params: idParams, ...body(forfeitureInputSchema) },
-      evidenceWriteSchema,
-    ),
-    async (c) => {
-      const { id } = c.req.valid("param");
-      const { reason, ...options } = c.req.valid("json");
-      await requireVisibleOrder(app.ownership, c.get("principal"), "payments.write", id, "forfeiture");
-      // A forfeiture is an act of today: a client-supplied day never dates it (#13).
-      if (options.on !== undefined)
-        throw badInput(
-          "forfeiture at `on`",
-          `a state change takes the server's clock, not a client-supplied day (${quote(options.on)})`,
-          "client_time_refused",
-        );
-      const result = await servicesOf(app, c).evidence.forfeit(id, reason, {
-        ...(options.id === undefined ? {} : { id: options.id }),
-      });
-      return sendJson(c, plain(result), result.status === "forfeited" ? 201 : 200);
     },
   );
 }
@@ -413,7 +242,7 @@ function registerView(api: Api, app: AppServices): void {
       const { shipment } = c.req.valid("query");
       await requireVisibleOrder(app.ownership, c.get("principal"), "evidence.read", id, "evidence");
       if (shipment !== undefined) {
-        const found = await app.store.transaction((tx) => rows.loadShipment(tx, shipment));
+        const found = await servicesOf(app, c).evidence.shipment(shipment);
         if (found?.orderId !== id) throw notFound(`shipment ${quote(shipment)} of order ${quote(id)}`);
       }
       const evidence = await servicesOf(app, c).evidence.view(id, shipment ?? null);

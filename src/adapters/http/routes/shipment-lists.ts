@@ -3,8 +3,8 @@
 // port (src/app/shipments/listing.ts); each principal sees only its order scope. The order and
 // shipment views are shared with the single-object reads of routes/shipments.ts.
 import { z } from "@hono/zod-openapi";
-import type { OrderRow, ShipmentRow } from "../../../app/shipment-rows.ts";
 import { searchTextLengthMax } from "../../../app/shipments/listing.ts";
+import type { OrderRow, ShipmentRow } from "../../../app/shipments/ports.ts";
 import { orderScopeOf } from "../../../core/authorization/policy.ts";
 import { orderStatuses, shipmentStatuses } from "../../../core/shipments/model.ts";
 import { sendJson, toJsonText } from "../json.ts";

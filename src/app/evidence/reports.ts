@@ -6,7 +6,7 @@
 // `EvidenceReportSource` port (its SQL: src/adapters/db/evidence/reports-sql.ts); reversed records
 // (issue #13) are not read.
 import { z } from "zod";
-import { badInput } from "../core/errors.ts";
+import { badInput } from "../../core/errors.ts";
 import {
   type DutyGroup,
   type DutyWindowKind,
@@ -15,10 +15,10 @@ import {
   dutyWindowKinds,
   dutyWindows,
   dutyWindowsMax,
-} from "../core/evidence/duty.ts";
-import { type ForfeitureReason, forfeitureReasons } from "../core/evidence/payments.ts";
-import { isoDateSchema } from "../core/shared.ts";
-import { parseInput } from "../core/validation.ts";
+} from "../../core/evidence/duty.ts";
+import { type ForfeitureReason, forfeitureReasons } from "../../core/evidence/payments.ts";
+import { isoDateSchema } from "../../core/shared.ts";
+import { parseInput } from "../../core/validation.ts";
 
 /** The query's fields (the HTTP route declares these); `dutyTotalsQuerySchema` adds from ≤ to. */
 export const dutyTotalsQueryFields = z.strictObject({

@@ -1,29 +1,22 @@
-// SQL for the evidence records (tables of migration 0040). Rows come back typed; dates as
-// `YYYY-MM-DD` text, money as bigint. Each function is one or two statements in the caller's Tx.
-import type { Tx } from "../adapters/db/store.ts";
-import type { ApprovalInput } from "../core/evidence/approvals.ts";
-import { approvalInputSchema } from "../core/evidence/approvals.ts";
-import type { CertificateBody } from "../core/evidence/certificate.ts";
-import { noPayments, type PaymentTotals } from "../core/evidence/payments.ts";
+// The reads of the evidence records in SQL (tables of migration 0040; the writes are in
+// ./writes.ts). Rows come back as the port's types (src/app/evidence/ports.ts); dates as
+// `YYYY-MM-DD` text, money as bigint. Each function is one statement in the caller's Tx.
+import type {
+  ApprovalRow,
+  CertificateRow,
+  DutyEntryRow,
+  EvidenceTable,
+  LabRow,
+  WriteDownRow,
+} from "../../../app/evidence/ports.ts";
+import { approvalInputSchema } from "../../../core/evidence/approvals.ts";
+import type { CertificateBody } from "../../../core/evidence/certificate.ts";
+import { noPayments, type PaymentTotals } from "../../../core/evidence/payments.ts";
+import type { Tx } from "../store.ts";
 
 const day = (column: string, as = column) => `to_char(${column}, 'YYYY-MM-DD') AS ${as}`;
 /** A record its author has not reversed (migration 0140): the only kind any total or decision reads. */
 const live = "reversed_at IS NULL";
-
-export interface LabRow {
-  id: string;
-  name: string;
-  headquartersCountry: string;
-  controlCountry: string | null;
-  publicKey: string;
-  keyId: string;
-  qualifiedFrom: string;
-  qualifiedTo: string | null;
-  revokedOn: string | null;
-  revocationReason: string | null;
-  /** Bumped by every change of the row (its revocation): the lab's ETag over HTTP. */
-  version: number;
-}
 
 export async function loadLab(tx: Tx, id: string): Promise<LabRow | undefined> {
   const { rows } = await tx.query<{
@@ -58,16 +51,6 @@ export async function loadLab(tx: Tx, id: string): Promise<LabRow | undefined> {
     revocationReason: row.revocation_reason,
     version: row.version,
   };
-}
-
-export interface CertificateRow {
-  id: string;
-  shipmentId: string;
-  labId: string;
-  hash: string;
-  document: CertificateBody;
-  signature: string;
-  status: "ok" | "lab_revoked";
 }
 
 interface CertificateSqlRow {
@@ -117,22 +100,6 @@ export async function certificateForShipment(
     [shipmentId],
   );
   return rows[0] ? toCertificate(rows[0]) : undefined;
-}
-
-export interface DutyEntryRow {
-  id: string;
-  shipmentId: string;
-  enteredOn: string;
-  htsCode: string;
-  band: number | null;
-  enteredValueCents: bigint;
-  ratePercent: number;
-  exemptionKind: string | null;
-  exemptionCertificateRef: string | null;
-  dutyOwedCents: bigint;
-  dutyPaidCents: bigint;
-  /** Reversed by its author: kept on file, read by nothing that decides or totals. */
-  reversed: boolean;
 }
 
 const dutyColumns = `id, shipment_id, ${day("entered_on")}, hts_code, band, entered_value_cents, rate_percent,
@@ -206,11 +173,6 @@ export async function paymentTotals(tx: Tx, orderId: string): Promise<PaymentTot
   };
 }
 
-export interface ApprovalRow {
-  doc: ApprovalInput;
-  usedUnits: number;
-}
-
 export async function loadApproval(tx: Tx, id: string): Promise<ApprovalRow | undefined> {
   const { rows } = await tx.query<{ doc: unknown; used_units: bigint }>(
     "SELECT doc, used_units FROM cn_import_approvals WHERE id = $1",
@@ -227,13 +189,6 @@ export async function approvalsOf(tx: Tx, importerId: string): Promise<ApprovalR
     [importerId],
   );
   return rows.map((row) => ({ doc: approvalInputSchema.parse(row.doc), usedUnits: Number(row.used_units) }));
-}
-
-export interface WriteDownRow {
-  id: string;
-  approvalId: string;
-  shipmentId: string;
-  units: number;
 }
 
 export async function liveWriteDown(tx: Tx, shipmentId: string): Promise<WriteDownRow | undefined> {
@@ -278,17 +233,34 @@ export async function loadDoc(
   return rows[0]?.doc;
 }
 
-export const evidenceTables = [
-  "labs",
-  "lab_certificates",
-  "duty_entries",
-  "duty_payments",
-  "invoices",
-  "payments",
-  "forfeitures",
-  "cn_import_approvals",
-  "cn_approval_write_downs",
-  "domestic_purchases",
-  "customs_events",
-] as const;
-export type EvidenceTable = (typeof evidenceTables)[number];
+/** True when `keyId` is registered to a lab. */
+export async function labKeyInUse(tx: Tx, keyId: string): Promise<boolean> {
+  const { rowCount } = await tx.query("SELECT 1 FROM labs WHERE key_id = $1", [keyId]);
+  return rowCount > 0;
+}
+
+/** Released (not yet shipped) shipments whose certificate is this lab's and no other lab's. */
+export async function shipmentsRelyingOnLab(tx: Tx, labId: string): Promise<string[]> {
+  const { rows: found } = await tx.query<{ id: string }>(
+    `SELECT DISTINCT s.id FROM shipments s JOIN lab_certificates c ON c.shipment_id = s.id
+      WHERE s.status = 'released' AND c.lab_id = $1 AND c.status IN ('ok', 'lab_revoked')
+        AND NOT EXISTS (SELECT 1 FROM lab_certificates o WHERE o.shipment_id = s.id AND o.status = 'ok' AND o.lab_id <> $1)
+      ORDER BY s.id`,
+    [labId],
+  );
+  return found.map((row) => row.id);
+}
+
+/** A `COUNT(*) AS n` query over one id (forfeitures by order, write-downs by shipment). */
+async function countBy(tx: Tx, sql: string, id: string): Promise<number> {
+  const {
+    rows: [count],
+  } = await tx.query<{ n: bigint }>(sql, [id]);
+  return Number(count?.n ?? 0);
+}
+
+export const countForfeitures = (tx: Tx, orderId: string): Promise<number> =>
+  countBy(tx, "SELECT COUNT(*) AS n FROM forfeitures WHERE order_id = $1", orderId);
+
+export const countWriteDowns = (tx: Tx, shipmentId: string): Promise<number> =>
+  countBy(tx, "SELECT COUNT(*) AS n FROM cn_approval_write_downs WHERE shipment_id = $1", shipmentId);

@@ -1,9 +1,8 @@
-// The three reads of the shipment path that the evidence use cases (src/app/evidence.ts, moved out
-// of SQL by its own branch of issue #14) and the seed's demo lab still make on a transaction: a
-// party, an order, a shipment. Everything else of the shipment path's SQL is in
-// src/adapters/db/shipments/rows.ts, which uses these too; this file goes when evidence reads
-// through its ports.
-import type { Tx } from "../adapters/db/store.ts";
+// The reads of a party, an order and a shipment in SQL, and the mapping of their rows to the
+// port's types (src/app/shipments/ports.ts): shared by ./rows.ts, ./listing.ts, the ownership
+// lookups (../ownership.ts) and, through the shipment repository, the evidence repos.
+
+import type { OrderRow, ShipmentRow } from "../../../app/shipments/ports.ts";
 import {
   type OrderStatus,
   orderInputSchema,
@@ -11,10 +10,8 @@ import {
   partyInputSchema,
   type SerialRange,
   type ShipmentStatus,
-} from "../core/shipments/model.ts";
-import type { OrderRow, ShipmentRow } from "./shipments/ports.ts";
-
-export type { OrderRow, ShipmentRow };
+} from "../../../core/shipments/model.ts";
+import type { Tx } from "../store.ts";
 
 export async function loadParty(tx: Tx, id: string): Promise<PartyInput | undefined> {
   const { rows } = await tx.query<{ doc: unknown }>("SELECT doc FROM parties WHERE id = $1", [id]);
