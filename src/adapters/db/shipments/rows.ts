@@ -18,15 +18,7 @@ import {
 } from "../../../core/shipments/model.ts";
 import { toAuditJson } from "../audit.ts";
 import type { Tx } from "../store.ts";
-import {
-  loadOrder,
-  loadParty,
-  loadShipment,
-  type OrderSqlRow,
-  type ShipmentSqlRow,
-  toOrder,
-  toShipment,
-} from "./reads.ts";
+import { loadOrder, loadParty, type OrderSqlRow, toOrder } from "./reads.ts";
 
 export { loadOrder, loadParty };
 
