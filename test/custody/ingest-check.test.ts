@@ -114,9 +114,9 @@ forEachDriver("custody ingest on core's heartbeat check", (env) => {
     ).toEqual(["landmark_not_valid", "accepted"]);
   });
 
-  it("gives observations failing at different stages the outcome listed first, in either order", async () => {
+  it("gives observations failing differently the outcome listed first, in either order", async () => {
     const [, , serial] = serials;
-    // Registrations, then landmark signatures, then freshness: not the first failing observation.
+    // Landmarks, registrations, landmark signatures, freshness, nonces: not the first failing observation.
     const now = "2026-12-06T12:00:00.000Z";
     time.set(now);
     const failing = (label: string) => ({
@@ -124,12 +124,18 @@ forEachDriver("custody ingest on core's heartbeat check", (env) => {
       ended: observe(serial, "lm-ended", now, label),
       forged: observe(serial, "lm-beijing", now, label, keyPairOf("not lm-beijing").privateKey),
       stale: observe(serial, "lm-shanghai", msAfter(now, -3_600_000), label),
+      // The nonce lm-beijing signed for the first test's accepted heartbeat, observed again now.
+      replayed: observe(serial, "lm-beijing", now, "on-end"),
     });
     const pairs = [
       ["unknown", "forged", "unknown_landmark"],
       ["ended", "forged", "landmark_not_valid"],
       ["forged", "stale", "bad_landmark_signature"],
       ["ended", "stale", "landmark_not_valid"],
+      // Within one step too: every landmark is looked up before any registration is judged, and
+      // every observation's freshness before any nonce.
+      ["ended", "unknown", "unknown_landmark"],
+      ["replayed", "stale", "nonce_stale"],
     ] as const;
     const heartbeats = pairs.flatMap(([first, second], i) => {
       const o = failing(`pair-${i}`);

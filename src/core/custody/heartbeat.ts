@@ -263,6 +263,12 @@ export type HeartbeatCheck =
  * ingest (src/app/custody/ingest.ts) passes the signing bytes it stores anyway (`signed`) and its
  * cached KeyObjects through `context`, so a heartbeat is encoded and its keys decoded once.
  */
+/** A landmark's registration covers `atMs`, both ends included. */
+const registeredAt = (landmark: LandmarkKeyState | undefined, atMs: number): boolean =>
+  landmark !== undefined &&
+  atMs >= landmark.validFromMs &&
+  (landmark.validToMs === null || atMs <= landmark.validToMs);
+
 export function checkHeartbeat(
   h: Heartbeat,
   context: HeartbeatCheckContext,
@@ -276,46 +282,50 @@ export function checkHeartbeat(
     return { outcome: "device_key_revoked", detail: `the device key of serial \`${h.serial}\` is revoked` };
   if (chip.deviceKey === "unreadable" || !verifyHeartbeatSignature(chip.deviceKey, h, signed))
     return { outcome: "bad_device_signature", detail: "the device signature does not verify" };
-  const landmarks: LandmarkKeyState[] = [];
-  for (const [index, o] of h.observations.entries()) {
-    const landmark = context.landmark(o.landmarkId);
-    if (!landmark)
-      return {
-        outcome: "unknown_landmark",
-        detail: `observations[${index}]: landmark \`${o.landmarkId}\` is not registered`,
-      };
-    const atMs = Date.parse(o.at);
-    if (atMs < landmark.validFromMs || (landmark.validToMs !== null && atMs > landmark.validToMs))
-      return {
-        outcome: "landmark_not_valid",
-        detail: `observations[${index}]: landmark \`${o.landmarkId}\` was not valid at ${o.at}`,
-      };
-    landmarks.push(landmark);
-  }
-  for (const [index, o] of h.observations.entries()) {
-    const landmark = landmarks[index];
-    if (!landmark || !verifyObservation(landmark.key, h.serial, o))
-      return {
-        outcome: "bad_landmark_signature",
-        detail: `observations[${index}]: the landmark signature does not verify`,
-      };
-  }
-  const seen = new Set<string>();
-  for (const [index, o] of h.observations.entries()) {
+  // One step at a time across every observation, so the outcome earliest in `ingestOutcomes` wins
+  // whatever the observations' order (docs/custody.md).
+  const landmarks = h.observations.map((o) => context.landmark(o.landmarkId));
+  const failed = (test: (o: Observation, index: number) => boolean) =>
+    h.observations.findIndex((o, index) => test(o, index));
+  let index = failed((_o, i) => !landmarks[i]);
+  if (index >= 0)
+    return {
+      outcome: "unknown_landmark",
+      detail: `observations[${index}]: landmark \`${h.observations[index]?.landmarkId}\` is not registered`,
+    };
+  index = failed((o, i) => !registeredAt(landmarks[i], Date.parse(o.at)));
+  if (index >= 0)
+    return {
+      outcome: "landmark_not_valid",
+      detail: `observations[${index}]: landmark \`${h.observations[index]?.landmarkId}\` was not valid at ${h.observations[index]?.at}`,
+    };
+  index = failed((o, i) => !verifyObservation((landmarks[i] as LandmarkKeyState).key, h.serial, o));
+  if (index >= 0)
+    return {
+      outcome: "bad_landmark_signature",
+      detail: `observations[${index}]: the landmark signature does not verify`,
+    };
+  index = failed((o) => {
     const ageMs = context.nowMs - Date.parse(o.at);
-    if (ageMs > context.heartbeatAgeMaxMs || -ageMs > context.clockSkewMaxMs)
-      return {
-        outcome: "nonce_stale",
-        detail: `observations[${index}]: measured at ${o.at}, outside the freshness window`,
-      };
+    return ageMs > context.heartbeatAgeMaxMs || -ageMs > context.clockSkewMaxMs;
+  });
+  if (index >= 0)
+    return {
+      outcome: "nonce_stale",
+      detail: `observations[${index}]: measured at ${h.observations[index]?.at}, outside the freshness window`,
+    };
+  const seen = new Set<string>();
+  index = failed((o) => {
     const key = `${o.landmarkId}\u0000${o.nonce}`;
-    if (seen.has(key) || context.nonceSeen(o.landmarkId, o.nonce))
-      return {
-        outcome: "nonce_reused",
-        detail: `observations[${index}]: nonce of landmark \`${o.landmarkId}\` was used before`,
-      };
+    const reused = seen.has(key) || context.nonceSeen(o.landmarkId, o.nonce);
     seen.add(key);
-  }
+    return reused;
+  });
+  if (index >= 0)
+    return {
+      outcome: "nonce_reused",
+      detail: `observations[${index}]: nonce of landmark \`${h.observations[index]?.landmarkId}\` was used before`,
+    };
   if (!chip.installed)
     return { outcome: "not_installed", detail: `serial \`${h.serial}\` is not installed at a declared site` };
   return { outcome: "accepted" };
