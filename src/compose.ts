@@ -324,6 +324,7 @@ export function cliWiring(): CliWiring {
     // `sluice lists|dispositions|screenings` on the configured store, `sluice screen|match` without one
     withScreening: (clock, run) => withConfiguredStore((store) => run(screeningOn(store, clock))),
     screeningIndex: bundledScreeningIndex,
+    screeningFiles: () => screeningFiles,
   };
 }
 

@@ -14,7 +14,7 @@ import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
-import type { ScreeningContextFor } from "../../app/screening/ports.ts";
+import type { ScreeningContextFor, ScreeningFiles } from "../../app/screening/ports.ts";
 import type { ShipmentContext } from "../../app/shipments/ports.ts";
 import type { SimulationFiles, StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
@@ -112,6 +112,8 @@ export interface CliWiring {
   withScreening<T>(clock: Clock, run: (screening: ScreeningContextFor) => Promise<T>): Promise<T>;
   /** `sluice screen|match|lists --bundled`, the simulator: the index over the bundled lists. */
   screeningIndex(): ScreeningIndex;
+  /** `sluice lists import|diff`: the list files a command names (read before any store is opened). */
+  screeningFiles(): ScreeningFiles;
   /** The shipment commands: the use cases' ports on the configured store as `actor` on `clock`, then closed. */
   withShipments<T>(
     actor: AuditActor,

@@ -6,7 +6,7 @@ import { buildScreeningIndex, type ScreeningIndex } from "../../core/screening/n
 import type { Lexicon } from "../../core/screening/normalize.ts";
 import type { ListVersion } from "../../core/screening/types.ts";
 import { loadLexicon } from "./lists.ts";
-import type { ScreeningFiles, ScreeningRepos, StoredListVersion } from "./ports.ts";
+import type { ScreeningContext, ScreeningFiles, ScreeningRepos, StoredListVersion } from "./ports.ts";
 
 /** Indexes kept per process (the current one and the one before, for screenings still running). */
 export const indexCacheEntriesMax = 2;
@@ -76,7 +76,5 @@ export async function activeLists(
 }
 
 /** Builds the active index now (the server does at start, not in its first request). */
-export const warmActiveLists = (context: {
-  transactor: { run<T>(work: (repos: ScreeningRepos) => Promise<T>): Promise<T> };
-  files: ScreeningFiles;
-}): Promise<ActiveLists | undefined> => context.transactor.run((repos) => activeLists(repos, context.files));
+export const warmActiveLists = (context: ScreeningContext): Promise<ActiveLists | undefined> =>
+  context.transactor.run((repos) => activeLists(repos, context.files));
