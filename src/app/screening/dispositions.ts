@@ -159,4 +159,3 @@ function viewsOf(
     return { disposition, status: status === "none" ? "no_current_hit" : status };
   });
 }
-

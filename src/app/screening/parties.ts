@@ -13,7 +13,7 @@ import type {
   ScreeningRepos,
   StoredScreening,
 } from "./ports.ts";
-import { seedBundled, screeningWrite } from "./versions.ts";
+import { screeningWrite, seedBundled } from "./versions.ts";
 import { type DossierScreening, partyScreeningView } from "./views.ts";
 
 export interface PartyToScreen {

@@ -4,11 +4,12 @@
 // the files a user imports) and the context a use case runs in. The SQL is in
 // src/adapters/db/screening/, the file reader in src/adapters/files/screening-lists.ts; both are
 // wired in src/compose.ts.
-import type { AuditActor, AuditLog } from "../audit/ports.ts";
-import type { Clock, IdSource, Transactor } from "../ports.ts";
+
 import type { Disposition } from "../../core/screening/dispositions.ts";
 import type { Hit } from "../../core/screening/match.ts";
 import type { ListEntry, ListFormat, ListVersion } from "../../core/screening/types.ts";
+import type { AuditActor, AuditLog } from "../audit/ports.ts";
+import type { Clock, IdSource, Transactor } from "../ports.ts";
 
 export interface StoredListVersion {
   /** `<listId>@<contentHash>`. */

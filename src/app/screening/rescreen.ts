@@ -83,7 +83,15 @@ export async function rescreenAll(
   const key = await context.transactor.run((repos) => activeKey(repos));
   const batchSizeMax = options.batchSizeMax ?? rescreenBatchSizeMaxDefault;
   const batch = { key, at, force: options.force === true };
-  const totals = { parties: 0, screened: 0, unchanged: 0, withAlerts: 0, newAlerts: 0, openAlerts: 0, batches: 0 };
+  const totals = {
+    parties: 0,
+    screened: 0,
+    unchanged: 0,
+    withAlerts: 0,
+    newAlerts: 0,
+    openAlerts: 0,
+    batches: 0,
+  };
   for (let after = ""; ; ) {
     const done = await context.transactor.run(async (repos) => {
       const page = await repos.screening.partiesPage(after, batchSizeMax);

@@ -213,4 +213,3 @@ export function registerLists(program: Command, wiring: CliWiring): void {
       }),
     );
 }
-

@@ -247,7 +247,6 @@ function registerScreenings(program: Command, wiring: CliWiring): void {
   );
 }
 
-
 function printReview(party: string, review: PartyReview, options: { json?: boolean }): number {
   if (options.json === true) {
     printJson(review);
@@ -271,4 +270,3 @@ export function registerStoreCommands(program: Command, wiring: CliWiring): void
   registerDispositions(program, wiring);
   registerScreenings(program, wiring);
 }
-

@@ -2,8 +2,15 @@
 // unit of work with the audit log bound to the acting principal, and the screening context over a
 // store that src/compose.ts hands to the HTTP routes and the CLI commands. The shipment context
 // (../shipments/context.ts) binds the same repository to its own transaction.
-import type { ScreeningContext, ScreeningContextFor, ScreeningFiles, ScreeningRepos, ScreeningRepository } from "../../../app/screening/ports.ts";
+
 import type { Clock, IdSource, Transactor, WorkOptions } from "../../../app/ports.ts";
+import type {
+  ScreeningContext,
+  ScreeningContextFor,
+  ScreeningFiles,
+  ScreeningRepos,
+  ScreeningRepository,
+} from "../../../app/screening/ports.ts";
 import type { AuditActor } from "../../../core/audit/actor.ts";
 import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
 import type { Store, Tx } from "../store.ts";

@@ -3,7 +3,11 @@
 // A disposition binds to the listed entry's fingerprint; it reopens when the entry changes.
 
 import { z } from "@hono/zod-openapi";
-import { addDisposition, dispositionInputSchema, listDispositions } from "../../../app/screening/dispositions.ts";
+import {
+  addDisposition,
+  dispositionInputSchema,
+  listDispositions,
+} from "../../../app/screening/dispositions.ts";
 import { partyReview } from "../../../app/screening/views.ts";
 import { notFound, quote } from "../../../core/errors.ts";
 import { actorOf } from "../actor.ts";
