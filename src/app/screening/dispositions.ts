@@ -76,7 +76,7 @@ function parseDisposition(input: unknown, decider: Decider, at: Date): ParsedDis
 
 type ParsedDisposition = z.output<typeof dispositionInputSchema>;
 
-export function addDisposition(
+export async function addDisposition(
   context: ScreeningContext,
   input: unknown,
   decider: Decider,
