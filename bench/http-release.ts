@@ -12,10 +12,10 @@ import { verifyAudit } from "../src/adapters/db/audit.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../src/app/evidence/service.ts";
-import { ensureBundledLists } from "../src/app/screening-store.ts";
+import { ensureBundledLists } from "../src/app/screening/versions.ts";
 import { seedParties } from "../src/app/seed-story.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
-import { shipmentContextOn } from "../src/compose.ts";
+import { screeningOn, shipmentContextOn } from "../src/compose.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";
 import { draftCertificate } from "../src/core/evidence/issue.ts";
 import { capPolicyDefault } from "../src/core/ledger/cap-policy.ts";
@@ -38,7 +38,7 @@ export interface ReleaseSetup {
 export async function setUpReleases(store: Store, count: number): Promise<ReleaseSetup> {
   const started = performance.now();
   const clock = () => new Date();
-  await ensureBundledLists(store, { at: clock() });
+  await ensureBundledLists(screeningOn(store, clock)());
   const context = shipmentContextOn(store, { clock });
   const service = new ShipmentService(context);
   for (const party of seedParties.filter((p) => p.id === "nvidia" || p.id === buyer)) {

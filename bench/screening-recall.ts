@@ -4,7 +4,7 @@
 // only, then prints recall and false alerts on both parts at the tuned threshold and at the
 // production alert threshold, recall per variant kind, and the held-out misses and false alerts.
 // Run: node --import tsx bench/screening-recall.ts [seed]
-import { bundledIndex } from "../src/app/screening.ts";
+import { bundledScreeningIndex } from "../src/compose.ts";
 import { alertThreshold } from "../src/core/screening/match.ts";
 import {
   buildEvaluationSet,
@@ -15,7 +15,7 @@ import {
 } from "../test/screening/variants.ts";
 
 const seed = Number(process.argv[2] ?? "13");
-const index = bundledIndex();
+const index = bundledScreeningIndex();
 const set = buildEvaluationSet(index, seed);
 const tune = screenAll(index, set.tune);
 const heldOut = screenAll(index, set.heldOut);

@@ -8,15 +8,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { openStore } from "../src/adapters/db/open.ts";
-import { bundledIndex } from "../src/app/screening.ts";
-import {
-  activeLists,
-  ensureBundledLists,
-  importListVersion,
-  partyScreeningView,
-  rescreenAll,
-  screenParty,
-} from "../src/app/screening-store.ts";
+import { screeningSystemAudit, sqlScreeningRepos } from "../src/adapters/db/screening/repository.ts";
+import { warmActiveLists } from "../src/app/screening/active-index.ts";
+import { screenParty } from "../src/app/screening/parties.ts";
+import { rescreenAll } from "../src/app/screening/rescreen.ts";
+import { ensureBundledLists, importListVersion } from "../src/app/screening/versions.ts";
+import { partyScreeningView } from "../src/app/screening/views.ts";
+import { bundledScreeningIndex, screeningFiles, screeningOn } from "../src/compose.ts";
 import { createScratch } from "../test/support/drivers.ts";
 
 const driver = process.argv[2] === "postgres" ? "postgres" : "pglite";
@@ -44,7 +42,7 @@ const lap = (() => {
  * 50: new alerts after the import) and ordinary company names (clear).
  */
 function partyNames(n: number): string[] {
-  const listed = bundledIndex()
+  const listed = bundledScreeningIndex()
     .entries.filter((e) => e.type === "entity")
     .map((e) => e.names[0]?.text ?? "x");
   lap("(bundled index for party names, not part of the figures)");
@@ -67,15 +65,16 @@ const scratch = await createScratch(driver);
 const names = partyNames(partiesCount);
 const store = await openStore({ ...scratch.config, poolSizeMax: 4 });
 lap(`open + migrate (${driver})`);
+const screening = screeningOn(store, () => at)();
 try {
-  const seeded = await ensureBundledLists(store, { at });
+  const seeded = await ensureBundledLists(screening);
   lap(
     "seed bundled lists (parse, fingerprint, store)",
     `${seeded.reduce((n, v) => n + v.entryCount, 0)} entries`,
   );
-  await activeLists(store);
+  await warmActiveLists(screening);
   lap("index from stored entries (load + build)");
-  await activeLists(store);
+  await warmActiveLists(screening);
   lap("index again (cached)");
   for (let i = 0; i < names.length; i++) {
     await store.transaction(
@@ -85,7 +84,7 @@ try {
           "INSERT INTO parties (id, name, country, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
           [party.id, party.name, party.country, JSON.stringify(party), at],
         );
-        await screenParty(tx, party, { at });
+        await screenParty(sqlScreeningRepos(tx, screeningSystemAudit), screeningFiles, party, { at });
       },
       { lockAuditChain: true },
     );
@@ -97,17 +96,19 @@ try {
     file,
     `id,name,aliases,country,address,source\n${Array.from({ length: 200 }, (_, i) => `x-${i},Bench Listed Entity ${i} Holdings,,CN,,bench`).join("\n")}\n`,
   );
-  const imported = await importListVersion(store, file, "custom", { at, listId: "bench" });
+  const imported = await importListVersion(screening, file, "custom", { listId: "bench" });
   lap("import a 200-entry version", imported.status);
-  const report = await rescreenAll(store, { at });
+  const report = await rescreenAll(screening);
   lap(
     `rescreen all parties (index rebuild included)`,
     JSON.stringify(report).replace(/"indexKey":"[^"]*",/, ""),
   );
-  const again = await rescreenAll(store, { at });
+  const again = await rescreenAll(screening);
   lap("rescreen again (nothing changed: skipped)", `screened ${again.screened}`);
   for (let i = 0; i < 100; i++)
-    await partyScreeningView(store, { exporter: "p-00001", consignee: "p-00000", endUser: "p-00003" }, at);
+    await screening.transactor.run((repos) =>
+      partyScreeningView(repos, { exporter: "p-00001", consignee: "p-00000", endUser: "p-00003" }, at),
+    );
   lap("100 dossier views (3 parties each)");
   const size = await store.query<{ entries: bigint; screenings: bigint }>(
     "SELECT pg_total_relation_size('list_entries') AS entries, pg_total_relation_size('party_screenings') AS screenings",

@@ -3,12 +3,8 @@
 // as written, with a typo, with words reversed, Chinese script, and non-hits) on one core, with
 // explanations. Prints import and index-build times, memory, and queries per second.
 // Run: node --import tsx bench/screening.ts
-import {
-  bundledIndex,
-  bundledListsImportedAt,
-  loadBundledVersions,
-  loadLexicon,
-} from "../src/app/screening.ts";
+import { bundledListsImportedAt, loadBundledVersions, loadLexicon } from "../src/app/screening/lists.ts";
+import { bundledScreeningIndex, screeningFiles } from "../src/compose.ts";
 import { screenName } from "../src/core/screening/match.ts";
 import { buildScreeningIndex } from "../src/core/screening/name-index.ts";
 
@@ -76,10 +72,10 @@ const mb = (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
 const heapBefore = process.memoryUsage().heapUsed;
 let t = performance.now();
-const versions = loadBundledVersions(undefined, bundledListsImportedAt);
+const versions = loadBundledVersions(screeningFiles, bundledListsImportedAt);
 const importMs = performance.now() - t;
 t = performance.now();
-const lexicon = loadLexicon();
+const lexicon = loadLexicon(screeningFiles);
 const index = buildScreeningIndex(versions, lexicon);
 const buildMs = performance.now() - t;
 globalThis.gc?.();
@@ -118,10 +114,10 @@ console.log(
   `throughput: ${(queries.length / wallS).toFixed(0)} queries/s wall, ${(queries.length / cpuS).toFixed(0)} queries/s CPU; mean ${((wallS / queries.length) * 1000).toFixed(3)} ms/query`,
 );
 t = performance.now();
-bundledIndex();
+bundledScreeningIndex();
 const firstMs = performance.now() - t;
 t = performance.now();
-bundledIndex();
+bundledScreeningIndex();
 console.log(
   `app bundledIndex(): first call ${firstMs.toFixed(0)} ms (load + build), then ${(performance.now() - t).toFixed(3)} ms (cached)`,
 );

@@ -6,9 +6,11 @@
 import { cpus, loadavg, totalmem } from "node:os";
 import { loadCatalog, loadRulebooks } from "../src/adapters/files/reference-data.ts";
 import { loadScenarioFile } from "../src/adapters/files/simulation-files.ts";
-import { bundledScreener } from "../src/app/simulation/screener.ts";
+import { screenerOn } from "../src/app/simulation/screener.ts";
 import { reportJson, simulate } from "../src/app/simulation/simulate.ts";
+import { bundledScreeningIndex } from "../src/compose.ts";
 
+const bundledScreener = screenerOn(bundledScreeningIndex);
 const runs = Number(process.argv[2] ?? 3);
 const file = new URL("../scenarios/h200-china-2026-2027.yaml", import.meta.url).pathname;
 const { scenario, extraBooks } = loadScenarioFile(file);

@@ -18,9 +18,9 @@ import { openStore } from "../src/adapters/db/open.ts";
 import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { startServer } from "../src/adapters/http/serve.ts";
-import { ensureBundledLists } from "../src/app/screening-store.ts";
+import { ensureBundledLists } from "../src/app/screening/versions.ts";
 import { seedDemo } from "../src/app/seed.ts";
-import { httpDeps, shipmentContextOn } from "../src/compose.ts";
+import { httpDeps, screeningOn, shipmentContextOn } from "../src/compose.ts";
 import { ensureWebBuilt } from "../src/web-build.ts";
 import { launchChromium } from "../test/web/browser.ts";
 
@@ -60,7 +60,7 @@ function firstPageSizes(): { jsRaw: number; jsGzip: number; cssGzip: number; fil
 
 async function fillStore(store: Store): Promise<void> {
   const at = new Date();
-  await ensureBundledLists(store, { at });
+  await ensureBundledLists(screeningOn(store, () => at)());
   await seedDemo(shipmentContextOn(store, { clock: () => at }));
   // Copies of a planned shipment (new ids, same order), and cap alerts on the first account.
   await store.query(

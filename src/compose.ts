@@ -22,6 +22,7 @@ import { SqlOverviewReader } from "./adapters/db/overview/overview-sql.ts";
 import { sqlOrderOwnership } from "./adapters/db/ownership.ts";
 import { SqlReportStore } from "./adapters/db/reports/snapshot.ts";
 import { sqlReversalTransactor } from "./adapters/db/reversals/reversals-sql.ts";
+import { sqlScreeningContextFor } from "./adapters/db/screening/repository.ts";
 import {
   type ShipmentContextOptions,
   type SqlShipmentContext,
@@ -32,6 +33,7 @@ import { SqlStoredDecisionReader } from "./adapters/db/simulation/stored-decisio
 import type { Store } from "./adapters/db/store.ts";
 import { sqlTokenStore, systemTokenFactory } from "./adapters/db/tokens.ts";
 import { bundledReferenceData, loadCatalog, loadRulebooks } from "./adapters/files/reference-data.ts";
+import { diskScreeningFiles } from "./adapters/files/screening-lists.ts";
 import { simulationFiles } from "./adapters/files/simulation-files.ts";
 import type { AppDeps } from "./adapters/http/context.ts";
 import {
@@ -51,7 +53,8 @@ import { reconcileLog } from "./app/log/reconcile.ts";
 import type { Clock, IdSource } from "./app/ports.ts";
 import { ReportService } from "./app/reports/service.ts";
 import { reverseRecord } from "./app/reversals/reverse.ts";
-import { bundledIndex } from "./app/screening.ts";
+import { bundledIndex } from "./app/screening/lists.ts";
+import type { ScreeningContextFor } from "./app/screening/ports.ts";
 import type { Rulebook } from "./core/rulebook/schema.ts";
 import type { ScreeningIndex } from "./core/screening/name-index.ts";
 
@@ -60,6 +63,16 @@ export const systemClock: Clock = () => new Date();
 
 /** Fresh record ids: UUIDv7 (time-ordered, generated in the application, see DESIGN.md). */
 export const uuidV7Ids: IdSource = () => uuidv7();
+
+/** The list files screening reads: the bundled lists under data/, and the files a user imports. */
+export const screeningFiles = diskScreeningFiles();
+
+/** The screening index over the bundled lists; built on first use (it takes a moment). */
+export const bundledScreeningIndex = (): ScreeningIndex => bundledIndex(screeningFiles);
+
+/** Screening on a store (list versions, party screenings, dispositions), as a principal or the system. */
+export const screeningOn = (store: Store, clock: Clock = systemClock): ScreeningContextFor =>
+  sqlScreeningContextFor(store, { clock, newId: uuidV7Ids, files: screeningFiles });
 
 /** The reference data every evaluation reads: the bundled rulebooks, catalog and lists. */
 export interface ReferenceData {
@@ -77,7 +90,7 @@ export function referenceData(): ReferenceData {
     rulebooks,
     catalog,
     evaluator: new Evaluator(rulebooks, catalog),
-    screening: () => bundledIndex(),
+    screening: bundledScreeningIndex,
   };
 }
 
@@ -94,7 +107,7 @@ export function shipmentContextOn(
 ): SqlShipmentContext {
   const catalog = overrides.catalog ?? loadCatalog();
   const evaluator = overrides.evaluator ?? new Evaluator(loadRulebooks(), catalog);
-  return shipmentContext(store, { ...overrides, catalog, evaluator });
+  return shipmentContext(store, { screeningFiles, ...overrides, catalog, evaluator });
 }
 
 /**
@@ -112,6 +125,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     clock,
     evaluator,
     catalog: overrides.catalog ?? reference.catalog,
+    screeningFiles,
   });
   return {
     store,
@@ -122,6 +136,7 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     },
     // Each request's evidence use cases name its principal in their audit entries and records.
     evidence: (actor) => new EvidenceService(sqlEvidenceContext(store, { evaluator, clock, actor })),
+    screenings: screeningOn(store, clock),
     quota: new SqlLedger(store, clock),
     custody: sqlCustodyStore(store), // issue #16: the custody routes' store
     shipmentListing: sqlShipmentListing(store),
@@ -306,6 +321,10 @@ export function cliWiring(): CliWiring {
     reportPublicKeyPem: (keyFile) => reportPublicKeyPem(keyFile),
     withShipments: (actor, clock, run) =>
       withConfiguredStore((store) => run(shipmentContextOn(store, { clock }).asActor(actor))),
+    // `sluice lists|dispositions|screenings` on the configured store, `sluice screen|match` without one
+    withScreening: (clock, run) => withConfiguredStore((store) => run(screeningOn(store, clock))),
+    screeningIndex: bundledScreeningIndex,
+    screeningFiles: () => screeningFiles,
   };
 }
 

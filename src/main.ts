@@ -11,12 +11,14 @@ import { evaluateThreadsOf } from "./adapters/http/evaluate-pool.ts";
 import { startServer } from "./adapters/http/serve.ts";
 import { issueDemoTokens } from "./app/authorization/demo-tokens.ts";
 import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
-import { activeLists, ensureBundledLists } from "./app/screening-store.ts";
+import { warmActiveLists } from "./app/screening/active-index.ts";
+import { ensureBundledLists } from "./app/screening/versions.ts";
 import { needsSeed, seedDemo } from "./app/seed.ts";
 import {
   custodyRules,
   httpDeps,
   reportService,
+  screeningOn,
   shipmentContextOn,
   startLog,
   systemClock,
@@ -46,7 +48,8 @@ const clock = systemClock;
 await ensureWebBuilt(); // the web app at `/` (issue #17): built on the first start if npm install did not
 const store = await openStore(storeConfigFromEnv(process.env, true)); // npm start may create the store
 console.log(`sluice: database ${store.driver} at ${store.location}`);
-await ensureBundledLists(store, { at: clock() });
+const screening = screeningOn(store, clock);
+await ensureBundledLists(screening());
 const shipments = shipmentContextOn(store, { clock });
 if (await needsSeed(shipments)) {
   console.log("sluice: first run, seeding the January 2026 story …");
@@ -62,7 +65,7 @@ if (await needsSeed(shipments)) {
 // story included), then the integrator that keeps integrating and signing while serving.
 const log = await startLog(store, clock);
 console.log(`sluice: log ${log.name}, checkpoints signed by its key (GET /v1/log/key)`);
-await activeLists(store); // build the screening index now, not in the first request
+await warmActiveLists(screening()); // build the screening index now, not in the first request
 const tokens = await issueDemoTokens(sqlTokenStore(store, clock, systemTokenFactory), {
   exporter: "nvidia", // exporters are scoped to their party (#13)
   importer: "alibaba-cloud",

@@ -5,9 +5,9 @@
 import { systemAudit } from "../../src/adapters/db/audit.ts";
 import { sqlEvidenceContext } from "../../src/adapters/db/evidence/repository.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { partyReview } from "../../src/app/screening-store.ts";
+import { partyReview } from "../../src/app/screening/views.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
-import { shipmentContextOn } from "../../src/compose.ts";
+import { screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { exampleJson, sharedEvaluator } from "../support/dossiers.ts";
 import { certifyShipment, recordExampleEvidence } from "../support/lab.ts";
@@ -103,7 +103,7 @@ export function shipmentSamples(store: () => Store): Record<string, Sample> {
 
   const huaweiHit = async () => {
     await service();
-    const review = await partyReview(store(), "m-huawei", clock());
+    const review = await partyReview(screeningOn(store(), clock)(), "m-huawei");
     const hit = review?.review.hits[0]?.hit;
     if (!hit) throw new Error("sample party m-huawei has no screening hit");
     return hit;

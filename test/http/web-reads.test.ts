@@ -5,9 +5,9 @@
 // certificates and duty entries list what is on file, scoped for importers and labs; bad query
 // input is a 400 problem that names the field.
 import { beforeAll, expect, it } from "vitest";
-import { ensureBundledLists } from "../../src/app/screening-store.ts";
+import { ensureBundledLists } from "../../src/app/screening/versions.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContextOn } from "../../src/compose.ts";
+import { screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { actions, allowedRoles } from "../../src/core/authorization/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";
@@ -22,7 +22,7 @@ forEachDriver("web app reads", (env) => {
     return (await response.json()) as T;
   };
   beforeAll(async () => {
-    await ensureBundledLists(env.store(), { at: clock() });
+    await ensureBundledLists(screeningOn(env.store(), clock)());
     await seedDemo(shipmentContextOn(env.store(), { clock }));
     api = await startApi(env.store(), `wr-${env.driver}`);
     return () => api.server.close();

@@ -3,11 +3,11 @@
 // variants.ts), plus the exact cases the issue names. Fails if recall on the variants regresses
 // or if the four cloud providers' branches or common-word names start to alert.
 import { describe, expect, it } from "vitest";
-import { bundledIndex } from "../../src/app/screening.ts";
+import { bundledScreeningIndex } from "../../src/compose.ts";
 import { alertThreshold, screenName } from "../../src/core/screening/match.ts";
 import { buildEvaluationSet, evaluateAt, screenAll, tuneThreshold } from "./variants.ts";
 
-const index = bundledIndex();
+const index = bundledScreeningIndex();
 const set = buildEvaluationSet(index);
 const ids = (name: string) => screenName(index, name).hits.map((h) => `${h.listId}/${h.entryId}`);
 const huawei = "bis-entity-list-extract/el-huawei-technologies";

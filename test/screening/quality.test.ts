@@ -1,13 +1,14 @@
 // Screening quality on the bundled lists: precision and recall at the alert threshold over
 // test/screening/queries.json (Latin and Chinese script), plus the cases the issue names.
 import { describe, expect, it } from "vitest";
-import { bundledIndex, loadLexicon } from "../../src/app/screening.ts";
+import { loadLexicon } from "../../src/app/screening/lists.ts";
+import { bundledScreeningIndex, screeningFiles } from "../../src/compose.ts";
 import { alertThreshold, matchNames, screenName } from "../../src/core/screening/match.ts";
 import { buildScreeningIndex } from "../../src/core/screening/name-index.ts";
 import type { ListVersion } from "../../src/core/screening/types.ts";
 import { evaluateQuality, loadQualityQueries } from "./evaluate.ts";
 
-const index = bundledIndex();
+const index = bundledScreeningIndex();
 const queries = loadQualityQueries();
 const ids = (name: string, options = {}) =>
   screenName(index, name, options).hits.map((h) => `${h.listId}/${h.entryId}`);
@@ -95,7 +96,7 @@ describe("screening quality at the alert threshold", () => {
         .map((e) => ({ ...e, names: e.names.filter((n) => !/\p{Script=Han}/u.test(n.text)) }));
       return { ...(index.versions.get(listId) as ListVersion), entries };
     });
-    const latinOnly = buildScreeningIndex(english, loadLexicon());
+    const latinOnly = buildScreeningIndex(english, loadLexicon(screeningFiles));
     const hits = screenName(latinOnly, "无锡江南计算技术研究所").hits;
     expect(hits[0]?.entryId).toBe("el-wuxi-jiangnan");
     expect(screenName(latinOnly, "华为技术有限公司").hits[0]?.entryId).toBe("el-huawei-technologies");

@@ -8,25 +8,19 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect, it } from "vitest";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
+import { screeningSystemAudit, sqlScreeningRepos } from "../../src/adapters/db/screening/repository.ts";
+import { storeListScreener } from "../../src/adapters/db/shipments/context.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
-import { bundledListIds, loadBundledVersions } from "../../src/app/screening.ts";
-import {
-  activeLists,
-  addDisposition,
-  diffStoredVersions,
-  ensureBundledLists,
-  importListVersion,
-  listDispositions,
-  listVersionsStored,
-  type PartyToScreen,
-  partyReview,
-  partyScreeningView,
-  rescreenAll,
-  screenParty,
-  storeListScreener,
-} from "../../src/app/screening-store.ts";
+import { warmActiveLists } from "../../src/app/screening/active-index.ts";
+import * as dispositions from "../../src/app/screening/dispositions.ts";
+import { bundledListIds, loadBundledVersions } from "../../src/app/screening/lists.ts";
+import { type PartyToScreen, screenParty } from "../../src/app/screening/parties.ts";
+import type { ScreeningContext } from "../../src/app/screening/ports.ts";
+import * as rescreen from "../../src/app/screening/rescreen.ts";
+import * as versions from "../../src/app/screening/versions.ts";
+import * as views from "../../src/app/screening/views.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
-import { shipmentContextOn } from "../../src/compose.ts";
+import { screeningFiles, screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { parseDossier } from "../../src/core/dossier/schema.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import { needsFourEyes } from "../../src/core/screening/dispositions.ts";
@@ -43,6 +37,32 @@ const later = (days: number) => new Date(t0.getTime() + days * 86_400_000);
 let ids = 0;
 const newId = () => `d-${++ids}`;
 
+/** The store's screening port as the system, at the instant `at` (ids from `newId`). */
+const at_ = (store: Store, at: Date): ScreeningContext => ({ ...screeningOn(store, () => at)(), newId });
+const ensureBundledLists = (store: Store, o: { at: Date }) => versions.ensureBundledLists(at_(store, o.at));
+const importListVersion = (
+  store: Store,
+  path: string,
+  format: "custom",
+  { at, ...options }: { at: Date; listId?: string; source?: string; skipBadRows?: boolean },
+) => versions.importListVersion(at_(store, at), path, format, options);
+const diffStoredVersions = (store: Store, a: string, b: string) =>
+  versions.diffStoredVersions(at_(store, t0), a, b);
+const listVersionsStored = (store: Store) => versions.listVersionsStored(at_(store, t0));
+const rescreenAll = (store: Store, { at, ...options }: { at: Date; batchSizeMax?: number }) =>
+  rescreen.rescreenAll(at_(store, at), options);
+const addDisposition = (
+  store: Store,
+  input: unknown,
+  o: { at: Date; newId: () => string; decider: dispositions.Decider },
+) => dispositions.addDisposition({ ...at_(store, o.at), newId: o.newId }, input, o.decider);
+const listDispositions = (store: Store, { at, ...options }: { at: Date; partyId?: string }) =>
+  dispositions.listDispositions(at_(store, at), options);
+const partyReview = (store: Store, partyId: string, at: Date) => views.partyReview(at_(store, at), partyId);
+const partyScreeningView = (store: Store, roles: Parameters<typeof views.partyScreeningView>[1], at: Date) =>
+  at_(store, at).transactor.run((repos) => views.partyScreeningView(repos, roles, at));
+const activeLists = (store: Store) => warmActiveLists(at_(store, t0));
+
 /** What the lead's ShipmentService.addParty will do: insert the party and screen it, one transaction. */
 async function createParty(store: Store, party: PartyToScreen & { country: string }, screen = true) {
   return store.transaction(
@@ -51,7 +71,10 @@ async function createParty(store: Store, party: PartyToScreen & { country: strin
         "INSERT INTO parties (id, name, country, doc, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $5)",
         [party.id, party.name, party.country, JSON.stringify(party), t0],
       );
-      return screen ? screenParty(tx, party, { at: t0, reason: "party_created" }) : undefined;
+      const repos = sqlScreeningRepos(tx, screeningSystemAudit);
+      return screen
+        ? screenParty(repos, screeningFiles, party, { at: t0, reason: "party_created" })
+        : undefined;
     },
     { lockAuditChain: true },
   );
@@ -79,7 +102,7 @@ let bundled: ListVersion[] | undefined;
 forEachDriver("screening store: bundled lists", ({ store }) => {
   it("seeds the bundled lists once on a fresh store, with counts and hashes as parsed", async () => {
     const seeded = await ensureBundledLists(store(), { at: t0 });
-    bundled ??= loadBundledVersions(undefined, t0.toISOString());
+    bundled ??= loadBundledVersions(screeningFiles, t0.toISOString());
     const expected = bundled;
     expect(seeded.map((v) => [v.listId, v.contentHash, v.entryCount, v.nameCount, v.active])).toEqual(
       expected.map((v) => [v.listId, v.contentHash, v.entryCount, v.nameCount, true]),

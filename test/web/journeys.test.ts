@@ -6,9 +6,9 @@
 // violation) and saved as a screenshot under docs/screenshots/.
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ensureBundledLists } from "../../src/app/screening-store.ts";
+import { ensureBundledLists } from "../../src/app/screening/versions.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { shipmentContextOn } from "../../src/compose.ts";
+import { screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { allowedRoles, type Role, roles } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { pagesFor } from "../../web/src/nav.ts";
@@ -45,7 +45,7 @@ describe.skipIf(skipBrowser)("web app in Chromium", () => {
       let base: string;
       beforeAll(async () => {
         await ensureWebBuilt();
-        await ensureBundledLists(env.store(), { at: clock() });
+        await ensureBundledLists(screeningOn(env.store(), clock)());
         await seedDemo(shipmentContextOn(env.store(), { clock }));
         await checkpointNow(env.store()); // the overview's log tile shows a signed checkpoint
         api = await startApi(env.store(), "web");

@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
-import { ensureBundledLists } from "../../src/app/screening-store.ts";
+import { ensureBundledLists } from "../../src/app/screening/versions.ts";
 import { seedDemo } from "../../src/app/seed.ts";
-import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
+import { custodyRules, screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";
 import { discsOf, lightKmPerMs } from "../../web/src/lib/discs.ts";
@@ -54,7 +54,7 @@ describe.skipIf(skipBrowser)("map and simulator in Chromium", () => {
       let base: string;
       beforeAll(async () => {
         await ensureWebBuilt();
-        await ensureBundledLists(env.store(), { at: clock() });
+        await ensureBundledLists(screeningOn(env.store(), clock)());
         await seedDemo(shipmentContextOn(env.store(), { clock }));
         await seedCustodyDemo(sqlCustodyStore(env.store()), clock, custodyRules, 60, 6);
         api = await startApi(env.store(), "web2");

@@ -14,12 +14,14 @@ import type { CapLedger, UsPostingBatches } from "../../app/ledger/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalResult } from "../../app/reversals/reverse.ts";
+import type { ScreeningContextFor, ScreeningFiles } from "../../app/screening/ports.ts";
 import type { ShipmentContext } from "../../app/shipments/ports.ts";
 import type { SimulationFiles, StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { AuditActor } from "../../core/audit/actor.ts";
 import type { VerifyResult } from "../../core/audit/chain.ts";
 import type { ReversibleKind } from "../../core/evidence/reversals.ts";
 import type { ReconcileReport } from "../../core/log/reconcile.ts";
+import type { ScreeningIndex } from "../../core/screening/name-index.ts";
 
 export interface ServeRequest {
   readonly port: number;
@@ -106,6 +108,12 @@ export interface CliWiring {
   withReports<T>(clock: () => Date, use: (reports: ReportService) => Promise<T>): Promise<T>;
   /** `sluice report verify`: the public key (PEM) of `keyFile`, or of the report key in use. */
   reportPublicKeyPem(keyFile?: string): string;
+  /** The screening commands: screening on the configured store at `clock`, as a principal or the system. */
+  withScreening<T>(clock: Clock, run: (screening: ScreeningContextFor) => Promise<T>): Promise<T>;
+  /** `sluice screen|match|lists --bundled`, the simulator: the index over the bundled lists. */
+  screeningIndex(): ScreeningIndex;
+  /** `sluice lists import|diff`: the list files a command names (read before any store is opened). */
+  screeningFiles(): ScreeningFiles;
   /** The shipment commands: the use cases' ports on the configured store as `actor` on `clock`, then closed. */
   withShipments<T>(
     actor: AuditActor,

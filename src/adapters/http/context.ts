@@ -1,8 +1,8 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
 // production deps (httpDeps); tests override the clock, token factory and store.
-// `store` is the raw database handle, still passed to the routes of features whose use cases take it
-// (screening lists and dispositions); every other route reads a port.
+// `store` is the raw database handle, left in AppDeps until phase 2 removes it: no route reads it
+// any more (screening, the last, reads its port); every route reads a port.
 import type {
   AuditAppender as AppAuditAppender,
   AuditActor,
@@ -25,6 +25,7 @@ import type { EvidenceListReader, OverviewReader } from "../../app/overview/port
 import type { Clock, Transactor } from "../../app/ports.ts";
 import type { ReportService } from "../../app/reports/service.ts";
 import type { ReversalRepos } from "../../app/reversals/ports.ts";
+import type { ScreeningContextFor } from "../../app/screening/ports.ts";
 import type { ShipmentListing } from "../../app/shipments/listing.ts";
 import type { ShipmentContext, ShipmentRepos } from "../../app/shipments/ports.ts";
 import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
@@ -60,6 +61,8 @@ export interface AppDeps {
   rulebooks: readonly Rulebook[];
   /** The screening index over the bundled lists; built on first use (it takes a moment). */
   screening: () => ScreeningIndex;
+  /** Stored list versions, party screenings and dispositions, as the request's principal. */
+  screenings: ScreeningContextFor;
   /** The cap ledger as the quota routes read it. */
   quota: QuotaView;
   /** Custody, heartbeats and alerts on the store (issue #16; src/compose.ts wires the SQL one). */

@@ -14,7 +14,13 @@
 import { randomUUID } from "node:crypto";
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
-import type { ExpiryCutoffs, IdempotencyStore, WriteTransaction } from "../../app/idempotency/ports.ts";
+import type {
+  ExpiryCutoffs,
+  IdempotencyStore,
+  OwnedKey,
+  StoredResponse,
+  WriteTransaction,
+} from "../../app/idempotency/ports.ts";
 import type { Clock } from "../../app/ports.ts";
 import { canonicalJson, sha256Hex } from "../../core/digest.ts";
 import { badInput, SluiceError } from "../../core/errors.ts";
@@ -183,12 +189,36 @@ async function settle(c: Context<AppEnv>, clock: Clock, context: Idempotency) {
  * this request's claim on the key was taken over (it outlived `idempotencyInFlightMaxMs`), this
  * throws a 409 and the write rolls back. No-op without an Idempotency-Key.
  */
-export async function recordIdempotent(
+export function recordIdempotent(
   c: Context<AppEnv>,
   tx: WriteTransaction,
   status: number,
   value: unknown,
   at: Date,
+): Promise<void> {
+  return recordWith(c, status, value, (records, owned, response) =>
+    records.completeWithin(tx, owned, response, at),
+  );
+}
+
+/**
+ * As recordIdempotent, for a write whose own units of work are over (a list import and the
+ * re-screening after it): the response is recorded on its own, still a 409 if the claim was lost.
+ */
+export function recordIdempotentAfter(
+  c: Context<AppEnv>,
+  status: number,
+  value: unknown,
+  at: Date,
+): Promise<void> {
+  return recordWith(c, status, value, (records, owned, response) => records.complete(owned, response, at));
+}
+
+async function recordWith(
+  c: Context<AppEnv>,
+  status: number,
+  value: unknown,
+  complete: (records: IdempotencyStore, owned: OwnedKey, response: StoredResponse) => Promise<boolean>,
 ): Promise<void> {
   const context = c.get("idempotency");
   if (context === undefined) return;
@@ -200,6 +230,6 @@ export async function recordIdempotent(
   };
   const owned = { principal: c.get("principal").id, key: context.key, claim: context.claim };
   // Not ours any more: this request outlived its claim and another one took the key over.
-  if (!(await context.records.completeWithin(tx, owned, response, at))) throw inFlight();
+  if (!(await complete(context.records, owned, response))) throw inFlight();
   context.saved = true;
 }

@@ -108,7 +108,7 @@ export class ShipmentService extends ShipmentMoves {
       if (stored) return { status: compareReplay(stored, party, Object.keys(party)), party: stored };
       await repos.shipments.insertParty(party, this.context.clock());
       await this.audit(repos, "party.created", party);
-      // Screened when created; re-screened when a list version lands (src/app/screening-store.ts).
+      // Screened when created; re-screened when a list version lands (src/app/screening/rescreen.ts).
       const at = this.context.clock();
       await repos.screening.screenParty(party, { at, reason: "party_created" });
       return { status: "created", party };

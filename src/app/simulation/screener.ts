@@ -1,15 +1,15 @@
-// The simulation's screener: a simulated party screened against an index's lists, and the default
-// one on the bundled lists, as the store's screener uses when no lists were imported. (The scenario
-// and rulebook files are read by src/adapters/files/simulation-files.ts.)
+// The simulation's screener: a simulated party screened against an index's lists (the bundled
+// lists' index from the wiring, as the store's screener uses when no lists were imported). (The
+// scenario and rulebook files are read by src/adapters/files/simulation-files.ts.)
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
-import { bundledIndex, screen } from "../screening.ts";
+import { screen } from "../screening/lists.ts";
 import type { SimulationScreener } from "./ports.ts";
 
 /** Screens a party against an index's lists; open hits stay open (no reviewer in a simulation). */
 export const screenerOn =
   (index: () => ScreeningIndex): SimulationScreener =>
   (party) => {
-    const result = screen(party.name, { country: party.country }, index());
+    const result = screen(index(), party.name, { country: party.country });
     return {
       screenedOn: party.on,
       listVersions: result.listVersions.map((v) => ({
@@ -26,6 +26,3 @@ export const screenerOn =
       })),
     };
   };
-
-/** The bundled lists, as the store's screener uses when no lists were imported. */
-export const bundledScreener: SimulationScreener = screenerOn(() => bundledIndex());

@@ -1,6 +1,6 @@
 // Text output of the screening commands, and the parsing of their shared options (format, country).
-import type { ImportFormat } from "../../../app/screening.ts";
-import { importFormats } from "../../../app/screening.ts";
+import type { ImportFormat } from "../../../app/screening/lists.ts";
+import { importFormats } from "../../../app/screening/lists.ts";
 import { badInput, quote } from "../../../core/errors.ts";
 import { isCountryCode } from "../../../core/screening/countries.ts";
 import type { Hit, NameMatch, ScreenResult } from "../../../core/screening/match.ts";

@@ -1,44 +1,34 @@
-// The store-backed screening commands: `sluice lists` (stored versions; import stores a version and
-// re-screens every party; diff of stored versions or of two files), `sluice dispositions add|list`
-// and `sluice screenings run|show`. The store comes from the environment (DATABASE_URL or
-// SLUICE_DATA_DIR) and is always closed; the bundled lists are seeded on first use; SLUICE_NOW
-// pins the clock. A list file is parsed and validated before the store is opened. Through --server:
-// `lists import` (CSL and custom files, sent as text to POST /v1/lists), `dispositions add|list`
-// and `screenings show`; listing and diffing stored versions and `screenings run` have no route.
+// The store-backed screening commands: `sluice lists` (screening-lists.ts, registered here),
+// `sluice dispositions add|list` and `sluice screenings run|show`. Each runs on the screening port
+// of the configured store (DATABASE_URL or SLUICE_DATA_DIR, from the wiring), which is always
+// closed; the bundled lists are seeded on first use; SLUICE_NOW pins the clock, one instant per
+// invocation. Through --server: `dispositions add|list` and `screenings show`; `screenings run`
+// has no route.
 
-import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import type { Command } from "commander";
-import { v7 as uuidv7 } from "uuid";
-import { diffListFiles, listVersions } from "../../../app/screening.ts";
 import {
+  type AddDispositionResult,
   addDisposition,
   type DispositionView,
-  diffStoredVersions,
-  ensureBundledLists,
   listDispositions,
-  listVersionsStored,
-  partyReview,
-  prepareListFile,
-  type RescreenReport,
-  rescreenAll,
-  type StoredListVersion,
-  type StoreVersionResult,
-  screenPartyById,
-  storePreparedVersion,
-} from "../../../app/screening-store.ts";
+} from "../../../app/screening/dispositions.ts";
+import { screenPartyById } from "../../../app/screening/parties.ts";
+import type { ScreeningContextFor } from "../../../app/screening/ports.ts";
+import { rescreenAll } from "../../../app/screening/rescreen.ts";
+import { ensureBundledLists } from "../../../app/screening/versions.ts";
+import { type PartyReview, partyReview } from "../../../app/screening/views.ts";
+import { localOperatorRole } from "../../../core/audit/actor.ts";
 import { badInput, notFound, quote, SluiceError } from "../../../core/errors.ts";
 import type { DispositionDecision } from "../../../core/screening/dispositions.ts";
-import type { RowProblem } from "../../../core/screening/types.ts";
-import type { ListDiff } from "../../../core/screening/versions.ts";
-import { openStore, storeConfigFromEnv } from "../../db/open.ts";
-import type { Store } from "../../db/store.ts";
-import { cliAudit, localOperatorRole } from "../actor.ts";
+import { cliActor } from "../actor.ts";
 import { action, printJson } from "../io.ts";
 import { pathPart, type Remote, serve } from "../remote.ts";
-import { formatHit, formatOf, out } from "./screening-format.ts";
+import type { CliWiring } from "../wiring.ts";
+import { formatHit, out } from "./screening-format.ts";
+import { registerLists } from "./screening-lists.ts";
 
-function now(env: NodeJS.ProcessEnv = process.env): Date {
+export function now(env: NodeJS.ProcessEnv = process.env): Date {
   const pinned = env.SLUICE_NOW;
   if (!pinned) return new Date();
   const instant = new Date(pinned);
@@ -48,204 +38,30 @@ function now(env: NodeJS.ProcessEnv = process.env): Date {
 }
 
 /** Opens the store, seeds the bundled lists if the store has none, runs, closes. */
-async function withStore<T>(at: Date, run: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openStore(storeConfigFromEnv());
-  try {
-    await ensureBundledLists(store, { at });
-    return await run(store);
-  } finally {
-    await store.close();
-  }
-}
 
-const versionLine = (v: StoredListVersion): string =>
-  `${v.active ? "*" : " "} ${v.listId}@${v.contentHash.slice(0, 12)}  ${v.format}  ${v.entryCount} entries  ` +
-  `${v.nameCount} names  imported ${v.importedAt}${v.active ? "" : `  superseded by ${v.supersededBy ?? "?"}`}`;
-
-function diffSummary(diff: ListDiff) {
-  return {
-    from: diff.from,
-    to: diff.to,
-    added: diff.added.map((e) => ({ entryId: e.entryId, name: e.names[0]?.text ?? "" })),
-    removed: diff.removed.map((e) => ({ entryId: e.entryId, name: e.names[0]?.text ?? "" })),
-    changed: diff.changed.map((c) => ({
-      entryId: c.entryId,
-      name: c.after.names[0]?.text ?? "",
-      fields: c.fields,
-      fingerprintBefore: c.fingerprintBefore,
-      fingerprintAfter: c.fingerprintAfter,
-    })),
-    unchangedCount: diff.unchangedCount,
-  };
-}
-
-function printDiff(
-  summary: ReturnType<typeof diffSummary>,
-  json: boolean,
-  extra: Record<string, unknown> = {},
-) {
-  if (json) return printJson({ ...extra, ...summary });
-  out(
-    `${summary.added.length} added, ${summary.removed.length} removed, ${summary.changed.length} changed, ${summary.unchangedCount} unchanged`,
+/**
+ * Runs on the configured store's screening port at `at` (one instant for the whole invocation),
+ * after seeding the bundled lists if the store has none; the store is closed afterwards.
+ */
+export function withScreening<T>(
+  wiring: CliWiring,
+  at: Date,
+  run: (screening: ScreeningContextFor) => Promise<T>,
+): Promise<T> {
+  return wiring.withScreening(
+    () => at,
+    async (screening) => {
+      await ensureBundledLists(screening());
+      return run(screening);
+    },
   );
-  for (const a of summary.added) out(`+ ${a.entryId} ${a.name}`);
-  for (const r of summary.removed) out(`- ${r.entryId} ${r.name}`);
-  for (const c of summary.changed) out(`~ ${c.entryId} ${c.name} (${c.fields.join(", ")})`);
-}
-
-interface ImportFlags {
-  format: string;
-  listId?: string;
-  skipBadRows?: boolean;
-  dryRun?: boolean;
-  json?: boolean;
 }
 
 /** `lists --json <sub>` and `lists <sub> --json` both land on the parent: read both. */
-const withParentJson = <T extends { json?: boolean }>(options: T, command: Command): T => ({
+export const withParentJson = <T extends { json?: boolean }>(options: T, command: Command): T => ({
   ...options,
   json: options.json === true || command.optsWithGlobals().json === true,
 });
-
-function printImport(
-  result: StoreVersionResult,
-  rescreen: RescreenReport | null,
-  skipped: readonly RowProblem[],
-  options: ImportFlags,
-): void {
-  if (options.json === true) printJson({ ...result, skipped, rescreen });
-  else {
-    const v = result.version;
-    out(
-      `${result.status} ${v.id}: ${v.entryCount} entries, ${v.nameCount} names` +
-        (result.superseded ? ` (supersedes ${result.superseded})` : "") +
-        (result.status === "exists" ? ` (imported ${v.importedAt}; nothing changed)` : ""),
-    );
-    if (rescreen)
-      out(
-        `re-screened ${rescreen.screened} of ${rescreen.parties} parties: ${rescreen.withAlerts} with alerts, ` +
-          `${rescreen.newAlerts} new alert(s), ${rescreen.openAlerts} open (no disposition in force)`,
-      );
-  }
-  if (options.json !== true) for (const s of skipped) out(`skipped ${s.file} line ${s.line}: ${s.why}`);
-}
-
-type Prepared = ReturnType<typeof prepareListFile>;
-type StoreListVersion = (prepared: Prepared, file: string, options: ImportFlags, at: Date) => Promise<void>;
-
-/** Parses and checks the file here, then stores it with `store` (locally or through the server). */
-async function importWith(
-  file: string,
-  flags: ImportFlags,
-  command: Command,
-  storeIt: StoreListVersion,
-): Promise<number> {
-  const options = withParentJson(flags, command);
-  const at = now();
-  const loaded = prepareListFile(file, formatOf(options.format), {
-    at,
-    skipBadRows: options.skipBadRows === true,
-    ...(options.listId === undefined ? {} : { listId: options.listId }),
-  });
-  const { listId, format, contentHash, entryCount, nameCount } = loaded.prepared.version;
-  if (options.dryRun !== true) {
-    await storeIt(loaded, file, options, at);
-    return 0;
-  }
-  if (options.json === true)
-    printJson({ dryRun: true, listId, format, contentHash, entryCount, nameCount, skipped: loaded.skipped });
-  else
-    out(
-      `${listId} (${format}) ${contentHash}: ${entryCount} entries, ${nameCount} names (dry run, not stored)`,
-    );
-  for (const s of options.json === true ? [] : loaded.skipped)
-    out(`skipped ${s.file} line ${s.line}: ${s.why}`);
-  return 0;
-}
-
-const storeLocally: StoreListVersion = async ({ prepared, skipped }, _file, options, at) => {
-  const { result, rescreen } = await withStore(at, async (store) => {
-    const result = await storePreparedVersion(store, prepared, { at });
-    const rescreen = result.status === "created" ? await rescreenAll(store, { at }) : undefined;
-    return { result, rescreen };
-  });
-  printImport(result, rescreen ?? null, skipped, options);
-};
-
-/** POST /v1/lists takes CSL and custom files as text; the skipped rows are the ones found here. */
-const storeRemotely =
-  (remote: Remote): StoreListVersion =>
-  async ({ prepared, skipped }, file, options) => {
-    if (options.format === "ofac")
-      throw badInput("--format `ofac`", "not available through --server (import OFAC files locally)");
-    const body = {
-      format: options.format,
-      content: readFileSync(file, "utf8"),
-      listId: prepared.version.listId,
-      skipBadRows: options.skipBadRows === true,
-    };
-    const answer = (await remote.post("/v1/lists", body)) as StoreVersionResult & {
-      rescreen: RescreenReport | null;
-    };
-    const { rescreen, ...result } = answer;
-    printImport(result, rescreen, skipped, options);
-  };
-
-function registerLists(program: Command): void {
-  const lists = program
-    .command("lists")
-    .description("list versions in the store (* = active; the bundled lists are seeded on first use)")
-    .option("--bundled", "the bundled lists as shipped, without opening the store")
-    .option("--json", "print JSON")
-    .action(
-      action(async (options: { bundled?: boolean; json?: boolean }) => {
-        if (options.bundled === true) {
-          const versions = listVersions();
-          if (options.json === true) printJson({ lists: versions });
-          else
-            for (const v of versions)
-              out(`${v.listId}  ${v.format}  ${v.contentHash}  ${v.entryCount} entries`);
-          return 0;
-        }
-        const versions = await withStore(now(), (store) => listVersionsStored(store));
-        if (options.json === true) printJson({ lists: versions });
-        else for (const v of versions) out(versionLine(v));
-        return 0;
-      }),
-    );
-  serve(
-    lists
-      .command("import <file>")
-      .description("validate a list file, store it as a new version of its list and re-screen every party")
-      .requiredOption("--format <format>", "csl, ofac or custom")
-      .option("--list-id <id>", "list id (default: ofac-sdn, csl, or the file name for custom)")
-      .option("--skip-bad-rows", "skip bad rows and report them instead of failing")
-      .option("--dry-run", "parse and report only; nothing is stored")
-      .option("--json", "print JSON"),
-    (file: string, flags: ImportFlags, command: Command) => importWith(file, flags, command, storeLocally),
-    (remote, file, flags, command) => importWith(file, flags, command, storeRemotely(remote)),
-  );
-  lists
-    .command("diff <versionA> <versionB>")
-    .description(
-      "entries added, removed and changed: two stored versions (id, hash or prefix), or two files with --format",
-    )
-    .option("--format <format>", "diff two files of this format instead of stored versions")
-    .option("--json", "print JSON")
-    .action(
-      action(async (a: string, b: string, flags: { format?: string; json?: boolean }, command: Command) => {
-        const options = withParentJson(flags, command);
-        if (options.format !== undefined) {
-          printDiff(diffSummary(diffListFiles(a, b, formatOf(options.format))), options.json === true);
-          return 0;
-        }
-        const { from, to, diff } = await withStore(now(), (store) => diffStoredVersions(store, a, b));
-        if (options.json !== true) out(`${from.id} → ${to.id}`);
-        printDiff(diffSummary(diff), options.json === true, { fromVersion: from, toVersion: to });
-        return 0;
-      }),
-    );
-}
 
 const decisionByFlag: Record<string, DispositionDecision> = {
   "false-positive": "false_positive",
@@ -287,7 +103,7 @@ function dispositionInputOf(options: AddFlags) {
   };
 }
 
-type AddResult = Awaited<ReturnType<typeof addDisposition>>;
+type AddResult = AddDispositionResult;
 
 function reportDisposition({ status, disposition }: AddResult, options: AddFlags): number {
   if (status.startsWith("exists_with_different_"))
@@ -313,12 +129,11 @@ function reportDisposition({ status, disposition }: AddResult, options: AddFlags
  */
 const localOperator = () => ({ id: `cli:${userInfo().username}`, role: localOperatorRole });
 
-async function addCommand(options: AddFlags): Promise<number> {
-  const at = now();
+async function addCommand(wiring: CliWiring, options: AddFlags): Promise<number> {
   const input = dispositionInputOf(options);
   return reportDisposition(
-    await withStore(at, (store) =>
-      addDisposition(store, input, { at, newId: uuidv7, decider: localOperator(), appendAudit: cliAudit() }),
+    await withScreening(wiring, now(), (screening) =>
+      addDisposition(screening(cliActor()), input, localOperator()),
     ),
     options,
   );
@@ -339,7 +154,7 @@ const dispositionLine = ({ disposition: d, status }: DispositionView): string =>
   `${d.id}  ${d.partyId}  ${d.listId} ${d.entryId}  ${d.decision.replace("_", "-")}  ${status}  by ${d.decidedBy} ` +
   `${d.decidedAt}${d.expiresAt ? ` until ${d.expiresAt}` : ""}  "${d.reason}"`;
 
-function registerDispositions(program: Command): void {
+function registerDispositions(program: Command, wiring: CliWiring): void {
   const dispositions = program.command("dispositions").description("reviewers' decisions on screening hits");
   serve(
     dispositions
@@ -353,7 +168,7 @@ function registerDispositions(program: Command): void {
       .option("--expires <date>", "no longer applies from this date (yyyy-mm-dd, 00:00 UTC) or instant")
       .option("--id <id>", "client-supplied id (a replay answers exists)")
       .option("--json", "print JSON"),
-    addCommand,
+    (options: AddFlags) => addCommand(wiring, options),
     addRemote,
   );
   serve(
@@ -365,9 +180,8 @@ function registerDispositions(program: Command): void {
       .option("--party <id>", "only this party")
       .option("--json", "print JSON"),
     async (options: { party?: string; json?: boolean }) => {
-      const at = now();
-      const views = await withStore(at, (store) =>
-        listDispositions(store, { at, ...(options.party === undefined ? {} : { partyId: options.party }) }),
+      const views = await withScreening(wiring, now(), (screening) =>
+        listDispositions(screening(), options.party === undefined ? {} : { partyId: options.party }),
       );
       return printDispositions(views, options);
     },
@@ -380,7 +194,7 @@ function registerDispositions(program: Command): void {
   );
 }
 
-function registerScreenings(program: Command): void {
+function registerScreenings(program: Command, wiring: CliWiring): void {
   const screenings = program.command("screenings").description("screenings of stored parties");
   screenings
     .command("run [party]")
@@ -395,8 +209,8 @@ function registerScreenings(program: Command): void {
           if (party === undefined && options.all !== true)
             throw badInput("party", "give a party id or --all");
           if (party === undefined) {
-            const report = await withStore(at, (store) =>
-              rescreenAll(store, { at, force: options.force === true }),
+            const report = await withScreening(wiring, at, (screening) =>
+              rescreenAll(screening(), { force: options.force === true }),
             );
             if (options.json === true) printJson(report);
             else
@@ -406,7 +220,7 @@ function registerScreenings(program: Command): void {
               );
             return 0;
           }
-          const result = await withStore(at, (store) => screenPartyById(store, party, { at }));
+          const result = await withScreening(wiring, at, (screening) => screenPartyById(screening(), party));
           if (options.json === true) printJson(result);
           else {
             out(`${party}: ${result.screening.hits.length} alert(s), ${result.newAlerts} new`);
@@ -422,8 +236,7 @@ function registerScreenings(program: Command): void {
       .description("the party's latest screening: outcome, alerts with explanations and dispositions")
       .option("--json", "print JSON"),
     async (party: string, options: { json?: boolean }) => {
-      const at = now();
-      const review = await withStore(at, (store) => partyReview(store, party, at));
+      const review = await withScreening(wiring, now(), (screening) => partyReview(screening(), party));
       if (!review) throw notFound(`screening of party ${quote(party)}`, "the party has not been screened");
       return printReview(party, review, options);
     },
@@ -433,8 +246,6 @@ function registerScreenings(program: Command): void {
     },
   );
 }
-
-type PartyReview = NonNullable<Awaited<ReturnType<typeof partyReview>>>;
 
 function printReview(party: string, review: PartyReview, options: { json?: boolean }): number {
   if (options.json === true) {
@@ -454,8 +265,8 @@ function printReview(party: string, review: PartyReview, options: { json?: boole
   return 0;
 }
 
-export function registerStoreCommands(program: Command): void {
-  registerLists(program);
-  registerDispositions(program);
-  registerScreenings(program);
+export function registerStoreCommands(program: Command, wiring: CliWiring): void {
+  registerLists(program, wiring);
+  registerDispositions(program, wiring);
+  registerScreenings(program, wiring);
 }

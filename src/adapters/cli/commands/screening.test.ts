@@ -3,7 +3,8 @@
 import { execFile } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { match, screen } from "../../../app/screening.ts";
+import { match, screen } from "../../../app/screening/lists.ts";
+import { bundledScreeningIndex } from "../../../compose.ts";
 import { formatMatch, formatScreen } from "./screening.ts";
 
 const repo = fileURLToPath(new URL("../../../../", import.meta.url));
@@ -24,7 +25,9 @@ function sluice(args: string[]): Promise<{ status: number; stdout: string; stder
 
 describe("text output", () => {
   it("shows each hit with its token pairs, list citation and the versions screened", () => {
-    const text = formatScreen(screen("Wuxi Jiangnan Institute of Computing Technology"));
+    const text = formatScreen(
+      screen(bundledScreeningIndex(), "Wuxi Jiangnan Institute of Computing Technology"),
+    );
     const lines = text.split("\n");
     expect(lines[0]).toBe('1 hit(s) for "Wuxi Jiangnan Institute of Computing Technology" at threshold 0.78');
     expect(lines[1]).toBe(
@@ -38,7 +41,9 @@ describe("text output", () => {
   });
 
   it("explains a match score", () => {
-    expect(formatMatch("CORP", "Sun Corp", match("CORP", "Sun Corp")).split("\n")).toEqual([
+    expect(
+      formatMatch("CORP", "Sun Corp", match(bundledScreeningIndex(), "CORP", "Sun Corp")).split("\n"),
+    ).toEqual([
       '0.00  "CORP" ~ "Sun Corp"',
       "  corp → corp  exact 1.00",
       "  × 0: only legal forms or nothing matched",

@@ -3,10 +3,11 @@
 // POST /v1/screen and /v1/match instead (its active lists; same output). The store-backed
 // commands (`lists`, `dispositions`, `screenings`) are in screening-store.ts and registered here.
 import type { Command } from "commander";
-import { match, screen } from "../../../app/screening.ts";
+import { match, screen } from "../../../app/screening/lists.ts";
 import type { NameMatch, ScreenResult } from "../../../core/screening/match.ts";
 import { printJson } from "../io.ts";
 import { serve } from "../remote.ts";
+import type { CliWiring } from "../wiring.ts";
 import { countryOf, formatMatch, formatScreen, out } from "./screening-format.ts";
 import { registerStoreCommands } from "./screening-store.ts";
 
@@ -31,7 +32,7 @@ function printMatch(a: string, b: string, result: NameMatch, options: { json?: b
   return 0;
 }
 
-export function register(program: Command): void {
+export function register(program: Command, wiring: CliWiring): void {
   serve(
     program
       .command("screen <name>")
@@ -42,7 +43,7 @@ export function register(program: Command): void {
       .option("--json", "print JSON"),
     (name: string, options: ScreenFlags) => {
       const country = countryOf(options.country);
-      const result = screen(name, {
+      const result = screen(wiring.screeningIndex(), name, {
         ...(country === undefined ? {} : { country }),
         all: options.all === true,
         person: options.person === true,
@@ -65,9 +66,10 @@ export function register(program: Command): void {
       .command("match <a> <b>")
       .description("score two names against each other (0–1) and explain the score")
       .option("--json", "print JSON"),
-    (a: string, b: string, options: { json?: boolean }) => printMatch(a, b, match(a, b), options),
+    (a: string, b: string, options: { json?: boolean }) =>
+      printMatch(a, b, match(wiring.screeningIndex(), a, b), options),
     async (remote, a, b, options) =>
       printMatch(a, b, (await remote.post("/v1/match", { a, b })) as NameMatch, options),
   );
-  registerStoreCommands(program);
+  registerStoreCommands(program, wiring);
 }

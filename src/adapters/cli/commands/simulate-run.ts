@@ -1,7 +1,7 @@
 // What `sluice simulate` runs (see simulate.ts): loaded only when the command runs, so the other
 // commands do not pay for the simulator, CSV and chart libraries at start-up.
 import { counterfactual } from "../../../app/simulation/counterfactual.ts";
-import { bundledScreener } from "../../../app/simulation/screener.ts";
+import { screenerOn } from "../../../app/simulation/screener.ts";
 import { reportJson, simulate } from "../../../app/simulation/simulate.ts";
 import { badInput, quote } from "../../../core/errors.ts";
 import { isIsoDate } from "../../../core/shared.ts";
@@ -42,7 +42,7 @@ export async function runScenario(
     library: cliRulebooks(),
     extraBooks,
     catalog: cliCatalog(),
-    screen: bundledScreener,
+    screen: screenerOn(wiring.screeningIndex),
   });
   if (options.json) printJson(reportJson(report));
   else println(comparisonTable(report));

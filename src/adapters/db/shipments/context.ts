@@ -2,6 +2,8 @@
 // binds the shipment rows, the cap ledger, the evidence of record, screening and the audit log to
 // it, attributed to one principal. The composition root (src/compose.ts) builds one per store; the
 // HTTP and CLI adapters get it from there, bound to the principal of the request or invocation.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { v7 as uuidv7 } from "uuid";
 import type { Catalog } from "../../../app/evaluation/catalog.ts";
 import type { Evaluator } from "../../../app/evaluation/evaluator.ts";
@@ -9,8 +11,9 @@ import type { EvidenceContext } from "../../../app/evidence/ports.ts";
 import { forfeitPayments, restoreApproval, writeDownApproval } from "../../../app/evidence/shipment-hooks.ts";
 import { evidenceView } from "../../../app/evidence/view.ts";
 import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
-import { screen } from "../../../app/screening.ts";
-import { screenParty, storeListScreener } from "../../../app/screening-store.ts";
+import { bundledIndex, screen } from "../../../app/screening/lists.ts";
+import { screenDossierParties, screenParty } from "../../../app/screening/parties.ts";
+import type { ScreeningFiles } from "../../../app/screening/ports.ts";
 import {
   reservationHoldMsDefault,
   type ShipmentContext,
@@ -24,6 +27,7 @@ import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
 import { sqlEvidenceContext, sqlEvidenceRepository } from "../evidence/repository.ts";
 import { KeyedQueue } from "../keyed-queue.ts";
 import { SqlLedger } from "../ledger/sql-ledger.ts";
+import { screeningSystemAudit, sqlScreeningRepos } from "../screening/repository.ts";
 import type { Store, Tx } from "../store.ts";
 import { ledgerView, sqlShipmentRepository } from "./repository.ts";
 
@@ -35,15 +39,25 @@ export type PartyScreener = (
 ) => Promise<NonNullable<DossierInput["screening"]>>;
 
 /**
+ * The list files of a context built without the composition root (tests call shipmentContext
+ * directly): data/ on disk. src/compose.ts passes src/adapters/files/screening-lists.ts's.
+ */
+const screeningFilesOnDisk: ScreeningFiles = {
+  read: (path) => readFileSync(path),
+  dataDir: fileURLToPath(new URL("../../../../data", import.meta.url)),
+};
+
+/**
  * Screening against the bundled lists, with no memory of reviewers' dispositions: every alert
  * stays open. For tests that need no stored lists; the default is the store-backed screener
- * (stored list versions, party screenings, dispositions — src/app/screening-store.ts).
+ * (stored list versions, party screenings, dispositions — src/app/screening/parties.ts).
  */
 export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
   const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
   let versions: { listId: string; version: string }[] = [];
+  const index = bundledIndex(screeningFilesOnDisk);
   for (const [role, party] of Object.entries(parties) as [PartyRole, PartyInput][]) {
-    const result = screen(party.name, { country: party.country });
+    const result = screen(index, party.name, { country: party.country });
     versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
     for (const hit of result.hits) {
       const explanation = hit.explanation.summary;
@@ -75,6 +89,7 @@ export interface SqlShipmentContext extends ShipmentContext {
   screenParties: PartyScreener;
   /** The evidence use cases' ports on the same store, clock and audit appender (the seed's). */
   evidence: EvidenceContext;
+  screeningFiles: ScreeningFiles;
   asActor(actor: AuditActor): SqlShipmentContext;
   withClock(clock: Clock, actor?: AuditActor): SqlShipmentContext;
   /** The same ports with `hook` run before each write commits. */
@@ -89,6 +104,8 @@ export interface ShipmentContextOptions {
   ledger: SqlLedger;
   appendAudit: AuditAppender;
   screenParties: PartyScreener;
+  /** The list files the store-backed screener seeds a fresh store from and reads the lexicon of. */
+  screeningFiles: ScreeningFiles;
   reservationHoldMs: number;
   beforeCommit: CommitHook;
   /** Shared by every context derived from one (asActor, withClock, withCommitHook): one per app. */
@@ -119,12 +136,25 @@ function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): Shipmen
       restoreApproval: (shipmentId, time) => restoreApproval(evidence, shipmentId, time),
     },
     screening: {
-      screenParty: (party, options) => screenParty(tx, party, { ...options, appendAudit }),
+      screenParty: (party, options) =>
+        screenParty(sqlScreeningRepos(tx, appendAudit), parts.screeningFiles, party, options),
       screenParties: (parties, at) => parts.screenParties(tx, parties, at),
     },
     audit,
   };
 }
+
+/**
+ * The shipment path's screener over the stored lists, in the caller's transaction, at `clock()`
+ * (screenDossierParties), its audit entries appended by `appendAudit`.
+ */
+export const storeListScreener =
+  (options: { clock: Clock; appendAudit?: AuditAppender; files?: ScreeningFiles }): PartyScreener =>
+  (tx, parties) => {
+    const appendAudit = options.appendAudit ?? screeningSystemAudit;
+    const files = options.files ?? screeningFilesOnDisk;
+    return screenDossierParties(sqlScreeningRepos(tx, appendAudit), files, parties, options.clock());
+  };
 
 /**
  * The shipment context over `store`. The shipment path's writes are its serializable units: they
@@ -136,6 +166,7 @@ export function shipmentContext(
 ): SqlShipmentContext {
   const clock = overrides.clock ?? (() => new Date());
   const appendAudit = overrides.appendAudit ?? systemAudit("sluice (system)");
+  const files = overrides.screeningFiles ?? screeningFilesOnDisk;
   const options: ShipmentContextOptions = {
     clock,
     newId: overrides.newId ?? uuidv7,
@@ -143,7 +174,8 @@ export function shipmentContext(
     catalog: overrides.catalog,
     ledger: overrides.ledger ?? new SqlLedger(store, clock),
     appendAudit,
-    screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit }),
+    screenParties: overrides.screenParties ?? storeListScreener({ clock, appendAudit, files }),
+    screeningFiles: files,
     reservationHoldMs: overrides.reservationHoldMs ?? reservationHoldMsDefault,
     beforeCommit: overrides.beforeCommit ?? (async () => {}),
     writeQueue: overrides.writeQueue ?? new KeyedQueue(),
@@ -163,7 +195,7 @@ export function shipmentContext(
         ...options,
         appendAudit: bound,
         ledger: new SqlLedger(store, options.clock, { actor }),
-        screenParties: storeListScreener({ clock: options.clock, appendAudit: bound }),
+        screenParties: storeListScreener({ clock: options.clock, appendAudit: bound, files }),
       });
     },
     withClock: (next, actor) => {
@@ -173,7 +205,7 @@ export function shipmentContext(
         clock: next,
         appendAudit: bound,
         ledger: new SqlLedger(store, next),
-        screenParties: storeListScreener({ clock: next, appendAudit: bound }),
+        screenParties: storeListScreener({ clock: next, appendAudit: bound, files }),
       });
     },
     withCommitHook: (hook) => shipmentContext(store, { ...options, beforeCommit: hook }),

@@ -6,10 +6,11 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRoute, z } from "@hono/zod-openapi";
-import { importListVersion, rescreenAll } from "../../../app/screening-store.ts";
-import { auditOf } from "../actor.ts";
+import { rescreenAll } from "../../../app/screening/rescreen.ts";
+import { importListVersion } from "../../../app/screening/versions.ts";
+import { actorOf } from "../actor.ts";
 import { guarded } from "../auth.ts";
-import { recordIdempotent } from "../idempotency.ts";
+import { recordIdempotentAfter } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import type { RouteModule } from "./types.ts";
 
@@ -44,7 +45,7 @@ const importRoute = createRoute({
   },
 });
 
-export const registerListsImport: RouteModule = (app, { store, clock }) => {
+export const registerListsImport: RouteModule = (app, { screenings, clock }) => {
   app.openapi(importRoute, async (c) => {
     const body = c.req.valid("json");
     const at = clock();
@@ -55,19 +56,18 @@ export const registerListsImport: RouteModule = (app, { store, clock }) => {
       writeFileSync(path, body.content);
       // The temporary file is an implementation detail: the record names the upload instead.
       const source = `upload to POST /v1/lists (${body.format})`;
-      const appendAudit = auditOf(c);
+      // One instant for the request: the import, the re-screening and the idempotency record.
+      const screening = { ...screenings(actorOf(c)), clock: () => at };
       const options = {
-        at,
-        appendAudit,
         source,
         skipBadRows: body.skipBadRows,
         ...(body.listId ? { listId: body.listId } : {}),
       };
-      const imported = await importListVersion(store, path, body.format, options);
-      const rescreen = imported.status === "created" ? await rescreenAll(store, { at, appendAudit }) : null;
+      const imported = await importListVersion(screening, path, body.format, options);
+      const rescreen = imported.status === "created" ? await rescreenAll(screening) : null;
       const answer = JSON.parse(toJsonText({ ...imported, rescreen }));
       const status = imported.status === "created" ? 201 : 200;
-      if (c.get("idempotency")) await store.transaction((tx) => recordIdempotent(c, tx, status, answer, at));
+      await recordIdempotentAfter(c, status, answer, at);
       return sendJson(c, answer, status);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -3,16 +3,15 @@
 // A disposition binds to the listed entry's fingerprint; it reopens when the entry changes.
 
 import { z } from "@hono/zod-openapi";
-import { v7 as uuidv7 } from "uuid";
 import {
   addDisposition,
   dispositionInputSchema,
   listDispositions,
-  partyReview,
-} from "../../../app/screening-store.ts";
+} from "../../../app/screening/dispositions.ts";
+import { partyReview } from "../../../app/screening/views.ts";
 import { notFound, quote } from "../../../core/errors.ts";
-import { auditOf } from "../actor.ts";
-import { recordIdempotent } from "../idempotency.ts";
+import { actorOf } from "../actor.ts";
+import { recordIdempotentAfter } from "../idempotency.ts";
 import { sendJson, toJsonText } from "../json.ts";
 import { actionRoutes, json } from "./define.ts";
 import { dispositionViewSchema, screeningReviewSchema } from "./responses.ts";
@@ -22,7 +21,7 @@ const route = actionRoutes("screening", { ok: "the result", created: "recorded" 
 
 const plain = (value: unknown): unknown => JSON.parse(toJsonText(value));
 
-export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) => {
+export const registerScreeningWorkflow: RouteModule = (app, { screenings, clock }) => {
   app.openapi(
     route(
       "get",
@@ -36,7 +35,7 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
     ),
     async (c) => {
       const { id } = c.req.valid("param");
-      const review = await partyReview(store, id, clock());
+      const review = await partyReview({ ...screenings(actorOf(c)), clock }, id);
       if (!review) throw notFound(`screening of party ${quote(id)}`, "the party has not been screened");
       return sendJson(c, plain(review));
     },
@@ -53,17 +52,15 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
       z.object({ status: z.string(), disposition: dispositionViewSchema }),
     ),
     async (c) => {
+      // One instant for the request: the decision's time and its idempotency record's.
       const at = clock();
       const principal = c.get("principal");
-      const result = await addDisposition(store, await c.req.json(), {
-        at,
-        newId: uuidv7,
-        decider: { id: principal.id, role: principal.role },
-        appendAudit: auditOf(c),
-      });
+      const screening = { ...screenings(actorOf(c)), clock: () => at };
+      const decider = { id: principal.id, role: principal.role };
+      const result = await addDisposition(screening, await c.req.json(), decider);
       const body = plain({ status: result.status, disposition: result.disposition });
       const status = result.status === "created" ? 201 : 200;
-      if (c.get("idempotency")) await store.transaction((tx) => recordIdempotent(c, tx, status, body, at));
+      await recordIdempotentAfter(c, status, body, at);
       return sendJson(c, body, status);
     },
   );
@@ -80,7 +77,8 @@ export const registerScreeningWorkflow: RouteModule = (app, { store, clock }) =>
     ),
     async (c) => {
       const { party } = c.req.valid("query");
-      const views = await listDispositions(store, { at: clock(), ...(party ? { partyId: party } : {}) });
+      const screening = { ...screenings(actorOf(c)), clock };
+      const views = await listDispositions(screening, party ? { partyId: party } : {});
       return sendJson(c, { items: plain(views) });
     },
   );

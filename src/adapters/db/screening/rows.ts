@@ -1,30 +1,24 @@
 // SQL for restricted-party screening (tables of migration 0030): list versions and their entries,
 // party screenings and dispositions. Entries are stored as parsed at import (jsonb) and read back
 // as they were written; timestamps come back as Date and leave this module as ISO strings.
-import type { Tx } from "../adapters/db/store.ts";
-import type { Disposition, DispositionDecision } from "../core/screening/dispositions.ts";
-import type { Hit } from "../core/screening/match.ts";
-import type { ListEntry, ListFormat, ListVersion } from "../core/screening/types.ts";
+// repository.ts binds these to a transaction as the app's ScreeningRepository.
+import {
+  type ListVersionUsed,
+  type ScreenedParty,
+  type ScreeningReason,
+  type StoredDisposition,
+  type StoredListVersion,
+  type StoredScreening,
+  type VersionMeta,
+  versionId,
+} from "../../../app/screening/ports.ts";
+import type { DispositionDecision } from "../../../core/screening/dispositions.ts";
+import type { Hit } from "../../../core/screening/match.ts";
+import type { ListEntry, ListFormat, ListVersion } from "../../../core/screening/types.ts";
+import type { Tx } from "../store.ts";
 
 /** Anything that runs a query: the store (own implicit transaction) or an open transaction. */
 export type Db = Pick<Tx, "query">;
-
-export interface StoredListVersion {
-  /** `<listId>@<contentHash>`. */
-  readonly id: string;
-  readonly listId: string;
-  readonly format: ListFormat;
-  readonly contentHash: string;
-  readonly entryCount: number;
-  readonly nameCount: number;
-  readonly skippedRows: number;
-  readonly source: string;
-  readonly importedAt: string;
-  readonly active: boolean;
-  readonly supersededBy?: string;
-}
-
-export const versionId = (listId: string, contentHash: string): string => `${listId}@${contentHash}`;
 
 interface VersionRow {
   id: string;
@@ -82,11 +76,7 @@ export async function storedListIds(db: Db): Promise<Set<string>> {
 }
 
 /** Inserts the version (inactive) with its entries; `activateVersion` makes it the list's current one. */
-export async function insertVersion(
-  tx: Tx,
-  version: ListVersion,
-  meta: { source: string; skippedRows: number; fingerprints: readonly string[] },
-): Promise<string> {
+export async function insertVersion(tx: Tx, version: ListVersion, meta: VersionMeta): Promise<string> {
   const id = versionId(version.listId, version.contentHash);
   await tx.query(
     `INSERT INTO list_versions (id, list_id, format, content_hash, entry_count, name_count, skipped_rows,
@@ -140,12 +130,6 @@ export async function loadEntries(db: Db, versionIds: readonly string[]): Promis
   return byVersion;
 }
 
-export interface ScreenedParty {
-  readonly id: string;
-  readonly name: string;
-  readonly country: string | null;
-}
-
 export async function loadScreenedParty(db: Db, id: string): Promise<ScreenedParty | undefined> {
   const { rows } = await db.query<ScreenedParty>("SELECT id, name, country FROM parties WHERE id = $1", [id]);
   return rows[0];
@@ -158,29 +142,6 @@ export async function partiesPage(db: Db, after: string, limit: number): Promise
     [after, limit],
   );
   return rows;
-}
-
-export const screeningReasons = ["party_created", "party_changed", "list_version", "requested"] as const;
-export type ScreeningReason = (typeof screeningReasons)[number];
-
-export interface ListVersionUsed {
-  readonly listId: string;
-  /** The version's content hash. */
-  readonly version: string;
-}
-
-export interface StoredScreening {
-  readonly id: string;
-  readonly partyId: string;
-  readonly screenedAt: string;
-  readonly reason: ScreeningReason;
-  readonly name: string;
-  readonly country: string | null;
-  readonly indexKey: string;
-  readonly listVersions: readonly ListVersionUsed[];
-  readonly threshold: number;
-  /** Alerting hits with their explanations, best first. */
-  readonly hits: readonly Hit[];
 }
 
 export async function insertScreening(tx: Tx, s: Omit<StoredScreening, "id">): Promise<string> {
@@ -243,11 +204,6 @@ export async function latestScreenings(
       },
     ]),
   );
-}
-
-export interface StoredDisposition extends Disposition {
-  readonly id: string;
-  readonly screeningId: string;
 }
 
 interface DispositionRow {
