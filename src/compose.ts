@@ -5,7 +5,6 @@
 // drivers, the HTTP server) are imported on use, so CLI commands that need neither start without them.
 import { v7 as uuidv7 } from "uuid";
 import type { CliWiring, RunningServer, ServeRequest, StoreStatus } from "./adapters/cli/wiring.ts";
-import { auditAs } from "./adapters/db/audit.ts";
 import { sqlAuditEntryReader } from "./adapters/db/audit-entries.ts";
 import { sqlAuditChainSnapshots } from "./adapters/db/audit-snapshot.ts";
 import { sqlCustodyStore } from "./adapters/db/custody/store.ts";
@@ -128,7 +127,6 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     screeningFiles,
   });
   return {
-    store,
     ...reference,
     shipments: (actor, hook) => {
       const acting = shipments.asActor(actor);
@@ -144,7 +142,6 @@ export function httpDeps(store: Store, overrides: Partial<AppDeps> = {}): AppDep
     tokenFactory,
     tokens: sqlTokenStore(store, clock, tokenFactory),
     idempotencyRecords: sqlIdempotencyStore(store),
-    auditAs,
     ownership: sqlOrderOwnership(store),
     // migrate.ts loads the database driver: imported on use, so the CLI starts without it.
     readiness: async () => (await import("./adapters/db/migrate.ts")).storeReadiness(store)(),

@@ -1,11 +1,10 @@
-// The import-direction check of docs/architecture.md over the real tree, run by `npm test`: an
-// import that breaks the rule fails it unless it is in the known list, and a listed import that is
-// gone fails it too (delete its line), so the list only shrinks. The fixture tree shows that the
-// check finds each kind of violation and lets each allowed import through.
+// The import-direction check of docs/architecture.md over the real tree, run by `npm test`: any
+// import that breaks the rule fails it (issue #14 ended with none; there is no list of exceptions).
+// The fixture tree shows that the check finds each kind of violation and lets each allowed import
+// through.
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { findImportViolations, importedSpecifiers } from "./import-rules.ts";
-import { knownImportViolations } from "./known-violations.ts";
 
 const repositoryRoot = fileURLToPath(new URL("../../", import.meta.url));
 const fixtureRoot = fileURLToPath(new URL("./fixture/", import.meta.url));
@@ -33,17 +32,9 @@ describe("import direction", () => {
     expect(importedSpecifiers(source)).toEqual(["./a.ts", "../b.ts", "./c.ts", "./d.ts", "./e.ts"]);
   });
 
-  it("the real tree breaks the rule only where the known list says", () => {
-    const found = asLines(repositoryRoot);
-    const known = new Set(knownImportViolations);
-    const unlisted = found.filter((line) => !known.has(line));
-    const fixed = knownImportViolations.filter((line) => !found.includes(line));
-    expect(unlisted, "imports that break docs/architecture.md's rule: invert them behind a port").toEqual([]);
-    expect(fixed, "fixed imports still in test/architecture/known-violations.ts: delete their lines").toEqual(
+  it("the real tree breaks the rule nowhere", () => {
+    expect(asLines(repositoryRoot), "imports that break docs/architecture.md's rule: invert them behind a port").toEqual(
       [],
-    );
-    expect(new Set(knownImportViolations).size, "the known list has duplicates").toBe(
-      knownImportViolations.length,
     );
   });
 });

@@ -3,7 +3,6 @@
 // UUIDv7 per invocation as its request id. Remote commands act as their token on the server.
 import { v7 as uuidv7 } from "uuid";
 import { type AuditActor, localOperatorRole } from "../../core/audit/actor.ts";
-import { auditAs } from "../db/audit.ts";
 
 export { localOperatorRole };
 
@@ -30,6 +29,3 @@ export function cliActor(): AuditActor {
   };
   return invocation;
 }
-
-/** The audit appender of this invocation. */
-export const cliAudit = () => auditAs(cliActor());

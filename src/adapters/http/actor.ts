@@ -1,25 +1,21 @@
 // Who a request acts as (issue #13): every /v1 answer carries an X-Request-Id (a UUIDv7 the server
 // makes; a client's own header is not trusted as one), and every audit entry a request writes names
-// the authenticated principal, the route as the API documents it and that request id. The audit
-// appender comes from the app's deps (AppDeps.auditAs), set on each request by `requestId`.
+// the authenticated principal, the route as the API documents it and that request id: the use cases
+// a route runs are bound to `actorOf(c)`.
 
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { v7 as uuidv7 } from "uuid";
 import type { AuditActor } from "../../core/audit/actor.ts";
-import type { AppEnv, AuditAppender } from "./context.ts";
+import type { AppEnv } from "./context.ts";
 
 export const requestIdHeader = "x-request-id";
 
-/**
- * Gives each request its id and answers it in X-Request-Id, errors included; and the deps' audit
- * appender factory, so `auditOf(c)` needs nothing but the request.
- */
-export const requestId = (auditAs: (actor: AuditActor) => AuditAppender) =>
+/** Gives each request its id and answers it in X-Request-Id, errors included. */
+export const requestId = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const id = uuidv7();
     c.set("requestId", id);
-    c.set("auditAs", auditAs);
     c.header(requestIdHeader, id);
     await next();
   });
@@ -39,6 +35,3 @@ export function actorOf(c: Context<AppEnv>): AuditActor {
     requestId: c.get("requestId") ?? uuidv7(),
   };
 }
-
-/** The audit appender of this request (what its use cases are given). */
-export const auditOf = (c: Context<AppEnv>): AuditAppender => c.get("auditAs")(actorOf(c));

@@ -85,7 +85,7 @@ export function createApp(
       if (!result.success) throw new ValidationFailure(result.target, result.error.issues);
     },
   });
-  app.use("*", requestId(deps.auditAs)); // before everything, so errors answer the id too (#13)
+  app.use("*", requestId()); // before everything, so errors answer the id too (#13)
   app.onError((error, c) => respondWithProblem(error, c, log));
   app.notFound((c) => noRoute(app, c.req.method, c.req.path));
   app.use(

@@ -1,13 +1,8 @@
 // What the HTTP app is built from (its ports) and what a request carries through the middleware:
 // the authenticated principal and the request's idempotency context. src/compose.ts builds the
-// production deps (httpDeps); tests override the clock, token factory and store.
-// `store` is the raw database handle, left in AppDeps until phase 2 removes it: no route reads it
-// any more (screening, the last, reads its port); every route reads a port.
-import type {
-  AuditAppender as AppAuditAppender,
-  AuditActor,
-  AuditEntryReader,
-} from "../../app/audit/ports.ts";
+// production deps (httpDeps) over an open store; tests override single ports (the clock, the token
+// factory). Every route reads a port: none sees the database.
+import type { AuditActor, AuditEntryReader } from "../../app/audit/ports.ts";
 import type { AuditChainSnapshots } from "../../app/audit/snapshot.ts";
 import type { OrderOwnership, TokenFactory, TokenStore } from "../../app/authorization/ports.ts";
 import type { CustodyStore } from "../../app/custody/ports.ts";
@@ -16,7 +11,7 @@ import type { Evaluator } from "../../app/evaluation/evaluator.ts";
 import type { EvidenceReportSource } from "../../app/evidence/reports.ts";
 import type { EvidenceService } from "../../app/evidence/service.ts";
 import type { ReadinessProbe } from "../../app/health/ports.ts";
-import type { IdempotencyStore } from "../../app/idempotency/ports.ts";
+import type { IdempotencyStore, WriteTransaction } from "../../app/idempotency/ports.ts";
 import type { LabTestFailureService } from "../../app/lab-tests/record-failure.ts";
 import type { QuotaView } from "../../app/ledger/quota-view.ts";
 import type { LogReader } from "../../app/log/ports.ts";
@@ -32,12 +27,7 @@ import type { StoredDecisionReader } from "../../app/simulation/ports.ts";
 import type { Principal } from "../../core/authorization/policy.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
 import type { ScreeningIndex } from "../../core/screening/name-index.ts";
-import type { Store, Tx } from "../db/store.ts";
 import type { Authenticator } from "./auth.ts";
-
-/** Appends audit entries in a write's transaction, bound to the request's principal. */
-export type AuditAppender = AppAuditAppender<Tx>;
-
 import type { EvaluationRunner } from "./evaluate-pool.ts";
 import type { Idempotency } from "./idempotency.ts";
 
@@ -45,10 +35,13 @@ import type { Idempotency } from "./idempotency.ts";
  * Work added to each shipment write's transaction after the use case, with its result: the
  * Idempotency-Key response is recorded there, so both commit together or not at all.
  */
-export type ShipmentCommitHook = (tx: Tx, repos: ShipmentRepos, result: unknown) => Promise<void>;
+export type ShipmentCommitHook = (
+  work: WriteTransaction,
+  repos: ShipmentRepos,
+  result: unknown,
+) => Promise<void>;
 
 export interface AppDeps {
-  store: Store;
   /**
    * The shipment use cases' ports (built once by src/compose.ts), acting as `actor`, with `hook`
    * run before each write commits.
@@ -76,8 +69,6 @@ export interface AppDeps {
   tokens: TokenStore;
   /** Idempotency-Key records (idempotency.ts). */
   idempotencyRecords: IdempotencyStore;
-  /** The audit appender of an acting principal (what a request's use cases are given, actor.ts). */
-  auditAs: (actor: AuditActor) => AuditAppender;
   /** The parties of orders named in request bodies (ownership.ts). */
   ownership: OrderOwnership;
   /** GET /readyz: the store answers and is migrated. */
@@ -133,7 +124,5 @@ export interface AppEnv {
     requestId: string;
     /** Present on POST requests that sent an Idempotency-Key. */
     idempotency: Idempotency | undefined;
-    /** The deps' audit appender factory, for actor.ts's auditOf. */
-    auditAs: (actor: AuditActor) => AuditAppender;
   };
 }
