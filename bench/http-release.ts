@@ -13,7 +13,7 @@ import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { EvidenceService } from "../src/app/evidence/service.ts";
 import { ensureBundledLists } from "../src/app/screening/versions.ts";
-import { seedParties } from "../src/app/seed-story.ts";
+import { seedParties } from "../src/app/seed/story.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
 import { screeningOn, shipmentContextOn } from "../src/compose.ts";
 import { keyIdOf, signCertificate } from "../src/core/evidence/certificate.ts";

@@ -19,7 +19,7 @@ import type { Store } from "../src/adapters/db/store.ts";
 import { createToken, systemTokenFactory } from "../src/adapters/db/tokens.ts";
 import { startServer } from "../src/adapters/http/serve.ts";
 import { ensureBundledLists } from "../src/app/screening/versions.ts";
-import { seedDemo } from "../src/app/seed.ts";
+import { seedDemo } from "../src/app/seed/demo.ts";
 import { httpDeps, screeningOn, shipmentContextOn } from "../src/compose.ts";
 import { ensureWebBuilt } from "../src/web-build.ts";
 import { launchChromium } from "../test/web/browser.ts";

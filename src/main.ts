@@ -13,7 +13,7 @@ import { issueDemoTokens } from "./app/authorization/demo-tokens.ts";
 import { seedCustodyDemo } from "./app/custody/seed-custody.ts";
 import { warmActiveLists } from "./app/screening/active-index.ts";
 import { ensureBundledLists } from "./app/screening/versions.ts";
-import { needsSeed, seedDemo } from "./app/seed.ts";
+import { needsSeed, seedDemo } from "./app/seed/demo.ts";
 import {
   custodyRules,
   httpDeps,

@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemo } from "../src/app/seed.ts";
+import { seedDemo } from "../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../src/compose.ts";
 import { exitCodes } from "../src/core/errors.ts";
 import { type Api, clock, fixedNow, startApi } from "./http/support.ts";

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { errorKindOfStatus, problemError } from "../src/adapters/cli/remote.ts";
-import { seedDemo } from "../src/app/seed.ts";
+import { seedDemo } from "../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../src/compose.ts";
 import { type Api, clock, startApi } from "./http/support.ts";
 import { runCliInProcess } from "./support/cli.ts";

@@ -5,7 +5,7 @@ import { readAudit } from "../src/adapters/db/audit.ts";
 import { bundledListScreener } from "../src/adapters/db/shipments/context.ts";
 import { parseOrdersCsv } from "../src/app/shipments/orders-import.ts";
 import { ShipmentService } from "../src/app/shipments/service.ts";
-import { shipmentContextOn } from "../src/compose.ts";
+import { bundledScreeningIndex, shipmentContextOn } from "../src/compose.ts";
 import { SluiceError } from "../src/core/errors.ts";
 import { forEachDriver } from "./support/drivers.ts";
 
@@ -28,7 +28,7 @@ it("reports bad lines with their numbers and keeps the good ones", () => {
 forEachDriver("import orders", (env) => {
   it("imports all lines in one transaction, or none", async () => {
     const service = new ShipmentService(
-      shipmentContextOn(env.store(), { screenParties: bundledListScreener }),
+      shipmentContextOn(env.store(), { screenParties: bundledListScreener(bundledScreeningIndex()) }),
     );
     await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
     await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });
@@ -46,7 +46,7 @@ forEachDriver("import orders", (env) => {
 
   it("with skipBadLines skips unknown products and parties as bad lines, counted once each", async () => {
     const service = new ShipmentService(
-      shipmentContextOn(env.store(), { screenParties: bundledListScreener }),
+      shipmentContextOn(env.store(), { screenParties: bundledListScreener(bundledScreeningIndex()) }),
     );
     await service.addParty({ id: "maker", name: "NVIDIA Corporation", country: "US" });
     await service.addParty({ id: "buyer", name: "Alibaba Cloud Computing Co., Ltd.", country: "CN" });

@@ -2,7 +2,7 @@
 // state the story says, for the reason it says.
 import { expect, it } from "vitest";
 import { verifyAudit } from "../src/adapters/db/audit.ts";
-import { needsSeed, seedDemo } from "../src/app/seed.ts";
+import { needsSeed, seedDemo } from "../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../src/compose.ts";
 import { forEachDriver } from "./support/drivers.ts";
 

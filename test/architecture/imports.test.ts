@@ -33,8 +33,9 @@ describe("import direction", () => {
   });
 
   it("the real tree breaks the rule nowhere", () => {
-    expect(asLines(repositoryRoot), "imports that break docs/architecture.md's rule: invert them behind a port").toEqual(
-      [],
-    );
+    expect(
+      asLines(repositoryRoot),
+      "imports that break docs/architecture.md's rule: invert them behind a port",
+    ).toEqual([]);
   });
 });

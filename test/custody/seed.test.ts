@@ -4,7 +4,7 @@ import { expect, it } from "vitest";
 import { verifyAudit } from "../../src/adapters/db/audit.ts";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 

@@ -14,7 +14,7 @@ import { CustodyService } from "../../src/app/custody/custody.ts";
 import { HeartbeatIngest } from "../../src/app/custody/ingest.ts";
 import type { Actor } from "../../src/app/custody/ports.ts";
 import { keyPairOf, signDeviceKeys } from "../../src/app/custody/sign.ts";
-import { demoLabKey, registerDemoLab } from "../../src/app/seed.ts";
+import { demoLabKey, registerDemoLab } from "../../src/app/seed/demo.ts";
 import { ShipmentService } from "../../src/app/shipments/service.ts";
 import { custodyRules, shipmentContextOn } from "../../src/compose.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";

@@ -10,7 +10,7 @@ import type { z } from "zod";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
 import { createApp } from "../../src/adapters/http/app.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { custodyRules, httpDeps, shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { checkpointNow } from "../support/log.ts";

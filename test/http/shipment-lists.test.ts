@@ -3,7 +3,7 @@
 // walk the same list, the principal's scope still applies, LIKE's own characters are literal,
 // and a bad state or an over-long search is refused naming the field.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, importerParty, startApi } from "./support.ts";

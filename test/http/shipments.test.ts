@@ -1,7 +1,7 @@
 // The shipment path over real HTTP on the seeded demo store, on both drivers: lists scoped by
 // role, someone else's object is a 404, writes with Idempotency-Key, illegal moves as problems.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { type Api, clock, startApi } from "./support.ts";

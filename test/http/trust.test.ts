@@ -4,7 +4,7 @@
 // attributed in the audit log and readable there, and bad input refused with a clear error that
 // changes nothing.
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { exampleDocumentEvidence } from "../support/lab.ts";

@@ -6,7 +6,7 @@
 // input is a 400 problem that names the field.
 import { beforeAll, expect, it } from "vitest";
 import { ensureBundledLists } from "../../src/app/screening/versions.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { actions, allowedRoles } from "../../src/core/authorization/policy.ts";
 import { forEachDriver } from "../support/drivers.ts";

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sqlReconcileSource } from "../../src/adapters/db/log/reconcile.ts";
 import { reconcileLog } from "../../src/app/log/reconcile.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { accountIdsFor, capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 import { type Api, startApi } from "../http/support.ts";

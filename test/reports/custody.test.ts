@@ -15,7 +15,7 @@ import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts
 import { HeartbeatIngest } from "../../src/app/custody/ingest.ts";
 import { playHeartbeat } from "../../src/app/custody/play.ts";
 import { demoSites, deviceKeyOf, landmarkKeys, seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { custodyRules, httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import { verifyReport } from "../../src/core/reports/signature.ts";
 import { counterFactory } from "../http/support.ts";

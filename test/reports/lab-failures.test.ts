@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { createToken } from "../../src/adapters/db/tokens.ts";
 import { type ServerHandle, startServer } from "../../src/adapters/http/serve.ts";
-import { demoLabKey, seedDemo } from "../../src/app/seed.ts";
+import { demoLabKey, seedDemo } from "../../src/app/seed/demo.ts";
 import { httpDeps, reportService, shipmentContextOn } from "../../src/compose.ts";
 import {
   type LabTestFailureBody,

@@ -238,7 +238,10 @@ forEachDriver("screening store: bundled lists", ({ store }) => {
   });
   it("plugs into the shipment path: apply screens the parties and holds on the Huawei hit until disposed", async () => {
     const clock = () => t0;
-    const context = shipmentContextOn(store(), { clock, screenParties: storeListScreener({ clock }) });
+    const context = shipmentContextOn(store(), {
+      clock,
+      screenParties: storeListScreener({ clock, files: screeningFiles }),
+    });
     const service = new ShipmentService(context);
     const example = exampleJson("h200-alibaba-approvable.json") as { parties: Record<string, object> };
     await service.addParty({ ...example.parties.exporter, id: "sp-exporter" });

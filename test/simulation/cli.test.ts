@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { openStore } from "../../src/adapters/db/open.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { smallScenario } from "../http/simulation-samples.ts";
 import { repoRoot, runCli, runCliInProcess } from "../support/cli.ts";

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 import { SqlStoredDecisionReader } from "../../src/adapters/db/simulation/stored-decisions.ts";
 import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { counterfactual } from "../../src/app/simulation/counterfactual.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { parseRulebook } from "../../src/core/rulebook/load.ts";

@@ -4,7 +4,7 @@
 // documents, which may no longer carry a lab certificate.
 import type { EvidenceContext } from "../../src/app/evidence/ports.ts";
 import { EvidenceService } from "../../src/app/evidence/service.ts";
-import { registerDemoLab } from "../../src/app/seed.ts";
+import { registerDemoLab } from "../../src/app/seed/demo.ts";
 import { exampleJson } from "./dossiers.ts";
 
 /** The approvable example's evidence without its lab certificate (a dossier's claims, not records). */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startWitness } from "../../src/adapters/cli/commands/witness.ts";
 import { DbLogReader } from "../../src/adapters/db/log/reader.ts";
 import { WitnessPusher } from "../../src/adapters/db/log/witnesses.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";

@@ -7,7 +7,7 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ensureBundledLists } from "../../src/app/screening/versions.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import { allowedRoles, type Role, roles } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";

@@ -13,7 +13,7 @@ import { parse } from "yaml";
 import { sqlCustodyStore } from "../../src/adapters/db/custody/store.ts";
 import { seedCustodyDemo } from "../../src/app/custody/seed-custody.ts";
 import { ensureBundledLists } from "../../src/app/screening/versions.ts";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { custodyRules, screeningOn, shipmentContextOn } from "../../src/compose.ts";
 import type { Role } from "../../src/core/authorization/policy.ts";
 import { ensureWebBuilt } from "../../src/web-build.ts";

@@ -5,7 +5,7 @@
 import { readFile } from "node:fs/promises";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedDemo } from "../../src/app/seed.ts";
+import { seedDemo } from "../../src/app/seed/demo.ts";
 import { shipmentContextOn } from "../../src/compose.ts";
 import { allowedRoles, type Role } from "../../src/core/authorization/policy.ts";
 import { reportKinds } from "../../src/core/reports/model.ts";

@@ -5,7 +5,7 @@
 // Singapore, and the alerts that raises. Keys are demo keys derived from labels (not secret).
 import type { KeyObject } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
-import { demoLabKey } from "../seed.ts";
+import { demoLabKey } from "../seed/demo.ts";
 import { AlertService, type RulesOn } from "./alerts.ts";
 import { CustodyService } from "./custody.ts";
 import { HeartbeatIngest } from "./ingest.ts";
@@ -183,7 +183,7 @@ function splitRange(first: number, last: number, parts: number): { first: number
 }
 
 /**
- * The demo's custody story on the seeded store (src/app/seed.ts): the first `chips` serials of the
+ * The demo's custody story on the seeded store (src/app/seed/demo.ts): the first `chips` serials of the
  * shipped lot `ord-alibaba-1-s1` (licence `lic-ord-alibaba-1`, lab `lab-austin`), the last
  * `diverted` of them near Singapore. Called once, after seedDemo, by the composition root.
  */

@@ -1,9 +1,3 @@
-// The shipment use cases' ports on SQL: a Transactor that opens one transaction of the store and
-// binds the shipment rows, the cap ledger, the evidence of record, screening and the audit log to
-// it, attributed to one principal. The composition root (src/compose.ts) builds one per store; the
-// HTTP and CLI adapters get it from there, bound to the principal of the request or invocation.
-import { readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
 import { v7 as uuidv7 } from "uuid";
 import type { Catalog } from "../../../app/evaluation/catalog.ts";
 import type { Evaluator } from "../../../app/evaluation/evaluator.ts";
@@ -11,7 +5,7 @@ import type { EvidenceContext } from "../../../app/evidence/ports.ts";
 import { forfeitPayments, restoreApproval, writeDownApproval } from "../../../app/evidence/shipment-hooks.ts";
 import { evidenceView } from "../../../app/evidence/view.ts";
 import type { Clock, IdSource, WorkOptions } from "../../../app/ports.ts";
-import { bundledIndex, screen } from "../../../app/screening/lists.ts";
+import { screen } from "../../../app/screening/lists.ts";
 import { screenDossierParties, screenParty } from "../../../app/screening/parties.ts";
 import type { ScreeningFiles } from "../../../app/screening/ports.ts";
 import {
@@ -21,6 +15,7 @@ import {
 } from "../../../app/shipments/ports.ts";
 import type { AuditActor } from "../../../core/audit/actor.ts";
 import type { DossierInput, PartyRole } from "../../../core/dossier/schema.ts";
+import type { ScreeningIndex } from "../../../core/screening/name-index.ts";
 import type { IsoDate } from "../../../core/shared.ts";
 import type { PartyInput } from "../../../core/shipments/model.ts";
 import { type AuditAppender, auditAs, systemAudit } from "../audit.ts";
@@ -39,40 +34,32 @@ export type PartyScreener = (
 ) => Promise<NonNullable<DossierInput["screening"]>>;
 
 /**
- * The list files of a context built without the composition root (tests call shipmentContext
- * directly): data/ on disk. src/compose.ts passes src/adapters/files/screening-lists.ts's.
- */
-const screeningFilesOnDisk: ScreeningFiles = {
-  read: (path) => readFileSync(path),
-  dataDir: fileURLToPath(new URL("../../../../data", import.meta.url)),
-};
-
-/**
  * Screening against the bundled lists, with no memory of reviewers' dispositions: every alert
  * stays open. For tests that need no stored lists; the default is the store-backed screener
  * (stored list versions, party screenings, dispositions — src/app/screening/parties.ts).
  */
-export const bundledListScreener: PartyScreener = async (_tx, parties, at) => {
-  const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
-  let versions: { listId: string; version: string }[] = [];
-  const index = bundledIndex(screeningFilesOnDisk);
-  for (const [role, party] of Object.entries(parties) as [PartyRole, PartyInput][]) {
-    const result = screen(index, party.name, { country: party.country });
-    versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
-    for (const hit of result.hits) {
-      const explanation = hit.explanation.summary;
-      hits.push({
-        party: role,
-        listId: hit.listId,
-        entryId: hit.entryId,
-        name: hit.name,
-        score: hit.score,
-        explanation,
-      });
+export const bundledListScreener =
+  (index: ScreeningIndex): PartyScreener =>
+  async (_tx, parties, at) => {
+    const hits: NonNullable<DossierInput["screening"]>["hits"] = [];
+    let versions: { listId: string; version: string }[] = [];
+    for (const [role, party] of Object.entries(parties) as [PartyRole, PartyInput][]) {
+      const result = screen(index, party.name, { country: party.country });
+      versions = result.listVersions.map((v) => ({ listId: v.listId, version: v.contentHash.slice(0, 16) }));
+      for (const hit of result.hits) {
+        const explanation = hit.explanation.summary;
+        hits.push({
+          party: role,
+          listId: hit.listId,
+          entryId: hit.entryId,
+          name: hit.name,
+          score: hit.score,
+          explanation,
+        });
+      }
     }
-  }
-  return { screenedOn: at, listVersions: versions, hits };
-};
+    return { screenedOn: at, listVersions: versions, hits };
+  };
 
 /**
  * Work a driving adapter adds to each write's transaction after the use case, with its result: the
@@ -149,11 +136,10 @@ function reposOn(tx: Tx, parts: Omit<SqlShipmentContext, "transactor">): Shipmen
  * (screenDossierParties), its audit entries appended by `appendAudit`.
  */
 export const storeListScreener =
-  (options: { clock: Clock; appendAudit?: AuditAppender; files?: ScreeningFiles }): PartyScreener =>
+  (options: { clock: Clock; appendAudit?: AuditAppender; files: ScreeningFiles }): PartyScreener =>
   (tx, parties) => {
     const appendAudit = options.appendAudit ?? screeningSystemAudit;
-    const files = options.files ?? screeningFilesOnDisk;
-    return screenDossierParties(sqlScreeningRepos(tx, appendAudit), files, parties, options.clock());
+    return screenDossierParties(sqlScreeningRepos(tx, appendAudit), options.files, parties, options.clock());
   };
 
 /**
@@ -162,11 +148,12 @@ export const storeListScreener =
  */
 export function shipmentContext(
   store: Store,
-  overrides: Partial<ShipmentContextOptions> & Pick<ShipmentContextOptions, "evaluator" | "catalog">,
+  overrides: Partial<ShipmentContextOptions> &
+    Pick<ShipmentContextOptions, "evaluator" | "catalog" | "screeningFiles">,
 ): SqlShipmentContext {
   const clock = overrides.clock ?? (() => new Date());
   const appendAudit = overrides.appendAudit ?? systemAudit("sluice (system)");
-  const files = overrides.screeningFiles ?? screeningFilesOnDisk;
+  const files = overrides.screeningFiles;
   const options: ShipmentContextOptions = {
     clock,
     newId: overrides.newId ?? uuidv7,

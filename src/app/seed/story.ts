@@ -1,9 +1,9 @@
-// The demo story's data (src/app/seed.ts puts it through the use cases): the parties (the exporter,
+// The demo story's data (src/app/seed/demo.ts puts it through the use cases): the parties (the exporter,
 // Chinese cloud providers, a university, a Huawei affiliate, a military-linked buyer, a Singapore
 // reseller), the US shipments that credit the cap, the orders and how far each goes, the lab, what
 // it measures, and the Chinese import approvals recorded after the releases.
-import type { CertificationKind } from "../core/dossier/schema.ts";
-import type { PartyInput } from "../core/shipments/model.ts";
+import type { CertificationKind } from "../../core/dossier/schema.ts";
+import type { PartyInput } from "../../core/shipments/model.ts";
 
 const signed = (kinds: CertificationKind[], signedOn: string) => kinds.map((kind) => ({ kind, signedOn }));
 const exporterCertifications = signed(

@@ -7,15 +7,15 @@
 // serials, a signed certificate submitted and checked. Its key is a DEMO key, derived from a fixed
 // seed below so every seeded store is alike; it guards nothing and must never certify real lots.
 import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
-import { type AuditActor, systemActor } from "../core/audit/actor.ts";
-import { keyIdOf, signCertificate } from "../core/evidence/certificate.ts";
-import { draftCertificate } from "../core/evidence/issue.ts";
-import { capPolicyDefault } from "../core/ledger/cap-policy.ts";
-import type { IsoDate } from "../core/shared.ts";
-import type { EvidenceContext } from "./evidence/ports.ts";
-import { EvidenceService, type SubmitResult } from "./evidence/service.ts";
-import type { CapLedger } from "./ledger/ports.ts";
-import type { Clock } from "./ports.ts";
+import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
+import { keyIdOf, signCertificate } from "../../core/evidence/certificate.ts";
+import { draftCertificate } from "../../core/evidence/issue.ts";
+import { capPolicyDefault } from "../../core/ledger/cap-policy.ts";
+import type { IsoDate } from "../../core/shared.ts";
+import type { EvidenceContext } from "../evidence/ports.ts";
+import { EvidenceService, type SubmitResult } from "../evidence/service.ts";
+import type { CapLedger } from "../ledger/ports.ts";
+import type { Clock } from "../ports.ts";
 import {
   enteredValuePerUnitCents,
   labMeasured,
@@ -28,9 +28,9 @@ import {
   storyDay,
   unitPriceCents,
   usShipments,
-} from "./seed-story.ts";
-import type { ShipmentContext } from "./shipments/ports.ts";
-import { ShipmentService } from "./shipments/service.ts";
+} from "./story.ts";
+import type { ShipmentContext } from "../shipments/ports.ts";
+import { ShipmentService } from "../shipments/service.ts";
 
 /**
  * What the seed runs on: the shipment use cases' ports, the evidence use cases' ports on the same
