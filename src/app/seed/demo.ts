@@ -16,6 +16,8 @@ import type { EvidenceContext } from "../evidence/ports.ts";
 import { EvidenceService, type SubmitResult } from "../evidence/service.ts";
 import type { CapLedger } from "../ledger/ports.ts";
 import type { Clock } from "../ports.ts";
+import type { ShipmentContext } from "../shipments/ports.ts";
+import { ShipmentService } from "../shipments/service.ts";
 import {
   enteredValuePerUnitCents,
   labMeasured,
@@ -29,8 +31,6 @@ import {
   unitPriceCents,
   usShipments,
 } from "./story.ts";
-import type { ShipmentContext } from "../shipments/ports.ts";
-import { ShipmentService } from "../shipments/service.ts";
 
 /**
  * What the seed runs on: the shipment use cases' ports, the evidence use cases' ports on the same
