@@ -10,8 +10,9 @@ import { createHash, createPrivateKey, createPublicKey, type KeyObject } from "n
 import { type AuditActor, systemActor } from "../../core/audit/actor.ts";
 import { keyIdOf, signCertificate } from "../../core/evidence/certificate.ts";
 import { draftCertificate } from "../../core/evidence/issue.ts";
-import { capPolicyDefault } from "../../core/ledger/cap-policy.ts";
+import { capPolicyOfRuleSet } from "../../core/ledger/cap-in-force.ts";
 import type { IsoDate } from "../../core/shared.ts";
+import type { Evaluator } from "../evaluation/evaluator.ts";
 import type { EvidenceContext } from "../evidence/ports.ts";
 import { EvidenceService, type SubmitResult } from "../evidence/service.ts";
 import type { CapLedger } from "../ledger/ports.ts";
@@ -91,7 +92,7 @@ export async function seedDemo(context: SeedContext): Promise<{ orders: number; 
   const evidence = new EvidenceService(story.evidence);
   const lab = await registerDemoLab(story.evidence);
   for (const party of seedParties) await service.addParty(party);
-  await postUsShipments(story.ledger);
+  await postUsShipments(story.ledger, story.evaluator);
   let shipments = 0;
   for (const order of seedOrders) shipments += await seedOrder(service, evidence, lab, order);
   await recordChinaApprovals(context.evidence);
@@ -155,9 +156,13 @@ export async function registerDemoLab(context: EvidenceContext, lab = seedLab): 
   };
 }
 
-async function postUsShipments(ledger: Pick<CapLedger, "usPost">): Promise<void> {
+/** The story's US shipments, each posted under the cap of the rulebooks in force on its day. */
+async function postUsShipments(ledger: Pick<CapLedger, "usPost">, evaluator: Evaluator): Promise<void> {
   for (const us of usShipments) {
-    await ledger.usPost(capPolicyDefault, {
+    const policy = capPolicyOfRuleSet(evaluator.rulesFor(us.shippedOn));
+    if (!policy)
+      throw new Error(`seed: no ratio-cap rule is in force on ${us.shippedOn} (a US shipment's day)`);
+    await ledger.usPost(policy, {
       id: us.id,
       productId: "nvidia-h200-sxm",
       units: us.units,

@@ -25,7 +25,11 @@ export const capPolicySchema = z.object({
 export type CapPolicy = z.infer<typeof capPolicySchema>;
 export type CapMeasure = CapPolicy["measure"];
 
-/** REGIME C6 as we read it by default: 50 %, units, per product, since the BIS rule of 15 Jan 2026. */
+/**
+ * A fixed policy for the ledger's own tests and benches (REGIME C6 as the shipped rulebook reads it:
+ * 50 %, units, per product, since 15 Jan 2026). The running system never uses it: the server, the
+ * CLI and the seed take the cap from the ratio-cap rule in force (cap-in-force.ts), one source.
+ */
 export const capPolicyDefault: CapPolicy = {
   ratioPercent: 50,
   measure: "units",
