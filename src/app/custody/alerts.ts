@@ -11,9 +11,10 @@ import { custodyParameters } from "../../core/custody/parameters.ts";
 import { notFound, quote, SluiceError } from "../../core/errors.ts";
 import { type RuleSet, selectRules } from "../../core/rulebook/load.ts";
 import type { Rulebook } from "../../core/rulebook/schema.ts";
+import type { Clock } from "../ports.ts";
 import { parseWith } from "./custody.ts";
 import { alertUpdateSchema } from "./inputs.ts";
-import type { Actor, AlertDraft, AlertRecord, Clock, CustodyStore } from "./ports.ts";
+import type { Actor, AlertDraft, AlertRecord, CustodyStore } from "./ports.ts";
 
 /** Silent chips raised per sweep (a whole fleet going quiet is one outage, not 2M reports). */
 export const silentAlertsMax = 2_000_000;

@@ -11,6 +11,7 @@ import { badInput, notFound, quote, SluiceError } from "../../core/errors.ts";
 import { parsePublicKey, verifySignature } from "../../core/evidence/certificate.ts";
 import { serialInRanges } from "../../core/evidence/sampling.ts";
 import { serialCount } from "../../core/shipments/model.ts";
+import type { Clock } from "../ports.ts";
 import {
   custodyEventInputSchema,
   type DeviceKeyCertificate,
@@ -21,7 +22,7 @@ import {
   siteInputSchema,
   sitePermitInputSchema,
 } from "./inputs.ts";
-import type { Actor, Clock, CustodyStore, ShipmentFacts } from "./ports.ts";
+import type { Actor, CustodyStore, ShipmentFacts } from "./ports.ts";
 
 const sha256 = (text: string): string => createHash("sha256").update(text).digest("hex");
 const canonical = (value: unknown): string => canonicalize(value) ?? "null";

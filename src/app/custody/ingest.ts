@@ -20,15 +20,14 @@ import {
 import { type LocationParams, type LocationVerdict, locate } from "../../core/custody/location.ts";
 import { custodyParameters } from "../../core/custody/parameters.ts";
 import { appendLeaves, emptyFrontier, frontierRoot, leafHash } from "../../core/log/merkle.ts";
+import type { Clock, IdSource } from "../ports.ts";
 import type { RulesOn } from "./alerts.ts";
 import type {
   AcceptedHeartbeat,
   Actor,
   AlertDraft,
-  Clock,
   CustodyStore,
   LandmarkRecord,
-  NewId,
   SerialContext,
 } from "./ports.ts";
 
@@ -70,7 +69,7 @@ export interface ItemResult {
 export interface IngestDeps {
   store: CustodyStore;
   clock: Clock;
-  newId: NewId;
+  newId: IdSource;
   /** Fixed parameters (tests); default: those of the books in force on the server's day. */
   params?: IngestParams;
   /** The rules in force on a day (the composition root's books with the custody scenarios). */

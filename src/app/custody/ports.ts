@@ -16,9 +16,6 @@ import type {
   SiteInput,
 } from "./inputs.ts";
 
-export type Clock = () => Date;
-export type NewId = () => string;
-
 /** Who acts: from the credential, never from a body. */
 export interface Actor {
   id: string;

@@ -5,12 +5,13 @@
 // Singapore, and the alerts that raises. Keys are demo keys derived from labels (not secret).
 import type { KeyObject } from "node:crypto";
 import { v7 as uuidv7 } from "uuid";
+import type { Clock, IdSource } from "../ports.ts";
 import { demoLabKey } from "../seed/demo.ts";
 import { AlertService, type RulesOn } from "./alerts.ts";
 import { CustodyService } from "./custody.ts";
 import { HeartbeatIngest } from "./ingest.ts";
 import { type PlayedLandmark, playHeartbeat } from "./play.ts";
-import type { Actor, Clock, CustodyStore, NewId } from "./ports.ts";
+import type { Actor, CustodyStore } from "./ports.ts";
 import { keyPairOf, signDeviceKeys } from "./sign.ts";
 
 export const demoLandmarks = [
@@ -64,7 +65,7 @@ export const deviceKeyOf = (serial: string): KeyObject => keyPairOf(`device/${se
 export interface CustodySeedDeps {
   store: CustodyStore;
   clock: Clock;
-  newId: NewId;
+  newId: IdSource;
   /** The rules in force on a day (the thresholds of the ingest and the sweeps). */
   rules: RulesOn;
   /** The demo lab's id and private key (it signs the device keys). */

@@ -85,5 +85,3 @@ export interface ReportSigner {
 export interface PdfRenderer {
   render(report: Report): Promise<Uint8Array>;
 }
-
-export type Clock = () => Date;

@@ -33,7 +33,8 @@ import { signatureText } from "../../core/reports/signature.ts";
 import { isoDateSchema } from "../../core/shared.ts";
 import { parseInput } from "../../core/validation.ts";
 import { alertCategory, type RulesOn } from "../custody/alerts.ts";
-import type { Clock, PdfRenderer, ReportFigures, ReportScope, ReportSigner, ReportStore } from "./ports.ts";
+import type { Clock } from "../ports.ts";
+import type { PdfRenderer, ReportFigures, ReportScope, ReportSigner, ReportStore } from "./ports.ts";
 
 export const reportQueryFields = z.strictObject({
   from: isoDateSchema,
