@@ -19,7 +19,7 @@ export function sqlShipmentRepository(tx: Tx): ShipmentRepository {
     insertOrder: (order, at) => rows.insertOrder(tx, order, at),
     updateOrderStatus: (id, status, at) => rows.updateOrderStatus(tx, id, status, at),
     updateOrderEvidence: (id, evidence, at, ifVersion) =>
-      rows.updateOrderEvidence(tx, id, evidence, at, ifVersion),
+      rows.updateEvidence(tx, "orders", id, evidence, at, ifVersion),
     insertDecision: (record, at) => rows.insertDecision(tx, record, at),
     loadDecision: (id) => rows.loadDecision(tx, id),
     listDecisions: (orderId) => rows.listDecisions(tx, orderId),
@@ -39,7 +39,7 @@ export function sqlShipmentRepository(tx: Tx): ShipmentRepository {
     moveShipment: (shipment, status, changes, at) =>
       shipmentRows.moveShipment(tx, shipment, status, changes, at),
     updateShipmentEvidence: (id, evidence, at, ifVersion) =>
-      shipmentRows.updateShipmentEvidence(tx, id, evidence, at, ifVersion),
+      rows.updateEvidence(tx, "shipments", id, evidence, at, ifVersion),
     shipmentVersion: (id) => shipmentRows.shipmentVersion(tx, id),
     eventExists: (id) => shipmentRows.eventExists(tx, id),
     insertEvent: (event, at) => shipmentRows.insertEvent(tx, event, at),

@@ -117,18 +117,20 @@ export async function updateOrderStatus(tx: Tx, id: string, status: OrderStatus,
 }
 
 /**
- * Replaces an order's evidence if the row is still at `ifVersion` (undefined: any version), in SQL
- * (compare-and-swap); the new version, or undefined when the order is missing or has moved on.
+ * Replaces an order's or a shipment's evidence if the row is still at `ifVersion` (undefined: any
+ * version), in SQL (compare-and-swap); the new version, or undefined when the row is missing or has
+ * moved on.
  */
-export async function updateOrderEvidence(
+export async function updateEvidence(
   tx: Tx,
+  table: "orders" | "shipments",
   id: string,
   evidence: unknown,
   at: Date,
   ifVersion?: number,
 ): Promise<number | undefined> {
   const { rows } = await tx.query<{ version: number }>(
-    `UPDATE orders SET evidence = $2, version = version + 1, updated_at = $3
+    `UPDATE ${table} SET evidence = $2, version = version + 1, updated_at = $3
       WHERE id = $1 AND ($4::integer IS NULL OR version = $4) RETURNING version`,
     [id, json(evidence), at, ifVersion ?? null],
   );

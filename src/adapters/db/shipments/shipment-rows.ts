@@ -112,22 +112,6 @@ export async function moveShipment(
   if (rowCount !== 1) throw new Error(`shipment ${shipment.id} changed under a serializable transaction`);
 }
 
-/** Replaces a shipment's evidence if still at `ifVersion` (compare-and-swap); as updateOrderEvidence. */
-export async function updateShipmentEvidence(
-  tx: Tx,
-  id: string,
-  evidence: unknown,
-  at: Date,
-  ifVersion?: number,
-): Promise<number | undefined> {
-  const { rows } = await tx.query<{ version: number }>(
-    `UPDATE shipments SET evidence = $2, version = version + 1, updated_at = $3
-      WHERE id = $1 AND ($4::integer IS NULL OR version = $4) RETURNING version`,
-    [id, json(evidence), at, ifVersion ?? null],
-  );
-  return rows[0]?.version;
-}
-
 /** The version of a shipment's row as this transaction sees it (undefined: no such shipment). */
 export async function shipmentVersion(tx: Tx, id: string): Promise<number | undefined> {
   const { rows } = await tx.query<{ version: number }>("SELECT version FROM shipments WHERE id = $1", [id]);
