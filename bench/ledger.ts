@@ -12,10 +12,15 @@ import { PGlite } from "@electric-sql/pglite";
 import pg from "pg";
 import { v7 as uuidv7 } from "uuid";
 import { importUsShipmentsText } from "../src/adapters/cli/commands/us-shipments-import.ts";
+import { catalogProducts } from "../src/adapters/cli/ledger-context.ts";
 import { SqlLedger } from "../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, type StoreConfig } from "../src/adapters/db/open.ts";
 import type { Store } from "../src/adapters/db/store.ts";
+import { loadCatalog } from "../src/adapters/files/reference-data.ts";
 import type { CapPolicy } from "../src/core/ledger/cap-policy.ts";
+
+/** The shipped catalog's products with their TPP per unit (the import's product check). */
+const products = catalogProducts(loadCatalog());
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 8);
 const databaseUrl = process.env.TEST_DATABASE_URL || "postgres://postgres@127.0.0.1:5432/test";
@@ -139,7 +144,10 @@ async function bulkImport(store: Store, rows: number): Promise<number> {
   const ledger = new SqlLedger(store, clock);
   const text = csvOf(rows, `imp-${uuidv7()}`);
   const started = performance.now();
-  const summary = await importUsShipmentsText(ledger, policy, text, "bench.csv", { batchRows: 5000 });
+  const summary = await importUsShipmentsText(ledger, policy, text, "bench.csv", {
+    products,
+    batchRows: 5000,
+  });
   if (summary.posted !== rows) throw new Error(`imported ${summary.posted} of ${rows}`);
   return rows / ((performance.now() - started) / 1000);
 }

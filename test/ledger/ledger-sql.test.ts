@@ -4,13 +4,18 @@
 import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { importUsShipmentsText } from "../../src/adapters/cli/commands/us-shipments-import.ts";
+import { catalogProducts } from "../../src/adapters/cli/ledger-context.ts";
 import { auditHead, readAudit, verifyAudit } from "../../src/adapters/db/audit.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import type { Store } from "../../src/adapters/db/store.ts";
+import { loadCatalog } from "../../src/adapters/files/reference-data.ts";
 import { SluiceError } from "../../src/core/errors.ts";
 import type { CapPolicy } from "../../src/core/ledger/cap-policy.ts";
 import { forEachDriver } from "../support/drivers.ts";
 import { fakeClock } from "../support/workload.ts";
+
+/** The shipped catalog's products with their TPP per unit (the import's product check). */
+const products = catalogProducts(loadCatalog());
 
 const policy: CapPolicy = {
   ratioPercent: 50,
@@ -118,29 +123,31 @@ forEachDriver("ledger over SQL", (env) => {
       `i-5,${h200},1,2026-02-03`,
     ];
     const before = await snapshot(env.store());
-    const error = await importUsShipmentsText(l, policy, bad.join("\n"), "bad.csv", { batchRows: 1 }).catch(
-      (e) => e,
-    );
+    const error = await importUsShipmentsText(l, policy, bad.join("\n"), "bad.csv", {
+      products,
+      batchRows: 1,
+    }).catch((e) => e);
     expect(error).toBeInstanceOf(SluiceError);
     expect((error as SluiceError).message).toMatch(
       /3 bad lines, nothing imported \(line 4: .*must be positive; line 5: unknown product .*; line 6: expected 5 fields, found 4\)/,
     );
     expect(await snapshot(env.store())).toEqual(before);
     const skipped = await importUsShipmentsText(l, policy, bad.join("\n"), "bad.csv", {
+      products,
       batchRows: 1,
       skipBadLines: true,
     });
     expect(skipped).toMatchObject({ posted: 2, existing: 0 });
     expect(skipped.skipped.map((b) => b.line)).toEqual([4, 5, 6]);
     expect(
-      await importUsShipmentsText(l, policy, good.join("\n"), "good.csv", { batchRows: 5000 }),
+      await importUsShipmentsText(l, policy, good.join("\n"), "good.csv", { products, batchRows: 5000 }),
     ).toMatchObject({
       posted: 0,
       existing: 2,
     });
     const changed = ["id,product_id,quantity_units,shipped_on", `i-2,${h200},21,2026-02-02`];
     await expect(
-      importUsShipmentsText(l, policy, changed.join("\n"), "changed.csv", { batchRows: 10 }),
+      importUsShipmentsText(l, policy, changed.join("\n"), "changed.csv", { products, batchRows: 10 }),
     ).rejects.toThrow(/line 2: id `i-2` exists with different units/);
     const [account] = await l.accounts(`units/product:${h200}/`);
     expect(account?.usPosted).toBe(30n);
@@ -154,10 +161,12 @@ forEachDriver("ledger over SQL", (env) => {
       `d-1,${h200},4,2026-02-04,"two\nlines"`,
       `d-3,${h200},5,2026-02-06,`,
     ].join("\n");
-    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { batchRows: 5000 })).toMatchObject({
-      posted: 3,
-      existing: 0,
-    });
+    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { products, batchRows: 5000 })).toMatchObject(
+      {
+        posted: 3,
+        existing: 0,
+      },
+    );
     const { rows } = await env
       .store()
       .query<{ id: string; customer: string | null }>(
@@ -181,7 +190,7 @@ forEachDriver("ledger over SQL", (env) => {
     });
     expect((await verifyAudit(env.store())).ok).toBe(true);
     const headBefore = await auditHead(env.store());
-    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { batchRows: 2 })).toMatchObject({
+    expect(await importUsShipmentsText(l, policy, csv, "d.csv", { products, batchRows: 2 })).toMatchObject({
       posted: 0,
       existing: 3,
     });

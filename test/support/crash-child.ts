@@ -4,10 +4,15 @@
 // `ack-rows <n>` after each batch commits. Also prints `pglite <pid>` when the embedded child is up.
 import { readFileSync } from "node:fs";
 import { importUsShipmentsText } from "../../src/adapters/cli/commands/us-shipments-import.ts";
+import { catalogProducts } from "../../src/adapters/cli/ledger-context.ts";
 import { readLock } from "../../src/adapters/db/data-dir-lock.ts";
 import { SqlLedger } from "../../src/adapters/db/ledger/sql-ledger.ts";
 import { openStore, storeConfigFromEnv } from "../../src/adapters/db/open.ts";
+import { loadCatalog } from "../../src/adapters/files/reference-data.ts";
 import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
+
+/** The shipped catalog's products with their TPP per unit (the import's product check). */
+const products = catalogProducts(loadCatalog());
 
 const [mode, csv] = process.argv.slice(2);
 const config = storeConfigFromEnv(process.env, true);
@@ -33,6 +38,7 @@ if (mode === "reserve") {
   await Promise.all(Array.from({ length: 8 }, worker));
 } else if (mode === "import" && csv) {
   await importUsShipmentsText(ledger, capPolicyDefault, readFileSync(csv, "utf8"), csv, {
+    products,
     batchRows: 200,
     onBatch: (done) => say(`ack-rows ${done}`),
   });

@@ -4,6 +4,7 @@
 // force on the clock's day: one source for the cap, see core/ledger/cap-in-force.ts), products
 // from the catalog, and the printing of ledger outcomes (each refusal's kind from
 // core/ledger/refusals.ts, its exit code from core/errors.ts).
+import type { Catalog } from "../../app/evaluation/catalog.ts";
 import type { Clock } from "../../app/ports.ts";
 import { computeTpp } from "../../core/classification/classify.ts";
 import { badInput, exitCodeByKind, quote, SluiceError } from "../../core/errors.ts";
@@ -43,9 +44,11 @@ export function loadPolicy(file: string | undefined): CapPolicy {
   return parsed.data;
 }
 
-/** Catalog products and their TPP per unit (for the TPP measure). */
-export function catalogProducts(): (productId: string) => { tppPerUnit: number } | undefined {
-  const catalog = cliCatalog();
+/** A catalog's products and their TPP per unit (for the TPP measure), each computed once. */
+export type ProductTpp = (productId: string) => { tppPerUnit: number } | undefined;
+
+/** The products of `catalog` (the CLI's own by default) with their TPP per unit. */
+export function catalogProducts(catalog: Catalog = cliCatalog()): ProductTpp {
   const known = new Map<string, { tppPerUnit: number } | undefined>();
   return (productId) => {
     if (!known.has(productId)) {

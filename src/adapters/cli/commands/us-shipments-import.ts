@@ -12,7 +12,7 @@ import {
 import { badInput, quote } from "../../../core/errors.ts";
 import type { CapPolicy } from "../../../core/ledger/cap-policy.ts";
 import { action, printJson, readInput } from "../io.ts";
-import { catalogProducts, cliClock, loadPolicy } from "../ledger-context.ts";
+import { catalogProducts, cliClock, loadPolicy, type ProductTpp } from "../ledger-context.ts";
 import { type Progress, progressReporter } from "../progress.ts";
 import type { CliLedger, CliWiring } from "../wiring.ts";
 
@@ -60,12 +60,14 @@ export async function importUsShipmentsText(
   text: string,
   source: string,
   options: {
+    /** The catalog's products with their TPP per unit (rows of unknown products are bad lines). */
+    products: ProductTpp;
     skipBadLines?: boolean | undefined;
     batchRows: number;
     onBatch?: (done: number, total: number) => void;
   },
 ): Promise<ImportSummary> {
-  const { rows, bad } = parseUsShipmentsCsv(text, source, policy, catalogProducts());
+  const { rows, bad } = parseUsShipmentsCsv(text, source, policy, options.products);
   const conflicts = await ledger.usPostingConflicts(rows);
   if (conflicts.length > 0) {
     const lineOf = new Map(rows.map((row) => [row.id, row.line]));
@@ -110,6 +112,7 @@ async function importUsShipments(wiring: CliWiring, csv: string, o: ImportOption
   return wiring.withLedger(cliClock(), async (ledger) => {
     let progress: Progress | undefined;
     const summary = await importUsShipmentsText(ledger, policy, text, csv, {
+      products: catalogProducts(),
       skipBadLines: o.skipBadLines,
       batchRows,
       onBatch: (done, total) => {
