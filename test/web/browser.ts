@@ -1,10 +1,13 @@
 // Browser test support: Debian's Chromium (/usr/bin/chromium, or SLUICE_CHROMIUM) driven by
 // playwright-core, the demo story in a fresh store behind a real server with one token per role,
-// axe-core injected from node_modules, and screenshots written to docs/screenshots/. Without
-// Chromium the suite is skipped with a note, except under CI=true, where launching fails the
-// tests (.ci/run installs the chromium package).
+// axe-core injected from node_modules, and screenshots of each page (written to docs/screenshots/
+// with SLUICE_UPDATE_SCREENSHOTS=1, else to a temporary folder, so `npm test` leaves the tree
+// clean). Without Chromium the suite is skipped with a note, except under CI=true, where launching
+// fails the tests (.ci/run installs the chromium package).
 import { existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type Browser, chromium, type Page } from "playwright-core";
 
@@ -15,7 +18,10 @@ export const chromiumMissing = !existsSync(chromiumPath);
 export const skipBrowser = chromiumMissing && !ci;
 if (skipBrowser) console.warn(`browser tests skipped: ${chromiumPath} not found (apt-get install chromium)`);
 
-export const screenshotDir = fileURLToPath(new URL("../../docs/screenshots/", import.meta.url));
+export const screenshotDir =
+  process.env.SLUICE_UPDATE_SCREENSHOTS === "1"
+    ? fileURLToPath(new URL("../../docs/screenshots/", import.meta.url))
+    : join(tmpdir(), "sluice-screenshots/");
 
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
