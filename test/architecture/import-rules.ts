@@ -3,9 +3,10 @@
 // under `adapters/contract/` excepted); the composition roots may import anything. It reads every
 // `.ts` file under `<root>/src` with TypeScript's own import scanner (static imports, re-exports,
 // dynamic `import()` and `import("…")` types), so type-only imports count: a type from an adapter is
-// still a dependency on it. Library imports (bare specifiers) are not checked here. Test files
-// (`*.test.ts`) are drivers, like the composition roots: they wire adapters to the code they test,
-// so they may import anything.
+// still a dependency on it. Library imports (bare specifiers) are not checked here. A test beside
+// core or app code (`src/core/**/*.test.ts`, `src/app/**/*.test.ts`) keeps its layer's rule, so a
+// core or app unit test never needs an adapter; tests that wire adapters live under `test/` (or
+// beside an adapter), where they are drivers like the composition roots and may import anything.
 import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
 import ts from "typescript";
@@ -32,8 +33,10 @@ type Layer =
   | { readonly kind: "other" };
 
 function layerOf(file: string): Layer {
-  if (compositionRoots.includes(file) || file.endsWith(".test.ts")) return { kind: "root" };
   const parts = file.split("/");
+  const besideInnerCode = parts[0] === "src" && (parts[1] === "core" || parts[1] === "app");
+  if (compositionRoots.includes(file) || (file.endsWith(".test.ts") && !besideInnerCode))
+    return { kind: "root" };
   if (parts[0] !== "src") return { kind: "other" };
   if (parts[1] === "core") return { kind: "core" };
   if (parts[1] === "app") return { kind: "app" };
@@ -82,7 +85,9 @@ export function findImportViolations(root: string): ImportViolation[] {
     const from = toPosix(relative(root, absolute));
     for (const specifier of importedSpecifiers(readFileSync(absolute, "utf8"))) {
       const to = toPosix(relative(root, resolve(dirname(absolute), specifier)));
-      if (!mayImport(layerOf(from), layerOf(to))) violations.push({ from, to });
+      // A test's own fixtures and helpers (outside src/, e.g. test/support) are no layer's code.
+      const testSupport = from.endsWith(".test.ts") && !to.startsWith("src/");
+      if (!testSupport && !mayImport(layerOf(from), layerOf(to))) violations.push({ from, to });
     }
   }
   const key = (v: ImportViolation) => `${v.from} -> ${v.to}`;

@@ -16,6 +16,7 @@ describe("import direction", () => {
       "src/adapters/cli/remote.ts -> src/adapters/http/routes.ts",
       "src/adapters/http/routes.ts -> src/adapters/db/cap.ts",
       "src/app/cap/use-case.ts -> src/adapters/db/cap.ts",
+      "src/core/cap/ratio.test.ts -> src/adapters/db/cap.ts",
       "src/core/cap/ratio.ts -> src/app/cap/use-case.ts",
     ]);
   });

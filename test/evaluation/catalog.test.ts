@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { catalogFileName, loadCatalog } from "../../adapters/files/reference-data.ts";
-import { classify } from "../../core/classification/classify.ts";
-import type { Eccn, Precision } from "../../core/classification/types.ts";
-import { SluiceError } from "../../core/errors.ts";
+import { catalogFileName, loadCatalog } from "../../src/adapters/files/reference-data.ts";
+import { classify } from "../../src/core/classification/classify.ts";
+import type { Eccn, Precision } from "../../src/core/classification/types.ts";
+import { SluiceError } from "../../src/core/errors.ts";
 
 /** id, TPP, its precision, PD (4 decimals), ECCN, in the BIS box, §232 band, SAFE advanced, family, domestic. */
 type Expected = [

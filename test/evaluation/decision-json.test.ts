@@ -3,15 +3,15 @@
 // the no-coverage finding, and a bigint (undefined: the caller writes it another way).
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { loadCatalog, loadRulebooks } from "../../adapters/files/reference-data.ts";
-import { Evaluator } from "../../app/evaluation/evaluator.ts";
-import { parseDossier } from "../dossier/schema.ts";
-import { compiled } from "./compile.ts";
-import { decisionJson } from "./decision-json.ts";
+import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
+import { Evaluator } from "../../src/app/evaluation/evaluator.ts";
+import { parseDossier } from "../../src/core/dossier/schema.ts";
+import { compiled } from "../../src/core/evaluation/compile.ts";
+import { decisionJson } from "../../src/core/evaluation/decision-json.ts";
 
 const library = loadRulebooks();
 const evaluator = new Evaluator(library, loadCatalog());
-const examplesDir = new URL("../../../examples/", import.meta.url);
+const examplesDir = new URL("../../examples/", import.meta.url);
 const dossiers = readdirSync(examplesDir)
   .filter((file) => file.endsWith(".json"))
   .map((file) => parseDossier(JSON.parse(readFileSync(new URL(file, examplesDir), "utf8")), file));

@@ -1,9 +1,9 @@
 // The cap comes from the rulebook in force: the shipped rulebooks' C6 rule on each side of its date,
 // under a scenario that overrides it, and equal to the seed's stand-in while that remains.
 import { describe, expect, it } from "vitest";
-import { loadRulebooks } from "../../adapters/files/reference-data.ts";
-import { capPolicyInForceOn } from "./cap-in-force.ts";
-import { capPolicyDefault } from "./cap-policy.ts";
+import { loadRulebooks } from "../../src/adapters/files/reference-data.ts";
+import { capPolicyInForceOn } from "../../src/core/ledger/cap-in-force.ts";
+import { capPolicyDefault } from "../../src/core/ledger/cap-policy.ts";
 
 const rulebooks = loadRulebooks();
 

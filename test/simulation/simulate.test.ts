@@ -1,10 +1,10 @@
 // The simulator against months computed by hand, its determinism, and its use of the real engine.
 import { describe, expect, it } from "vitest";
-import { loadCatalog, loadRulebooks } from "../../adapters/files/reference-data.ts";
-import { parseRulebook } from "../../core/rulebook/load.ts";
-import type { Rulebook } from "../../core/rulebook/schema.ts";
-import { parseScenario, type Scenario } from "../../core/simulation/scenario.ts";
-import { reportJson, simulate } from "./simulate.ts";
+import { loadCatalog, loadRulebooks } from "../../src/adapters/files/reference-data.ts";
+import { reportJson, simulate } from "../../src/app/simulation/simulate.ts";
+import { parseRulebook } from "../../src/core/rulebook/load.ts";
+import type { Rulebook } from "../../src/core/rulebook/schema.ts";
+import { parseScenario, type Scenario } from "../../src/core/simulation/scenario.ts";
 
 const noHits = () => ({
   screenedOn: "2026-01-01",

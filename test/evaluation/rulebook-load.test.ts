@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { loadRulebooks } from "../../adapters/files/reference-data.ts";
-import { SluiceError } from "../errors.ts";
-import { checkLibrary, inForceOn, parseRulebook, selectRules } from "./load.ts";
+import { loadRulebooks } from "../../src/adapters/files/reference-data.ts";
+import { SluiceError } from "../../src/core/errors.ts";
+import { checkLibrary, inForceOn, parseRulebook, selectRules } from "../../src/core/rulebook/load.ts";
 
 const library = loadRulebooks();
 
